@@ -1,0 +1,511 @@
+//! The functions rule scripts can call, beyond Rhai's own. Each is listed in [`HELPERS`] with
+//! its documentation; `docs/rule-api.md` is generated from that list, and a test checks that the
+//! list and the functions registered with the engine agree.
+//!
+//! Findings are collected per rule evaluation in a thread-local [`Collector`]: a rule runs
+//! start to finish on one thread, so `report` needs no handle to pass around.
+
+use std::cell::RefCell;
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, ImmutableString, Map, Position};
+
+use crate::date::Date;
+use crate::finding::Severity;
+use crate::node::{DocPath, Segment};
+
+/// A finding as a rule reports it: a path in the document, not yet a location.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    pub path: String,
+    pub message: String,
+    pub help: Option<String>,
+    pub severity: Severity,
+    /// Which document of a portfolio run the finding belongs to (`None`: the one being checked).
+    pub target: Option<usize>,
+    /// Other places the finding refers to: (document of the portfolio, path, label).
+    pub related: Vec<(Option<usize>, String, String)>,
+}
+
+/// What one evaluation of one rule recorded.
+#[derive(Debug, Default)]
+pub struct Collector {
+    pub as_of: Option<Date>,
+    pub default_severity: Option<Severity>,
+    pub findings: Vec<RawFinding>,
+    pub passed: Vec<(Option<usize>, String)>,
+    pub not_applicable: Option<String>,
+    /// A misuse of a helper (such as a malformed path), reported as a rule error.
+    pub misuse: Option<String>,
+}
+
+thread_local! {
+    static COLLECTOR: RefCell<Collector> = RefCell::new(Collector::default());
+}
+
+/// Start collecting for one evaluation.
+pub fn begin(as_of: Date, severity: Severity) {
+    COLLECTOR.with(|c| {
+        *c.borrow_mut() = Collector {
+            as_of: Some(as_of),
+            default_severity: Some(severity),
+            ..Collector::default()
+        };
+    });
+}
+
+/// Take what the evaluation recorded.
+pub fn finish() -> Collector {
+    COLLECTOR.with(|c| std::mem::take(&mut *c.borrow_mut()))
+}
+
+fn with<R>(f: impl FnOnce(&mut Collector) -> R) -> R {
+    COLLECTOR.with(|c| f(&mut c.borrow_mut()))
+}
+
+type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+
+fn misuse<T>(message: String) -> RhaiResult<T> {
+    Err(Box::new(EvalAltResult::ErrorRuntime(
+        message.into(),
+        Position::NONE,
+    )))
+}
+
+fn check_path(path: &str) -> RhaiResult<()> {
+    DocPath::parse(path).map(|_| ()).or_else(misuse)
+}
+
+fn target_of(doc: &Dynamic) -> RhaiResult<Option<usize>> {
+    if doc.is_unit() {
+        return Ok(None);
+    }
+    match doc.as_int() {
+        Ok(i) if i >= 0 => Ok(Some(i as usize)),
+        _ => misuse("the document reference must be an item's `ref` in a portfolio rule".into()),
+    }
+}
+
+fn push(
+    path: &str,
+    message: &str,
+    help: Option<&str>,
+    severity: Option<Severity>,
+    target: Option<usize>,
+) -> RhaiResult<()> {
+    check_path(path)?;
+    with(|c| {
+        let severity = severity.or(c.default_severity).unwrap_or(Severity::Error);
+        c.findings.push(RawFinding {
+            path: path.to_string(),
+            message: message.to_string(),
+            help: help.filter(|h| !h.is_empty()).map(str::to_string),
+            severity,
+            target,
+            related: Vec::new(),
+        });
+    });
+    Ok(())
+}
+
+fn due(path: &str, deadline: Date, message: &str, help: Option<&str>) -> RhaiResult<()> {
+    let as_of = with(|c| c.as_of).unwrap_or_else(Date::today);
+    let days = as_of.days_until(deadline);
+    if days >= 0 {
+        let left = match days {
+            0 => "due today".to_string(),
+            1 => "1 day left".to_string(),
+            n => format!("{n} days left"),
+        };
+        push(
+            path,
+            &format!("{message} (deadline {deadline}: {left})"),
+            help,
+            Some(Severity::Warning),
+            None,
+        )
+    } else {
+        let n = -days;
+        let late = if n == 1 {
+            "1 day overdue".to_string()
+        } else {
+            format!("{n} days overdue")
+        };
+        push(
+            path,
+            &format!("{message} (deadline {deadline}: {late})"),
+            help,
+            None,
+            None,
+        )
+    }
+}
+
+/// Convert a value to a date: a `Date` stays as it is, a `YYYY-MM-DD` string is parsed, anything
+/// else is `()`.
+pub fn to_date(value: &Dynamic) -> Option<Date> {
+    if let Some(d) = value.clone().try_cast::<Date>() {
+        return Some(d);
+    }
+    value
+        .clone()
+        .into_immutable_string()
+        .ok()
+        .and_then(|s| Date::parse(&s))
+}
+
+fn date_or_unit(value: Dynamic) -> Dynamic {
+    to_date(&value).map_or(Dynamic::UNIT, Dynamic::from)
+}
+
+fn number(value: &Dynamic) -> Option<FLOAT> {
+    value
+        .as_int()
+        .map(|i| i as FLOAT)
+        .ok()
+        .or_else(|| value.as_float().ok())
+}
+
+/// Look up a dotted path in a value, `()` when any step is missing.
+pub fn lookup(value: &Dynamic, path: &str) -> RhaiResult<Dynamic> {
+    let path = DocPath::parse(path).or_else(misuse)?;
+    let mut current = value.clone();
+    for segment in path.0 {
+        let next = match segment {
+            Segment::Key(k) => current
+                .read_lock::<Map>()
+                .and_then(|m| m.get(k.as_str()).cloned()),
+            Segment::Index(i) => current.read_lock::<Array>().and_then(|a| a.get(i).cloned()),
+        };
+        match next {
+            Some(v) => current = v,
+            None => return Ok(Dynamic::UNIT),
+        }
+    }
+    Ok(current)
+}
+
+fn numbers(values: &Array) -> Option<Vec<FLOAT>> {
+    values.iter().map(number).collect()
+}
+
+/// One documented helper.
+pub struct Helper {
+    pub signature: &'static str,
+    pub returns: &'static str,
+    pub doc: &'static str,
+    pub example: &'static str,
+}
+
+macro_rules! helper {
+    ($sig:expr, $ret:expr, $doc:expr, $ex:expr) => {
+        Helper {
+            signature: $sig,
+            returns: $ret,
+            doc: $doc,
+            example: $ex,
+        }
+    };
+}
+
+/// Every helper registered by [`register`], in the order of the reference.
+pub const HELPERS: &[Helper] = &[
+    helper!(
+        "report(path: String, message: String)",
+        "()",
+        "Records a failed check at `path` with the rule's severity.",
+        r#"report("one_login.strategy_confirmed", "no One Login strategy has been confirmed");"#
+    ),
+    helper!(
+        "report(path: String, message: String, help: String)",
+        "()",
+        "As `report`, with help text telling the reader how to fix it.",
+        r#"report("services[0].secure_by_design.risk_owner", "no risk owner", "name the person who owns the risk");"#
+    ),
+    helper!(
+        "report_due(path: String, deadline: Date, message: String)",
+        "()",
+        "Records an unmet fact that has a deadline. On or before the deadline it is a warning saying how many days are left; after it, a finding with the rule's severity saying how many days overdue.",
+        r#"report_due("one_login.strategy_confirmed", date(ctx.params.one_login_strategy_deadline), "no One Login strategy");"#
+    ),
+    helper!(
+        "report_due(path: String, deadline: Date, message: String, help: String)",
+        "()",
+        "As `report_due`, with help text.",
+        r#"report_due("one_login", deadline, "no strategy", "confirm a strategy");"#
+    ),
+    helper!(
+        "warn(path: String, message: String)",
+        "()",
+        "Records a warning at `path`. Warnings do not fail a check.",
+        r#"warn("data.catalogue_entries", "the catalogue is empty");"#
+    ),
+    helper!(
+        "warn(path: String, message: String, help: String)",
+        "()",
+        "As `warn`, with help text.",
+        r#"warn("data", "no catalogue", "describe critical assets in the Data Catalogue");"#
+    ),
+    helper!(
+        "report_in(ref: int, path: String, message: String, help: String)",
+        "()",
+        "In a portfolio rule, records a failed check in the document that `ref` identifies (each item passed to `check_all` carries its `ref`).",
+        r#"report_in(item.ref, "services[2].top75", "not on the top-75 list", "set top75: false");"#
+    ),
+    helper!(
+        "relate(ref: int, path: String, label: String)",
+        "()",
+        "Adds a secondary label to the finding recorded last, pointing at `path` in the document `ref` identifies (`()` for the document being checked).",
+        r#"relate((), "one_login.agreed_adoption_date", "the deadline was agreed here");"#
+    ),
+    helper!(
+        "pass(path: String)",
+        "()",
+        "Records a check that passed at `path`. Scores count passed and failed checks, so record each item a rule looked at.",
+        r#"pass("technology.systems[1]");"#
+    ),
+    helper!(
+        "pass_in(ref: int, path: String)",
+        "()",
+        "In a portfolio rule, records a passed check in the document that `ref` identifies.",
+        r#"pass_in(item.ref, "services[0]");"#
+    ),
+    helper!(
+        "not_applicable(reason: String)",
+        "()",
+        "Declares that the rule does not apply to this document, and why. It then counts neither as passed nor failed.",
+        r#"return not_applicable("health bodies other than DHSC are exempt from One Login");"#
+    ),
+    helper!(
+        "date(value: ?)",
+        "Date or ()",
+        "Reads a `YYYY-MM-DD` string (or a Date) as a Date; anything else, including an impossible day, gives `()`.",
+        r#"let d = date(doc.as_of);"#
+    ),
+    helper!(
+        "is_date(value: ?)",
+        "bool",
+        "Whether `value` is a Date or a valid `YYYY-MM-DD` string.",
+        r#"if !is_date(sys.last_resilience_test) { ... }"#
+    ),
+    helper!(
+        "days_between(from: Date, to: Date)",
+        "int",
+        "Days from `from` to `to`: positive when `to` is later.",
+        r#"let age = days_between(date(sys.last_resilience_test), ctx.as_of);"#
+    ),
+    helper!(
+        "add_days(date: Date, days: int)",
+        "Date",
+        "The date `days` after `date` (before it, when negative).",
+        r#"let window_end = add_days(identified, 180);"#
+    ),
+    helper!(
+        "add_months(date: Date, months: int)",
+        "Date",
+        "The date `months` calendar months after `date`, the day clamped to the month's end.",
+        r#"let contract_end = add_months(date(c.start), c.term_months);"#
+    ),
+    helper!(
+        "lookup(value: ?, path: String)",
+        "?",
+        "Follows a dotted path such as `identity.idp_contracts[0].term_months` from `value`; `()` when any step is missing.",
+        r#"let confidence = lookup(svc, "secure_by_design.confidence");"#
+    ),
+    helper!(
+        "lookup(value: ?, path: String, default: ?)",
+        "?",
+        "As `lookup`, but gives `default` when the value is missing or `()`.",
+        r#"let contracts = lookup(svc, "identity.idp_contracts", []);"#
+    ),
+    helper!(
+        "has(value: ?, path: String)",
+        "bool",
+        "Whether the path exists and is not `()` (null).",
+        r#"if !has(doc, "one_login.strategy_confirmed") { ... }"#
+    ),
+    helper!(
+        "path(base: String, key: String)",
+        "String",
+        "Joins a path and a key: `path(\"data\", \"assets\")` is `data.assets`.",
+        r#"let p = path(base, "hosting");"#
+    ),
+    helper!(
+        "path(base: String, index: int)",
+        "String",
+        "Joins a path and a list index: `path(\"services\", 2)` is `services[2]`.",
+        r#"let p = path("technology.systems", i);"#
+    ),
+    helper!(
+        "pct(part: ?, whole: ?)",
+        "float or ()",
+        "`part` as a percentage of `whole`; `()` when either is not a number or `whole` is 0.",
+        r#"let trained = pct(ddat.trained_last_12_months, ddat.headcount);"#
+    ),
+    helper!(
+        "num(value: ?)",
+        "float or ()",
+        "The value as a float when it is a number, else `()`.",
+        r#"let cost = num(perf.cost_per_transaction_gbp);"#
+    ),
+    helper!(
+        "mean(values: Array)",
+        "float or ()",
+        "The mean of a list of numbers; `()` when the list is empty or holds a non-number.",
+        r#"let l = mean(scores.likelihood);"#
+    ),
+    helper!(
+        "max_of(values: Array)",
+        "float or ()",
+        "The largest of a list of numbers; `()` when empty or not all numbers.",
+        r#"let worst = max_of(scores.impact);"#
+    ),
+    helper!(
+        "min_of(values: Array)",
+        "float or ()",
+        "The smallest of a list of numbers; `()` when empty or not all numbers.",
+        r#"let best = min_of(values);"#
+    ),
+    helper!(
+        "sum(values: Array)",
+        "float or ()",
+        "The sum of a list of numbers; `()` when not all numbers.",
+        r#"let total = sum(counts);"#
+    ),
+    helper!(
+        "fmt_pct(value: float)",
+        "String",
+        "A percentage written to one decimal place, such as `71.4%`.",
+        r#"report(p, "only " + fmt_pct(v) + " trained");"#
+    ),
+    helper!(
+        "Date comparison: ==, !=, <, <=, >, >=",
+        "bool",
+        "Dates compare in calendar order.",
+        r#"if date(x) > deadline { ... }"#
+    ),
+    helper!(
+        "Date.year, Date.month, Date.day",
+        "int",
+        "The parts of a date.",
+        r#"if d.year < 2023 { ... }"#
+    ),
+    helper!(
+        "to_string(date: Date)",
+        "String",
+        "The date as `YYYY-MM-DD`; string concatenation uses the same form.",
+        r#"report(p, "tested on " + d);"#
+    ),
+];
+
+/// Register every helper with the engine.
+pub fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<Date>("Date");
+    engine.register_fn("to_string", |d: &mut Date| d.to_string());
+    engine.register_fn("to_debug", |d: &mut Date| d.to_string());
+    engine.register_fn("+", |s: ImmutableString, d: Date| format!("{s}{d}"));
+    engine.register_fn("+", |d: Date, s: ImmutableString| format!("{d}{s}"));
+    engine.register_fn("==", |a: Date, b: Date| a == b);
+    engine.register_fn("!=", |a: Date, b: Date| a != b);
+    engine.register_fn("<", |a: Date, b: Date| a < b);
+    engine.register_fn("<=", |a: Date, b: Date| a <= b);
+    engine.register_fn(">", |a: Date, b: Date| a > b);
+    engine.register_fn(">=", |a: Date, b: Date| a >= b);
+    engine.register_get("year", |d: &mut Date| d.ymd().0 as INT);
+    engine.register_get("month", |d: &mut Date| d.ymd().1 as INT);
+    engine.register_get("day", |d: &mut Date| d.ymd().2 as INT);
+
+    engine.register_fn("report", |p: &str, m: &str| push(p, m, None, None, None));
+    engine.register_fn("report", |p: &str, m: &str, h: &str| {
+        push(p, m, Some(h), None, None)
+    });
+    engine.register_fn("warn", |p: &str, m: &str| {
+        push(p, m, None, Some(Severity::Warning), None)
+    });
+    engine.register_fn("warn", |p: &str, m: &str, h: &str| {
+        push(p, m, Some(h), Some(Severity::Warning), None)
+    });
+    engine.register_fn("report_due", |p: &str, d: Date, m: &str| due(p, d, m, None));
+    engine.register_fn("report_due", |p: &str, d: Date, m: &str, h: &str| {
+        due(p, d, m, Some(h))
+    });
+    engine.register_fn("report_in", |r: Dynamic, p: &str, m: &str, h: &str| {
+        push(p, m, Some(h), None, target_of(&r)?)
+    });
+    engine.register_fn(
+        "relate",
+        |r: Dynamic, p: &str, label: &str| -> RhaiResult<()> {
+            check_path(p)?;
+            let target = target_of(&r)?;
+            with(|c| match c.findings.last_mut() {
+                Some(f) => {
+                    f.related.push((target, p.to_string(), label.to_string()));
+                    Ok(())
+                }
+                None => misuse("`relate` needs a finding recorded before it".into()),
+            })
+        },
+    );
+    engine.register_fn("pass", |p: &str| -> RhaiResult<()> {
+        check_path(p)?;
+        with(|c| c.passed.push((None, p.to_string())));
+        Ok(())
+    });
+    engine.register_fn("pass_in", |r: Dynamic, p: &str| -> RhaiResult<()> {
+        check_path(p)?;
+        let target = target_of(&r)?;
+        with(|c| c.passed.push((target, p.to_string())));
+        Ok(())
+    });
+    engine.register_fn("not_applicable", |reason: &str| {
+        with(|c| c.not_applicable = Some(reason.to_string()));
+    });
+
+    engine.register_fn("date", date_or_unit);
+    engine.register_fn("is_date", |v: Dynamic| to_date(&v).is_some());
+    engine.register_fn("days_between", |a: Date, b: Date| a.days_until(b) as INT);
+    engine.register_fn("add_days", |d: Date, n: INT| d.add_days(n));
+    engine.register_fn("add_months", |d: Date, n: INT| d.add_months(n));
+
+    engine.register_fn("lookup", |v: Dynamic, p: &str| lookup(&v, p));
+    engine.register_fn("lookup", |v: Dynamic, p: &str, default: Dynamic| {
+        lookup(&v, p).map(|found| if found.is_unit() { default } else { found })
+    });
+    engine.register_fn("has", |v: Dynamic, p: &str| {
+        lookup(&v, p).map(|found| !found.is_unit())
+    });
+    engine.register_fn("path", |base: &str, key: &str| {
+        if base.is_empty() {
+            key.to_string()
+        } else {
+            format!("{base}.{key}")
+        }
+    });
+    engine.register_fn("path", |base: &str, index: INT| format!("{base}[{index}]"));
+
+    engine.register_fn("pct", |part: Dynamic, whole: Dynamic| {
+        match (number(&part), number(&whole)) {
+            (Some(p), Some(w)) if w != 0.0 => Dynamic::from_float(p * 100.0 / w),
+            _ => Dynamic::UNIT,
+        }
+    });
+    engine.register_fn("num", |v: Dynamic| {
+        number(&v).map_or(Dynamic::UNIT, Dynamic::from_float)
+    });
+    engine.register_fn("mean", |a: Array| match numbers(&a) {
+        Some(v) if !v.is_empty() => Dynamic::from_float(v.iter().sum::<FLOAT>() / v.len() as FLOAT),
+        _ => Dynamic::UNIT,
+    });
+    engine.register_fn("max_of", |a: Array| match numbers(&a) {
+        Some(v) if !v.is_empty() => Dynamic::from_float(v.into_iter().fold(FLOAT::MIN, FLOAT::max)),
+        _ => Dynamic::UNIT,
+    });
+    engine.register_fn("min_of", |a: Array| match numbers(&a) {
+        Some(v) if !v.is_empty() => Dynamic::from_float(v.into_iter().fold(FLOAT::MAX, FLOAT::min)),
+        _ => Dynamic::UNIT,
+    });
+    engine.register_fn("sum", |a: Array| {
+        numbers(&a).map_or(Dynamic::UNIT, |v| Dynamic::from_float(v.iter().sum()))
+    });
+    engine.register_fn("fmt_pct", |v: FLOAT| format!("{:.1}%", v));
+    engine.register_fn("fmt_pct", |v: INT| format!("{v}.0%"));
+}

@@ -1,0 +1,219 @@
+//! The rule engine: a sandboxed Rhai engine, documents converted to Rhai values once, and the
+//! evaluation of one rule against one document (or, for portfolio rules, against all of them).
+
+pub mod api;
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use rhai::module_resolvers::DummyModuleResolver;
+use rhai::{Array, CallFnOptions, Dynamic, Engine, EvalAltResult, Map, Scope};
+
+pub use api::RawFinding;
+
+use crate::date::Date;
+use crate::diag::ToolDiagnostic;
+use crate::node::{Node, Value};
+use crate::pack::Rule;
+
+/// Bounds on what one rule evaluation may use.
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    pub max_operations: u64,
+    pub max_call_levels: usize,
+    pub max_string_size: usize,
+    pub max_array_size: usize,
+    pub max_map_size: usize,
+    pub time_limit: Duration,
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Sandbox {
+            max_operations: 2_000_000,
+            max_call_levels: 48,
+            max_string_size: 1 << 20,
+            max_array_size: 100_000,
+            max_map_size: 100_000,
+            time_limit: Duration::from_secs(2),
+        }
+    }
+}
+
+thread_local! {
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Build the sandboxed engine. Rhai has no file, network or environment access of its own; on
+/// top of that, `eval` and `import` are disabled, printing goes nowhere, and every evaluation is
+/// bounded in operations, call depth, sizes and wall-clock time.
+pub fn engine(sandbox: &Sandbox) -> Engine {
+    let mut engine = Engine::new();
+    engine
+        .set_max_operations(sandbox.max_operations)
+        .set_max_call_levels(sandbox.max_call_levels)
+        .set_max_expr_depths(64, 32)
+        .set_max_string_size(sandbox.max_string_size)
+        .set_max_array_size(sandbox.max_array_size)
+        .set_max_map_size(sandbox.max_map_size)
+        .set_max_variables(1_000)
+        .set_max_functions(500)
+        .set_max_modules(0)
+        .set_module_resolver(DummyModuleResolver::new())
+        .disable_symbol("eval")
+        .disable_symbol("import")
+        .disable_symbol("export");
+    engine.on_print(|_| {});
+    engine.on_debug(|_, _, _| {});
+    engine.on_progress(|ops| {
+        if ops % 4096 == 0
+            && let Some(deadline) = DEADLINE.with(Cell::get)
+            && Instant::now() > deadline
+        {
+            return Some(Dynamic::from("time limit"));
+        }
+        None
+    });
+    api::register(&mut engine);
+    engine
+}
+
+/// A document as Rhai values: mappings become maps, lists arrays, null `()`.
+pub fn to_dynamic(node: &Node) -> Dynamic {
+    match &node.value {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(*b),
+        Value::Int(i) => Dynamic::from_int(*i),
+        Value::Float(f) => Dynamic::from_float(*f),
+        Value::Str(s) => Dynamic::from(s.clone()),
+        Value::Seq(items) => Dynamic::from_array(items.iter().map(to_dynamic).collect::<Array>()),
+        Value::Map(entries) => Dynamic::from_map(
+            entries
+                .iter()
+                .map(|e| (e.key.as_str().into(), to_dynamic(&e.value)))
+                .collect::<Map>(),
+        ),
+    }
+}
+
+/// What a rule concluded about one document.
+#[derive(Debug)]
+pub enum Verdict {
+    /// The rule applied: the checks that passed (paths), and the findings.
+    Applied {
+        passed: Vec<(Option<usize>, String)>,
+        findings: Vec<RawFinding>,
+    },
+    NotApplicable(String),
+    /// The rule failed to run; the diagnostic points into its script.
+    Failed(ToolDiagnostic),
+}
+
+/// Call one function of a rule, collecting what it reports.
+pub fn call(
+    engine: &Engine,
+    sandbox: &Sandbox,
+    rule: &Rule,
+    function: &str,
+    args: (Dynamic, Dynamic),
+    as_of: Date,
+) -> (Result<Dynamic, ToolDiagnostic>, api::Collector) {
+    api::begin(as_of, rule.severity);
+    DEADLINE.with(|d| d.set(Some(Instant::now() + sandbox.time_limit)));
+    let mut scope = Scope::new();
+    let result = engine.call_fn_with_options::<Dynamic>(
+        CallFnOptions::new().eval_ast(false).rewind_scope(true),
+        &mut scope,
+        &rule.ast,
+        function,
+        args,
+    );
+    DEADLINE.with(|d| d.set(None));
+    let collected = api::finish();
+    (result.map_err(|e| rule_error(rule, *e)), collected)
+}
+
+/// Evaluate a per-document rule.
+pub fn evaluate(
+    engine: &Engine,
+    sandbox: &Sandbox,
+    rule: &Rule,
+    doc: &Dynamic,
+    ctx: &Dynamic,
+    as_of: Date,
+) -> Verdict {
+    let (result, collected) = call(
+        engine,
+        sandbox,
+        rule,
+        "check",
+        (doc.clone(), ctx.clone()),
+        as_of,
+    );
+    verdict(result.map(|_| ()), collected)
+}
+
+/// Turn what a call collected into a verdict.
+pub fn verdict(result: Result<(), ToolDiagnostic>, collected: api::Collector) -> Verdict {
+    match result {
+        Err(d) => Verdict::Failed(d),
+        Ok(()) => match collected.not_applicable {
+            Some(reason) if collected.findings.is_empty() && collected.passed.is_empty() => {
+                Verdict::NotApplicable(reason)
+            }
+            _ => Verdict::Applied {
+                passed: collected.passed,
+                findings: collected.findings,
+            },
+        },
+    }
+}
+
+/// A Rhai error as a diagnostic at the innermost position in the rule's script.
+pub fn rule_error(rule: &Rule, err: EvalAltResult) -> ToolDiagnostic {
+    let mut inner = &err;
+    while let EvalAltResult::ErrorInFunctionCall(_, _, next, _) = inner {
+        inner = next;
+    }
+    let (code, help) = match inner {
+        EvalAltResult::ErrorTooManyOperations(_) => (
+            "rule-limit",
+            "the rule ran too many operations: look for a loop that never ends, or raise `--max-operations`",
+        ),
+        EvalAltResult::ErrorTerminated(..) => (
+            "rule-limit",
+            "the rule ran out of time: look for a loop that never ends, or raise `--rule-timeout`",
+        ),
+        EvalAltResult::ErrorStackOverflow(_) => (
+            "rule-limit",
+            "the rule called functions too deeply: look for recursion that never stops",
+        ),
+        EvalAltResult::ErrorDataTooLarge(..) => (
+            "rule-limit",
+            "the rule built a string, list or map beyond the size limit",
+        ),
+        EvalAltResult::ErrorFunctionNotFound(..) => (
+            "rule-error",
+            "the function does not exist for these argument types: check the name against docs/rule-api.md, and the values' types (a missing field is `()`)",
+        ),
+        _ => (
+            "rule-error",
+            "fix the rule script; a missing field is `()`, so check values with `has()` or `lookup()` before using them",
+        ),
+    };
+    let pos = inner.position();
+    let message = match inner {
+        EvalAltResult::ErrorTerminated(..) => format!(
+            "rule `{}` stopped: it ran longer than its time limit",
+            rule.id
+        ),
+        _ => format!("rule `{}` failed: {inner}", rule.id),
+    };
+    let d = ToolDiagnostic::new(code, message)
+        .help(help)
+        .label("the rule failed here");
+    match (pos.line(), pos.position()) {
+        (Some(line), col) => d.at_line(&rule.source, line, col.unwrap_or(1)),
+        _ => d.at_line(&rule.source, 1, 1),
+    }
+}

@@ -1,0 +1,22 @@
+//! roadmap-lint: a policy-as-code linter for the UK government's 2022-25 Roadmap for Digital
+//! and Data. Data flows one way:
+//! file bytes -> [`load`] (spanned YAML) -> [`schema`] -> [`engine`] (Rhai rules) -> findings
+//! with paths -> spans resolved ([`run`]) -> [`report`] (one module per format).
+
+// Errors here are cold paths that carry spans and help text; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+
+pub mod cli;
+pub mod date;
+pub mod diag;
+pub mod docs;
+pub mod engine;
+pub mod finding;
+pub mod fixture;
+pub mod load;
+pub mod node;
+pub mod pack;
+pub mod report;
+pub mod run;
+pub mod schema;
+pub mod source;

@@ -1,0 +1,350 @@
+//! Reading inputs: paths and directories into decoded source files, and source files into
+//! spanned YAML documents. Every failure here becomes a [`Problem`] or an [`InputError`]; nothing
+//! stops the run.
+
+pub mod yaml;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::finding::Severity;
+use crate::source::{SourceFile, Span};
+pub use yaml::ParsedDoc;
+
+/// Limits on what a single input may cost. Each can be changed on the command line.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Deepest nesting of lists and mappings.
+    pub max_depth: usize,
+    /// Most nodes that aliases may add to one document.
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 8 * 1024 * 1024,
+            max_depth: 64,
+            max_alias_nodes: 10_000,
+        }
+    }
+}
+
+/// Something wrong inside a file, at a span of it.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub label: Option<String>,
+    pub help: String,
+    pub span: Span,
+    pub related: Vec<(Span, String)>,
+}
+
+impl Problem {
+    pub fn new(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+        Problem {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            label: None,
+            help: String::new(),
+            span,
+            related: Vec::new(),
+        }
+    }
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = help.into();
+        self
+    }
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
+        self
+    }
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
+/// A path that could not be read at all. There is no text to point into.
+#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
+#[error("{path}: {message}")]
+#[diagnostic(code(input::unreadable), help("{help}"))]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+    pub help: String,
+}
+
+/// An input named on the command line.
+#[derive(Debug, Clone)]
+pub enum Input {
+    File(PathBuf),
+    Stdin { name: String },
+}
+
+/// A file read and parsed: its text, its documents, and problems with the file as a whole.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub source: SourceFile,
+    pub docs: Vec<ParsedDoc>,
+    pub problems: Vec<Problem>,
+}
+
+/// Expand the command-line paths into the inputs to read: directories are walked in sorted
+/// order for `*.yaml` and `*.yml` files; symlink loops and special files are reported.
+pub fn expand(paths: &[String], stdin_name: &str) -> (Vec<Input>, Vec<InputError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path == "-" {
+            inputs.push(Input::Stdin {
+                name: stdin_name.to_string(),
+            });
+            continue;
+        }
+        let p = PathBuf::from(path);
+        match fs::metadata(&p) {
+            Err(e) => errors.push(InputError {
+                path: path.clone(),
+                message: format!("cannot read: {e}"),
+                help: "check the path exists and can be read".into(),
+            }),
+            Ok(meta) if meta.is_dir() => {
+                let mut seen = Vec::new();
+                walk(&p, &mut seen, &mut inputs, &mut errors);
+            }
+            Ok(meta) if meta.is_file() => inputs.push(Input::File(p)),
+            Ok(_) => errors.push(not_regular(&p)),
+        }
+    }
+    (inputs, errors)
+}
+
+fn not_regular(p: &Path) -> InputError {
+    InputError {
+        path: p.display().to_string(),
+        message: "not a regular file (a FIFO, socket or device)".into(),
+        help: "pass declarations as files; to read a stream, use `-` and pipe it to stdin".into(),
+    }
+}
+
+fn walk(
+    dir: &Path,
+    seen: &mut Vec<PathBuf>,
+    inputs: &mut Vec<Input>,
+    errors: &mut Vec<InputError>,
+) {
+    let canonical = match fs::canonicalize(dir) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push(InputError {
+                path: dir.display().to_string(),
+                message: format!("cannot read directory: {e}"),
+                help: "check the directory exists and can be read".into(),
+            });
+            return;
+        }
+    };
+    if seen.contains(&canonical) {
+        errors.push(InputError {
+            path: dir.display().to_string(),
+            message: "symbolic link loop: this directory is already being read".into(),
+            help: "remove the link that points back up the tree".into(),
+        });
+        return;
+    }
+    seen.push(canonical);
+    let mut entries: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(e) => {
+            errors.push(InputError {
+                path: dir.display().to_string(),
+                message: format!("cannot read directory: {e}"),
+                help: "check the directory can be read".into(),
+            });
+            seen.pop();
+            return;
+        }
+    };
+    entries.sort();
+    for path in entries {
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(_) if fs::symlink_metadata(&path).is_ok() => {
+                // A dangling symlink: nothing to read, and nothing worth an error.
+                continue;
+            }
+            Err(e) => {
+                errors.push(InputError {
+                    path: path.display().to_string(),
+                    message: format!("cannot read: {e}"),
+                    help: "check the file's permissions".into(),
+                });
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            walk(&path, seen, inputs, errors);
+        } else if is_yaml(&path) {
+            if meta.is_file() {
+                inputs.push(Input::File(path));
+            } else {
+                errors.push(not_regular(&path));
+            }
+        }
+    }
+    seen.pop();
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+impl Input {
+    pub fn display_name(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin { name } => name.clone(),
+        }
+    }
+}
+
+/// Read one input, decode it and parse its documents.
+pub fn load(input: &Input, limits: &Limits) -> Result<LoadedFile, InputError> {
+    let name = input.display_name();
+    let limit = limits.max_file_bytes;
+    let mut bytes = Vec::new();
+    let read = match input {
+        Input::File(p) => fs::File::open(p).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes)),
+        Input::Stdin { .. } => std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes),
+    };
+    if let Err(e) = read {
+        return Err(InputError {
+            path: name,
+            message: format!("cannot read: {e}"),
+            help: "check the file's permissions".into(),
+        });
+    }
+    Ok(load_bytes(name, bytes, limits))
+}
+
+/// Decode and parse bytes already read. Used directly by tests and the fuzz targets.
+pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        let mut head = bytes;
+        head.truncate(4096);
+        let text = String::from_utf8_lossy(&head).into_owned();
+        return file_problem(
+            name,
+            text,
+            Problem::new(
+                "input-too-large",
+                format!(
+                    "file is larger than the limit of {} bytes",
+                    limits.max_file_bytes
+                ),
+                Span::new(0, 0),
+            )
+            .label("the file starts here")
+            .help("split the declaration, or raise the limit with `--max-file-size`"),
+        );
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return file_problem(
+            name,
+            String::new(),
+            Problem::new(
+                "input-encoding",
+                "file is UTF-16 (it starts with a UTF-16 byte order mark)",
+                Span::new(0, 0),
+            )
+            .label("byte order mark")
+            .help("save the file as UTF-8; declarations must be UTF-8"),
+        );
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => {
+            if let Some(nul) = text.find('\0') {
+                let at = text[..nul].chars().count();
+                let shown = text.replace('\0', "\u{2400}");
+                return file_problem(
+                    name,
+                    shown,
+                    Problem::new(
+                        "input-binary",
+                        "file holds binary data (a NUL byte)",
+                        Span::new(at, at + 1),
+                    )
+                    .label("NUL byte")
+                    .help("declarations are YAML text; check that the right file was given"),
+                );
+            }
+            let text = text.to_string();
+            let docs = yaml::parse(&text, limits);
+            let mut problems = Vec::new();
+            if docs.is_empty() {
+                problems.push(
+                    Problem::new("yaml-empty", "file holds no YAML document", Span::new(0, 0))
+                        .severity(Severity::Warning)
+                        .label("empty")
+                        .help("add a declaration, or remove the file"),
+                );
+            }
+            LoadedFile {
+                source: SourceFile::new(name, text),
+                docs,
+                problems,
+            }
+        }
+        Err(e) => {
+            let valid = e.valid_up_to();
+            let at = String::from_utf8_lossy(&body[..valid]).chars().count();
+            let text = String::from_utf8_lossy(body).into_owned();
+            let binary = body.contains(&0);
+            file_problem(
+                name,
+                text,
+                Problem::new(
+                    if binary {
+                        "input-binary"
+                    } else {
+                        "input-encoding"
+                    },
+                    if binary {
+                        "file holds binary data, not UTF-8 text".to_string()
+                    } else {
+                        format!("file is not valid UTF-8 (bad byte 0x{:02X})", body[valid])
+                    },
+                    Span::new(at, at + 1),
+                )
+                .label("first byte that is not UTF-8")
+                .help("declarations must be UTF-8 text; re-save the file as UTF-8"),
+            )
+        }
+    }
+}
+
+fn file_problem(name: String, text: String, problem: Problem) -> LoadedFile {
+    LoadedFile {
+        source: SourceFile::new(name, text),
+        docs: Vec::new(),
+        problems: vec![problem],
+    }
+}

@@ -1,0 +1,497 @@
+//! YAML text into spanned [`Node`] trees, one per document, with the defences a linter of
+//! untrusted files needs: a nesting limit, a budget for alias expansion, and diagnostics for
+//! duplicate keys, merge keys, complex keys and foreign tags. The parser is driven event by event
+//! with an explicit stack, so no input can recurse deeply in our code.
+
+use std::collections::{HashMap, HashSet};
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
+
+use super::{Limits, Problem};
+use crate::node::{Entry, Node, Value};
+use crate::source::Span;
+
+/// One YAML document of a file. `root` is `None` when the document could not be built; its
+/// problems say why.
+#[derive(Debug)]
+pub struct ParsedDoc {
+    pub index: usize,
+    pub root: Option<Node>,
+    pub problems: Vec<Problem>,
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        start: usize,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<Entry>,
+        keys: HashSet<String>,
+        pending: Option<(String, Span)>,
+        start: usize,
+        anchor: usize,
+    },
+}
+
+struct Builder<'l> {
+    limits: &'l Limits,
+    text: &'l str,
+    /// A (char offset, byte offset) pair at or before the last scalar, to map offsets cheaply.
+    cursor: (usize, usize),
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+    root: Option<Node>,
+    problems: Vec<Problem>,
+}
+
+fn span_of(s: &YSpan) -> Span {
+    Span::new(s.start.index(), s.end.index())
+}
+
+/// Parse every document of `text`. Stops at the first syntax error or exceeded limit, keeping
+/// the documents completed before it.
+pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
+    let mut docs = Vec::new();
+    let mut parser = Parser::new_from_str(text);
+    let mut current: Option<Builder> = None;
+    loop {
+        let (event, yspan) = match parser.next_event() {
+            None => break,
+            Some(Ok(ev)) => ev,
+            Some(Err(err)) => {
+                let at = err.marker().index();
+                let problem = Problem::new(
+                    "yaml-syntax",
+                    format!("YAML syntax error: {}", err.info()),
+                    Span::new(at, at + 1),
+                )
+                .label("the parser stopped here")
+                .help(
+                    "check the indentation and the brackets or quotes opened before this point; \
+                     every key needs a `:` and a space after it",
+                );
+                let mut builder = current.take().unwrap_or_else(|| Builder::new(limits, text));
+                builder.problems.push(problem);
+                docs.push(builder.finish(docs.len(), false));
+                return docs;
+            }
+        };
+        let span = span_of(&yspan);
+        match event {
+            Event::StreamStart | Event::Nothing => {}
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => current = Some(Builder::new(limits, text)),
+            Event::DocumentEnd => {
+                if let Some(builder) = current.take() {
+                    docs.push(builder.finish(docs.len(), true));
+                }
+            }
+            other => {
+                let builder = current.get_or_insert_with(|| Builder::new(limits, text));
+                if let Err(problem) = builder.event(other, span) {
+                    builder.problems.push(*problem);
+                    let builder = current.take().expect("builder exists");
+                    docs.push(builder.finish(docs.len(), false));
+                    return docs;
+                }
+            }
+        }
+    }
+    if let Some(builder) = current.take() {
+        docs.push(builder.finish(docs.len(), true));
+    }
+    docs
+}
+
+impl<'l> Builder<'l> {
+    fn new(limits: &'l Limits, text: &'l str) -> Self {
+        Builder {
+            limits,
+            text,
+            cursor: (0, 0),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            root: None,
+            problems: Vec::new(),
+        }
+    }
+
+    fn finish(self, index: usize, complete: bool) -> ParsedDoc {
+        ParsedDoc {
+            index,
+            root: if complete { self.root } else { None },
+            problems: self.problems,
+        }
+    }
+
+    /// Handle one event. An `Err` stops the file: the tree can no longer be trusted.
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Box<Problem>> {
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let span = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => self.quoted_span(span),
+                    _ => span,
+                };
+                let value = self.scalar(&text, style, tag.as_deref(), span);
+                self.complete(Node { value, span }, anchor);
+                Ok(())
+            }
+            Event::SequenceStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), span),
+            Event::MappingStart(anchor, tag) => self.open(true, anchor, tag.as_deref(), span),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let node = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        items,
+                        start,
+                        anchor,
+                    }) => (
+                        Node {
+                            value: Value::Seq(items),
+                            span: Span::new(start, span.end.max(start)),
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        entries,
+                        start,
+                        anchor,
+                        ..
+                    }) => (
+                        Node {
+                            value: Value::Map(entries),
+                            span: Span::new(start, span.end.max(start)),
+                        },
+                        anchor,
+                    ),
+                    None => return Ok(()),
+                };
+                self.complete(node.0, node.1);
+                Ok(())
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id) else {
+                    return Err(Box::new(
+                        Problem::new("yaml-syntax", "alias refers to an unknown anchor", span)
+                            .help("define the anchor (`&name`) before using it (`*name`)"),
+                    ));
+                };
+                self.alias_nodes += size;
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(Box::new(Problem::new(
+                        "yaml-alias-limit",
+                        format!(
+                            "aliases expand to more than {} nodes (a \"billion laughs\" alias bomb?)",
+                            self.limits.max_alias_nodes
+                        ),
+                        span,
+                    )
+                    .label("expanding this alias goes over the limit")
+                    .help(
+                        "write the values out instead of nesting aliases; raise the limit with \
+                         `--max-alias-nodes` if this file is genuine",
+                    )));
+                }
+                let mut node = node.clone();
+                node.span = span;
+                self.complete(node, 0);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The parser's end marker for a quoted scalar lies past any trailing comment; find the
+    /// closing quote in the text instead.
+    fn quoted_span(&mut self, span: Span) -> Span {
+        if span.start < self.cursor.0 {
+            self.cursor = (0, 0);
+        }
+        let (mut c, mut b) = self.cursor;
+        let mut chars = self.text[b..].chars();
+        while c < span.start {
+            match chars.next() {
+                Some(ch) => {
+                    c += 1;
+                    b += ch.len_utf8();
+                }
+                None => return span,
+            }
+        }
+        self.cursor = (c, b);
+        let mut chars = self.text[b..].chars();
+        let Some(quote) = chars.next() else {
+            return span;
+        };
+        let mut len = 1;
+        while let Some(ch) = chars.next() {
+            len += 1;
+            if quote == '"' && ch == '\\' {
+                if chars.next().is_some() {
+                    len += 1;
+                }
+            } else if ch == quote {
+                if quote == '\'' && chars.clone().next() == Some('\'') {
+                    chars.next();
+                    len += 1;
+                } else {
+                    return Span::new(span.start, span.start + len);
+                }
+            }
+        }
+        span
+    }
+
+    fn check_collection_tag(&mut self, tag: Option<&Tag>, span: Span) {
+        if let Some(tag) = tag
+            && !(tag.is_yaml_core_schema() && matches!(tag.suffix.as_str(), "map" | "seq"))
+        {
+            self.problems.push(foreign_tag(tag, span));
+        }
+    }
+
+    /// A node is complete: record its anchor and attach it to its parent.
+    fn complete(&mut self, node: Node, anchor: usize) {
+        if anchor != 0 {
+            let size = node.size();
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                keys,
+                pending,
+                ..
+            }) => match pending.take() {
+                Some((key, key_span)) => entries.push(Entry {
+                    key,
+                    key_span,
+                    value: node,
+                }),
+                None => {
+                    let key = match &node.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Int(i) => i.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Float(f) => f.to_string(),
+                        Value::Null => {
+                            self.problems.push(
+                                Problem::new(
+                                    "yaml-complex-key",
+                                    "a mapping key is empty",
+                                    node.span,
+                                )
+                                .help("give every value a key name"),
+                            );
+                            String::new()
+                        }
+                        Value::Seq(_) | Value::Map(_) => {
+                            self.problems.push(
+                                Problem::new(
+                                    "yaml-complex-key",
+                                    "a list or mapping is used as a key",
+                                    node.span,
+                                )
+                                .help("declaration keys are plain names such as `services`"),
+                            );
+                            String::new()
+                        }
+                    };
+                    if key == "<<" {
+                        self.problems.push(
+                            Problem::new(
+                                "yaml-merge-key",
+                                "merge keys (`<<`) are not supported",
+                                node.span,
+                            )
+                            .label("merge key")
+                            .help(
+                                "merge keys are not part of YAML 1.2 and hide where a value \
+                                 comes from; write the keys out in full",
+                            ),
+                        );
+                    } else if !keys.insert(key.clone()) {
+                        let first = entries.iter().find(|e| e.key == key).map(|e| e.key_span);
+                        let mut problem = Problem::new(
+                            "yaml-duplicate-key",
+                            format!("duplicate key `{key}`"),
+                            node.span,
+                        )
+                        .label("this key is given again")
+                        .help(
+                            "YAML keeps only one of the values and silently drops the other; \
+                             remove or rename one of them",
+                        );
+                        if let Some(first) = first {
+                            problem = problem.related(first, "first given here");
+                        }
+                        self.problems.push(problem);
+                    }
+                    *pending = Some((key, node.span));
+                }
+            },
+        }
+    }
+
+    /// Resolve a scalar by the YAML 1.2 core schema. Quoted scalars are always strings.
+    fn scalar(&mut self, text: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Value {
+        if let Some(tag) = tag {
+            if tag.is_yaml_core_schema() {
+                match tag.suffix.as_str() {
+                    "str" => return Value::Str(text.to_string()),
+                    "null" | "bool" | "int" | "float" => {}
+                    _ => self.problems.push(foreign_tag(tag, span)),
+                }
+            } else if !(tag.handle == "!" && tag.suffix.is_empty()) {
+                self.problems.push(foreign_tag(tag, span));
+            } else {
+                return Value::Str(text.to_string());
+            }
+        }
+        if style != ScalarStyle::Plain {
+            return Value::Str(text.to_string());
+        }
+        resolve_plain(text)
+    }
+}
+
+impl Builder<'_> {
+    /// A list or mapping starts: check its tag and the depth limit, then push its frame.
+    fn open(
+        &mut self,
+        is_map: bool,
+        anchor: usize,
+        tag: Option<&Tag>,
+        span: Span,
+    ) -> Result<(), Box<Problem>> {
+        self.check_collection_tag(tag, span);
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(Box::new(
+                Problem::new(
+                    "yaml-too-deep",
+                    format!(
+                        "nesting is deeper than the limit of {} levels",
+                        self.limits.max_depth
+                    ),
+                    Span::new(span.start, span.start + 1),
+                )
+                .label("this level is one too many")
+                .help(
+                    "declarations need only a few levels; raise the limit with `--max-depth` if \
+                 this file is genuine",
+                ),
+            ));
+        }
+        let start = span.start;
+        self.stack.push(if is_map {
+            Frame::Map {
+                entries: Vec::new(),
+                keys: HashSet::new(),
+                pending: None,
+                start,
+                anchor,
+            }
+        } else {
+            Frame::Seq {
+                items: Vec::new(),
+                start,
+                anchor,
+            }
+        });
+        Ok(())
+    }
+}
+
+fn foreign_tag(tag: &Tag, span: Span) -> Problem {
+    let shown = if tag.is_yaml_core_schema() {
+        format!("!!{}", tag.suffix)
+    } else {
+        tag.to_string()
+    };
+    Problem::new(
+        "yaml-tag",
+        format!("the tag `{shown}` is not allowed"),
+        span,
+    )
+    .label("tagged value")
+    .help("declarations are plain data: remove the tag (tags can ask other YAML tools to build objects)")
+}
+
+/// The YAML 1.2 core schema's resolution of a plain scalar.
+pub fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    let digits = bytes
+        .strip_prefix(b"-")
+        .or_else(|| bytes.strip_prefix(b"+"))
+        .unwrap_or(bytes);
+    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::Int(i);
+        }
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Int(i);
+    }
+    if let Some(oct) = text.strip_prefix("0o")
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Int(i);
+    }
+    if is_core_float(digits)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
+    }
+    Value::Str(text.to_string())
+}
+
+/// `( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?` after the sign.
+fn is_core_float(s: &[u8]) -> bool {
+    let mut i = 0;
+    let int_digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    i += int_digits;
+    let mut frac_digits = 0;
+    if s.get(i) == Some(&b'.') {
+        i += 1;
+        frac_digits = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        i += frac_digits;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if matches!(s.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(s.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        let exp = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if exp == 0 {
+            return false;
+        }
+        i += exp;
+    }
+    i == s.len()
+}

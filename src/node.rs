@@ -1,0 +1,241 @@
+//! The spanned YAML tree that every later stage reads, and document paths such as
+//! `technology.systems[2].last_resilience_test` that rules use to point into it.
+
+use std::fmt;
+
+use crate::source::Span;
+
+/// One YAML node with the span of its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+/// A key and its value in a mapping. Keys are kept as text, with their own span, so that a
+/// finding about an unknown key can point at the key itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A short name for the node's type, as used in messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "integer",
+            Value::Float(_) => "number",
+            Value::Str(_) => "string",
+            Value::Seq(_) => "list",
+            Value::Map(_) => "mapping",
+        }
+    }
+
+    /// Walk `path` as far as it exists. Returns the deepest node reached, the span to point at,
+    /// and how many segments were found. A mapping or list is pointed at through the key that
+    /// holds it (its first line), because a whole block makes an unreadable label.
+    pub fn resolve(&self, path: &DocPath) -> Resolved<'_> {
+        let mut node = self;
+        let mut span = first_line_of(self);
+        let mut found = 0;
+        for segment in &path.0 {
+            let next = match (segment, &node.value) {
+                (Segment::Key(k), Value::Map(entries)) => entries
+                    .iter()
+                    .find(|e| &e.key == k)
+                    .map(|e| (&e.value, e.key_span)),
+                (Segment::Index(i), Value::Seq(items)) => items.get(*i).map(|n| (n, n.span)),
+                _ => None,
+            };
+            let Some((child, key_span)) = next else {
+                break;
+            };
+            span = match child.value {
+                Value::Map(_) | Value::Seq(_) => match segment {
+                    Segment::Key(_) => key_span,
+                    Segment::Index(_) => first_line_of(child),
+                },
+                _ => child.span,
+            };
+            node = child;
+            found += 1;
+        }
+        Resolved {
+            node,
+            span,
+            complete: found == path.0.len(),
+            found,
+        }
+    }
+
+    /// Counts the nodes in this subtree (used to price alias expansion).
+    pub fn size(&self) -> usize {
+        match &self.value {
+            Value::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
+            Value::Map(entries) => 1 + entries.iter().map(|e| 1 + e.value.size()).sum::<usize>(),
+            _ => 1,
+        }
+    }
+}
+
+/// For a mapping, the span of its first key; for a list, of its first item; else the node.
+fn first_line_of(node: &Node) -> Span {
+    match &node.value {
+        Value::Map(entries) => entries.first().map_or(node.span, |e| e.key_span),
+        Value::Seq(items) => items.first().map_or(node.span, first_line_of),
+        _ => node.span,
+    }
+}
+
+#[derive(Debug)]
+pub struct Resolved<'a> {
+    pub node: &'a Node,
+    pub span: Span,
+    /// Whether the whole path exists.
+    pub complete: bool,
+    /// How many leading segments exist.
+    pub found: usize,
+}
+
+/// A path into a document: keys and list indices.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DocPath(pub Vec<Segment>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+impl DocPath {
+    /// Parse `a.b[2].c`. The empty string is the document root. Keys may hold any character
+    /// but `.` and `[`.
+    pub fn parse(text: &str) -> Result<DocPath, String> {
+        let mut segments = Vec::new();
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(DocPath(segments));
+        }
+        for part in text.split('.') {
+            let (key, mut rest) = match part.find('[') {
+                Some(i) => (&part[..i], &part[i..]),
+                None => (part, ""),
+            };
+            if key.is_empty() && (segments.is_empty() || rest.is_empty()) {
+                return Err(format!("empty key in path `{text}`"));
+            }
+            if !key.is_empty() {
+                segments.push(Segment::Key(key.to_string()));
+            }
+            while !rest.is_empty() {
+                let close = rest
+                    .find(']')
+                    .ok_or_else(|| format!("unclosed `[` in path `{text}`"))?;
+                let index = rest[1..close].parse::<usize>().map_err(|_| {
+                    format!("`{}` is not a list index in path `{text}`", &rest[1..close])
+                })?;
+                segments.push(Segment::Index(index));
+                rest = &rest[close + 1..];
+                if !rest.is_empty() && !rest.starts_with('[') {
+                    return Err(format!("unexpected `{rest}` in path `{text}`"));
+                }
+            }
+        }
+        Ok(DocPath(segments))
+    }
+
+    pub fn push_key(&mut self, key: impl Into<String>) {
+        self.0.push(Segment::Key(key.into()));
+    }
+
+    pub fn push_index(&mut self, index: usize) {
+        self.0.push(Segment::Index(index));
+    }
+
+    /// True when `self` equals `other` or lies inside it.
+    pub fn starts_with(&self, other: &DocPath) -> bool {
+        self.0.starts_with(&other.0)
+    }
+
+    pub fn prefix(&self, len: usize) -> DocPath {
+        DocPath(self.0[..len.min(self.0.len())].to_vec())
+    }
+
+    pub fn last_key(&self) -> Option<&str> {
+        self.0.iter().rev().find_map(|s| match s {
+            Segment::Key(k) => Some(k.as_str()),
+            Segment::Index(_) => None,
+        })
+    }
+}
+
+impl fmt::Display for DocPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.0.iter().enumerate() {
+            match segment {
+                Segment::Key(k) if i == 0 => write!(f, "{k}")?,
+                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_paths() {
+        let p = DocPath::parse("technology.systems[2].last_resilience_test").unwrap();
+        assert_eq!(
+            p.0,
+            vec![
+                Segment::Key("technology".into()),
+                Segment::Key("systems".into()),
+                Segment::Index(2),
+                Segment::Key("last_resilience_test".into()),
+            ]
+        );
+        assert_eq!(p.to_string(), "technology.systems[2].last_resilience_test");
+        assert_eq!(DocPath::parse("").unwrap().0.len(), 0);
+        assert_eq!(DocPath::parse("a[0][1]").unwrap().to_string(), "a[0][1]");
+    }
+
+    #[test]
+    fn rejects_malformed_paths() {
+        for bad in ["a..b", "a[x]", "a[1", "a[1]b", ".a"] {
+            assert!(DocPath::parse(bad).is_err(), "{bad} should not parse");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! `pack.yaml`: a policy pack's name, version, commitments and parameters.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    /// The policy the pack encodes, as a citation.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Where a rule's documentation can be read online; `{id}` is replaced by the rule id.
+    #[serde(default)]
+    pub help_uri: Option<String>,
+    #[serde(default)]
+    pub missions: Vec<Mission>,
+    #[serde(default)]
+    pub parameters: BTreeMap<String, Parameter>,
+    /// Folder of rule fixtures, relative to the pack folder (default `fixtures`).
+    #[serde(default)]
+    pub fixtures: Option<String>,
+    /// Data files shipped with the pack, by name: rules see them as `ctx.data.NAME`.
+    #[serde(default)]
+    pub data: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mission {
+    pub number: u32,
+    pub title: String,
+    #[serde(default = "one")]
+    pub weight: f64,
+    pub commitments: Vec<Commitment>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    pub number: u32,
+    pub text: String,
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamType {
+    Date,
+    Number,
+    Integer,
+    Boolean,
+    String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    pub default: yaml_serde::Value,
+    pub rationale: String,
+}
+
+impl ParamType {
+    pub fn name(self) -> &'static str {
+        match self {
+            ParamType::Date => "date",
+            ParamType::Number => "number",
+            ParamType::Integer => "integer",
+            ParamType::Boolean => "boolean",
+            ParamType::String => "string",
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Policy packs: a folder with `pack.yaml` and one `.rhai` script per rule. The built-in pack is
+//! embedded in the binary; more packs come from `--rules DIR`.
+
+pub mod manifest;
+pub mod rule;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rhai::{Dynamic, Engine};
+
+pub use manifest::{Manifest, Mission, ParamType, Parameter};
+pub use rule::Rule;
+
+use crate::date::Date;
+use crate::diag::ToolDiagnostic;
+use crate::source::SourceFile;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// A loaded pack.
+#[derive(Debug)]
+pub struct Pack {
+    pub manifest: Manifest,
+    /// `builtin` or the folder it was read from.
+    pub origin: String,
+    pub rules: Vec<Arc<Rule>>,
+    /// Pack data files, ready for rules (`ctx.data`).
+    pub data: rhai::Map,
+}
+
+/// The files of one pack, from the binary or from disk: (path within the pack, text).
+struct PackFiles {
+    origin: String,
+    display_root: String,
+    files: Vec<(String, String)>,
+}
+
+/// Names of the built-in packs.
+pub fn builtin_pack_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = BUILTIN_FILES
+        .iter()
+        .filter_map(|(p, _)| p.strip_suffix("/pack.yaml"))
+        .collect();
+    names.dedup();
+    names
+}
+
+fn builtin(name: &str) -> PackFiles {
+    let prefix = format!("{name}/");
+    PackFiles {
+        origin: "builtin".into(),
+        display_root: format!("rules/{name}"),
+        files: BUILTIN_FILES
+            .iter()
+            .filter_map(|(p, t)| {
+                p.strip_prefix(&prefix)
+                    .map(|rel| (rel.to_string(), t.to_string()))
+            })
+            .collect(),
+    }
+}
+
+fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
+    let mut files = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let full = dir.join(&rel);
+        let entries = std::fs::read_dir(&full).map_err(|e| {
+            ToolDiagnostic::new(
+                "pack-unreadable",
+                format!("cannot read rule pack folder {}: {e}", full.display()),
+            )
+            .help("pass a folder that holds `pack.yaml` and `.rhai` rule files")
+        })?;
+        let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let name = rel.join(path.file_name().unwrap_or_default());
+            if path.is_dir() {
+                if stack.len() < 16 && !name.starts_with("fixtures") {
+                    stack.push(name);
+                }
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("rhai" | "yaml" | "yml")
+            ) && !name.starts_with("fixtures")
+            {
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    ToolDiagnostic::new(
+                        "pack-unreadable",
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                    .help("rule files and pack manifests must be UTF-8 text")
+                })?;
+                files.push((name.to_string_lossy().replace('\\', "/"), text));
+            }
+        }
+    }
+    files.sort();
+    Ok(PackFiles {
+        origin: dir.display().to_string(),
+        display_root: dir.display().to_string(),
+        files,
+    })
+}
+
+/// Where packs come from in a run.
+#[derive(Debug, Clone, Default)]
+pub struct PackSources {
+    pub builtin: bool,
+    pub dirs: Vec<PathBuf>,
+}
+
+/// Everything the run's rules need: the packs and their rules, in a fixed order.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub packs: Vec<Pack>,
+}
+
+impl RuleSet {
+    pub fn rules(&self) -> impl Iterator<Item = (&Pack, &Arc<Rule>)> {
+        self.packs
+            .iter()
+            .flat_map(|p| p.rules.iter().map(move |r| (p, r)))
+    }
+
+    pub fn find(&self, id: &str) -> Option<(&Pack, &Arc<Rule>)> {
+        self.rules().find(|(_, r)| r.id == id)
+    }
+
+    /// The commitment (with its mission) a rule serves, from its pack.
+    pub fn commitment<'p>(
+        &self,
+        pack: &'p Pack,
+        number: u32,
+    ) -> Option<(&'p Mission, &'p manifest::Commitment)> {
+        pack.manifest.missions.iter().find_map(|m| {
+            m.commitments
+                .iter()
+                .find(|c| c.number == number)
+                .map(|c| (m, c))
+        })
+    }
+}
+
+/// Load every pack. Broken packs and rules become diagnostics; what loads is still used. Rules
+/// from later packs override rules with the same id from the built-in pack.
+pub fn load(sources: &PackSources, engine: &Engine) -> (RuleSet, Vec<ToolDiagnostic>) {
+    let mut all = Vec::new();
+    let mut diags = Vec::new();
+    if sources.builtin {
+        for name in builtin_pack_names() {
+            all.push(builtin(name));
+        }
+    }
+    for dir in &sources.dirs {
+        match from_dir(dir) {
+            Ok(files) => all.push(files),
+            Err(d) => diags.push(d),
+        }
+    }
+    let mut packs: Vec<Pack> = Vec::new();
+    for files in all {
+        if let Some(pack) = load_pack(files, engine, &mut diags) {
+            packs.push(pack);
+        }
+    }
+    // An external pack overrides a rule of the built-in pack with the same id; a clash between
+    // two external packs is an error.
+    let mut seen: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for i in 0..packs.len() {
+        let mut keep = Vec::new();
+        for rule in std::mem::take(&mut packs[i].rules) {
+            match seen.get(&rule.id) {
+                Some((j, other_file)) if packs[*j].origin != "builtin" => {
+                    diags.push(
+                        rule.diagnostic(
+                            "rule-duplicate-id",
+                            format!("rule id `{}` is already used by {other_file}", rule.id),
+                        )
+                        .help(
+                            "rule ids must be unique across packs; rename this rule and its file",
+                        ),
+                    );
+                }
+                Some((j, _)) => {
+                    let j = *j;
+                    packs[j].rules.retain(|r| r.id != rule.id);
+                    seen.insert(rule.id.clone(), (i, rule.file.clone()));
+                    keep.push(rule);
+                }
+                None => {
+                    seen.insert(rule.id.clone(), (i, rule.file.clone()));
+                    keep.push(rule);
+                }
+            }
+        }
+        packs[i].rules = keep;
+    }
+    (RuleSet { packs }, diags)
+}
+
+fn load_pack(files: PackFiles, engine: &Engine, diags: &mut Vec<ToolDiagnostic>) -> Option<Pack> {
+    let manifest_path = format!("{}/pack.yaml", files.display_root);
+    let Some((_, manifest_text)) = files.files.iter().find(|(p, _)| p == "pack.yaml") else {
+        diags.push(
+            ToolDiagnostic::new("pack-manifest", format!("{} has no pack.yaml", files.display_root))
+                .help("a pack folder needs a `pack.yaml` with its name, version and description (see `roadmap-lint new --help`)"),
+        );
+        return None;
+    };
+    let manifest_src = SourceFile::new(manifest_path.clone(), manifest_text.as_str());
+    let manifest: Manifest = match yaml_serde::from_str(manifest_text) {
+        Ok(m) => m,
+        Err(e) => {
+            let mut d = ToolDiagnostic::new("pack-manifest", format!("invalid pack manifest: {e}"))
+                .help("see the built-in pack's pack.yaml for the expected keys")
+                .label("here");
+            d = match e.location() {
+                Some(loc) => d.at_line(&manifest_src, loc.line(), loc.column()),
+                None => d.file(manifest_path),
+            };
+            diags.push(d);
+            return None;
+        }
+    };
+    for (name, param) in &manifest.parameters {
+        if let Err(msg) = param_value(param.kind, &param.default) {
+            let line = manifest_text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&format!("{name}:")))
+                .map_or(1, |i| i + 1);
+            diags.push(
+                ToolDiagnostic::new("pack-manifest", format!("parameter `{name}`: {msg}"))
+                    .help("a parameter's default must match its declared type")
+                    .at_line(&manifest_src, line, 1),
+            );
+        }
+    }
+    let mut data = rhai::Map::new();
+    for (name, rel) in &manifest.data {
+        match files.files.iter().find(|(p, _)| p == rel) {
+            Some((_, text)) => match yaml_serde::from_str::<serde_json::Value>(text) {
+                Ok(json) => {
+                    data.insert(
+                        name.into(),
+                        rhai::serde::to_dynamic(&json).unwrap_or(Dynamic::UNIT),
+                    );
+                }
+                Err(e) => diags.push(
+                    ToolDiagnostic::new(
+                        "pack-data",
+                        format!("data file `{rel}` is not valid YAML: {e}"),
+                    )
+                    .file(format!("{}/{rel}", files.display_root))
+                    .help("fix the data file's YAML"),
+                ),
+            },
+            None => diags.push(
+                ToolDiagnostic::new(
+                    "pack-data",
+                    format!("data file `{rel}` named in pack.yaml does not exist"),
+                )
+                .file(manifest_path.clone())
+                .help("add the file to the pack, or remove it from `data`"),
+            ),
+        }
+    }
+    let mut rules = Vec::new();
+    for (rel, text) in &files.files {
+        if !rel.ends_with(".rhai") {
+            continue;
+        }
+        let file = format!("{}/{rel}", files.display_root);
+        match rule::compile(&file, text, &manifest, engine) {
+            Ok((r, mut warnings)) => {
+                rules.push(Arc::new(r));
+                diags.append(&mut warnings);
+            }
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    Some(Pack {
+        manifest,
+        origin: files.origin,
+        rules,
+        data,
+    })
+}
+
+/// A typed parameter value, as rules see it.
+pub fn param_value(kind: ParamType, value: &yaml_serde::Value) -> Result<Dynamic, String> {
+    use yaml_serde::Value as Y;
+    match (kind, value) {
+        (ParamType::Date, Y::String(s)) => Date::parse(s)
+            .map(Dynamic::from)
+            .ok_or_else(|| format!("`{s}` is not a YYYY-MM-DD date")),
+        (ParamType::Number, Y::Number(n)) => n
+            .as_f64()
+            .map(Dynamic::from_float)
+            .ok_or_else(|| "not a number".into()),
+        (ParamType::Integer, Y::Number(n)) => n
+            .as_i64()
+            .map(Dynamic::from_int)
+            .ok_or_else(|| "not a whole number".into()),
+        (ParamType::Boolean, Y::Bool(b)) => Ok(Dynamic::from_bool(*b)),
+        (ParamType::String, Y::String(s)) => Ok(Dynamic::from(s.clone())),
+        (kind, _) => Err(format!("expected a {}", kind.name())),
+    }
+}
+
+/// Parse a `--param name=value` override against the parameter's type.
+pub fn parse_override(kind: ParamType, text: &str) -> Result<Dynamic, String> {
+    let value = match kind {
+        ParamType::Date | ParamType::String => yaml_serde::Value::String(text.to_string()),
+        _ => {
+            yaml_serde::from_str(text).map_err(|_| format!("`{text}` is not a {}", kind.name()))?
+        }
+    };
+    param_value(kind, &value)
+}

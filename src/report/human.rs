@@ -1,0 +1,210 @@
+//! The terminal report: one miette graphical diagnostic per finding, with the YAML snippet,
+//! a labelled span, the rule id and commitment as the code, and help.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use super::Summary;
+use crate::finding::{Finding, Severity};
+use crate::run::Run;
+
+/// How to draw the report.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+struct FindingReport<'a> {
+    finding: &'a Finding,
+    source: NamedSource<Arc<str>>,
+    code: String,
+    related: Vec<RelatedReport>,
+}
+
+struct RelatedReport {
+    message: String,
+    source: NamedSource<Arc<str>>,
+    span: (usize, usize),
+}
+
+impl fmt::Debug for FindingReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+impl fmt::Display for FindingReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.finding.waived {
+            f.write_str("[waived] ")?;
+        }
+        f.write_str(&self.finding.message)
+    }
+}
+impl std::error::Error for FindingReport<'_> {}
+
+impl Diagnostic for FindingReport<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match (self.finding.waived, self.finding.severity) {
+            (true, _) | (_, Severity::Info) => miette::Severity::Advice,
+            (_, Severity::Warning) => miette::Severity::Warning,
+            (_, Severity::Error) => miette::Severity::Error,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let f = self.finding;
+        match (&f.waiver, &f.help) {
+            (Some(w), _) => Some(Box::new(format!(
+                "waived until {} by {}: {}",
+                w.expires, w.approved_by, w.reason
+            ))),
+            (None, Some(h)) => Some(Box::new(h)),
+            (None, None) => None,
+        }
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let f = self.finding;
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(f.label.clone().unwrap_or_else(|| default_label(f))),
+            (f.location.byte_start, f.location.byte_len),
+        );
+        let same_file = f
+            .related
+            .iter()
+            .filter(|r| r.file == f.file && r.document == f.document)
+            .map(|r| {
+                LabeledSpan::new_with_span(
+                    Some(r.message.clone()),
+                    (r.location.byte_start, r.location.byte_len),
+                )
+            });
+        Some(Box::new(std::iter::once(primary).chain(same_file)))
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}
+
+fn default_label(f: &Finding) -> String {
+    match f.severity {
+        Severity::Error => "here".to_string(),
+        Severity::Warning => "here".to_string(),
+        Severity::Info => "note".to_string(),
+    }
+}
+
+impl fmt::Debug for RelatedReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl fmt::Display for RelatedReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for RelatedReport {}
+impl Diagnostic for RelatedReport {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.message.clone()), self.span),
+        )))
+    }
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+}
+
+/// The code shown for a finding: its rule id, and the commitment it serves.
+pub fn code_of(f: &Finding) -> String {
+    match f.commitment {
+        Some(c) => format!("{} (commitment {c})", f.rule),
+        None => f.rule.clone(),
+    }
+}
+
+/// Render one diagnostic of any kind.
+pub fn render_diagnostic(d: &dyn Diagnostic, style: Style) -> String {
+    let mut out = String::new();
+    if handler(style).render_report(&mut out, d).is_err() {
+        out = format!("{d}\n");
+    }
+    out
+}
+
+/// The whole report: tool diagnostics first (they explain gaps), then findings, then a summary.
+pub fn render(run: &Run, style: Style) -> String {
+    let mut out = String::new();
+    for d in &run.diagnostics {
+        out.push_str(&render_diagnostic(d, style));
+        out.push('\n');
+    }
+    for f in &run.findings {
+        out.push_str(&render_finding(run, f, style));
+        out.push('\n');
+    }
+    out.push_str(&Summary::of(run).to_string());
+    out.push('\n');
+    out
+}
+
+/// Render one finding with its snippet.
+pub fn render_finding(run: &Run, f: &Finding, style: Style) -> String {
+    let named = |file: &str| {
+        let text = run
+            .sources
+            .iter()
+            .find(|s| s.name == file)
+            .map_or_else(|| Arc::from(""), |s| s.text.clone());
+        NamedSource::new(file, text)
+    };
+    let report = FindingReport {
+        finding: f,
+        source: NamedSource::new(
+            f.file.clone(),
+            run.sources
+                .get(f.source)
+                .map_or_else(|| Arc::from(""), |s| s.text.clone()),
+        )
+        .with_language("yaml"),
+        code: code_of(f),
+        related: f
+            .related
+            .iter()
+            .filter(|r| r.file != f.file || r.document != f.document)
+            .map(|r| RelatedReport {
+                message: r.message.clone(),
+                source: named(&r.file),
+                span: (r.location.byte_start, r.location.byte_len),
+            })
+            .collect(),
+    };
+    render_diagnostic(&report, style)
+}

@@ -1,0 +1,772 @@
+//! One evaluation of a set of inputs: load, validate, run the rules, resolve paths into spans.
+//! `check` and the other commands share it; nothing downstream re-runs a rule.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use rhai::{Dynamic, Engine, Map};
+
+use crate::date::Date;
+use crate::diag::ToolDiagnostic;
+use crate::engine::{self, RawFinding, Sandbox, Verdict};
+use crate::finding::{Finding, Related, Severity};
+use crate::load::{self, Input, Limits, Problem};
+use crate::node::{DocPath, Node};
+use crate::pack::{self, Pack, PackSources, Rule, RuleSet};
+use crate::schema;
+use crate::source::SourceFile;
+
+/// Everything that shapes a run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub as_of: Option<Date>,
+    pub params: Vec<(String, String)>,
+    pub limits: Limits,
+    pub sandbox: Sandbox,
+    pub packs: PackSources,
+    /// Run only these rules (by id), when given.
+    pub only_rules: Option<Vec<String>>,
+}
+
+/// A document that was read, whatever became of it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DocInfo {
+    pub file: String,
+    pub document: usize,
+    pub kind: Option<String>,
+    pub organisation: Option<String>,
+    pub name: Option<String>,
+    /// The evaluation date used for this document.
+    pub as_of: Option<String>,
+    /// Whether rules ran on it (they do not on documents with syntax or schema errors).
+    pub evaluated: bool,
+}
+
+/// What one rule concluded about one document, for scores and JUnit.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleResult {
+    /// Index into [`Run::documents`].
+    pub doc: usize,
+    pub rule: String,
+    pub commitment: Option<u32>,
+    pub mission: Option<u32>,
+    pub status: Status,
+    /// Paths of the checks that passed.
+    pub passed: Vec<String>,
+    /// Indices into [`Run::findings`] of the findings this rule raised in the document.
+    pub findings: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "reason")]
+pub enum Status {
+    Applied,
+    NotApplicable(String),
+    Failed,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Default)]
+pub struct Run {
+    pub sources: Vec<Arc<SourceFile>>,
+    pub documents: Vec<DocInfo>,
+    pub findings: Vec<Finding>,
+    pub results: Vec<RuleResult>,
+    /// Problems with the tool's own inputs: unreadable paths, broken rules, bad parameters.
+    pub diagnostics: Vec<ToolDiagnostic>,
+}
+
+/// The loaded packs and the engine, ready to evaluate documents.
+pub struct Prepared {
+    pub rules: RuleSet,
+    pub engine: Engine,
+    pub sandbox: Sandbox,
+    /// `ctx.params` and `ctx.data` per pack, by pack name.
+    pub pack_ctx: BTreeMap<String, (Map, Map)>,
+    pub diagnostics: Vec<ToolDiagnostic>,
+}
+
+/// Load the packs and resolve parameters. Problems become diagnostics.
+pub fn prepare(options: &Options) -> Prepared {
+    let engine = engine::engine(&options.sandbox);
+    let (mut rules, mut diagnostics) = pack::load(&options.packs, &engine);
+    if let Some(only) = &options.only_rules {
+        for p in &mut rules.packs {
+            p.rules.retain(|r| only.contains(&r.id));
+        }
+    }
+    let mut pack_ctx = BTreeMap::new();
+    let mut used = vec![false; options.params.len()];
+    for p in &rules.packs {
+        let mut params = Map::new();
+        for (name, param) in &p.manifest.parameters {
+            if let Ok(v) = pack::param_value(param.kind, &param.default) {
+                params.insert(name.as_str().into(), v);
+            }
+        }
+        for (i, (name, text)) in options.params.iter().enumerate() {
+            if let Some(param) = p.manifest.parameters.get(name) {
+                used[i] = true;
+                match pack::parse_override(param.kind, text) {
+                    Ok(v) => {
+                        params.insert(name.as_str().into(), v);
+                    }
+                    Err(msg) => diagnostics.push(
+                        ToolDiagnostic::new(
+                            "param-invalid",
+                            format!("--param {name}={text}: {msg}"),
+                        )
+                        .help(format!(
+                            "`{name}` is a {}: {}",
+                            param.kind.name(),
+                            param.rationale
+                        )),
+                    ),
+                }
+            }
+        }
+        pack_ctx.insert(p.manifest.name.clone(), (params, p.data.clone()));
+    }
+    for (i, (name, _)) in options.params.iter().enumerate() {
+        if !used[i] {
+            let known: Vec<&str> = rules
+                .packs
+                .iter()
+                .flat_map(|p| p.manifest.parameters.keys().map(String::as_str))
+                .collect();
+            diagnostics.push(
+                ToolDiagnostic::new(
+                    "param-unknown",
+                    format!("--param {name}: no pack has a parameter of that name"),
+                )
+                .help(format!("known parameters: {}", known.join(", "))),
+            );
+        }
+    }
+    Prepared {
+        rules,
+        engine,
+        sandbox: options.sandbox.clone(),
+        pack_ctx,
+        diagnostics,
+    }
+}
+
+/// A finding before its path is resolved.
+struct Pending {
+    rule: Arc<Rule>,
+    raw: RawFinding,
+}
+
+/// What one file produced.
+struct FileOutcome {
+    source: Arc<SourceFile>,
+    docs: Vec<DocInfo>,
+    findings: Vec<Finding>,
+    /// Rule results, with document and finding indices local to the file.
+    results: Vec<RuleResult>,
+    failures: Vec<ToolDiagnostic>,
+    /// Portfolio `collect` values: (rule index, document index within file, value).
+    collected: Vec<(usize, usize, Dynamic)>,
+}
+
+/// Run everything over the inputs.
+pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
+    let all_rules: Vec<(usize, Arc<Rule>)> = prepared
+        .rules
+        .packs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.rules.iter().map(move |r| (i, r.clone())))
+        .collect();
+    let disabled: Vec<AtomicBool> = all_rules.iter().map(|_| AtomicBool::new(false)).collect();
+    let failures = Mutex::new(Vec::new());
+    let outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = inputs
+        .par_iter()
+        .map(|input| {
+            let loaded = load::load(input, &options.limits).map_err(|e| {
+                ToolDiagnostic::new("input-unreadable", e.message.clone())
+                    .file(e.path.clone())
+                    .help(e.help.clone())
+            })?;
+            Ok(evaluate_file(
+                loaded, prepared, options, &all_rules, &disabled, &failures,
+            ))
+        })
+        .collect();
+
+    let mut run = Run {
+        diagnostics: prepared.diagnostics.clone(),
+        ..Run::default()
+    };
+    let mut collected: Vec<(usize, usize, Dynamic)> = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Err(d) => run.diagnostics.push(d),
+            Ok(file) => {
+                let source_index = run.sources.len();
+                let doc_base = run.documents.len();
+                let finding_base = run.findings.len();
+                run.sources.push(file.source);
+                run.documents.extend(file.docs);
+                run.findings.extend(file.findings.into_iter().map(|mut f| {
+                    f.source = source_index;
+                    f
+                }));
+                for mut r in file.results {
+                    r.doc += doc_base;
+                    r.findings.iter_mut().for_each(|i| *i += finding_base);
+                    run.results.push(r);
+                }
+                collected.extend(
+                    file.collected
+                        .into_iter()
+                        .map(|(r, d, v)| (r, doc_base + d, v)),
+                );
+                run.diagnostics.extend(file.failures);
+            }
+        }
+    }
+    portfolio(&mut run, prepared, options, &all_rules, collected);
+    run.diagnostics
+        .extend(failures.into_inner().unwrap_or_default());
+    sort(&mut run);
+    run
+}
+
+fn problem_finding(
+    problem: &Problem,
+    source: &SourceFile,
+    document: usize,
+    path: String,
+) -> Finding {
+    let location = source.locate(problem.span);
+    Finding {
+        rule: problem.code.to_string(),
+        commitment: None,
+        mission: None,
+        severity: problem.severity,
+        file: source.name.clone(),
+        document,
+        path,
+        location,
+        message: problem.message.clone(),
+        label: problem.label.clone(),
+        help: Some(problem.help.clone()).filter(|h| !h.is_empty()),
+        waived: false,
+        waiver: None,
+        related: problem
+            .related
+            .iter()
+            .map(|(span, label)| Related {
+                file: source.name.clone(),
+                document,
+                path: String::new(),
+                message: label.clone(),
+                location: source.locate(*span),
+            })
+            .collect(),
+        source: 0,
+    }
+}
+
+fn evaluate_file(
+    loaded: load::LoadedFile,
+    prepared: &Prepared,
+    options: &Options,
+    rules: &[(usize, Arc<Rule>)],
+    disabled: &[AtomicBool],
+    failures: &Mutex<Vec<ToolDiagnostic>>,
+) -> FileOutcome {
+    let source = Arc::new(loaded.source);
+    let mut out = FileOutcome {
+        source: source.clone(),
+        docs: Vec::new(),
+        findings: Vec::new(),
+        results: Vec::new(),
+        failures: Vec::new(),
+        collected: Vec::new(),
+    };
+    for problem in &loaded.problems {
+        out.findings
+            .push(problem_finding(problem, &source, 0, String::new()));
+    }
+    for doc in loaded.docs {
+        let mut info = DocInfo {
+            file: source.name.clone(),
+            document: doc.index,
+            kind: None,
+            organisation: None,
+            name: None,
+            as_of: None,
+            evaluated: false,
+        };
+        for problem in &doc.problems {
+            out.findings
+                .push(problem_finding(problem, &source, doc.index, String::new()));
+        }
+        let blocked = doc.problems.iter().any(|p| p.severity == Severity::Error);
+        let Some(root) = doc.root.filter(|_| !blocked) else {
+            out.docs.push(info);
+            continue;
+        };
+        let kind = match schema::kind_of(&root) {
+            Ok(kind) => kind.to_string(),
+            Err(sp) => {
+                out.findings.push(problem_finding(
+                    &sp.problem,
+                    &source,
+                    doc.index,
+                    sp.path.to_string(),
+                ));
+                out.docs.push(info);
+                continue;
+            }
+        };
+        info.kind = Some(kind.clone());
+        info.organisation = identity(&root, &kind, "id");
+        info.name = identity(&root, &kind, "name");
+        let schema_problems = schema::validate(&kind, &root);
+        let as_of = options
+            .as_of
+            .or_else(|| {
+                root.get("as_of")
+                    .and_then(Node::as_str)
+                    .and_then(Date::parse)
+            })
+            .unwrap_or_else(Date::today);
+        info.as_of = Some(as_of.to_string());
+        if !schema_problems.is_empty() {
+            for sp in &schema_problems {
+                out.findings.push(problem_finding(
+                    &sp.problem,
+                    &source,
+                    doc.index,
+                    sp.path.to_string(),
+                ));
+            }
+            out.docs.push(info);
+            continue;
+        }
+        info.evaluated = true;
+        let value = engine::to_dynamic(&root);
+        let mut ctx_by_pack: BTreeMap<usize, Dynamic> = BTreeMap::new();
+        let mut pending: Vec<(usize, Pending)> = Vec::new();
+        for (ri, (pi, rule)) in rules.iter().enumerate() {
+            if !rule.applies_to(&kind) || disabled[ri].load(Ordering::Relaxed) {
+                continue;
+            }
+            let ctx = ctx_by_pack
+                .entry(*pi)
+                .or_insert_with(|| {
+                    context(
+                        &prepared.rules.packs[*pi],
+                        prepared,
+                        as_of,
+                        &source.name,
+                        doc.index,
+                        &kind,
+                    )
+                })
+                .clone();
+            if rule.portfolio {
+                let (result, _) = engine::call(
+                    &prepared.engine,
+                    &prepared.sandbox,
+                    rule,
+                    "collect",
+                    (value.clone(), ctx),
+                    as_of,
+                );
+                match result {
+                    Ok(v) if !v.is_unit() => out.collected.push((ri, out.docs.len(), v)),
+                    Ok(_) => {}
+                    Err(d) => fail(ri, d, disabled, failures),
+                }
+                continue;
+            }
+            let verdict = engine::evaluate(
+                &prepared.engine,
+                &prepared.sandbox,
+                rule,
+                &value,
+                &ctx,
+                as_of,
+            );
+            let status = match verdict {
+                Verdict::Failed(d) => {
+                    fail(ri, d, disabled, failures);
+                    Status::Failed
+                }
+                Verdict::NotApplicable(reason) => Status::NotApplicable(reason),
+                Verdict::Applied { passed, findings } => {
+                    let start = pending.len();
+                    pending.extend(findings.into_iter().map(|raw| {
+                        (
+                            ri,
+                            Pending {
+                                rule: rule.clone(),
+                                raw,
+                            },
+                        )
+                    }));
+                    out.results.push(rule_result(
+                        out.docs.len(),
+                        rule,
+                        Status::Applied,
+                        passed.into_iter().map(|(_, p)| p).collect(),
+                        (start..pending.len()).collect(),
+                    ));
+                    continue;
+                }
+            };
+            out.results.push(rule_result(
+                out.docs.len(),
+                rule,
+                status,
+                Vec::new(),
+                Vec::new(),
+            ));
+        }
+        // Resolve this document's findings now, while its tree is at hand.
+        let base = out.findings.len();
+        for (_, p) in &pending {
+            out.findings
+                .push(resolve(p, &root, &source, doc.index, prepared));
+        }
+        let doc_index = out.docs.len();
+        for r in out.results.iter_mut().filter(|r| r.doc == doc_index) {
+            r.findings.iter_mut().for_each(|i| *i += base);
+        }
+        out.docs.push(info);
+    }
+    out
+}
+
+fn rule_result(
+    doc: usize,
+    rule: &Rule,
+    status: Status,
+    passed: Vec<String>,
+    findings: Vec<usize>,
+) -> RuleResult {
+    RuleResult {
+        doc,
+        rule: rule.id.clone(),
+        commitment: rule.commitment,
+        mission: rule.mission,
+        status,
+        passed,
+        findings,
+    }
+}
+
+fn fail(
+    rule_index: usize,
+    d: ToolDiagnostic,
+    disabled: &[AtomicBool],
+    failures: &Mutex<Vec<ToolDiagnostic>>,
+) {
+    // One diagnostic per broken rule: the first failure disables it for the rest of the run.
+    if !disabled[rule_index].swap(true, Ordering::Relaxed)
+        && let Ok(mut f) = failures.lock()
+    {
+        f.push(d);
+    }
+}
+
+fn identity(root: &Node, kind: &str, field: &str) -> Option<String> {
+    let node = match (kind, field) {
+        ("department", f) => root.get("organisation")?.get(f)?,
+        ("proposal", "id") => root.get("proposal")?.get("organisation")?,
+        ("proposal", _) => root.get("proposal")?.get("title")?,
+        _ => return None,
+    };
+    node.as_str().map(str::to_string)
+}
+
+/// The `ctx` a rule sees for a document.
+fn context(
+    pack: &Pack,
+    prepared: &Prepared,
+    as_of: Date,
+    file: &str,
+    document: usize,
+    kind: &str,
+) -> Dynamic {
+    let (params, data) = prepared
+        .pack_ctx
+        .get(&pack.manifest.name)
+        .cloned()
+        .unwrap_or_default();
+    let mut ctx = Map::new();
+    ctx.insert("as_of".into(), Dynamic::from(as_of));
+    ctx.insert("params".into(), Dynamic::from_map(params));
+    ctx.insert("data".into(), Dynamic::from_map(data));
+    ctx.insert("file".into(), Dynamic::from(file.to_string()));
+    ctx.insert("document".into(), Dynamic::from_int(document as i64));
+    ctx.insert("kind".into(), Dynamic::from(kind.to_string()));
+    Dynamic::from_map(ctx)
+}
+
+/// Resolve a rule's finding into a location in the document. A path that does not exist points
+/// at its nearest existing parent, and says what is missing.
+fn resolve(
+    p: &Pending,
+    root: &Node,
+    source: &SourceFile,
+    document: usize,
+    prepared: &Prepared,
+) -> Finding {
+    let path = DocPath::parse(&p.raw.path).unwrap_or_default();
+    let resolved = root.resolve(&path);
+    let label = if resolved.complete {
+        None
+    } else {
+        let missing = path.prefix(resolved.found + 1).to_string();
+        Some(format!("`{missing}` is missing here"))
+    };
+    let related = p
+        .raw
+        .related
+        .iter()
+        .filter(|(target, _, _)| target.is_none())
+        .map(|(_, rpath, message)| {
+            let rp = DocPath::parse(rpath).unwrap_or_default();
+            Related {
+                file: source.name.clone(),
+                document,
+                path: rpath.clone(),
+                message: message.clone(),
+                location: source.locate(root.resolve(&rp).span),
+            }
+        })
+        .collect();
+    let _ = prepared;
+    Finding {
+        rule: p.rule.id.clone(),
+        commitment: p.rule.commitment,
+        mission: p.rule.mission,
+        severity: p.raw.severity,
+        file: source.name.clone(),
+        document,
+        path: path.to_string(),
+        location: source.locate(resolved.span),
+        message: p.raw.message.clone(),
+        label,
+        help: p.raw.help.clone(),
+        waived: false,
+        waiver: None,
+        related,
+        source: 0,
+    }
+}
+
+/// Portfolio rules: `check_all` once over the values their `collect` gathered. Findings may
+/// point into any document; those documents are parsed again to resolve the paths.
+fn portfolio(
+    run: &mut Run,
+    prepared: &Prepared,
+    options: &Options,
+    rules: &[(usize, Arc<Rule>)],
+    collected: Vec<(usize, usize, Dynamic)>,
+) {
+    let as_of = options.as_of.unwrap_or_else(Date::today);
+    for (ri, (pi, rule)) in rules.iter().enumerate() {
+        if !rule.portfolio {
+            continue;
+        }
+        let items: rhai::Array = collected
+            .iter()
+            .filter(|(r, _, _)| *r == ri)
+            .map(|(_, doc, value)| {
+                let info = &run.documents[*doc];
+                let mut item = Map::new();
+                item.insert("ref".into(), Dynamic::from_int(*doc as i64));
+                item.insert("file".into(), Dynamic::from(info.file.clone()));
+                item.insert(
+                    "organisation".into(),
+                    info.organisation
+                        .clone()
+                        .map_or(Dynamic::UNIT, Dynamic::from),
+                );
+                item.insert("value".into(), value.clone());
+                Dynamic::from_map(item)
+            })
+            .collect();
+        let file = run
+            .sources
+            .first()
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let ctx = context(
+            &prepared.rules.packs[*pi],
+            prepared,
+            as_of,
+            &file,
+            0,
+            "portfolio",
+        );
+        let (result, collected) = engine::call(
+            &prepared.engine,
+            &prepared.sandbox,
+            rule,
+            "check_all",
+            (Dynamic::from_array(items), ctx),
+            as_of,
+        );
+        match engine::verdict(result.map(|_| ()), collected) {
+            Verdict::Failed(d) => run.diagnostics.push(d),
+            Verdict::NotApplicable(_) => {}
+            Verdict::Applied { passed, findings } => {
+                let mut trees: BTreeMap<usize, Option<Node>> = BTreeMap::new();
+                let mut per_doc: BTreeMap<usize, (Vec<String>, Vec<usize>)> = BTreeMap::new();
+                for (target, path) in passed {
+                    if let Some(doc) = target {
+                        per_doc.entry(doc).or_default().0.push(path);
+                    }
+                }
+                for raw in findings {
+                    let Some(doc) = raw.target.filter(|d| *d < run.documents.len()) else {
+                        continue;
+                    };
+                    let finding = resolve_portfolio(run, &mut trees, doc, rule, &raw, options);
+                    per_doc.entry(doc).or_default().1.push(run.findings.len());
+                    run.findings.push(finding);
+                }
+                for (doc, (passed, findings)) in per_doc {
+                    run.results
+                        .push(rule_result(doc, rule, Status::Applied, passed, findings));
+                }
+            }
+        }
+    }
+}
+
+fn tree_of<'a>(
+    run: &Run,
+    trees: &'a mut BTreeMap<usize, Option<Node>>,
+    doc: usize,
+    options: &Options,
+) -> &'a Option<Node> {
+    trees.entry(doc).or_insert_with(|| {
+        let info = &run.documents[doc];
+        let source = run.sources.iter().find(|s| s.name == info.file)?;
+        let docs = load::yaml::parse(&source.text, &options.limits);
+        docs.into_iter().nth(info.document).and_then(|d| d.root)
+    })
+}
+
+fn resolve_portfolio(
+    run: &Run,
+    trees: &mut BTreeMap<usize, Option<Node>>,
+    doc: usize,
+    rule: &Rule,
+    raw: &RawFinding,
+    options: &Options,
+) -> Finding {
+    let info = run.documents[doc].clone();
+    let source_index = run
+        .sources
+        .iter()
+        .position(|s| s.name == info.file)
+        .unwrap_or(0);
+    let source = run.sources[source_index].clone();
+    let path = DocPath::parse(&raw.path).unwrap_or_default();
+    let (location, complete, found) = match tree_of(run, trees, doc, options) {
+        Some(root) => {
+            let r = root.resolve(&path);
+            (source.locate(r.span), r.complete, r.found)
+        }
+        None => (Default::default(), false, 0),
+    };
+    let mut related = Vec::new();
+    for (target, rpath, message) in &raw.related {
+        let rdoc = target.unwrap_or(doc);
+        if rdoc >= run.documents.len() {
+            continue;
+        }
+        let rinfo = run.documents[rdoc].clone();
+        let rp = DocPath::parse(rpath).unwrap_or_default();
+        let rsource = run.sources.iter().find(|s| s.name == rinfo.file).cloned();
+        let loc = match (tree_of(run, trees, rdoc, options), rsource) {
+            (Some(root), Some(src)) => src.locate(root.resolve(&rp).span),
+            _ => Default::default(),
+        };
+        related.push(Related {
+            file: rinfo.file,
+            document: rinfo.document,
+            path: rpath.clone(),
+            message: message.clone(),
+            location: loc,
+        });
+    }
+    Finding {
+        rule: rule.id.clone(),
+        commitment: rule.commitment,
+        mission: rule.mission,
+        severity: raw.severity,
+        file: info.file,
+        document: info.document,
+        path: path.to_string(),
+        location,
+        message: raw.message.clone(),
+        label: (!complete).then(|| format!("`{}` is missing here", path.prefix(found + 1))),
+        help: raw.help.clone(),
+        waived: false,
+        waiver: None,
+        related,
+        source: source_index,
+    }
+}
+
+/// Deterministic order: findings by file, document, line, column, rule; diagnostics by file and
+/// line. Indices held by results are remapped.
+fn sort(run: &mut Run) {
+    let mut order: Vec<usize> = (0..run.findings.len()).collect();
+    order.sort_by(|&a, &b| run.findings[a].sort_key().cmp(&run.findings[b].sort_key()));
+    let mut new_index = vec![0; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut findings: Vec<Option<Finding>> = std::mem::take(&mut run.findings)
+        .into_iter()
+        .map(Some)
+        .collect();
+    run.findings = order
+        .iter()
+        .map(|&i| findings[i].take().expect("each finding moved once"))
+        .collect();
+    for r in &mut run.results {
+        for i in &mut r.findings {
+            *i = new_index[*i];
+        }
+        r.findings.sort_unstable();
+    }
+    run.results
+        .sort_by(|a, b| (a.doc, &a.rule).cmp(&(b.doc, &b.rule)));
+    run.diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.code, &a.message)
+            .cmp(&(&b.file, b.line, b.column, &b.code, &b.message))
+    });
+}
+
+impl Run {
+    /// The most severe unwaived finding.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings
+            .iter()
+            .filter(|f| !f.waived)
+            .map(|f| f.severity)
+            .max()
+    }
+
+    /// Whether the tool failed to do part of its job (exit code 2).
+    pub fn has_tool_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}

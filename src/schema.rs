@@ -1,0 +1,391 @@
+//! JSON Schema validation of documents. The schemas in `schemas/` are embedded; each violation
+//! is mapped back to the span of the YAML node it concerns: an unknown key points at the key, a
+//! wrong value at the value, a missing key at the mapping that lacks it.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Draft, Validator};
+use serde_json::Value as Json;
+
+use crate::load::Problem;
+use crate::node::{DocPath, Node, Segment, Value};
+
+pub const DEPARTMENT: &str = include_str!("../schemas/department.schema.json");
+pub const PROPOSAL: &str = include_str!("../schemas/proposal.schema.json");
+
+/// The document kinds, each with its schema.
+pub const KINDS: &[(&str, &str)] = &[("department", DEPARTMENT), ("proposal", PROPOSAL)];
+
+/// Print the schema for a kind, if there is one.
+pub fn schema_text(kind: &str) -> Option<&'static str> {
+    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, s)| *s)
+}
+
+struct Compiled {
+    json: Json,
+    validator: Validator,
+}
+
+fn compiled(kind: &str) -> Option<&'static Compiled> {
+    static DEP: OnceLock<Compiled> = OnceLock::new();
+    static PRO: OnceLock<Compiled> = OnceLock::new();
+    let (cell, text) = match kind {
+        "department" => (&DEP, DEPARTMENT),
+        "proposal" => (&PRO, PROPOSAL),
+        _ => return None,
+    };
+    Some(cell.get_or_init(|| {
+        let json: Json = serde_json::from_str(text).expect("embedded schema is valid JSON");
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&json)
+            .expect("embedded schema compiles");
+        Compiled { json, validator }
+    }))
+}
+
+/// A schema problem, with the document path it concerns.
+pub struct SchemaProblem {
+    pub path: DocPath,
+    pub problem: Problem,
+}
+
+/// The document's kind, if its root is a mapping with a known `kind`. Otherwise, the problem.
+pub fn kind_of(root: &Node) -> Result<&str, SchemaProblem> {
+    if !matches!(root.value, Value::Map(_)) {
+        return Err(SchemaProblem {
+            path: DocPath::default(),
+            problem: Problem::new(
+                "schema-not-a-mapping",
+                format!("a declaration must be a mapping of keys, but this document is a {}", root.type_name()),
+                root.span,
+            )
+            .label("document starts here")
+            .help("start the document with `schema_version: 1` and `kind: department` (or `kind: proposal`)"),
+        });
+    }
+    match root.get("kind") {
+        None => Err(SchemaProblem {
+            path: DocPath::default(),
+            problem: Problem::new(
+                "schema-missing-key",
+                "missing required key `kind`",
+                root.resolve(&DocPath::default()).span,
+            )
+            .label("this document has no `kind`")
+            .help("add `kind: department` or `kind: proposal`"),
+        }),
+        Some(node) => match node.as_str() {
+            Some(k) if compiled(k).is_some() => Ok(k),
+            _ => Err(SchemaProblem {
+                path: DocPath(vec![Segment::Key("kind".into())]),
+                problem: Problem::new(
+                    "schema-unknown-kind",
+                    format!("unknown document kind {}", shown(node)),
+                    node.span,
+                )
+                .label("not a known kind")
+                .help("`kind` is `department` or `proposal`"),
+            }),
+        },
+    }
+}
+
+/// Validate a document of a known kind. Problems come in document order.
+pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
+    let Some(compiled) = compiled(kind) else {
+        return Vec::new();
+    };
+    let json = to_json(root);
+    let mut out = Vec::new();
+    for error in compiled.validator.iter_errors(&json) {
+        let mut path = DocPath::default();
+        for seg in error.instance_path().iter() {
+            match seg {
+                jsonschema::paths::LocationSegment::Property(p) => path.push_key(p.to_string()),
+                jsonschema::paths::LocationSegment::Index(i) => path.push_index(i),
+            }
+        }
+        let resolved = root.resolve(&path);
+        let node = resolved.node;
+        let field = path.last_key().unwrap_or("document").to_string();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let allowed = allowed_keys(&compiled.json, error.schema_path().as_str());
+                for key in unexpected {
+                    let mut kpath = path.clone();
+                    kpath.push_key(key.clone());
+                    let span = match &node.value {
+                        Value::Map(entries) => entries
+                            .iter()
+                            .find(|e| &e.key == key)
+                            .map_or(node.span, |e| e.key_span),
+                        _ => node.span,
+                    };
+                    let help = match closest(key, &allowed) {
+                        Some(s) => format!(
+                            "did you mean `{s}`? Keys for a department's own use must start with `x_`"
+                        ),
+                        None if allowed.is_empty() => {
+                            "remove the key; keys for a department's own use must start with `x_`"
+                                .to_string()
+                        }
+                        None => format!(
+                            "the keys allowed here are: {}; keys for a department's own use must start with `x_`",
+                            allowed.join(", ")
+                        ),
+                    };
+                    out.push(SchemaProblem {
+                        path: kpath,
+                        problem: Problem::new(
+                            "schema-unknown-key",
+                            format!("unknown key `{key}`"),
+                            span,
+                        )
+                        .label("not a key of this format")
+                        .help(help),
+                    });
+                }
+            }
+            ValidationErrorKind::Required { property } => {
+                let key = property.as_str().unwrap_or_default().to_string();
+                let where_ = if path.0.is_empty() {
+                    "the document".to_string()
+                } else {
+                    format!("`{path}`")
+                };
+                let mut kpath = path.clone();
+                kpath.push_key(key.clone());
+                out.push(SchemaProblem {
+                    path: kpath,
+                    problem: Problem::new(
+                        "schema-missing-key",
+                        format!("missing required key `{key}` in {where_}"),
+                        resolved.span,
+                    )
+                    .label(format!("`{key}` is missing here"))
+                    .help(format!("add `{key}:` to this mapping")),
+                });
+            }
+            ValidationErrorKind::Type { kind } => {
+                let expected = match kind {
+                    TypeKind::Single(t) => type_word(&t.to_string()).to_string(),
+                    TypeKind::Multiple(set) => set
+                        .iter()
+                        .map(|t| type_word(&t.to_string()).to_string())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                };
+                out.push(SchemaProblem {
+                    path: path.clone(),
+                    problem: Problem::new(
+                        "schema-type",
+                        format!("`{field}` must be {expected}, not {}", shown(node)),
+                        node.span,
+                    )
+                    .label(format!("expected {expected}"))
+                    .help(describe(&compiled.json, error.schema_path().as_str())),
+                });
+            }
+            ValidationErrorKind::Enum { options } => {
+                let choices = options
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter(|v| !v.is_null())
+                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default();
+                out.push(SchemaProblem {
+                    path: path.clone(),
+                    problem: Problem::new(
+                        "schema-enum",
+                        format!("`{field}` cannot be {}", shown(node)),
+                        node.span,
+                    )
+                    .label("not an allowed value")
+                    .help(format!("use one of: {choices}")),
+                });
+            }
+            ValidationErrorKind::Format { format } if format == "date" => {
+                out.push(SchemaProblem {
+                    path: path.clone(),
+                    problem: Problem::new(
+                        "schema-date",
+                        format!("`{field}` is not a valid date: {}", shown(node)),
+                        node.span,
+                    )
+                    .label("not a calendar date")
+                    .help("write dates as YYYY-MM-DD, and check the day exists in that month"),
+                });
+            }
+            ValidationErrorKind::Constant { expected_value } => {
+                out.push(SchemaProblem {
+                    path: path.clone(),
+                    problem: Problem::new(
+                        "schema-value",
+                        format!("`{field}` must be {expected_value}, not {}", shown(node)),
+                        node.span,
+                    )
+                    .label(format!("expected {expected_value}"))
+                    .help(describe(&compiled.json, error.schema_path().as_str())),
+                });
+            }
+            _ => {
+                out.push(SchemaProblem {
+                    path: path.clone(),
+                    problem: Problem::new(
+                        "schema-value",
+                        format!("`{field}`: {}", plain_message(&error.to_string())),
+                        resolved.span,
+                    )
+                    .label("does not fit the format")
+                    .help(describe(&compiled.json, error.schema_path().as_str())),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// jsonschema's messages start with the instance; ours say which field instead.
+fn plain_message(msg: &str) -> String {
+    msg.to_string()
+}
+
+fn type_word(t: &str) -> &'static str {
+    match t {
+        "string" => "a string",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "object" => "a mapping",
+        "array" => "a list",
+        "null" => "null",
+        _ => "another type",
+    }
+}
+
+fn shown(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => format!("\"{}\"", truncate(s)),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_string(),
+        Value::Seq(_) => "a list".to_string(),
+        Value::Map(_) => "a mapping".to_string(),
+    }
+}
+
+fn truncate(s: &str) -> String {
+    if s.chars().count() > 60 {
+        format!("{}...", s.chars().take(57).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// The schema node at a JSON pointer into the schema, following `$ref`s to `$defs`.
+fn schema_at<'a>(root: &'a Json, pointer: &str) -> Option<&'a Json> {
+    let mut node = root;
+    for seg in pointer.split('/').filter(|s| !s.is_empty()) {
+        if seg == "$ref" {
+            let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+            node = root.pointer(target)?;
+            continue;
+        }
+        node = node
+            .get(seg)
+            .or_else(|| seg.parse::<usize>().ok().and_then(|i| node.get(i)))?;
+    }
+    Some(node)
+}
+
+/// The keys allowed in the object whose `additionalProperties` failed.
+fn allowed_keys(root: &Json, schema_path: &str) -> Vec<String> {
+    let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
+    schema_at(root, parent)
+        .and_then(|s| s.get("properties"))
+        .and_then(Json::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The description of the schema node whose keyword failed, to use as help.
+fn describe(root: &Json, schema_path: &str) -> String {
+    let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
+    schema_at(root, parent)
+        .and_then(|s| s.get("description"))
+        .and_then(Json::as_str)
+        .map_or_else(
+            || "see `roadmap-lint schema` for the format".to_string(),
+            |d| format!("this field: {d}"),
+        )
+}
+
+/// The allowed key closest to a misspelt one, if it is close enough to be a likely typo.
+fn closest(key: &str, allowed: &[String]) -> Option<String> {
+    allowed
+        .iter()
+        .map(|a| (edit_distance(key, a), a))
+        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a.clone())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The document as JSON, for validation. Non-finite floats become strings, which the schema
+/// then rejects with a clear type error.
+pub fn to_json(node: &Node) -> Json {
+    match &node.value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or_else(|| Json::String(f.to_string()), Json::Number),
+        Value::Str(s) => Json::String(s.clone()),
+        Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
+        Value::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|e| (e.key.clone(), to_json(&e.value)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let allowed = vec!["services".to_string(), "organisation".to_string()];
+        assert_eq!(closest("servcies", &allowed).as_deref(), Some("services"));
+        assert_eq!(closest("budget", &allowed), None);
+    }
+
+    #[test]
+    fn embedded_schemas_compile() {
+        assert!(compiled("department").is_some());
+        assert!(compiled("proposal").is_some());
+    }
+}
