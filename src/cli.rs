@@ -51,6 +51,11 @@ pub enum Command {
         #[command(flatten)]
         packs: PackArgs,
     },
+    /// Print a shell completion script, such as `roadmap-lint completions bash > roadmap-lint.bash`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -103,18 +108,34 @@ pub struct CheckArgs {
     /// Files or directories to check (directories are searched for *.yaml and *.yml); `-` reads stdin.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
-    /// Output format.
+    /// Output format on standard output.
     #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    pub format: report::Format,
+    /// Also write a report to a file, such as `--output sarif=results.sarif` (repeatable). The
+    /// file is replaced whole, never left half-written.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<(report::Format, PathBuf)>,
+    /// Config file. Default: `.roadmap-lint.yaml` in the working directory or the nearest folder above it.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Use no config file, even if one is found.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Ignore the declarations' waivers: show the raw picture.
+    #[arg(long)]
+    pub no_waivers: bool,
+    /// A waiver expiring within this many days is a warning [default: 30].
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
+    pub waiver_warning_days: Option<i64>,
     /// Evaluation date (YYYY-MM-DD). Default: each document's `as_of`, else today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
     /// Override a pack parameter, such as `--param deadline_2025=2025-12-31` (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, String)>,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value = "error")]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the exit code 1 (waived findings never count) [default: error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Name shown for standard input.
     #[arg(long, default_value = "<stdin>", value_name = "NAME")]
     pub stdin_name: String,
@@ -165,6 +186,21 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("`{s}` is not NAME=VALUE"))
 }
 
+fn parse_output(s: &str) -> Result<(report::Format, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .filter(|(f, p)| !f.is_empty() && !p.is_empty())
+        .ok_or_else(|| format!("`{s}` is not FORMAT=PATH, such as sarif=results.sarif"))?;
+    let format = <report::Format as ValueEnum>::from_str(format.trim(), true).map_err(|_| {
+        let names: Vec<&str> = report::Format::value_variants()
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        format!("unknown format `{format}`; use one of {}", names.join(", "))
+    })?;
+    Ok((format, PathBuf::from(path)))
+}
+
 fn style(color: ColorChoice) -> Style {
     let tty = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -210,13 +246,52 @@ pub fn run(cli: Cli) -> u8 {
             crate::docs::list_rules(&args.packs.sources(), args.format == Format::Json)
         }
         Command::Explain { id, packs } => crate::docs::explain(&packs.sources(), &id),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "roadmap-lint", &mut out);
+            print(&String::from_utf8_lossy(&out));
+            exit::OK
+        }
     }
 }
 
 fn check(args: CheckArgs) -> u8 {
+    let config_path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(p), false) => Some(p.clone()),
+        (None, false) => std::env::current_dir()
+            .ok()
+            .and_then(|d| crate::config::discover(&d)),
+    };
+    let config = match config_path.map(|p| crate::config::Config::load(&p)) {
+        None => crate::config::Config::default(),
+        Some(Ok(c)) => c,
+        Some(Err(diags)) => {
+            let style = Style {
+                color: false,
+                width: 100,
+            };
+            for d in &diags {
+                eprint!("{}", report::human::render_diagnostic(d, style));
+            }
+            return exit::TOOL_ERROR;
+        }
+    };
+    let mut params = config.params.clone();
+    params.extend(args.params.iter().cloned());
+    let mut packs = args.packs.sources();
+    if !args.packs.no_builtin
+        && let Some(builtin) = config.builtin
+    {
+        packs.builtin = builtin;
+    }
+    let mut dirs = config.rule_folders.clone();
+    dirs.extend(packs.dirs);
+    packs.dirs = dirs;
     let options = Options {
         as_of: args.as_of,
-        params: args.params.clone(),
+        params,
         limits: Limits {
             max_file_bytes: args.limits.max_file_size,
             max_depth: args.limits.max_depth.max(1),
@@ -227,11 +302,29 @@ fn check(args: CheckArgs) -> u8 {
             time_limit: Duration::from_millis(args.limits.rule_timeout),
             ..Default::default()
         },
-        packs: args.packs.sources(),
+        packs,
         only_rules: None,
+        selection: Some(config.selection.clone()),
+        severity: config.severity.clone(),
+        waivers: crate::waiver::WaiverSettings {
+            enabled: !args.no_waivers,
+            warning_days: args
+                .waiver_warning_days
+                .or(config.waiver_warning_days)
+                .unwrap_or(crate::waiver::DEFAULT_WARNING_DAYS),
+        },
     };
-    let prepared = run::prepare(&options);
-    let (inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);
+    let fail_on = args.fail_on.unwrap_or(match config.fail_on.as_deref() {
+        Some("warning") => FailOn::Warning,
+        Some("never") => FailOn::Never,
+        _ => FailOn::Error,
+    });
+    let mut prepared = run::prepare(&options);
+    prepared
+        .diagnostics
+        .extend(config.check_rule_ids(&prepared.rules));
+    let (mut inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);
+    inputs.retain(|i| !config.ignores(i));
     let mut result = run::run(&inputs, &prepared, &options);
     for e in input_errors {
         result.diagnostics.push(
@@ -240,11 +333,37 @@ fn check(args: CheckArgs) -> u8 {
                 .help(e.help),
         );
     }
-    match args.format {
-        Format::Human => print(&report::human::render(&result, style(args.color))),
-        Format::Json => print(&report::json::render(&result)),
+    let file_ctx = report::Context {
+        rules: &prepared.rules,
+        style: Style {
+            color: false,
+            width: 100,
+        },
+    };
+    let mut write_errors = Vec::new();
+    for (format, path) in &args.outputs {
+        if let Err(e) = report::write_atomic(path, &format.render(&result, &file_ctx)) {
+            write_errors.push(
+                ToolDiagnostic::new(
+                    "output-unwritable",
+                    format!(
+                        "cannot write the {} report to {}: {e}",
+                        format.name(),
+                        path.display()
+                    ),
+                )
+                .file(path.display().to_string())
+                .help("check that the folder exists and is writable; nothing was written there"),
+            );
+        }
     }
-    exit_code(&result, args.fail_on)
+    result.diagnostics.extend(write_errors);
+    let ctx = report::Context {
+        rules: &prepared.rules,
+        style: style(args.color),
+    };
+    print(&args.format.render(&result, &ctx));
+    exit_code(&result, fail_on)
 }
 
 /// The exit code of a run, by the documented contract.

@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod diag;
 pub mod docs;
@@ -20,3 +21,4 @@ pub mod report;
 pub mod run;
 pub mod schema;
 pub mod source;
+pub mod waiver;

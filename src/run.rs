@@ -28,6 +28,12 @@ pub struct Options {
     pub packs: PackSources,
     /// Run only these rules (by id), when given.
     pub only_rules: Option<Vec<String>>,
+    /// Rules enabled and disabled by the config file (by id, commitment or mission).
+    pub selection: Option<crate::config::RuleSelection>,
+    /// Severity overrides by rule id (config file).
+    pub severity: BTreeMap<String, Severity>,
+    /// How waivers are applied (`--no-waivers`, `--waiver-warning-days`).
+    pub waivers: crate::waiver::WaiverSettings,
 }
 
 /// A document that was read, whatever became of it.
@@ -95,6 +101,11 @@ pub fn prepare(options: &Options) -> Prepared {
     if let Some(only) = &options.only_rules {
         for p in &mut rules.packs {
             p.rules.retain(|r| only.contains(&r.id));
+        }
+    }
+    if let Some(selection) = &options.selection {
+        for p in &mut rules.packs {
+            p.rules.retain(|r| selection.allows(r));
         }
     }
     let mut pack_ctx = BTreeMap::new();
@@ -230,6 +241,11 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         }
     }
     portfolio(&mut run, prepared, options, &all_rules, collected);
+    for f in &mut run.findings {
+        if let Some(s) = options.severity.get(&f.rule) {
+            f.severity = *s;
+        }
+    }
     run.diagnostics
         .extend(failures.into_inner().unwrap_or_default());
     sort(&mut run);
@@ -440,6 +456,19 @@ fn evaluate_file(
         for r in out.results.iter_mut().filter(|r| r.doc == doc_index) {
             r.findings.iter_mut().for_each(|i| *i += base);
         }
+        // Waivers, now that the document's findings have their paths (see waiver.rs).
+        let about_waivers = crate::waiver::apply(
+            &crate::waiver::DocContext {
+                root: &root,
+                source: &source,
+                document: doc.index,
+                as_of,
+            },
+            &mut out.findings[base..],
+            options.waivers,
+            &|id| rules.iter().any(|(_, r)| r.portfolio && r.id == id),
+        );
+        out.findings.extend(about_waivers);
         out.docs.push(info);
     }
     out
@@ -632,7 +661,18 @@ fn portfolio(
                     let Some(doc) = raw.target.filter(|d| *d < run.documents.len()) else {
                         continue;
                     };
-                    let finding = resolve_portfolio(run, &mut trees, doc, rule, &raw, options);
+                    let mut finding =
+                        resolve_portfolio(run, &mut trees, doc, rule, &raw, options);
+                    if options.waivers.enabled
+                        && let Some(root) = tree_of(run, &mut trees, doc, options)
+                    {
+                        let doc_as_of = run.documents[doc]
+                            .as_of
+                            .as_deref()
+                            .and_then(Date::parse)
+                            .unwrap_or(as_of);
+                        crate::waiver::waive(root, &mut finding, doc_as_of);
+                    }
                     per_doc.entry(doc).or_default().1.push(run.findings.len());
                     run.findings.push(finding);
                 }

@@ -98,9 +98,16 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
     let Some(compiled) = compiled(kind) else {
         return Vec::new();
     };
+    problems(&compiled.validator, &compiled.json, root)
+}
+
+/// Validate a YAML tree against any compiled schema (`schema` is its JSON, used for help texts
+/// and allowed keys), mapping each error to the span of the node it concerns. Documents and the
+/// config file share this.
+pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<SchemaProblem> {
     let json = to_json(root);
     let mut out = Vec::new();
-    for error in compiled.validator.iter_errors(&json) {
+    for error in validator.iter_errors(&json) {
         let mut path = DocPath::default();
         for seg in error.instance_path().iter() {
             match seg {
@@ -113,7 +120,7 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
         let field = path.last_key().unwrap_or("document").to_string();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let allowed = allowed_keys(&compiled.json, error.schema_path().as_str());
+                let allowed = allowed_keys(schema, error.schema_path().as_str());
                 for key in unexpected {
                     let mut kpath = path.clone();
                     kpath.push_key(key.clone());
@@ -186,7 +193,7 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
                         node.span,
                     )
                     .label(format!("expected {expected}"))
-                    .help(describe(&compiled.json, error.schema_path().as_str())),
+                    .help(describe(schema, error.schema_path().as_str())),
                 });
             }
             ValidationErrorKind::Enum { options } => {
@@ -232,7 +239,7 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
                         node.span,
                     )
                     .label(format!("expected {expected_value}"))
-                    .help(describe(&compiled.json, error.schema_path().as_str())),
+                    .help(describe(schema, error.schema_path().as_str())),
                 });
             }
             _ => {
@@ -244,7 +251,7 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
                         resolved.span,
                     )
                     .label("does not fit the format")
-                    .help(describe(&compiled.json, error.schema_path().as_str())),
+                    .help(describe(schema, error.schema_path().as_str())),
                 });
             }
         }

@@ -1,9 +1,93 @@
 //! Reporters: one module per output format, each turning a [`Run`] into text.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
+use std::io::Write;
+use std::path::Path;
+
+use crate::pack::RuleSet;
 use crate::run::Run;
+
+/// The output formats. Each has its own module with a `render` function; this enum is the one
+/// interface the command line uses to pick one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Diagnostics with YAML snippets, for people at a terminal.
+    Human,
+    /// The versioned machine report (`schemas/report.schema.json`).
+    Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, Azure DevOps, IDEs).
+    Sarif,
+    /// JUnit XML: one test suite per file, one test case per rule check.
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request's files.
+    Github,
+    /// Markdown, for a pull-request comment.
+    Markdown,
+}
+
+/// What a reporter may need besides the run.
+pub struct Context<'a> {
+    /// The rules that were loaded (SARIF describes them).
+    pub rules: &'a RuleSet,
+    /// How to draw the human report.
+    pub style: human::Style,
+}
+
+impl Format {
+    pub fn render(self, run: &Run, ctx: &Context) -> String {
+        match self {
+            Format::Human => human::render(run, ctx.style),
+            Format::Json => json::render(run),
+            Format::Sarif => sarif::render(run, ctx.rules),
+            Format::Junit => junit::render(run),
+            Format::Github => github::render(run),
+            Format::Markdown => markdown::render(run),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+/// Write a report so that `path` never holds a half-written file: the text goes to a temporary
+/// file in the same directory, which is then renamed over the target in one step.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".roadmap-lint-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    // A temporary file is private (0600); a report is an ordinary file. Keep the mode of a
+    // report being replaced.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
 
 /// Counts shown in summaries.
 #[derive(Debug, Default, Clone, Copy, serde::Serialize)]

@@ -1,0 +1,384 @@
+//! The project config file, `.roadmap-lint.yaml`: found by searching upward from the working
+//! directory, or named with `--config`. It is read like a declaration (spanned YAML, then a
+//! JSON Schema, `schemas/config.schema.json`), so a mistake in it is a diagnostic that points at
+//! the line. Command-line flags override what it says.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use jsonschema::{Draft, Validator};
+use serde_json::Value as Json;
+
+use crate::diag::ToolDiagnostic;
+use crate::finding::Severity;
+use crate::load::{Input, Limits, yaml};
+use crate::node::{DocPath, Node};
+use crate::pack::{Rule, RuleSet};
+use crate::schema;
+use crate::source::SourceFile;
+
+pub const FILE_NAME: &str = ".roadmap-lint.yaml";
+pub const SCHEMA: &str = include_str!("../schemas/config.schema.json");
+
+/// Rules picked by id, commitment or mission.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selector {
+    pub rules: Vec<String>,
+    pub commitments: Vec<u32>,
+    pub missions: Vec<u32>,
+}
+
+impl Selector {
+    pub fn matches(&self, rule: &Rule) -> bool {
+        self.rules.contains(&rule.id)
+            || rule.commitment.is_some_and(|c| self.commitments.contains(&c))
+            || rule.mission.is_some_and(|m| self.missions.contains(&m))
+    }
+}
+
+/// Which rules run: those `enable` selects (all, when it is absent), minus those `disable` selects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSelection {
+    pub enable: Option<Selector>,
+    pub disable: Selector,
+}
+
+impl RuleSelection {
+    pub fn allows(&self, rule: &Rule) -> bool {
+        self.enable.as_ref().is_none_or(|e| e.matches(rule)) && !self.disable.matches(rule)
+    }
+}
+
+/// A loaded config. Every field is optional: an absent one leaves the default (or the flag).
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: Option<PathBuf>,
+    pub selection: RuleSelection,
+    pub severity: BTreeMap<String, Severity>,
+    pub params: Vec<(String, String)>,
+    /// Rule folders, resolved against the config file's folder.
+    pub rule_folders: Vec<PathBuf>,
+    pub builtin: Option<bool>,
+    pub ignore: Option<GlobSet>,
+    pub fail_on: Option<String>,
+    pub waiver_warning_days: Option<i64>,
+    /// The file and its tree, to point diagnostics found later (unknown rule ids) at lines.
+    source: Option<(Arc<SourceFile>, Node)>,
+}
+
+/// The nearest `.roadmap-lint.yaml` in `start` or a folder above it.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+fn validator() -> &'static (Json, Validator) {
+    static CELL: OnceLock<(Json, Validator)> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let json: Json = serde_json::from_str(SCHEMA).expect("embedded config schema is JSON");
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .build(&json)
+            .expect("embedded config schema compiles");
+        (json, validator)
+    })
+}
+
+/// Schema help written for declarations mentions `x_` keys, which the config does not allow.
+fn config_help(help: &str) -> String {
+    let cut = help
+        .find("? Keys for a department")
+        .map(|i| i + 1)
+        .or_else(|| help.find("; keys for a department"))
+        .or_else(|| help.find("; Keys for a department"));
+    match cut {
+        Some(i) => help[..i].to_string(),
+        None if help.starts_with("remove the key; keys") => "remove the key".to_string(),
+        None => help.to_string(),
+    }
+}
+
+fn json_text(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn strings(v: Option<&Json>) -> Vec<String> {
+    v.and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_str).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn numbers(v: Option<&Json>) -> Vec<u32> {
+    v.and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Json::as_u64)
+                .filter_map(|n| u32::try_from(n).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn selector(v: Option<&Json>) -> Option<Selector> {
+    let v = v.filter(|v| !v.is_null())?;
+    Some(Selector {
+        rules: strings(v.get("rules")),
+        commitments: numbers(v.get("commitments")),
+        missions: numbers(v.get("missions")),
+    })
+}
+
+impl Config {
+    /// Read and check a config file. Any problem is a diagnostic pointing into the file.
+    pub fn load(path: &Path) -> Result<Config, Vec<ToolDiagnostic>> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![
+                ToolDiagnostic::new("config-unreadable", format!("cannot read {shown}: {e}"))
+                    .file(shown.clone())
+                    .help("check the --config path, or remove the file"),
+            ]
+        })?;
+        let source = Arc::new(SourceFile::new(shown.clone(), text));
+        let mut docs = yaml::parse(&source.text, &Limits::default());
+        let mut diags: Vec<ToolDiagnostic> = Vec::new();
+        for doc in &docs {
+            for p in &doc.problems {
+                diags.push(
+                    ToolDiagnostic::new(p.code, p.message.clone())
+                        .severity(p.severity)
+                        .at(&source, p.span)
+                        .label(p.label.clone().unwrap_or_else(|| "here".into()))
+                        .help(p.help.clone()),
+                );
+            }
+        }
+        if docs.len() > 1 {
+            diags.push(
+                ToolDiagnostic::new(
+                    "config-several-documents",
+                    "the config file holds more than one YAML document",
+                )
+                .file(shown.clone())
+                .help("keep all settings in one document (remove `---` separators)"),
+            );
+        }
+        if diags.iter().any(|d| d.severity == Severity::Error) {
+            return Err(diags);
+        }
+        let Some(root) = docs.drain(..).next().and_then(|d| d.root) else {
+            return Ok(Config {
+                path: Some(path.to_path_buf()),
+                ..Config::default()
+            });
+        };
+        let (schema_json, validator) = validator();
+        for sp in schema::problems(validator, schema_json, &root) {
+            let p = sp.problem;
+            diags.push(
+                ToolDiagnostic::new(p.code, format!("{shown}: {}", p.message))
+                    .at(&source, p.span)
+                    .label(p.label.unwrap_or_else(|| "here".into()))
+                    .help(config_help(&p.help)),
+            );
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let json = schema::to_json(&root);
+        let base = path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let mut config = Config {
+            path: Some(path.to_path_buf()),
+            selection: RuleSelection {
+                enable: selector(json.get("enable")),
+                disable: selector(json.get("disable")).unwrap_or_default(),
+            },
+            severity: json
+                .get("severity")
+                .and_then(Json::as_object)
+                .map(|o| {
+                    o.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), Severity::parse(v.as_str()?)?)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            params: json
+                .get("params")
+                .and_then(Json::as_object)
+                .map(|o| o.iter().map(|(k, v)| (k.clone(), json_text(v))).collect())
+                .unwrap_or_default(),
+            rule_folders: strings(json.get("rule_folders"))
+                .iter()
+                .map(|f| base.join(f))
+                .collect(),
+            builtin: json.get("builtin").and_then(Json::as_bool),
+            ignore: None,
+            fail_on: json
+                .get("fail_on")
+                .and_then(Json::as_str)
+                .map(str::to_string),
+            waiver_warning_days: json.get("waiver_warning_days").and_then(Json::as_i64),
+            source: None,
+        };
+        let mut globs = GlobSetBuilder::new();
+        let patterns = strings(json.get("ignore"));
+        for (i, pattern) in patterns.iter().enumerate() {
+            let full = if pattern.contains('/') {
+                pattern.trim_start_matches("./").to_string()
+            } else {
+                format!("**/{pattern}")
+            };
+            match GlobBuilder::new(&full).literal_separator(true).build() {
+                Ok(g) => {
+                    globs.add(g);
+                }
+                Err(e) => {
+                    let span = root
+                        .resolve(&DocPath::parse(&format!("ignore[{i}]")).unwrap_or_default())
+                        .span;
+                    diags.push(
+                        ToolDiagnostic::new(
+                            "config-bad-glob",
+                            format!("`{pattern}` is not a glob pattern: {}", e.kind()),
+                        )
+                        .at(&source, span)
+                        .label("not a glob")
+                        .help("use `*` within a folder name, `**` across folders, `?` for one character, `[abc]` for a set"),
+                    );
+                }
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        if !patterns.is_empty() {
+            config.ignore = globs.build().ok();
+        }
+        config.source = Some((source, root));
+        Ok(config)
+    }
+
+    /// Whether an input is ignored. Patterns are matched against the path relative to the config
+    /// file's folder (and, for inputs outside it, the path as given).
+    pub fn ignores(&self, input: &Input) -> bool {
+        let (Some(set), Input::File(path)) = (&self.ignore, input) else {
+            return false;
+        };
+        let given = path.strip_prefix("./").unwrap_or(path);
+        if set.is_match(given) {
+            return true;
+        }
+        let base = self
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+            .and_then(|p| std::path::absolute(p).ok());
+        match (base, std::path::absolute(path)) {
+            (Some(base), Ok(abs)) => abs.strip_prefix(&base).is_ok_and(|rel| set.is_match(rel)),
+            _ => false,
+        }
+    }
+
+    /// Rule ids the config names that no loaded pack has: likely typos, reported as warnings at
+    /// the line that names them.
+    pub fn check_rule_ids(&self, rules: &RuleSet) -> Vec<ToolDiagnostic> {
+        let Some((source, root)) = &self.source else {
+            return Vec::new();
+        };
+        let known = |id: &str| rules.find(id).is_some();
+        let mut named: Vec<(String, String)> = Vec::new();
+        for section in ["enable", "disable"] {
+            let list = match section {
+                "enable" => self.selection.enable.as_ref(),
+                _ => Some(&self.selection.disable),
+            };
+            for (i, id) in list.map(|s| s.rules.clone()).unwrap_or_default().iter().enumerate() {
+                named.push((format!("{section}.rules[{i}]"), id.clone()));
+            }
+        }
+        for id in self.severity.keys() {
+            named.push((format!("severity.{id}"), id.clone()));
+        }
+        named
+            .into_iter()
+            .filter(|(_, id)| !known(id))
+            .map(|(path, id)| {
+                let r = root.resolve(&DocPath::parse(&path).unwrap_or_default());
+                // For `severity.ID` the key is the thing to point at.
+                ToolDiagnostic::new("config-unknown-rule", format!("no loaded rule has the id `{id}`"))
+                    .severity(Severity::Warning)
+                    .at(source, r.span)
+                    .label("unknown rule id")
+                    .help("`roadmap-lint rules` lists the rule ids; check the spelling, or the rule folders")
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config, Vec<ToolDiagnostic>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, text).unwrap();
+        Config::load(&path)
+    }
+
+    #[test]
+    fn reads_every_setting() {
+        let c = load(
+            "disable: { rules: [a-rule], commitments: [12], missions: [5] }\nseverity: { a-rule: warning }\nparams: { deadline_2025: 2025-12-31, n: 3 }\nfail_on: warning\nwaiver_warning_days: 10\nignore: ['*.draft.yaml', 'archive/**']\nbuiltin: false\n",
+        )
+        .unwrap();
+        assert_eq!(c.selection.disable.commitments, [12]);
+        assert_eq!(c.severity["a-rule"], Severity::Warning);
+        assert_eq!(
+            c.params,
+            [
+                ("deadline_2025".to_string(), "2025-12-31".to_string()),
+                ("n".to_string(), "3".to_string())
+            ]
+        );
+        assert_eq!(c.fail_on.as_deref(), Some("warning"));
+        assert_eq!(c.waiver_warning_days, Some(10));
+        assert_eq!(c.builtin, Some(false));
+        let base = c.path.as_deref().unwrap().parent().unwrap();
+        assert!(c.ignores(&Input::File(base.join("x/y.draft.yaml"))));
+        assert!(c.ignores(&Input::File(base.join("archive/old/z.yaml"))));
+        assert!(!c.ignores(&Input::File(base.join("live/z.yaml"))));
+    }
+
+    #[test]
+    fn mistakes_point_at_their_line() {
+        let errs = load("fail_on: warning\nseverty: {}\nwaiver_warning_days: soon\n").unwrap_err();
+        let found: Vec<(&str, Option<usize>)> =
+            errs.iter().map(|d| (d.code.as_str(), d.line)).collect();
+        assert!(found.contains(&("schema-unknown-key", Some(2))), "{found:?}");
+        assert!(found.contains(&("schema-type", Some(3))), "{found:?}");
+        let unknown = errs.iter().find(|d| d.code == "schema-unknown-key").unwrap();
+        assert_eq!(unknown.help.as_deref(), Some("did you mean `severity`?"));
+    }
+
+    #[test]
+    fn an_empty_file_is_the_default() {
+        let c = load("# nothing yet\n").unwrap();
+        assert_eq!(c.selection, RuleSelection::default());
+        assert!(c.params.is_empty());
+    }
+}

@@ -1,0 +1,141 @@
+//! Markdown (`--format markdown`), for a pull-request comment. Everything that comes from a
+//! declaration (messages, paths, file names, waiver notes) is escaped, so a declaration cannot
+//! inject markup, links, HTML or @-mentions into the comment.
+
+use super::Summary;
+use crate::finding::{Finding, Severity};
+use crate::run::Run;
+
+/// Escape text for a Markdown table cell: ASCII punctuation that Markdown gives a meaning is
+/// backslash-escaped, `<`, `>`, `&` and `@` become character references, and line breaks become
+/// spaces (a table row is one line).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '@' => out.push_str("&#64;"),
+            '\r' => {}
+            '\n' | '\t' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
+            | '!' | '|' | '~' | '=' | ':' | '"' | '\'' | '$' | '^' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn icon(f: &Finding) -> &'static str {
+    match (f.waived, f.severity) {
+        (true, _) => "waived",
+        (_, Severity::Error) => "❌ error",
+        (_, Severity::Warning) => "⚠️ warning",
+        (_, Severity::Info) => "ℹ️ info",
+    }
+}
+
+fn rule_cell(f: &Finding) -> String {
+    match f.commitment {
+        Some(c) => format!("{} (C{c})", escape(&f.rule)),
+        None => escape(&f.rule),
+    }
+}
+
+fn where_cell(f: &Finding) -> String {
+    let mut s = format!(
+        "{}:{}:{}",
+        escape(&f.file),
+        f.location.line,
+        f.location.column
+    );
+    if !f.path.is_empty() {
+        s.push_str(&format!("<br>{}", escape(&f.path)));
+    }
+    s
+}
+
+fn table(out: &mut String, findings: &[&Finding]) {
+    out.push_str("| | Rule | Where | Finding |\n| --- | --- | --- | --- |\n");
+    for f in findings {
+        let mut text = escape(&f.message);
+        match (&f.waiver, &f.help) {
+            (Some(w), _) => text.push_str(&format!(
+                "<br>Waived until {} by {}: {}",
+                escape(&w.expires),
+                escape(&w.approved_by),
+                escape(&w.reason)
+            )),
+            (None, Some(h)) => text.push_str(&format!("<br>Help: {}", escape(h))),
+            (None, None) => {}
+        }
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            icon(f),
+            rule_cell(f),
+            where_cell(f),
+            text
+        ));
+    }
+}
+
+pub fn render(run: &Run) -> String {
+    let summary = Summary::of(run);
+    let mut out = format!("## roadmap-lint\n\n**{}**\n\n", escape(&summary.to_string()));
+    if !run.diagnostics.is_empty() {
+        out.push_str("### Problems running the checks\n\n");
+        for d in &run.diagnostics {
+            let mut line = format!("- **{}** {}", escape(&d.code), escape(&d.message));
+            if let Some(file) = &d.file {
+                line.push_str(&format!(
+                    " ({}{})",
+                    escape(file),
+                    d.line.map_or(String::new(), |l| format!(":{l}"))
+                ));
+            }
+            if let Some(h) = &d.help {
+                line.push_str(&format!(": {}", escape(h)));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    let open: Vec<&Finding> = run.findings.iter().filter(|f| !f.waived).collect();
+    let waived: Vec<&Finding> = run.findings.iter().filter(|f| f.waived).collect();
+    if open.is_empty() && run.diagnostics.is_empty() {
+        out.push_str("No findings.\n");
+    }
+    if !open.is_empty() {
+        out.push_str("### Findings\n\n");
+        table(&mut out, &open);
+        out.push('\n');
+    }
+    if !waived.is_empty() {
+        out.push_str(&format!(
+            "<details><summary>Waived findings ({})</summary>\n\n",
+            waived.len()
+        ));
+        table(&mut out, &waived);
+        out.push_str("\n</details>\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn neutralises_markup_from_declarations() {
+        assert_eq!(
+            escape("a|b <img> [x](y) @team\n*"),
+            "a\\|b &lt;img&gt; \\[x\\]\\(y\\) &#64;team \\*"
+        );
+    }
+}

@@ -1,0 +1,308 @@
+//! SARIF 2.1.0 (`--format sarif`), for code scanning. Built from serde structures, never by
+//! hand: every rule that was loaded is described in `tool.driver.rules` with its documentation,
+//! a help link and the commitment it serves; every finding is a result with a full region;
+//! waived findings carry a suppression; cross-document context is in `relatedLocations`.
+//! Columns count Unicode code points, as the rest of the tool does.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::finding::{Finding, Related, Severity};
+use crate::pack::RuleSet;
+use crate::run::Run;
+use crate::source::Location;
+
+pub const SARIF_VERSION: &str = "2.1.0";
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A file name as a relative URI reference: forward slashes, and anything outside the
+/// unreserved set (and `/`) percent-encoded.
+pub fn uri(file: &str) -> String {
+    let file = file.replace('\\', "/");
+    let file = file.strip_prefix("./").unwrap_or(&file);
+    let mut out = String::new();
+    for b in file.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn region(loc: &Location) -> Value {
+    let line = loc.line.max(1);
+    let column = loc.column.max(1);
+    let end_line = loc.end_line.max(line);
+    let end_column = if end_line == line {
+        loc.end_column.max(column)
+    } else {
+        loc.end_column.max(1)
+    };
+    json!({
+        "startLine": line,
+        "startColumn": column,
+        "endLine": end_line,
+        "endColumn": end_column,
+    })
+}
+
+fn physical(file: &str, loc: &Location) -> Value {
+    json!({
+        "artifactLocation": { "uri": uri(file) },
+        "region": region(loc),
+    })
+}
+
+fn location(file: &str, document: usize, path: &str, loc: &Location) -> Value {
+    let mut l = json!({ "physicalLocation": physical(file, loc) });
+    if !path.is_empty() {
+        l["logicalLocations"] = json!([{
+            "fullyQualifiedName": format!("{}#{document}:{path}", uri(file)),
+            "name": path,
+            "kind": "member",
+        }]);
+    }
+    l
+}
+
+fn related(id: usize, r: &Related) -> Value {
+    let mut l = location(&r.file, r.document, &r.path, &r.location);
+    l["id"] = json!(id);
+    l["message"] = json!({ "text": r.message });
+    l
+}
+
+/// A stable identity for a finding that survives lines moving: rule, file, document and path.
+fn fingerprint(f: &Finding) -> String {
+    // FNV-1a, 64 bit: small, stable across platforms and releases.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [f.rule.as_str(), &f.file, &f.document.to_string(), &f.path] {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// The descriptors: every loaded rule, then every other code that appears (syntax, schema and
+/// waiver findings), so that each result's `ruleId` is described.
+fn rules(run: &Run, set: &RuleSet) -> (Vec<Value>, BTreeMap<String, usize>) {
+    let mut out = Vec::new();
+    let mut index = BTreeMap::new();
+    for (pack, rule) in set.rules() {
+        if index.contains_key(&rule.id) {
+            continue;
+        }
+        let mut props = json!({
+            "pack": pack.manifest.name,
+            "packVersion": pack.manifest.version,
+            "tags": ["roadmap-2022-25"],
+        });
+        if let Some(c) = rule.commitment {
+            props["commitment"] = json!(c);
+            props["tags"] = json!(["roadmap-2022-25", format!("commitment-{c}")]);
+            if let Some((m, commitment)) = set.commitment(pack, c) {
+                props["commitmentText"] = json!(commitment.text);
+                props["missionTitle"] = json!(m.title);
+            }
+        }
+        if let Some(m) = rule.mission {
+            props["mission"] = json!(m);
+        }
+        let mut d = json!({
+            "id": rule.id,
+            "name": rule.id,
+            "shortDescription": { "text": rule.title },
+            "fullDescription": {
+                "text": rule.section("What it checks").filter(|s| !s.is_empty()).unwrap_or_else(|| rule.title.clone())
+            },
+            "help": {
+                "text": rule.doc,
+                "markdown": rule.doc,
+            },
+            "defaultConfiguration": { "level": level(rule.severity) },
+            "properties": props,
+        });
+        if let Some(h) = &pack.manifest.help_uri {
+            d["helpUri"] = json!(h.replace("{id}", &rule.id));
+        }
+        index.insert(rule.id.clone(), out.len());
+        out.push(d);
+    }
+    for f in &run.findings {
+        if index.contains_key(&f.rule) {
+            continue;
+        }
+        let help = f
+            .help
+            .clone()
+            .unwrap_or_else(|| "see the finding's message".to_string());
+        index.insert(f.rule.clone(), out.len());
+        out.push(json!({
+            "id": f.rule,
+            "name": f.rule,
+            "shortDescription": { "text": describe_code(&f.rule) },
+            "help": { "text": help },
+            "defaultConfiguration": { "level": level(f.severity) },
+            "properties": { "tags": ["roadmap-lint"] },
+        }));
+    }
+    (out, index)
+}
+
+fn describe_code(code: &str) -> String {
+    match code.split('-').next() {
+        Some("schema") => format!("{code}: the declaration does not fit the format"),
+        Some("waiver") => format!("{code}: a problem with a waiver"),
+        Some("yaml") | Some("syntax") => format!("{code}: the file is not valid YAML"),
+        _ => code.to_string(),
+    }
+}
+
+fn result(f: &Finding, index: &BTreeMap<String, usize>) -> Value {
+    let mut message = f.message.clone();
+    if let Some(h) = &f.help {
+        message.push_str("\nHelp: ");
+        message.push_str(h);
+    }
+    let mut r = json!({
+        "ruleId": f.rule,
+        "level": level(f.severity),
+        "message": { "text": message },
+        "locations": [location(&f.file, f.document, &f.path, &f.location)],
+        "partialFingerprints": { "roadmapLint/v1": fingerprint(f) },
+        "properties": {
+            "document": f.document,
+            "path": f.path,
+            "waived": f.waived,
+        },
+    });
+    if let Some(i) = index.get(&f.rule) {
+        r["ruleIndex"] = json!(i);
+    }
+    if let Some(c) = f.commitment {
+        r["properties"]["commitment"] = json!(c);
+    }
+    if let Some(m) = f.mission {
+        r["properties"]["mission"] = json!(m);
+    }
+    if !f.related.is_empty() {
+        r["relatedLocations"] = Value::Array(
+            f.related
+                .iter()
+                .enumerate()
+                .map(|(i, rel)| related(i + 1, rel))
+                .collect(),
+        );
+    }
+    if f.waived {
+        let justification = match &f.waiver {
+            Some(w) => format!(
+                "{} (approved by {}, expires {})",
+                w.reason, w.approved_by, w.expires
+            ),
+            None => "waived".to_string(),
+        };
+        r["suppressions"] = json!([{
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": justification,
+        }]);
+    }
+    r
+}
+
+fn notification(d: &crate::diag::ToolDiagnostic) -> Value {
+    let mut message = d.message.clone();
+    if let Some(h) = &d.help {
+        message.push_str("\nHelp: ");
+        message.push_str(h);
+    }
+    let mut n = json!({
+        "level": level(d.severity),
+        "message": { "text": message },
+        "descriptor": { "id": d.code },
+    });
+    if let Some(file) = &d.file {
+        let mut loc = json!({ "artifactLocation": { "uri": uri(file) } });
+        if let Some(line) = d.line {
+            loc["region"] = json!({
+                "startLine": line.max(1),
+                "startColumn": d.column.unwrap_or(1).max(1),
+            });
+        }
+        n["locations"] = json!([{ "physicalLocation": loc }]);
+    }
+    n
+}
+
+/// The SARIF log as a JSON value.
+pub fn log(run: &Run, set: &RuleSet) -> Value {
+    let (descriptors, index) = rules(run, set);
+    let information_uri = set
+        .packs
+        .iter()
+        .find_map(|p| p.manifest.help_uri.as_deref())
+        .and_then(|u| u.split("/blob/").next())
+        .unwrap_or("https://github.com/roadmap-lint/roadmap-lint");
+    let mut artifacts: Vec<&str> = run.sources.iter().map(|s| s.name.as_str()).collect();
+    artifacts.sort_unstable();
+    artifacts.dedup();
+    json!({
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": env!("CARGO_PKG_NAME"),
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": information_uri,
+                    "rules": descriptors,
+                }
+            },
+            "invocations": [{
+                "executionSuccessful": !run.has_tool_errors(),
+                "toolExecutionNotifications":
+                    run.diagnostics.iter().map(notification).collect::<Vec<_>>(),
+            }],
+            "artifacts": artifacts
+                .iter()
+                .map(|a| json!({ "location": { "uri": uri(a) } }))
+                .collect::<Vec<_>>(),
+            "columnKind": "unicodeCodePoints",
+            "results": run.findings.iter().map(|f| result(f, &index)).collect::<Vec<_>>(),
+        }]
+    })
+}
+
+pub fn render(run: &Run, set: &RuleSet) -> String {
+    let mut text = serde_json::to_string_pretty(&log(run, set))
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_references() {
+        assert_eq!(uri("./a b/c.yaml"), "a%20b/c.yaml");
+        assert_eq!(uri("dir\\x.yaml"), "dir/x.yaml");
+        assert_eq!(uri("<stdin>"), "%3Cstdin%3E");
+    }
+}
