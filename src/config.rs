@@ -273,8 +273,21 @@ impl Config {
 
     /// Whether an input is ignored. Patterns are matched against the path relative to the config
     /// file's folder (and, for inputs outside it, the path as given).
+    /// A config file is never read as a declaration (a folder scan would find it).
     pub fn ignores(&self, input: &Input) -> bool {
-        let (Some(set), Input::File(path)) = (&self.ignore, input) else {
+        let Input::File(path) = input else {
+            return false;
+        };
+        let same_file = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if path.file_name().is_some_and(|n| n == FILE_NAME)
+            || self.path.as_deref().is_some_and(|c| same_file(c, path))
+        {
+            return true;
+        }
+        let Some(set) = &self.ignore else {
             return false;
         };
         let given = path.strip_prefix("./").unwrap_or(path);

@@ -6,9 +6,10 @@ use super::Summary;
 use crate::finding::{Finding, Severity};
 use crate::run::Run;
 
-/// Escape text for a Markdown table cell: ASCII punctuation that Markdown gives a meaning is
-/// backslash-escaped, `<`, `>`, `&` and `@` become character references, and line breaks become
-/// spaces (a table row is one line).
+/// Escape text for inline Markdown (a table cell, a list item). Only what has a meaning inline is
+/// touched: emphasis, code, links and images, HTML, table pipes, `$` maths, `#123` issue links
+/// and `@` mentions; `:` and `www.` are broken up so no autolink forms. Line breaks become spaces
+/// (a table row is one line).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -19,8 +20,10 @@ pub fn escape(s: &str) -> String {
             '@' => out.push_str("&#64;"),
             '\r' => {}
             '\n' | '\t' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
-            | '!' | '|' | '~' | '=' | ':' | '"' | '\'' | '$' | '^' => {
+            '.' if out.len() >= 3 && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") => {
+                out.push_str("&#46;")
+            }
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' | '$' | '#' | ':' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -134,8 +137,8 @@ mod tests {
     #[test]
     fn neutralises_markup_from_declarations() {
         assert_eq!(
-            escape("a|b <img> [x](y) @team\n*"),
-            "a\\|b &lt;img&gt; \\[x\\]\\(y\\) &#64;team \\*"
+            escape("a|b <img> [x](y) @team\n* https://www.x.org #1"),
+            "a\\|b &lt;img&gt; \\[x\\](y) &#64;team \\* https\\://www&#46;x.org \\#1"
         );
     }
 }
