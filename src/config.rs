@@ -33,7 +33,9 @@ pub struct Selector {
 impl Selector {
     pub fn matches(&self, rule: &Rule) -> bool {
         self.rules.contains(&rule.id)
-            || rule.commitment.is_some_and(|c| self.commitments.contains(&c))
+            || rule
+                .commitment
+                .is_some_and(|c| self.commitments.contains(&c))
             || rule.mission.is_some_and(|m| self.missions.contains(&m))
     }
 }
@@ -113,7 +115,12 @@ fn json_text(v: &Json) -> String {
 
 fn strings(v: Option<&Json>) -> Vec<String> {
     v.and_then(Json::as_array)
-        .map(|a| a.iter().filter_map(Json::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Json::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -298,7 +305,13 @@ impl Config {
             .path
             .as_deref()
             .and_then(Path::parent)
-            .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
             .and_then(|p| std::path::absolute(p).ok());
         match (base, std::path::absolute(path)) {
             (Some(base), Ok(abs)) => abs.strip_prefix(&base).is_ok_and(|rel| set.is_match(rel)),
@@ -319,7 +332,12 @@ impl Config {
                 "enable" => self.selection.enable.as_ref(),
                 _ => Some(&self.selection.disable),
             };
-            for (i, id) in list.map(|s| s.rules.clone()).unwrap_or_default().iter().enumerate() {
+            for (i, id) in list
+                .map(|s| s.rules.clone())
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 named.push((format!("{section}.rules[{i}]"), id.clone()));
             }
         }
@@ -382,9 +400,15 @@ mod tests {
         let errs = load("fail_on: warning\nseverty: {}\nwaiver_warning_days: soon\n").unwrap_err();
         let found: Vec<(&str, Option<usize>)> =
             errs.iter().map(|d| (d.code.as_str(), d.line)).collect();
-        assert!(found.contains(&("schema-unknown-key", Some(2))), "{found:?}");
+        assert!(
+            found.contains(&("schema-unknown-key", Some(2))),
+            "{found:?}"
+        );
         assert!(found.contains(&("schema-type", Some(3))), "{found:?}");
-        let unknown = errs.iter().find(|d| d.code == "schema-unknown-key").unwrap();
+        let unknown = errs
+            .iter()
+            .find(|d| d.code == "schema-unknown-key")
+            .unwrap();
         assert_eq!(unknown.help.as_deref(), Some("did you mean `severity`?"));
     }
 

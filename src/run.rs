@@ -661,8 +661,7 @@ fn portfolio(
                     let Some(doc) = raw.target.filter(|d| *d < run.documents.len()) else {
                         continue;
                     };
-                    let mut finding =
-                        resolve_portfolio(run, &mut trees, doc, rule, &raw, options);
+                    let mut finding = resolve_portfolio(run, &mut trees, doc, rule, &raw, options);
                     if options.waivers.enabled
                         && let Some(root) = tree_of(run, &mut trees, doc, options)
                     {

@@ -300,7 +300,11 @@ mod tests {
 
     #[test]
     fn waives_the_path_and_its_children_only() {
-        let mut f = vec![raw("r", "a.b[1].c"), raw("r", "a.b[10]"), raw("s", "a.b[1]")];
+        let mut f = vec![
+            raw("r", "a.b[1].c"),
+            raw("r", "a.b[10]"),
+            raw("s", "a.b[1]"),
+        ];
         let extra = run(ONE, "2025-01-01", &mut f);
         assert!(extra.is_empty());
         assert!(f[0].waived);
@@ -326,7 +330,11 @@ mod tests {
         let extra = run(ONE, "2025-06-20", &mut []);
         let codes: Vec<&str> = extra.iter().map(|f| f.rule.as_str()).collect();
         assert_eq!(codes, [UNUSED, EXPIRING]);
-        assert!(extra[1].message.ends_with("in 10 days"), "{}", extra[1].message);
+        assert!(
+            extra[1].message.ends_with("in 10 days"),
+            "{}",
+            extra[1].message
+        );
         assert!(extra.iter().all(|f| f.severity == Severity::Warning));
     }
 }

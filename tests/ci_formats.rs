@@ -22,7 +22,9 @@ fn cli() -> Command {
 /// Run `check` with the test config; returns (exit code, stdout, stderr).
 fn check(args: &[&str]) -> (i32, String, String) {
     let out = cli()
-        .args(["check", "--config", CONFIG, "--as-of", AS_OF, "--color", "never"])
+        .args([
+            "check", "--config", CONFIG, "--as-of", AS_OF, "--color", "never",
+        ])
         .args(args)
         .output()
         .unwrap();
@@ -35,7 +37,10 @@ fn check(args: &[&str]) -> (i32, String, String) {
 
 fn format(name: &str) -> String {
     let (code, out, err) = check(&["tests/data/ci", "--format", name]);
-    assert_eq!(code, 1, "errors in the fixture give exit code 1; stderr: {err}");
+    assert_eq!(
+        code, 1,
+        "errors in the fixture give exit code 1; stderr: {err}"
+    );
     out
 }
 
@@ -150,10 +155,7 @@ fn sarif_is_valid_and_complete() {
 
 #[test]
 fn json_report_fits_its_schema() {
-    let v = validator(
-        "schemas/report.schema.json",
-        jsonschema::Draft::Draft202012,
-    );
+    let v = validator("schemas/report.schema.json", jsonschema::Draft::Draft202012);
     for input in ["tests/data/ci", "fixtures/examples"] {
         let (_, out, _) = check(&[input, "--format", "json"]);
         let report: Value = serde_json::from_str(&out).unwrap();
@@ -179,13 +181,11 @@ fn junit_parses_and_counts_add_up() {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) => {
                 let attr = |name: &str| {
-                    e.try_get_attribute(name)
-                        .unwrap()
-                        .map(|a| {
-                            a.normalized_value(quick_xml::XmlVersion::default())
-                                .unwrap()
-                                .to_string()
-                        })
+                    e.try_get_attribute(name).unwrap().map(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::default())
+                            .unwrap()
+                            .to_string()
+                    })
                 };
                 match e.name().as_ref() {
                     "testsuite" => suites.push((
@@ -194,9 +194,7 @@ fn junit_parses_and_counts_add_up() {
                         0,
                     )),
                     "testcase" => suites.last_mut().unwrap().2 += 1,
-                    "failure" | "skipped" | "error" => {
-                        outcomes.push(e.name().as_ref().to_string())
-                    }
+                    "failure" | "skipped" | "error" => outcomes.push(e.name().as_ref().to_string()),
                     _ => {}
                 }
             }
@@ -216,7 +214,10 @@ fn junit_parses_and_counts_add_up() {
         }
     }
     let names: Vec<&str> = suites.iter().map(|s| s.0.as_str()).collect();
-    assert_eq!(names, ["tests/data/ci/broken.yaml", "tests/data/ci/dept.yaml"]);
+    assert_eq!(
+        names,
+        ["tests/data/ci/broken.yaml", "tests/data/ci/dept.yaml"]
+    );
     for (name, declared, cases) in &suites {
         assert_eq!(declared, cases, "suite {name}");
     }
@@ -261,7 +262,11 @@ fn several_reports_in_one_run_with_the_human_report_on_the_terminal() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     names.sort();
-    assert_eq!(names, ["r.json", "r.sarif", "r.xml"], "no temporary files left");
+    assert_eq!(
+        names,
+        ["r.json", "r.sarif", "r.xml"],
+        "no temporary files left"
+    );
 }
 
 #[test]
@@ -326,7 +331,10 @@ fn bad_output_arguments_are_usage_errors() {
     for bad in ["sarif", "pdf=x.pdf", "=x", "json="] {
         let (code, _, err) = check(&["tests/data/waivers/waived.yaml", "--output", bad]);
         assert_eq!(code, 2, "--output {bad}");
-        assert!(err.contains("FORMAT=PATH") || err.contains("unknown format"), "{err}");
+        assert!(
+            err.contains("FORMAT=PATH") || err.contains("unknown format"),
+            "{err}"
+        );
     }
 }
 
@@ -382,7 +390,10 @@ fn an_expired_waiver_is_an_error_and_waives_nothing() {
     );
     let (_, out, _) = check(&["tests/data/waivers/expired.yaml"]);
     assert!(out.contains("expired on 2025-05-31 (30 days"), "{out}");
-    assert!(out.contains("expires: 2025-05-31"), "points at the expiry: {out}");
+    assert!(
+        out.contains("expires: 2025-05-31"),
+        "points at the expiry: {out}"
+    );
     assert_eq!(waiver_case("expired.yaml", &["--no-waivers"]), (0, vec![]));
 }
 
@@ -483,7 +494,14 @@ fn the_config_file_is_found_upward_and_flags_override_it() {
     // --no-config ignores it.
     let (_, out, _) = check_in(
         &sub,
-        &[&expiring, "--no-config", "--format", "json", "--fail-on", "never"],
+        &[
+            &expiring,
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
     );
     assert!(codes(&out).contains(&"waiver-expiring".to_string()));
 }
@@ -497,12 +515,20 @@ fn the_config_selects_rules_and_sets_severities() {
         std::fs::write(&config, text).unwrap();
         let (code, out, err) = check_in(
             dir.path(),
-            &[&dept, "--config", config.to_str().unwrap(), "--format", "json"],
+            &[
+                &dept,
+                "--config",
+                config.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
         );
         assert!(err.is_empty(), "{err}");
         (code, codes(&out))
     };
-    let (_, found) = run("enable: { commitments: [9] }\ndisable: { rules: [nationally-important-system-not-cloud-aligned] }\n");
+    let (_, found) = run(
+        "enable: { commitments: [9] }\ndisable: { rules: [nationally-important-system-not-cloud-aligned] }\n",
+    );
     assert_eq!(
         found,
         [
@@ -512,11 +538,16 @@ fn the_config_selects_rules_and_sets_severities() {
             "waiver-unused"
         ]
     );
-    let (code, found) = run("enable: { missions: [2] }\nseverity: { one-login-strategy-overdue: warning }\n");
+    let (code, found) =
+        run("enable: { missions: [2] }\nseverity: { one-login-strategy-overdue: warning }\n");
     assert_eq!(found[0], "one-login-strategy-overdue");
     // The expired waiver is still an error; with --no-waivers only the downgraded warning is left.
     assert_eq!(code, 1);
-    std::fs::write(&config, "enable: { missions: [2] }\nseverity: { one-login-strategy-overdue: warning }\n").unwrap();
+    std::fs::write(
+        &config,
+        "enable: { missions: [2] }\nseverity: { one-login-strategy-overdue: warning }\n",
+    )
+    .unwrap();
     let (code, _, _) = check_in(
         dir.path(),
         &[&dept, "--config", config.to_str().unwrap(), "--no-waivers"],
@@ -553,8 +584,7 @@ fn config_mistakes_are_diagnostics_with_lines() {
         std::fs::write(&config, text).unwrap();
         check_in(dir.path(), &["--config", config.to_str().unwrap(), &input])
     };
-    let (code, out, err) =
-        run("fail_on: warning\nseverty: { resilience-test-overdue: warning }\n");
+    let (code, out, err) = run("fail_on: warning\nseverty: { resilience-test-overdue: warning }\n");
     assert_eq!(code, 2, "{out}");
     assert!(err.contains("schema-unknown-key"), "{err}");
     assert!(err.contains("bad.yaml:2:1"), "{err}");
@@ -562,15 +592,20 @@ fn config_mistakes_are_diagnostics_with_lines() {
 
     let (code, _, err) = run("waiver_warning_days: soon\n");
     assert_eq!(code, 2);
-    assert!(err.contains("schema-type") && err.contains("bad.yaml:1:22"), "{err}");
+    assert!(
+        err.contains("schema-type") && err.contains("bad.yaml:1:22"),
+        "{err}"
+    );
 
     let (code, _, err) = run("ignore: ['a/[b']\n");
     assert_eq!(code, 2);
-    assert!(err.contains("config-bad-glob") && err.contains("bad.yaml:1:10"), "{err}");
-
-    let (code, out, _) = run(
-        "enable: { rules: [resilience-test-overdue] }\nseverity: { no-such-rule: info }\n",
+    assert!(
+        err.contains("config-bad-glob") && err.contains("bad.yaml:1:10"),
+        "{err}"
     );
+
+    let (code, out, _) =
+        run("enable: { rules: [resilience-test-overdue] }\nseverity: { no-such-rule: info }\n");
     assert_eq!(code, 0, "an unknown rule id is a warning: {out}");
     assert!(out.contains("config-unknown-rule"), "{out}");
 
@@ -587,4 +622,35 @@ fn completions_are_generated_for_each_shell() {
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(text.contains("waiver-warning-days"), "{shell}");
     }
+}
+
+#[test]
+fn the_ready_made_integrations_use_real_flags() {
+    let help = cli().args(["check", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let action: yaml_serde::Value =
+        yaml_serde::from_str(&std::fs::read_to_string("action.yml").unwrap()).unwrap();
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+    let steps = action["runs"]["steps"].as_sequence().unwrap();
+    assert!(steps.iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+    }));
+    let script: String = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(script.contains("cargo install"));
+    for flag in ["--fail-on", "--format", "--output", "--as-of"] {
+        assert!(script.contains(flag), "action uses {flag}");
+        assert!(help.contains(flag), "check has {flag}");
+    }
+    assert!(script.contains("\"sarif=$SARIF\""));
+
+    let hooks: yaml_serde::Value =
+        yaml_serde::from_str(&std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap()).unwrap();
+    assert_eq!(hooks[0]["id"].as_str(), Some("roadmap-lint"));
+    assert_eq!(hooks[0]["entry"].as_str(), Some("roadmap-lint check"));
 }

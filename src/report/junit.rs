@@ -35,9 +35,7 @@ fn escape_xml(s: &str, attribute: bool) -> String {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
-                out.push('\u{FFFD}')
-            }
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -142,7 +140,9 @@ pub fn render(run: &Run) -> String {
                     .findings
                     .iter()
                     .filter_map(|&i| {
-                        owned.get_mut(i).map(|o| *o = true);
+                        if let Some(o) = owned.get_mut(i) {
+                            *o = true;
+                        }
                         run.findings.get(i)
                     })
                     .collect();
@@ -261,7 +261,11 @@ pub fn render(run: &Run) -> String {
                 }
             }
             if !c.output.is_empty() {
-                let _ = writeln!(out, "      <system-out>{}</system-out>", escape_text(&c.output));
+                let _ = writeln!(
+                    out,
+                    "      <system-out>{}</system-out>",
+                    escape_text(&c.output)
+                );
             }
             out.push_str("    </testcase>\n");
         }

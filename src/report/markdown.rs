@@ -20,7 +20,9 @@ pub fn escape(s: &str) -> String {
             '@' => out.push_str("&#64;"),
             '\r' => {}
             '\n' | '\t' => out.push(' '),
-            '.' if out.len() >= 3 && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") => {
+            '.' if out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
+            {
                 out.push_str("&#46;")
             }
             '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' | '$' | '#' | ':' => {
@@ -89,7 +91,10 @@ fn table(out: &mut String, findings: &[&Finding]) {
 
 pub fn render(run: &Run) -> String {
     let summary = Summary::of(run);
-    let mut out = format!("## roadmap-lint\n\n**{}**\n\n", escape(&summary.to_string()));
+    let mut out = format!(
+        "## roadmap-lint\n\n**{}**\n\n",
+        escape(&summary.to_string())
+    );
     if !run.diagnostics.is_empty() {
         out.push_str("### Problems running the checks\n\n");
         for d in &run.diagnostics {
