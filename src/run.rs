@@ -466,7 +466,26 @@ fn evaluate_file(
             },
             &mut out.findings[base..],
             options.waivers,
-            &|id| rules.iter().any(|(_, r)| r.portfolio && r.id == id),
+            &|id| match rules.iter().position(|(_, r)| r.id == id) {
+                Some(ri) => {
+                    let r = &rules[ri].1;
+                    if r.portfolio || !r.applies_to(&kind) || disabled[ri].load(Ordering::Relaxed) {
+                        crate::waiver::RuleState::Silent
+                    } else {
+                        crate::waiver::RuleState::Ran
+                    }
+                }
+                // Rules switched off by --config or a rule filter are not loaded at all.
+                None if options.only_rules.is_some()
+                    || options
+                        .selection
+                        .as_ref()
+                        .is_some_and(|s| *s != crate::config::RuleSelection::default()) =>
+                {
+                    crate::waiver::RuleState::Silent
+                }
+                None => crate::waiver::RuleState::Unknown,
+            },
         );
         out.findings.extend(about_waivers);
         out.docs.push(info);

@@ -105,6 +105,19 @@ pub fn read(root: &Node) -> Vec<Waiver> {
         .collect()
 }
 
+/// What became of a waiver's rule on the document, which decides whether "matches nothing" can
+/// be said of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleState {
+    /// The rule ran on the document: a waiver that matched nothing is stale.
+    Ran,
+    /// The rule did not run here (switched off, for another kind, broken) or reports later
+    /// (portfolio rules): say nothing.
+    Silent,
+    /// No loaded rule has the id: likely a typo.
+    Unknown,
+}
+
 /// Everything about one document that waiver checks need.
 pub struct DocContext<'a> {
     pub root: &'a Node,
@@ -114,13 +127,13 @@ pub struct DocContext<'a> {
 }
 
 /// Apply a document's waivers to its findings (all of which belong to that document) and return
-/// the findings about the waivers themselves. `deferred` says which rules' findings arrive later
-/// (portfolio rules): a waiver of one of those is not reported as unused here.
+/// the findings about the waivers themselves. `rule_state` says what became of a rule on this
+/// document, to decide whether a waiver that matched nothing is worth a warning.
 pub fn apply(
     doc: &DocContext,
     findings: &mut [Finding],
     settings: WaiverSettings,
-    deferred: &dyn Fn(&str) -> bool,
+    rule_state: &dyn Fn(&str) -> RuleState,
 ) -> Vec<Finding> {
     if !settings.enabled {
         return Vec::new();
@@ -166,8 +179,10 @@ pub fn apply(
             f.waiver = Some(w.note());
             used = true;
         }
-        if !used && !deferred(&w.rule) {
-            out.push(finding(
+        match rule_state(&w.rule) {
+            _ if used => {}
+            RuleState::Silent => {}
+            RuleState::Ran => out.push(finding(
                 doc,
                 UNUSED,
                 Severity::Warning,
@@ -177,8 +192,20 @@ pub fn apply(
                     w.rule, w.path_text
                 ),
                 "this waiver waives nothing",
-                "remove the waiver, or correct its rule id or path (the finding's path or a parent of it)",
-            ));
+                "remove the waiver, or correct its path (the finding's path or a parent of it)",
+            )),
+            RuleState::Unknown => out.push(finding(
+                doc,
+                UNUSED,
+                Severity::Warning,
+                &format!("{base}.rule"),
+                format!(
+                    "waiver names the rule `{}`, which no loaded rule has",
+                    w.rule
+                ),
+                "unknown rule id",
+                "correct the rule id (`roadmap-lint rules` lists them), or remove the waiver",
+            )),
         }
         if let Some(days) = days_left.filter(|d| *d <= settings.warning_days) {
             out.push(finding(
@@ -293,7 +320,11 @@ mod tests {
             document: 0,
             as_of: Date::parse(as_of).unwrap(),
         };
-        apply(&doc, findings, WaiverSettings::default(), &|_| false)
+        apply(&doc, findings, WaiverSettings::default(), &|id| match id {
+            "r" => RuleState::Ran,
+            "off" => RuleState::Silent,
+            _ => RuleState::Unknown,
+        })
     }
 
     const ONE: &str = "waivers:\n  - rule: r\n    path: a.b[1]\n    reason: x\n    approved_by: y\n    expires: 2025-06-30\n";
@@ -323,6 +354,17 @@ mod tests {
         assert_eq!(extra[0].severity, Severity::Error);
         assert_eq!(extra[0].path, "waivers[0].expires");
         assert_eq!(extra[0].location.line, 6);
+    }
+
+    #[test]
+    fn unused_waivers_of_rules_that_did_not_run_are_not_reported() {
+        let off = ONE.replace("rule: r", "rule: off");
+        assert!(run(&off, "2025-01-01", &mut []).is_empty());
+        let typo = ONE.replace("rule: r", "rule: rr");
+        let extra = run(&typo, "2025-01-01", &mut []);
+        assert_eq!(extra.len(), 1);
+        assert_eq!(extra[0].path, "waivers[0].rule");
+        assert!(extra[0].message.contains("no loaded rule"));
     }
 
     #[test]

@@ -24,12 +24,16 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A file name as a relative URI reference: forward slashes, and anything outside the
-/// unreserved set (and `/`) percent-encoded.
+/// A file name as a URI reference: forward slashes, anything outside the unreserved set (and
+/// `/`) percent-encoded; relative paths stay relative (code scanning resolves them against the
+/// repository root), absolute ones become `file://` URIs.
 pub fn uri(file: &str) -> String {
     let file = file.replace('\\', "/");
     let file = file.strip_prefix("./").unwrap_or(&file);
     let mut out = String::new();
+    if file.starts_with('/') {
+        out.push_str("file://");
+    }
     for b in file.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(b as char);
@@ -304,5 +308,6 @@ mod tests {
         assert_eq!(uri("./a b/c.yaml"), "a%20b/c.yaml");
         assert_eq!(uri("dir\\x.yaml"), "dir/x.yaml");
         assert_eq!(uri("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(uri("/srv/a.yaml"), "file:///srv/a.yaml");
     }
 }
