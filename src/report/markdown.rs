@@ -36,6 +36,37 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Escape a message whose `code spans` should stay code spans. Text outside them is escaped as
+/// by [`escape`]; inside, Markdown does not apply, so only table pipes and line breaks need
+/// care. An unpaired backtick is escaped; an empty pair is dropped, so the output's only
+/// backticks are the single delimiters of non-empty spans and pairing cannot shift.
+pub fn inline(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    let spans = (parts.len() - 1) / 2;
+    let mut out = String::with_capacity(s.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push_str(&escape(part));
+        } else if i <= spans * 2 && part.contains('\\') {
+            // A backslash next to a pipe could unescape it and split the table cell: show this
+            // span as escaped text instead.
+            out.push_str("\\`");
+            out.push_str(&escape(part));
+            out.push_str("\\`");
+        } else if i <= spans * 2 {
+            if !part.is_empty() {
+                out.push('`');
+                out.push_str(&part.replace('|', "\\|").replace(['\n', '\r'], " "));
+                out.push('`');
+            }
+        } else {
+            out.push_str("\\`");
+            out.push_str(&escape(part));
+        }
+    }
+    out
+}
+
 fn icon(f: &Finding) -> &'static str {
     match (f.waived, f.severity) {
         (true, _) => "waived",
@@ -68,7 +99,7 @@ fn where_cell(f: &Finding) -> String {
 fn table(out: &mut String, findings: &[&Finding]) {
     out.push_str("| | Rule | Where | Finding |\n| --- | --- | --- | --- |\n");
     for f in findings {
-        let mut text = escape(&f.message);
+        let mut text = inline(&f.message);
         match (&f.waiver, &f.help) {
             (Some(w), _) => text.push_str(&format!(
                 "<br>Waived until {} by {}: {}",
@@ -76,7 +107,7 @@ fn table(out: &mut String, findings: &[&Finding]) {
                 escape(&w.approved_by),
                 escape(&w.reason)
             )),
-            (None, Some(h)) => text.push_str(&format!("<br>Help: {}", escape(h))),
+            (None, Some(h)) => text.push_str(&format!("<br>Help: {}", inline(h))),
             (None, None) => {}
         }
         out.push_str(&format!(
@@ -137,7 +168,18 @@ pub fn render(run: &Run) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, inline};
+
+    #[test]
+    fn keeps_code_spans_and_escapes_around_them() {
+        assert_eq!(
+            inline("system `a|<b>` is *x*"),
+            "system `a\\|<b>` is \\*x\\*"
+        );
+        assert_eq!(inline("odd ` <i>"), "odd \\` &lt;i&gt;");
+        assert_eq!(inline("empty `` @x"), "empty  &#64;x");
+        assert_eq!(inline("`a\\|b`"), "\\`a\\\\\\|b\\`");
+    }
 
     #[test]
     fn neutralises_markup_from_declarations() {
