@@ -273,7 +273,7 @@ fn check(args: CheckArgs) -> u8 {
                 width: 100,
             };
             for d in &diags {
-                eprint!("{}", report::human::render_diagnostic(d, style));
+                eprintln!("{}", report::human::render_diagnostic(d, style));
             }
             return exit::TOOL_ERROR;
         }

@@ -344,9 +344,16 @@ impl Config {
         for id in self.severity.keys() {
             named.push((format!("severity.{id}"), id.clone()));
         }
+        // Waiver findings have codes of their own, and their severity may be overridden too.
+        let waiver_codes = [
+            crate::waiver::EXPIRED,
+            crate::waiver::UNUSED,
+            crate::waiver::EXPIRING,
+            crate::waiver::BAD_PATH,
+        ];
         named
             .into_iter()
-            .filter(|(_, id)| !known(id))
+            .filter(|(_, id)| !known(id) && !waiver_codes.contains(&id.as_str()))
             .map(|(path, id)| {
                 let r = root.resolve(&DocPath::parse(&path).unwrap_or_default());
                 // For `severity.ID` the key is the thing to point at.

@@ -538,6 +538,38 @@ fn the_config_selects_rules_and_sets_severities() {
             "waiver-unused"
         ]
     );
+    // Waiver codes take severities too: a stale waiver can be made an error.
+    let (code, found) = run(
+        "enable: { rules: [resilience-test-overdue] }\nseverity: { waiver-unused: error, waiver-expiring: info }\n",
+    );
+    assert_eq!(code, 1);
+    assert!(found.contains(&"waiver-unused".to_string()));
+    let (_, out, _) = check_in(
+        dir.path(),
+        &[
+            &dept,
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let severity_of = |code: &str| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == code)
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+    };
+    assert_eq!(severity_of("waiver-unused").as_deref(), Some("error"));
+    assert_eq!(severity_of("waiver-expiring").as_deref(), Some("info"));
+    assert!(
+        r["diagnostics"].as_array().unwrap().is_empty(),
+        "waiver codes are known: {r}"
+    );
+
     let (code, found) =
         run("enable: { missions: [2] }\nseverity: { one-login-strategy-overdue: warning }\n");
     assert_eq!(found[0], "one-login-strategy-overdue");
@@ -653,4 +685,42 @@ fn the_ready_made_integrations_use_real_flags() {
         yaml_serde::from_str(&std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap()).unwrap();
     assert_eq!(hooks[0]["id"].as_str(), Some("roadmap-lint"));
     assert_eq!(hooks[0]["entry"].as_str(), Some("roadmap-lint check"));
+}
+
+#[test]
+fn portfolio_findings_are_waived_and_relate_across_files() {
+    let run = |extra: &[&str]| {
+        let out = cli()
+            .args(["check", "--no-config", "--no-builtin", "--as-of", AS_OF])
+            .args([
+                "--rules",
+                "tests/data/portfolio-pack",
+                "tests/data/portfolio",
+            ])
+            .args(["--format", "sarif"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), log)
+    };
+    let (code, log) = run(&[]);
+    assert_eq!(code, 0, "the only finding is waived: {log}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(
+        results.len(),
+        1,
+        "no waiver-unused for a portfolio rule's waiver"
+    );
+    assert_eq!(results[0]["suppressions"][0]["status"], "accepted");
+    let related = &results[0]["relatedLocations"][0]["physicalLocation"];
+    assert_eq!(
+        related["artifactLocation"]["uri"],
+        "tests/data/portfolio/a.yaml"
+    );
+    assert_eq!(related["region"]["startLine"], 4);
+
+    let (code, log) = run(&["--no-waivers"]);
+    assert_eq!(code, 1);
+    assert!(log["runs"][0]["results"][0].get("suppressions").is_none());
 }
