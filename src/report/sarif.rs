@@ -112,11 +112,11 @@ fn rules(run: &Run, set: &RuleSet) -> (Vec<Value>, BTreeMap<String, usize>) {
         let mut props = json!({
             "pack": pack.manifest.name,
             "packVersion": pack.manifest.version,
-            "tags": ["roadmap-2022-25"],
+            "tags": [pack.manifest.name],
         });
         if let Some(c) = rule.commitment {
             props["commitment"] = json!(c);
-            props["tags"] = json!(["roadmap-2022-25", format!("commitment-{c}")]);
+            props["tags"] = json!([pack.manifest.name, format!("commitment-{c}")]);
             if let Some((m, commitment)) = set.commitment(pack, c) {
                 props["commitmentText"] = json!(commitment.text);
                 props["missionTitle"] = json!(m.title);
