@@ -120,3 +120,38 @@ fn every_rule_has_passing_and_failing_fixtures_that_hold() {
     assert!(checked > 0);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// A portfolio rule is judged as of `--as-of` when given, else as of the latest `as_of` among
+/// the documents (not today): the same two declarations give errors after the deadline and
+/// warnings before it.
+#[test]
+fn portfolio_rules_use_the_latest_document_date_unless_as_of_is_given() {
+    let dir = Path::new("fixtures/rules/top75-great-services-below-target/fail-latest-as-of");
+    let inputs: Vec<Input> = yaml_files(dir).into_iter().map(Input::File).collect();
+    let severities = |as_of: Option<&str>| {
+        let options = Options {
+            packs: PackSources {
+                builtin: true,
+                dirs: vec![],
+            },
+            only_rules: Some(vec!["top75-great-services-below-target".into()]),
+            as_of: as_of.map(|d| roadmap_lint::date::Date::parse(d).unwrap()),
+            ..Options::default()
+        };
+        let result = run::run(&inputs, &run::prepare(&options), &options);
+        assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+        result
+            .findings
+            .iter()
+            .map(|f| (f.severity, f.message.contains("days overdue")))
+            .collect::<Vec<_>>()
+    };
+    use roadmap_lint::finding::Severity::{Error, Warning};
+    // Latest as_of (2025-06-30) is after the 2025-03-31 deadline.
+    assert_eq!(severities(None), vec![(Error, true), (Error, true)]);
+    // An explicit evaluation date before the deadline wins over the documents' dates.
+    assert_eq!(
+        severities(Some("2025-01-01")),
+        vec![(Warning, false), (Warning, false)]
+    );
+}
