@@ -116,6 +116,8 @@ fn warnings_fail_only_when_asked() {
         roadmap_lint()
             .args([
                 "check",
+                "--rule",
+                "one-login-strategy-overdue",
                 "--fail-on",
                 fail_on,
                 "--stdin-name",
@@ -141,7 +143,14 @@ fn warnings_fail_only_when_asked() {
 fn as_of_makes_a_deadline_an_error() {
     let doc = "schema_version: 1\nkind: department\norganisation: { id: DfE, name: Department for Education }\n";
     let before = roadmap_lint()
-        .args(["check", "--as-of", "2023-04-30", "-"])
+        .args([
+            "check",
+            "--rule",
+            "one-login-strategy-overdue",
+            "--as-of",
+            "2023-04-30",
+            "-",
+        ])
         .write_stdin(doc)
         .output()
         .unwrap();
@@ -151,7 +160,14 @@ fn as_of_makes_a_deadline_an_error() {
         "on the deadline day it is still a warning"
     );
     let after = roadmap_lint()
-        .args(["check", "--as-of", "2023-05-01", "-"])
+        .args([
+            "check",
+            "--rule",
+            "one-login-strategy-overdue",
+            "--as-of",
+            "2023-05-01",
+            "-",
+        ])
         .write_stdin(doc)
         .output()
         .unwrap();

@@ -500,6 +500,10 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("path", |base: &str, index: INT| format!("{base}[{index}]"));
 
+    engine.register_fn("has_text", |v: Dynamic| {
+        v.read_lock::<ImmutableString>()
+            .is_some_and(|s| !s.trim().is_empty())
+    });
     engine.register_fn("pct", |part: Dynamic, whole: Dynamic| {
         match (number(&part), number(&whole)) {
             (Some(p), Some(w)) if w != 0.0 => Dynamic::from_float(p * 100.0 / w),
