@@ -142,6 +142,9 @@ pub struct CheckArgs {
     /// Colour in the human report.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Run only this rule (repeatable); schema and syntax checks always run.
+    #[arg(long = "rule", value_name = "ID")]
+    pub only: Vec<String>,
     #[command(flatten)]
     pub packs: PackArgs,
     #[command(flatten)]
@@ -303,7 +306,7 @@ fn check(args: CheckArgs) -> u8 {
             ..Default::default()
         },
         packs,
-        only_rules: None,
+        only_rules: (!args.only.is_empty()).then(|| args.only.clone()),
         selection: Some(config.selection.clone()),
         severity: config.severity.clone(),
         waivers: crate::waiver::WaiverSettings {
