@@ -103,6 +103,23 @@ fn sarif_is_valid_and_complete() {
         .remove("message");
     assert!(!v.is_valid(&broken));
 
+    // Tool problems are notifications of an unsuccessful execution, and still valid SARIF.
+    let (code, out, _) = check(&[
+        "tests/data/ci",
+        "tests/data/no-such-file.yaml",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(code, 2);
+    let with_problem: Value = serde_json::from_str(&out).unwrap();
+    assert_valid(&v, &with_problem);
+    let invocation = &with_problem["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["descriptor"]["id"],
+        "input-unreadable"
+    );
+
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let resilience = rules
