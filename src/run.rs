@@ -557,10 +557,7 @@ fn with_declaration(
         .iter()
         .position(|d| Some(d.organisation.as_str()) == organisation);
     let (value, reference) = match found {
-        Some(i) => (
-            declarations[i].value.clone(),
-            Dynamic::from_int(i as i64),
-        ),
+        Some(i) => (declarations[i].value.clone(), Dynamic::from_int(i as i64)),
         None => (Dynamic::UNIT, Dynamic::UNIT),
     };
     map.insert("declaration".into(), value);

@@ -166,7 +166,9 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         ("Assurance rating", or_unstated(&p.assurance_rating)),
     ];
     for (k, v) in rows {
-        out.push_str(&format!("<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>\n"));
+        out.push_str(&format!(
+            "<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>\n"
+        ));
     }
     out.push_str("</table>\n");
 
@@ -243,7 +245,11 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
                 escape(&place.label)
             ));
             if let Some(text) = place.text {
-                out.push_str(&format!("<pre>{:>5} | {}</pre>\n", place.line, escape(&text)));
+                out.push_str(&format!(
+                    "<pre>{:>5} | {}</pre>\n",
+                    place.line,
+                    escape(&text)
+                ));
             }
         }
         if let Some(w) = &f.waiver {

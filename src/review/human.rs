@@ -34,14 +34,23 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
     let heading = format!(
         "Spend-control review: {} {}",
         or_unstated(&p.id),
-        p.title.as_deref().map(|t| format!("({t})")).unwrap_or_default()
+        p.title
+            .as_deref()
+            .map(|t| format!("({t})"))
+            .unwrap_or_default()
     );
     out.push_str(heading.trim_end());
     out.push('\n');
     out.push_str(&"=".repeat(heading.trim_end().chars().count()));
     out.push('\n');
-    out.push_str(&format!("Proposal:          {} (document {})\n", r.file, r.document));
-    out.push_str(&format!("Organisation:      {}\n", or_unstated(&p.organisation)));
+    out.push_str(&format!(
+        "Proposal:          {} (document {})\n",
+        r.file, r.document
+    ));
+    out.push_str(&format!(
+        "Organisation:      {}\n",
+        or_unstated(&p.organisation)
+    ));
     match &r.declaration {
         Some(d) => out.push_str(&format!(
             "Declaration:       {} (document {}{})\n",
@@ -52,7 +61,9 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
                 .map(|a| format!(", as of {a}"))
                 .unwrap_or_default()
         )),
-        None => out.push_str("Declaration:       none given for this organisation: cross-checks not run\n"),
+        None => out.push_str(
+            "Declaration:       none given for this organisation: cross-checks not run\n",
+        ),
     }
     out.push_str(&format!("Evaluated as of:   {}\n", or_unstated(&r.as_of)));
     out.push_str(&format!(
@@ -92,7 +103,10 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
 
     out.push_str(&format!(
         "Risk and importance: {}\n",
-        r.rating.level.map_or("unknown", |l| l.as_str()).to_uppercase()
+        r.rating
+            .level
+            .map_or("unknown", |l| l.as_str())
+            .to_uppercase()
     ));
     for b in &r.rating.bands {
         out.push_str(&format!(

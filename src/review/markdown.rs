@@ -2,8 +2,16 @@
 
 use super::{Outcome, Review, gbp, places, thousands};
 
+/// Text from the documents, made inert: no raw HTML, and no line breaks or pipes to break a
+/// table.
+fn md(text: &str) -> String {
+    text.replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\n', " ")
+}
+
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    md(text).replace('|', "\\|")
 }
 
 fn yes_no(v: Option<bool>) -> &'static str {
@@ -31,7 +39,7 @@ pub fn render(outcome: &Outcome) -> String {
                     .as_deref()
                     .map(|f| format!(" in `{f}`"))
                     .unwrap_or_default(),
-                d.message
+                md(&d.message)
             ));
         }
         out.push('\n');
@@ -71,7 +79,10 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         None => "none given for this organisation: cross-checks not run".into(),
     };
     let rows = [
-        ("Proposal", format!("`{}` (document {})", r.file, r.document)),
+        (
+            "Proposal",
+            format!("`{}` (document {})", r.file, r.document),
+        ),
         ("Organisation", or_unstated(&p.organisation)),
         ("Declaration", declaration),
         ("Evaluated as of", or_unstated(&r.as_of)),
@@ -154,10 +165,10 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
             i + 1,
             if f.waived { "waived " } else { "" },
             f.severity,
-            f.message
+            md(&f.message)
         ));
         out.push_str(&format!("Rule {code}.\n\n"));
-        out.push_str(&format!("> {}\n\n", rf.context));
+        out.push_str(&format!("> {}\n\n", md(&rf.context)));
         for place in places(&outcome.run, f) {
             out.push_str(&format!(
                 "- `{}:{}:{}`{}: {}\n",
@@ -169,7 +180,7 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
                 } else {
                     format!(" (`{}`)", place.path)
                 },
-                place.label
+                md(&place.label)
             ));
             if let Some(text) = place.text {
                 out.push_str(&format!("\n  ```yaml\n  {text}\n  ```\n\n"));
@@ -178,11 +189,13 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         if let Some(w) = &f.waiver {
             out.push_str(&format!(
                 "\nWaived until {} by {}: {}\n",
-                w.expires, w.approved_by, w.reason
+                md(&w.expires),
+                md(&w.approved_by),
+                md(&w.reason)
             ));
         }
         if let Some(help) = &f.help {
-            out.push_str(&format!("\n**Fix:** {help}\n"));
+            out.push_str(&format!("\n**Fix:** {}\n", md(help)));
         }
         out.push('\n');
     }
@@ -192,7 +205,7 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         out.push_str("None.\n");
     }
     for (i, q) in r.questions.iter().enumerate() {
-        out.push_str(&format!("{}. {q}\n", i + 1));
+        out.push_str(&format!("{}. {}\n", i + 1, md(q)));
     }
     out.push('\n');
 }

@@ -300,7 +300,7 @@ pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -355,67 +355,72 @@ pub fn approval(summary: &Summary, t: &Thresholds) -> Approval {
 /// transaction-volume band, and medium for a top-75 service or vulnerable users.
 pub fn rating(summary: &Summary, t: &Thresholds) -> Rating {
     let mut bands = Vec::new();
-    bands.push(match (
-        summary.whole_life_gbp,
-        t.risk_medium_whole_life_gbp,
-        t.risk_high_whole_life_gbp,
-    ) {
-        (Some(v), Some(m), Some(h)) => {
-            let level = band(v, m, h);
-            let reason = match level {
-                Level::Low => format!("{} is under {}", gbp(v), gbp(m)),
-                Level::Medium => format!("{} is from {} to {}", gbp(v), gbp(m), gbp(h)),
-                Level::High => format!("{} is over {}", gbp(v), gbp(h)),
-            };
-            Band {
+    bands.push(
+        match (
+            summary.whole_life_gbp,
+            t.risk_medium_whole_life_gbp,
+            t.risk_high_whole_life_gbp,
+        ) {
+            (Some(v), Some(m), Some(h)) => {
+                let level = band(v, m, h);
+                let reason = match level {
+                    Level::Low => format!("{} is under {}", gbp(v), gbp(m)),
+                    Level::Medium => format!("{} is from {} to {}", gbp(v), gbp(m), gbp(h)),
+                    Level::High => format!("{} is over {}", gbp(v), gbp(h)),
+                };
+                Band {
+                    name: "whole-life cost",
+                    level: Some(level),
+                    reason,
+                }
+            }
+            (None, _, _) => Band {
                 name: "whole-life cost",
-                level: Some(level),
-                reason,
+                level: None,
+                reason: "not given (`amounts.whole_life_gbp`)".into(),
+            },
+            _ => Band {
+                name: "whole-life cost",
+                level: None,
+                reason:
+                    "no pack defines `risk_medium_whole_life_gbp` and `risk_high_whole_life_gbp`"
+                        .into(),
+            },
+        },
+    );
+    bands.push(
+        match (
+            summary.transactions_per_year,
+            t.risk_medium_transactions,
+            t.risk_high_transactions,
+        ) {
+            (Some(v), Some(m), Some(h)) => {
+                let level = band(v, m, h);
+                let (v, m, h) = (thousands(v), thousands(m), thousands(h));
+                let reason = match level {
+                    Level::Low => format!("{v} is under {m}"),
+                    Level::Medium => format!("{v} is from {m} to {h}"),
+                    Level::High => format!("{v} is over {h}"),
+                };
+                Band {
+                    name: "transactions a year",
+                    level: Some(level),
+                    reason,
+                }
             }
-        }
-        (None, _, _) => Band {
-            name: "whole-life cost",
-            level: None,
-            reason: "not given (`amounts.whole_life_gbp`)".into(),
-        },
-        _ => Band {
-            name: "whole-life cost",
-            level: None,
-            reason: "no pack defines `risk_medium_whole_life_gbp` and `risk_high_whole_life_gbp`"
-                .into(),
-        },
-    });
-    bands.push(match (
-        summary.transactions_per_year,
-        t.risk_medium_transactions,
-        t.risk_high_transactions,
-    ) {
-        (Some(v), Some(m), Some(h)) => {
-            let level = band(v, m, h);
-            let (v, m, h) = (thousands(v), thousands(m), thousands(h));
-            let reason = match level {
-                Level::Low => format!("{v} is under {m}"),
-                Level::Medium => format!("{v} is from {m} to {h}"),
-                Level::High => format!("{v} is over {h}"),
-            };
-            Band {
+            (None, _, _) => Band {
                 name: "transactions a year",
-                level: Some(level),
-                reason,
-            }
-        }
-        (None, _, _) => Band {
-            name: "transactions a year",
-            level: None,
-            reason: "not given (`transactions_per_year`)".into(),
+                level: None,
+                reason: "not given (`transactions_per_year`)".into(),
+            },
+            _ => Band {
+                name: "transactions a year",
+                level: None,
+                reason: "no pack defines `risk_medium_transactions` and `risk_high_transactions`"
+                    .into(),
+            },
         },
-        _ => Band {
-            name: "transactions a year",
-            level: None,
-            reason: "no pack defines `risk_medium_transactions` and `risk_high_transactions`"
-                .into(),
-        },
-    });
+    );
     let mut why = Vec::new();
     if summary.top75 {
         why.push("a top-75 service");
@@ -455,7 +460,9 @@ pub fn answers(root: &Node, summary: &Summary, rating: &Rating) -> Answers {
     let required = !why.is_empty();
     let missing = STRATEGIC
         .iter()
-        .filter(|(key, _)| boolean(root, &format!("proposal.strategic_commitments.{key}")).is_none())
+        .filter(|(key, _)| {
+            boolean(root, &format!("proposal.strategic_commitments.{key}")).is_none()
+        })
         .map(|(key, _)| key.to_string())
         .collect();
     Answers {
@@ -750,7 +757,11 @@ pub fn reviews(run: &Run, prepared: &Prepared, file: &str, limits: &Limits) -> V
                 as_of: declaration_root
                     .as_ref()
                     .and_then(|r| text(r, "as_of"))
-                    .or_else(|| declaration_root.as_ref().and_then(|r| date_text(r, "as_of"))),
+                    .or_else(|| {
+                        declaration_root
+                            .as_ref()
+                            .and_then(|r| date_text(r, "as_of"))
+                    }),
             }),
             approval,
             rating,
