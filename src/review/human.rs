@@ -16,6 +16,25 @@ fn or_unstated(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("not stated")
 }
 
+/// Wrap text at word boundaries to `width`, continuation lines indented by three spaces.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.trim().is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = "   ".to_string();
+        } else if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
 /// Render every review of the outcome.
 pub fn render(outcome: &Outcome, style: Style) -> String {
     let mut out = String::new();
@@ -148,7 +167,7 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
         out.push_str(&format!("Findings ({})\n\n", r.findings.len()));
     }
     for (i, f) in r.findings.iter().enumerate() {
-        out.push_str(&format!("{}. {}\n", i + 1, f.context));
+        out.push_str(&wrap(&format!("{}. {}", i + 1, f.context), style.width));
         out.push_str(&render_finding(&outcome.run, &f.finding, style));
         out.push('\n');
     }
