@@ -191,3 +191,15 @@ fn html_review_is_self_contained_printable_and_escaped() {
     assert!(text.contains("Verdict: Not ready"));
     assert!(text.contains("hmrc-needs-work.yaml:91:18"));
 }
+
+#[test]
+fn an_unreadable_proposal_is_not_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.yaml");
+    std::fs::write(&path, "schema_version: 1\nkind: proposal\nproposal: [\n").unwrap();
+    let (text, code) = review(path.to_str().unwrap(), "2025-04-14", "json", true);
+    assert_eq!(code, 1, "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["reviews"][0]["verdict"], "not_ready");
+    assert_eq!(json["reviews"][0]["findings"][0]["rule"], "yaml-syntax");
+}

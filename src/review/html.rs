@@ -183,8 +183,8 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         escape(&r.approval.reason)
     ));
     out.push_str(&format!(
-        "<li><strong>Risk and importance:</strong> {} (the highest band).</li>\n",
-        r.rating.level.map_or("unknown", |l| l.as_str())
+        "<li><strong>Risk and importance:</strong> {}.</li>\n",
+        r.rating.describe()
     ));
     out.push_str(&format!(
         "<li><strong>Strategic commitments:</strong> {}: {}.</li>\n</ul>\n",

@@ -127,8 +127,8 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         cell(&r.approval.reason)
     ));
     out.push_str(&format!(
-        "- **Risk and importance:** {} (the highest band).\n",
-        r.rating.level.map_or("unknown", |l| l.as_str())
+        "- **Risk and importance:** {}.\n",
+        r.rating.describe()
     ));
     out.push_str(&format!(
         "- **Strategic commitments:** {}: {}.\n\n",

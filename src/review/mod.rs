@@ -290,6 +290,16 @@ fn boolean(root: &Node, path: &str) -> Option<bool> {
     }
 }
 
+impl Rating {
+    /// The rating as the reports state it.
+    pub fn describe(&self) -> String {
+        match self.level {
+            Some(l) => format!("{} (the highest band)", l.as_str()),
+            None => "unknown (a band lacks the fact it needs)".into(),
+        }
+    }
+}
+
 /// Whole pounds with thousands separators: `£24,000,000`.
 pub fn gbp(amount: i64) -> String {
     format!("£{}", thousands(amount))
@@ -441,10 +451,14 @@ pub fn rating(summary: &Summary, t: &Thresholds) -> Rating {
             reason: why.join(" with "),
         }
     });
-    Rating {
-        level: bands.iter().filter_map(|b| b.level).max(),
-        bands,
-    }
+    // An unknown band could be the highest, unless a known one is already high.
+    let known = bands.iter().filter_map(|b| b.level).max();
+    let level = if bands.iter().any(|b| b.level.is_none()) && known != Some(Level::High) {
+        None
+    } else {
+        known
+    };
+    Rating { level, bands }
 }
 
 /// Whether the strategic commitments must be answered: a high rating, or an assurance rating
@@ -581,7 +595,9 @@ fn question(f: &Finding) -> String {
         }
         _ => "",
     };
-    if q.is_empty() {
+    if q.is_empty() && !f.rule.starts_with("proposal-") {
+        format!("Please correct the proposal: {}.", f.message)
+    } else if q.is_empty() {
         format!("How will you address this: {}?", f.message)
     } else {
         q.to_string()
@@ -640,11 +656,17 @@ fn unanswered(
 pub fn reviews(run: &Run, prepared: &Prepared, file: &str, limits: &Limits) -> Vec<Review> {
     let thresholds = Thresholds::from_prepared(prepared);
     let mut out = Vec::new();
-    for info in run
-        .documents
-        .iter()
-        .filter(|d| d.file == file && d.kind.as_deref() == Some("proposal"))
-    {
+    for info in run.documents.iter().filter(|d| {
+        d.file == file
+            && match d.kind.as_deref() {
+                Some(kind) => kind == "proposal",
+                // A document that could not be read: review it, to show why.
+                None => run
+                    .findings
+                    .iter()
+                    .any(|f| f.file == file && f.document == d.document),
+            }
+    }) {
         let root = parsed_root(run, file, info.document, limits);
         let root = root.unwrap_or(Node {
             value: Value::Null,
@@ -709,7 +731,7 @@ pub fn reviews(run: &Run, prepared: &Prepared, file: &str, limits: &Limits) -> V
         }
         if declaration.is_none() {
             questions.push(format!(
-                "Please provide {}'s current department declaration, so the proposal can be checked against it.",
+                "Please provide the current declaration of {}, so the proposal can be checked against it.",
                 organisation.as_deref().unwrap_or("the department")
             ));
         }
@@ -1007,6 +1029,17 @@ mod tests {
             ..vulnerable
         };
         assert_eq!(rating(&high, &t).level, Some(Level::High));
+        // An unknown band leaves the rating unknown, unless a known band is already high.
+        let unknown = Summary {
+            whole_life_gbp: Some(1),
+            ..Summary::default()
+        };
+        assert_eq!(rating(&unknown, &t).level, None);
+        let known_high = Summary {
+            whole_life_gbp: Some(60_000_000),
+            ..Summary::default()
+        };
+        assert_eq!(rating(&known_high, &t).level, Some(Level::High));
     }
 
     #[test]
