@@ -516,6 +516,17 @@ struct Declaration {
 /// `department` and pass the schema (the ones rules run on), in input order.
 fn declarations(loaded: &[Result<load::LoadedFile, ToolDiagnostic>]) -> Vec<Declaration> {
     let mut out = Vec::new();
+    // Only proposals use them: a run without one pays nothing.
+    let has_proposal = loaded.iter().flatten().any(|file| {
+        file.docs.iter().any(|doc| {
+            doc.root
+                .as_ref()
+                .is_some_and(|r| schema::kind_of(r).ok() == Some("proposal"))
+        })
+    });
+    if !has_proposal {
+        return out;
+    }
     for file in loaded.iter().flatten() {
         for doc in &file.docs {
             let Some(root) = &doc.root else { continue };

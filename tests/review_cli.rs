@@ -170,6 +170,17 @@ fn human_review_shows_both_snippets_of_a_cross_check() {
 }
 
 #[test]
+fn html_review_of_the_not_ready_example() {
+    let (text, _) = review(
+        "fixtures/examples/proposal-not-ready.yaml",
+        "2025-07-15",
+        "html",
+        true,
+    );
+    insta::assert_snapshot!("html_not_ready", text);
+}
+
+#[test]
 fn html_review_is_self_contained_printable_and_escaped() {
     let (text, code) = review(
         "fixtures/examples/proposal-not-ready.yaml",
