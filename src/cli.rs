@@ -123,6 +123,9 @@ pub struct CheckArgs {
     /// Colour in the human report.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Run only this rule (repeatable); schema and syntax checks always run.
+    #[arg(long = "rule", value_name = "ID")]
+    pub only: Vec<String>,
     #[command(flatten)]
     pub packs: PackArgs,
     #[command(flatten)]
@@ -231,7 +234,7 @@ fn check(args: CheckArgs) -> u8 {
             ..Default::default()
         },
         packs: args.packs.sources(),
-        only_rules: None,
+        only_rules: (!args.only.is_empty()).then(|| args.only.clone()),
     };
     let prepared = run::prepare(&options);
     let (inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);

@@ -676,7 +676,7 @@ fn portfolio(
     rules: &[(usize, Arc<Rule>)],
     collected: Vec<(usize, usize, Dynamic)>,
 ) {
-    let as_of = options.as_of.unwrap_or_else(Date::today);
+    let as_of = portfolio_as_of(run, options);
     for (ri, (pi, rule)) in rules.iter().enumerate() {
         if !rule.portfolio {
             continue;
@@ -746,6 +746,22 @@ fn portfolio(
             }
         }
     }
+}
+
+/// The evaluation date of a portfolio rule: `--as-of`, else the latest date among the documents
+/// that were evaluated (each document's own `as_of`), else today. The latest date is the state of
+/// the portfolio: a run that mixes older and newer declarations is judged as of the newest.
+fn portfolio_as_of(run: &Run, options: &Options) -> Date {
+    options
+        .as_of
+        .or_else(|| {
+            run.documents
+                .iter()
+                .filter(|d| d.evaluated)
+                .filter_map(|d| d.as_of.as_deref().and_then(Date::parse))
+                .max()
+        })
+        .unwrap_or_else(Date::today)
 }
 
 fn tree_of<'a>(
