@@ -51,6 +51,8 @@ pub enum Command {
         #[command(flatten)]
         packs: PackArgs,
     },
+    /// Review a spend-control proposal against the rules and its department's declaration.
+    Review(crate::review::ReviewArgs),
     /// Print a shell completion script, such as `roadmap-lint completions bash > roadmap-lint.bash`.
     Completions {
         #[arg(value_enum)]
@@ -95,7 +97,7 @@ pub struct PackArgs {
 }
 
 impl PackArgs {
-    fn sources(&self) -> PackSources {
+    pub(crate) fn sources(&self) -> PackSources {
         PackSources {
             builtin: !self.no_builtin,
             dirs: self.rules.clone(),
@@ -178,11 +180,11 @@ pub struct RulesArgs {
     pub packs: PackArgs,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
 }
 
-fn parse_param(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_param(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .filter(|(k, _)| !k.is_empty())
@@ -204,7 +206,7 @@ fn parse_output(s: &str) -> Result<(report::Format, PathBuf), String> {
     Ok((format, PathBuf::from(path)))
 }
 
-fn style(color: ColorChoice) -> Style {
+pub(crate) fn style(color: ColorChoice) -> Style {
     let tty = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match color {
@@ -226,7 +228,7 @@ fn terminal_width() -> usize {
         .clamp(60, 200)
 }
 
-fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = out.write_all(text.as_bytes());
@@ -249,6 +251,7 @@ pub fn run(cli: Cli) -> u8 {
             crate::docs::list_rules(&args.packs.sources(), args.format == Format::Json)
         }
         Command::Explain { id, packs } => crate::docs::explain(&packs.sources(), &id),
+        Command::Review(args) => crate::review::run_cli(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
@@ -315,6 +318,7 @@ fn check(args: CheckArgs) -> u8 {
                 .waiver_warning_days
                 .or(config.waiver_warning_days)
                 .unwrap_or(crate::waiver::DEFAULT_WARNING_DAYS),
+            ..Default::default()
         },
     };
     let fail_on = args.fail_on.unwrap_or(match config.fail_on.as_deref() {

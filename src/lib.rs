@@ -18,6 +18,7 @@ pub mod load;
 pub mod node;
 pub mod pack;
 pub mod report;
+pub mod review;
 pub mod run;
 pub mod schema;
 pub mod source;

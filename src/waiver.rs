@@ -19,6 +19,9 @@ pub struct WaiverSettings {
     pub enabled: bool,
     /// A waiver expiring within this many days of the evaluation date is a warning.
     pub warning_days: i64,
+    /// Whether a waiver naming a rule that no loaded pack has is a warning. A command that
+    /// loads only part of the rules on purpose (such as `review`) turns this off.
+    pub flag_unknown_rules: bool,
 }
 
 pub const DEFAULT_WARNING_DAYS: i64 = 30;
@@ -28,6 +31,7 @@ impl Default for WaiverSettings {
         WaiverSettings {
             enabled: true,
             warning_days: DEFAULT_WARNING_DAYS,
+            flag_unknown_rules: true,
         }
     }
 }
@@ -182,6 +186,7 @@ pub fn apply(
         match rule_state(&w.rule) {
             _ if used => {}
             RuleState::Silent => {}
+            RuleState::Unknown if !settings.flag_unknown_rules => {}
             RuleState::Ran => out.push(finding(
                 doc,
                 UNUSED,

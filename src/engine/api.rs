@@ -266,7 +266,7 @@ pub const HELPERS: &[Helper] = &[
     helper!(
         "relate(ref: int, path: String, label: String)",
         "()",
-        "Adds a secondary label to the finding recorded last, pointing at `path` in the document `ref` identifies (`()` for the document being checked).",
+        "Adds a secondary label to the finding recorded last, pointing at `path` in the document `ref` identifies: `()` for the document being checked, an item's `ref` in a portfolio rule, or `ctx.declaration_ref` in a proposal rule (the department declaration given as `ctx.declaration`).",
         r#"relate((), "one_login.agreed_adoption_date", "the deadline was agreed here");"#
     ),
     helper!(
