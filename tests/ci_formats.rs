@@ -120,6 +120,15 @@ fn sarif_is_valid_and_complete() {
         "input-unreadable"
     );
 
+    // Every built-in rule over every example (declarations, proposals, portfolio rules).
+    let out = cli()
+        .args(["check", "--no-config", "--format", "sarif", "fixtures/examples"])
+        .output()
+        .unwrap();
+    let examples: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid(&v, &examples);
+    assert!(examples["runs"][0]["results"].as_array().unwrap().len() > 20);
+
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let resilience = rules
