@@ -122,7 +122,13 @@ fn sarif_is_valid_and_complete() {
 
     // Every built-in rule over every example (declarations, proposals, portfolio rules).
     let out = cli()
-        .args(["check", "--no-config", "--format", "sarif", "fixtures/examples"])
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "sarif",
+            "fixtures/examples",
+        ])
         .output()
         .unwrap();
     let examples: Value = serde_json::from_slice(&out.stdout).unwrap();
