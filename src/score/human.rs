@@ -13,6 +13,9 @@ pub fn render(report: &ScoreReport, view: View, color: bool) -> String {
     header(&mut out, report);
     match view {
         View::Mission => {
+            if report.departments.is_empty() {
+                out.push_str("No department declaration was scored.\n\n");
+            }
             table(&mut out, &mission_grid(report), color);
             out.push('\n');
             for m in &report.missions {
@@ -226,11 +229,13 @@ fn notes(out: &mut String, report: &ScoreReport) {
     if !report.not_scored.is_empty() {
         let _ = writeln!(out, "\nNot scored (never counted as 0 or 100):");
         for n in &report.not_scored {
-            let who = n.organisation.as_deref().unwrap_or("unidentified");
             let doc = n
                 .document
                 .map_or_else(String::new, |d| format!(", document {}", d + 1));
-            let _ = writeln!(out, "  {who} ({}{doc}): {}", n.file, n.reason);
+            let _ = match &n.organisation {
+                Some(org) => writeln!(out, "  {org} ({}{doc}): {}", n.file, n.reason),
+                None => writeln!(out, "  {}{doc}: {}", n.file, n.reason),
+            };
         }
     }
     if report.proposals_skipped > 0 {

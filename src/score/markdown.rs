@@ -123,13 +123,10 @@ pub fn render(report: &ScoreReport, view: View) -> String {
             let doc = n
                 .document
                 .map_or_else(String::new, |d| format!(", document {}", d + 1));
-            let _ = writeln!(
-                out,
-                "- {} (`{}`{doc}): {}",
-                n.organisation.as_deref().unwrap_or("unidentified"),
-                n.file,
-                esc(&n.reason)
-            );
+            let _ = match &n.organisation {
+                Some(org) => writeln!(out, "- {org} (`{}`{doc}): {}", n.file, esc(&n.reason)),
+                None => writeln!(out, "- `{}`{doc}: {}", n.file, esc(&n.reason)),
+            };
         }
     }
     if !report.incomplete_rules.is_empty() {
