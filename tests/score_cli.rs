@@ -40,19 +40,37 @@ fn table_by_mission() {
 
 #[test]
 fn table_by_commitment() {
-    let a = score(&["--by", "commitment", "fixtures/score/v1", "fixtures/score/common"]).code(0);
+    let a = score(&[
+        "--by",
+        "commitment",
+        "fixtures/score/v1",
+        "fixtures/score/common",
+    ])
+    .code(0);
     insta::assert_snapshot!("table_by_commitment", stdout(&a));
 }
 
 #[test]
 fn breakdown_by_department() {
-    let a = score(&["--by", "department", "fixtures/score/v1", "fixtures/score/common"]).code(0);
+    let a = score(&[
+        "--by",
+        "department",
+        "fixtures/score/v1",
+        "fixtures/score/common",
+    ])
+    .code(0);
     insta::assert_snapshot!("breakdown_by_department", stdout(&a));
 }
 
 #[test]
 fn markdown_table() {
-    let a = score(&["--format", "markdown", "fixtures/score/v1", "fixtures/score/common"]).code(0);
+    let a = score(&[
+        "--format",
+        "markdown",
+        "fixtures/score/v1",
+        "fixtures/score/common",
+    ])
+    .code(0);
     insta::assert_snapshot!("markdown_by_mission", stdout(&a));
 }
 
@@ -89,7 +107,13 @@ fn colour_repeats_the_label_and_never_replaces_it() {
 
 #[test]
 fn json_report_holds_the_arithmetic() {
-    let a = score(&["--format", "json", "fixtures/score/v1", "fixtures/score/common"]).code(0);
+    let a = score(&[
+        "--format",
+        "json",
+        "fixtures/score/v1",
+        "fixtures/score/common",
+    ])
+    .code(0);
     let v = json(&a);
     assert_eq!(v["version"], "1.0");
     let aaa = &v["departments"][0];
@@ -99,7 +123,10 @@ fn json_report_holds_the_arithmetic() {
     assert!((overall - 70.8333).abs() < 1e-3, "{overall}");
     assert_eq!(aaa["score"]["band"], "amber");
     let bbb = &v["departments"][1];
-    assert!(bbb["missions"][1]["score"]["score"].is_null(), "all N/A is null, not 0");
+    assert!(
+        bbb["missions"][1]["score"]["score"].is_null(),
+        "all N/A is null, not 0"
+    );
     let ccc = &v["departments"][2];
     assert!(ccc["score"]["score"].is_null());
     assert_eq!(v["not_scored"][0]["organisation"], "CCC");
@@ -115,7 +142,11 @@ fn min_score_gates_ci() {
     // AAA scores 70.83%.
     score(&["--min-score", "70", "fixtures/score/v1/aaa.yaml"]).code(0);
     let a = score(&["--min-score", "71", "fixtures/score/v1/aaa.yaml"]).code(1);
-    assert!(stderr(&a).contains("AAA: 70% is below the minimum 71%"), "{}", stderr(&a));
+    assert!(
+        stderr(&a).contains("AAA: 70% is below the minimum 71%"),
+        "{}",
+        stderr(&a)
+    );
     // A department that cannot be scored fails the gate: its score is unknown.
     let a = score(&["--min-score", "10", "fixtures/score/common/ccc.yaml"]).code(1);
     assert!(stderr(&a).contains("CCC: not scored"), "{}", stderr(&a));
@@ -129,7 +160,11 @@ fn min_score_gates_ci() {
 fn weights_file_overrides_the_pack() {
     let dir = tempfile::tempdir().unwrap();
     let weights = dir.path().join("weights.yaml");
-    std::fs::write(&weights, "missions: { 4: 1 }\nbands: { green: 95, amber: 72 }\n").unwrap();
+    std::fs::write(
+        &weights,
+        "missions: { 4: 1 }\nbands: { green: 95, amber: 72 }\n",
+    )
+    .unwrap();
     // (50 + 100 + 66.67) / 3 = 72.2: amber with these bands.
     let a = score(&[
         "--weights",
@@ -142,8 +177,17 @@ fn weights_file_overrides_the_pack() {
     assert!(row.trim_end().ends_with("72% amber"), "{out}");
     assert!(out.contains("green >= 95%, amber >= 72%"), "{out}");
     std::fs::write(&weights, "missions: { 9: 1 }\n").unwrap();
-    let a = score(&["--weights", weights.to_str().unwrap(), "fixtures/score/v1/aaa.yaml"]).code(2);
-    assert!(stderr(&a).contains("no pack has a mission 9"), "{}", stderr(&a));
+    let a = score(&[
+        "--weights",
+        weights.to_str().unwrap(),
+        "fixtures/score/v1/aaa.yaml",
+    ])
+    .code(2);
+    assert!(
+        stderr(&a).contains("no pack has a mission 9"),
+        "{}",
+        stderr(&a)
+    );
 }
 
 fn save_baseline(dir: &Path, paths: &[&str]) -> String {
@@ -181,7 +225,10 @@ fn moving_a_yaml_block_changes_nothing_against_the_baseline() {
             .map(|f| f["line"].as_u64().unwrap())
             .unwrap()
     };
-    assert_ne!(line_of(&before, "system-untested"), line_of(&v, "system-untested"));
+    assert_ne!(
+        line_of(&before, "system-untested"),
+        line_of(&v, "system-untested")
+    );
     assert_ne!(
         line_of(&before, "top75-great-services-below-target"),
         line_of(&v, "top75-great-services-below-target")
@@ -195,10 +242,19 @@ fn moving_a_yaml_block_changes_nothing_against_the_baseline() {
         assert!(d["missions"].as_array().unwrap().is_empty(), "{d}");
         assert!(d["commitments"].as_array().unwrap().is_empty(), "{d}");
     }
-    let a = score(&["--baseline", &base, "fixtures/score/v2", "fixtures/score/common"]).code(0);
+    let a = score(&[
+        "--baseline",
+        &base,
+        "fixtures/score/v2",
+        "fixtures/score/common",
+    ])
+    .code(0);
     let text = stdout(&a);
     assert!(text.contains("AAA: 70% -> 70% (+0.0)"), "{text}");
-    assert!(text.contains("Appeared: 0") && text.contains("Disappeared: 0"), "{text}");
+    assert!(
+        text.contains("Appeared: 0") && text.contains("Disappeared: 0"),
+        "{text}"
+    );
     assert!(text.contains("No regression."), "{text}");
 }
 
@@ -235,7 +291,11 @@ fn a_drop_fails_with_fail_on_regression_and_names_the_finding() {
     // Disappeared: fines-ledger's finding.
     assert!(out.contains("Disappeared: 1"), "{out}");
     let a = score(&["--baseline", &base, "--fail-on-regression", file]).code(1);
-    assert!(stderr(&a).contains("regression: AAA fell from 70% to 58%"), "{}", stderr(&a));
+    assert!(
+        stderr(&a).contains("regression: AAA fell from 70% to 58%"),
+        "{}",
+        stderr(&a)
+    );
 }
 
 #[test]
@@ -252,11 +312,24 @@ fn a_bad_baseline_is_a_tool_error() {
 fn empty_input_scores_nothing_and_says_so() {
     let a = Command::cargo_bin("roadmap-lint")
         .unwrap()
-        .args(["score", "--as-of", "2025-06-30", "--color", "never", "-", "--min-score", "50"])
+        .args([
+            "score",
+            "--as-of",
+            "2025-06-30",
+            "--color",
+            "never",
+            "-",
+            "--min-score",
+            "50",
+        ])
         .write_stdin("")
         .assert()
         .code(1);
     let out = stdout(&a);
     assert!(out.contains("<stdin>: yaml-empty"), "{out}");
-    assert!(stderr(&a).contains("no department declaration was scored"), "{}", stderr(&a));
+    assert!(
+        stderr(&a).contains("no department declaration was scored"),
+        "{}",
+        stderr(&a)
+    );
 }

@@ -8,6 +8,9 @@ use super::{
     mission_grid, portfolio_lines, show_delta, show_value, tally_text,
 };
 
+/// Failed checks listed per department in the terminal; the rest are counted.
+const MAX_LOSSES: usize = 10;
+
 pub fn render(report: &ScoreReport, view: View, color: bool) -> String {
     let mut out = String::new();
     header(&mut out, report);
@@ -170,13 +173,20 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
     }
     if !d.losses.is_empty() {
         let _ = writeln!(out, "  Checks that cost the most points:");
-        for l in &d.losses {
+        for l in d.losses.iter().take(MAX_LOSSES) {
             let _ = writeln!(
                 out,
                 "    {:>5.1} pts  C{} {}  {} ({}:{})\n               {}",
                 l.points, l.commitment, l.rule, l.path, l.file, l.line, l.message
             );
         }
+    }
+    if d.losses.len() > MAX_LOSSES {
+        let _ = writeln!(
+            out,
+            "    ... and {} more (all are in --format json and markdown)",
+            d.losses.len() - MAX_LOSSES
+        );
     }
     if !d.waived.is_empty() {
         let _ = writeln!(out, "  Waived checks (not counted in the score):");
@@ -204,13 +214,12 @@ fn notes(out: &mut String, report: &ScoreReport) {
                 d.tally.waived
             )
         })
-        .chain(
-            report
-                .government
-                .score
-                .waivers_matter()
-                .then(|| format!("  Government: {}", show_value(&report.government.score, true))),
-        )
+        .chain(report.government.score.waivers_matter().then(|| {
+            format!(
+                "  Government: {}",
+                show_value(&report.government.score, true)
+            )
+        }))
         .collect();
     if !waived.is_empty() {
         let _ = writeln!(out, "\nWaivers (waived checks are left out of the score):");

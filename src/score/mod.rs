@@ -127,7 +127,10 @@ impl ScoreConfig {
     }
 
     pub fn validate(&self) -> Result<(), String> {
-        for (what, map) in [("mission", &self.missions), ("commitment", &self.commitments)] {
+        for (what, map) in [
+            ("mission", &self.missions),
+            ("commitment", &self.commitments),
+        ] {
             for (n, w) in map {
                 if !w.is_finite() || *w < 0.0 {
                     return Err(format!(
@@ -590,8 +593,8 @@ pub struct Portfolio {
 pub struct MissingService {
     #[serde(flatten)]
     pub service: Top75Service,
-    /// `not_great`, `not_declared` (its department's declaration does not list it) or
-    /// `department_not_scored`.
+    /// `not_great`, `not_declared` (its department's declaration does not list it),
+    /// `department_not_scored` (syntax or schema errors) or `department_not_in_run`.
     pub status: String,
 }
 
@@ -736,17 +739,16 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
             continue;
         };
         let mission = model.mission_of(c).map_or(0, |m| m.number);
-        let acc = depts.get_mut(org).expect("scored documents have a department");
+        let acc = depts
+            .get_mut(org)
+            .expect("scored documents have a department");
         let ca = acc.commitments.entry(c).or_default();
-        let rt = ca
-            .rules
-            .entry(r.rule.clone())
-            .or_insert_with(|| RuleTally {
-                rule: r.rule.clone(),
-                tally: Tally::default(),
-                not_applicable: Vec::new(),
-                failed_to_run: false,
-            });
+        let rt = ca.rules.entry(r.rule.clone()).or_insert_with(|| RuleTally {
+            rule: r.rule.clone(),
+            tally: Tally::default(),
+            not_applicable: Vec::new(),
+            failed_to_run: false,
+        });
         let mut t = Tally::default();
         match &r.status {
             Status::Failed => rt.failed_to_run = true,
@@ -1085,7 +1087,9 @@ fn portfolio(
             out.great_services.push(s.clone());
             continue;
         }
-        let status = if !dept_scored.contains(s.department.as_str()) {
+        let status = if !departments.iter().any(|d| d.organisation == s.department) {
+            "department_not_in_run"
+        } else if !dept_scored.contains(s.department.as_str()) {
             "department_not_scored"
         } else if declared.contains(&key) {
             "not_great"
@@ -1321,10 +1325,7 @@ pub fn bands_text(b: &Bands) -> String {
 pub fn tally_text(t: &Tally) -> String {
     let mut s = format!("{} of {} checks passed", t.passed, t.applicable());
     if t.warnings > 0 {
-        s.push_str(&format!(
-            " ({} with a warning)",
-            t.warnings
-        ));
+        s.push_str(&format!(" ({} with a warning)", t.warnings));
     }
     if t.waived > 0 {
         s.push_str(&format!(", {} waived", t.waived));
@@ -1345,7 +1346,7 @@ pub fn portfolio_lines(p: &Portfolio) -> Vec<String> {
         .target
         .map_or_else(|| "no target set".to_string(), |t| format!("{t} required"));
     let mut head = format!(
-        "{} of the {} top-75 services are great; {target}",
+        "great top-75 services: {} of {}; {target}",
         p.great, p.listed
     );
     if let Some(t) = p.target {

@@ -20,7 +20,11 @@ fn model() -> Model {
         commitments,
     };
     Model {
-        missions: vec![m(1, vec![c(1), c(2)]), m(2, vec![c(3)]), m(4, vec![c(9), c(11)])],
+        missions: vec![
+            m(1, vec![c(1), c(2)]),
+            m(2, vec![c(3)]),
+            m(4, vec![c(9), c(11)]),
+        ],
         ..Model::default()
     }
 }
@@ -116,7 +120,10 @@ fn close(a: Option<f64>, b: f64) -> bool {
 }
 
 fn dept<'a>(r: &'a ScoreReport, org: &str) -> &'a Department {
-    r.departments.iter().find(|d| d.organisation == org).unwrap()
+    r.departments
+        .iter()
+        .find(|d| d.organisation == org)
+        .unwrap()
 }
 
 fn commitment(d: &Department, n: u32) -> &CommitmentScore {
@@ -137,9 +144,30 @@ fn mission(d: &Department, n: u32) -> Option<&MissionScore> {
 fn department_a() -> Build {
     let mut b = Build::default();
     let d = b.dept("a.yaml", "A");
-    b.result(d, "r9a", 9, Status::Applied, 3, &[(E, false, "technology.systems[0]")]);
-    b.result(d, "r9b", 9, Status::Applied, 1, &[(W, false, "technology.systems[1]")]);
-    b.result(d, "r11", 11, Status::NotApplicable("no new services".into()), 0, &[]);
+    b.result(
+        d,
+        "r9a",
+        9,
+        Status::Applied,
+        3,
+        &[(E, false, "technology.systems[0]")],
+    );
+    b.result(
+        d,
+        "r9b",
+        9,
+        Status::Applied,
+        1,
+        &[(W, false, "technology.systems[1]")],
+    );
+    b.result(
+        d,
+        "r11",
+        11,
+        Status::NotApplicable("no new services".into()),
+        0,
+        &[],
+    );
     b.result(d, "r3", 3, Status::Applied, 1, &[(E, true, "one_login")]);
     b.result(d, "r1", 1, Status::Applied, 0, &[]);
     b
@@ -162,7 +190,11 @@ fn commitment_mission_and_department_arithmetic() {
     assert!(close(c9.score.score, 500.0 / 6.0));
     assert_eq!(c9.score.band, Some(Band::Amber));
     assert_eq!(commitment(a, 11).score, Value::NA);
-    assert_eq!(commitment(a, 1).score, Value::NA, "nothing recorded is N/A, not 0 or 100");
+    assert_eq!(
+        commitment(a, 1).score,
+        Value::NA,
+        "nothing recorded is N/A, not 0 or 100"
+    );
     let c3 = commitment(a, 3);
     assert!(close(c3.score.score, 100.0));
     assert!(close(c3.score.without_waivers, 50.0));
@@ -189,7 +221,14 @@ fn commitment_mission_and_department_arithmetic() {
 fn warnings_do_not_lower_the_score() {
     let mut b = Build::default();
     let d = b.dept("w.yaml", "W");
-    b.result(d, "r9a", 9, Status::Applied, 1, &[(W, false, "x"), (W, false, "y")]);
+    b.result(
+        d,
+        "r9a",
+        9,
+        Status::Applied,
+        1,
+        &[(W, false, "x"), (W, false, "y")],
+    );
     let r = score(&b.run, &model());
     let w = dept(&r, "W");
     assert!(close(w.score.score, 100.0));
@@ -199,7 +238,11 @@ fn warnings_do_not_lower_the_score() {
 #[test]
 fn weights_from_the_model_shift_the_means_and_the_points() {
     let mut m = model();
-    m.missions.iter_mut().find(|x| x.number == 4).unwrap().weight = 3.0;
+    m.missions
+        .iter_mut()
+        .find(|x| x.number == 4)
+        .unwrap()
+        .weight = 3.0;
     let r = score(&department_a().run, &m);
     let a = dept(&r, "A");
     // (1 * 100 + 3 * 83.33) / 4 = 87.5
@@ -222,22 +265,46 @@ fn weights_from_the_model_shift_the_means_and_the_points() {
 fn all_not_applicable_is_na_and_does_not_drag_the_government() {
     let mut b = department_a();
     let n = b.dept("n.yaml", "N");
-    b.result(n, "r9a", 9, Status::NotApplicable("no systems".into()), 0, &[]);
-    b.result(n, "r3", 3, Status::NotApplicable("health body".into()), 0, &[]);
+    b.result(
+        n,
+        "r9a",
+        9,
+        Status::NotApplicable("no systems".into()),
+        0,
+        &[],
+    );
+    b.result(
+        n,
+        "r3",
+        3,
+        Status::NotApplicable("health body".into()),
+        0,
+        &[],
+    );
     let r = score(&b.run, &model());
     let na = dept(&r, "N");
     assert_eq!(na.score, Value::NA);
     assert_eq!(show_value(&na.score, true), "N/A");
     assert_eq!(r.government.score.score, dept(&r, "A").score.score);
     assert_eq!(r.government.departments_scored, 1);
-    assert!(min_score_failures(&r, 50.0).is_empty(), "N/A does not fail the gate");
+    assert!(
+        min_score_failures(&r, 50.0).is_empty(),
+        "N/A does not fail the gate"
+    );
 }
 
 #[test]
 fn government_is_the_mean_of_departments_place_by_place() {
     let mut b = department_a();
     let z = b.dept("z.yaml", "Z");
-    b.result(z, "r9a", 9, Status::Applied, 1, &[(E, false, "a"), (E, false, "b"), (E, false, "c")]);
+    b.result(
+        z,
+        "r9a",
+        9,
+        Status::Applied,
+        1,
+        &[(E, false, "a"), (E, false, "b"), (E, false, "c")],
+    );
     let r = score(&b.run, &model());
     // Z: C9 25%, M4 25%, overall 25%; A overall 91.67.
     assert!(close(dept(&r, "Z").score.score, 25.0));
@@ -245,10 +312,20 @@ fn government_is_the_mean_of_departments_place_by_place() {
         r.government.score.score,
         ((100.0 + 500.0 / 6.0) / 2.0 + 25.0) / 2.0
     ));
-    let m4 = r.government.missions.iter().find(|m| m.number == 4).unwrap();
+    let m4 = r
+        .government
+        .missions
+        .iter()
+        .find(|m| m.number == 4)
+        .unwrap();
     assert!(close(m4.score.score, (500.0 / 6.0 + 25.0) / 2.0));
     // C3 applied to A only.
-    let c3 = r.government.commitments.iter().find(|c| c.number == 3).unwrap();
+    let c3 = r
+        .government
+        .commitments
+        .iter()
+        .find(|c| c.number == 3)
+        .unwrap();
     assert_eq!(c3.departments, 1);
     assert!(close(c3.score.score, 100.0));
     let failures = min_score_failures(&r, 50.0);
@@ -275,7 +352,9 @@ fn documents_of_one_organisation_roll_up_into_one_row() {
 fn empty_and_broken_documents_are_not_scored_never_zero() {
     let mut b = Build::default();
     // An empty file: no document at all.
-    b.run.sources.push(Arc::new(SourceFile::new("empty.yaml", "")));
+    b.run
+        .sources
+        .push(Arc::new(SourceFile::new("empty.yaml", "")));
     b.run.findings.push(Finding {
         rule: "yaml-empty".into(),
         commitment: None,
@@ -300,7 +379,11 @@ fn empty_and_broken_documents_are_not_scored_never_zero() {
     b.doc("p.yaml", Some("B"), Some("proposal"), true);
     let r = score(&b.run, &model());
     assert_eq!(r.not_scored.len(), 3, "{:?}", r.not_scored);
-    let empty = r.not_scored.iter().find(|n| n.file == "empty.yaml").unwrap();
+    let empty = r
+        .not_scored
+        .iter()
+        .find(|n| n.file == "empty.yaml")
+        .unwrap();
     assert_eq!(empty.document, None);
     assert!(empty.reason.contains("yaml-empty"), "{}", empty.reason);
     assert_eq!(r.proposals_skipped, 1);
@@ -365,14 +448,19 @@ fn bands_and_rounding() {
 
 #[test]
 fn score_config_reads_weights_and_bands_and_rejects_nonsense() {
-    let c = ScoreConfig::parse("missions: {1: 2}\ncommitments: {9: 0.5}\nbands: {green: 80, amber: 60}\n")
-        .unwrap();
+    let c = ScoreConfig::parse(
+        "missions: {1: 2}\ncommitments: {9: 0.5}\nbands: {green: 80, amber: 60}\n",
+    )
+    .unwrap();
     assert_eq!(c.missions[&1], 2.0);
     assert_eq!(c.commitments[&9], 0.5);
     assert_eq!(c.bands.unwrap().green, 80.0);
     assert!(ScoreConfig::parse("missions: {1: -1}").is_err());
     assert!(ScoreConfig::parse("bands: {green: 50, amber: 60}").is_err());
-    assert!(ScoreConfig::parse("mission: {1: 1}").is_err(), "unknown keys are errors");
+    assert!(
+        ScoreConfig::parse("mission: {1: 1}").is_err(),
+        "unknown keys are errors"
+    );
     assert_eq!(ScoreConfig::parse("").unwrap(), ScoreConfig::default());
 }
 
@@ -380,9 +468,18 @@ fn score_config_reads_weights_and_bands_and_rejects_nonsense() {
 fn portfolio_counts_great_top75_services_from_the_c1_rule() {
     let text = "kind: department\norganisation: {id: D}\nservices:\n  - id: s1\n  - id: s2\n  - id: s3\n  - id: s9\n";
     let mut b = Build::default();
-    b.run.sources.push(Arc::new(SourceFile::new("d.yaml", text)));
+    b.run
+        .sources
+        .push(Arc::new(SourceFile::new("d.yaml", text)));
     let d = b.dept("d.yaml", "D");
-    b.result(d, C1_PORTFOLIO_RULE, 1, Status::Applied, 0, &[(E, false, "services[2].performance")]);
+    b.result(
+        d,
+        C1_PORTFOLIO_RULE,
+        1,
+        Status::Applied,
+        0,
+        &[(E, false, "services[2].performance")],
+    );
     b.run.results.last_mut().unwrap().passed = vec![
         "services[0]".into(),
         "services[1].performance".into(),
@@ -397,7 +494,13 @@ fn portfolio_counts_great_top75_services_from_the_c1_rule() {
     let mut m = model();
     m.c1_rule_loaded = true;
     m.great_target = Some(2);
-    m.top75 = vec![svc("D", "s1"), svc("D", "s2"), svc("D", "s3"), svc("D", "s5"), svc("E", "s4")];
+    m.top75 = vec![
+        svc("D", "s1"),
+        svc("D", "s2"),
+        svc("D", "s3"),
+        svc("D", "s5"),
+        svc("E", "s4"),
+    ];
     let r = score(&b.run, &m);
     let p = &r.government.portfolio;
     assert!(p.available);
@@ -413,15 +516,15 @@ fn portfolio_counts_great_top75_services_from_the_c1_rule() {
         vec![
             ("s3", "not_great"),
             ("s5", "not_declared"),
-            ("s4", "department_not_scored")
+            ("s4", "department_not_in_run")
         ]
     );
     assert_eq!(
         portfolio_lines(p),
         vec![
-            "2 of the 5 top-75 services are great; 2 required (target met)",
+            "great top-75 services: 2 of 5; 2 required (target met)",
             "missing from D: 1 not declared; 1 not great (s3)",
-            "missing from E: 1 department not scored",
+            "missing from E: 1 department not in run",
         ]
     );
     // Without the rule, the facts are unknown, not zero.
@@ -449,7 +552,14 @@ fn baseline_matches_findings_by_rule_organisation_kind_and_path_not_line() {
 
     // One more failure in C9: it appears, and the scores fall.
     let mut worse = department_a();
-    worse.result(0, "r9a", 9, Status::Applied, 0, &[(E, false, "technology.systems[7]")]);
+    worse.result(
+        0,
+        "r9a",
+        9,
+        Status::Applied,
+        0,
+        &[(E, false, "technology.systems[7]")],
+    );
     let after = score(&worse.run, &model());
     let c = baseline::compare(&before, &after);
     assert_eq!(c.appeared.len(), 1);
