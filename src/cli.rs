@@ -329,8 +329,9 @@ pub struct ScoreArgs {
 
 fn score(args: ScoreArgs) -> u8 {
     use crate::score;
+    let err_style = style(args.color);
     let tool_error = |d: ToolDiagnostic| {
-        eprintln!("{:?}", miette::Report::new(d));
+        eprint!("{}", report::human::render_diagnostic(&d, err_style));
         exit::TOOL_ERROR
     };
     let config = match &args.weights {
@@ -411,7 +412,7 @@ fn score(args: ScoreArgs) -> u8 {
     };
     print(&score::render(&report, format, view));
     for d in &result.diagnostics {
-        eprintln!("{:?}", miette::Report::new(d.clone()));
+        eprint!("{}", report::human::render_diagnostic(d, err_style));
     }
     if result.has_tool_errors() {
         return exit::TOOL_ERROR;

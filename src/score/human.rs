@@ -113,13 +113,16 @@ fn table(out: &mut String, grid: &Grid, color: bool) {
 }
 
 fn department(out: &mut String, report: &ScoreReport, d: &Department) {
-    let name = d.name.as_deref().unwrap_or("");
+    let name = d
+        .name
+        .as_deref()
+        .map_or_else(String::new, |n| format!(" {n}"));
     let headline = if d.documents.is_empty() {
         "not scored".to_string()
     } else {
         show_value(&d.score, true)
     };
-    let _ = writeln!(out, "{} {name}: {headline}", d.organisation);
+    let _ = writeln!(out, "{}{name}: {headline}", d.organisation);
     for doc in &d.documents {
         let _ = writeln!(out, "  from {} (document {})", doc.file, doc.document + 1);
     }

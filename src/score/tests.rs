@@ -585,3 +585,26 @@ fn baseline_survives_a_json_round_trip() {
     assert!(c.regressions.is_empty(), "{:?}", c.regressions);
     assert!(c.appeared.is_empty() && c.disappeared.is_empty());
 }
+
+#[test]
+fn text_reports_show_both_scores_where_waivers_matter() {
+    let r = score(&department_a().run, &model());
+    let text = human::render(&r, View::Department, false);
+    assert!(
+        text.contains("\nA: 91% green (66% without waivers)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Waived checks (not counted in the score):\n    C3 r3  one_login (a.yaml:10)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  A: 91% green (66% without waivers); 1 waived check(s)"),
+        "{text}"
+    );
+    let md = markdown::render(&r, View::Mission);
+    assert!(md.contains("- A: 91% green (66% without waivers)"), "{md}");
+    assert!(!text.contains('\x1b'));
+}
