@@ -17,6 +17,13 @@ pub mod baseline;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod portfolio;
+pub mod text;
+
+pub use text::{
+    Grid, bands_text, cell_text, commitment_grid, mission_grid, portfolio_lines, show_delta,
+    tally_text,
+};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -26,7 +33,6 @@ use serde::{Deserialize, Serialize};
 use crate::diag::ToolDiagnostic;
 use crate::finding::Severity;
 use crate::load::Limits;
-use crate::node::{DocPath, Node, Segment};
 use crate::run::{Prepared, Run, Status};
 
 /// Version of the score report format (`score --format json`, also read back by `--baseline`).
@@ -265,7 +271,7 @@ impl Model {
                 let target = params
                     .get("great_services_target")
                     .and_then(|v| v.as_int().ok());
-                (top75_of(data), target)
+                (portfolio::top75_of(data), target)
             })
             .unwrap_or_default();
         Ok(Model {
@@ -316,45 +322,6 @@ impl Model {
             m.commitments.sort_by_key(|c| c.number);
         }
     }
-}
-
-/// Read `ctx.data.top75` (`departments: [{code, services: [{id, name}]}]`).
-fn top75_of(data: &rhai::Map) -> Vec<Top75Service> {
-    let mut out = Vec::new();
-    let Some(departments) = data
-        .get("top75")
-        .and_then(|t| t.read_lock::<rhai::Map>().map(|m| m.clone()))
-        .and_then(|m| m.get("departments").cloned())
-        .and_then(|d| d.into_array().ok())
-    else {
-        return out;
-    };
-    for d in departments {
-        let Some(d) = d.try_cast::<rhai::Map>() else {
-            continue;
-        };
-        let text = |m: &rhai::Map, k: &str| {
-            m.get(k)
-                .and_then(|v| v.clone().into_string().ok())
-                .unwrap_or_default()
-        };
-        let code = text(&d, "code");
-        let services = d
-            .get("services")
-            .cloned()
-            .and_then(|s| s.into_array().ok())
-            .unwrap_or_default();
-        for s in services {
-            if let Some(s) = s.try_cast::<rhai::Map>() {
-                out.push(Top75Service {
-                    department: code.clone(),
-                    id: text(&s, "id"),
-                    name: text(&s, "name"),
-                });
-            }
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -635,7 +602,6 @@ struct CommitmentAcc {
 struct DeptAcc {
     name: Option<String>,
     documents: Vec<DocRef>,
-    doc_indices: Vec<usize>,
     unscored: usize,
     commitments: BTreeMap<u32, CommitmentAcc>,
     /// (finding index, commitment, mission, waived)
@@ -706,7 +672,6 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
                 file: d.file.clone(),
                 document: d.document,
             });
-            acc.doc_indices.push(i);
             scored_doc.insert(i, org);
         } else {
             acc.unscored += 1;
@@ -797,120 +762,10 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
     }
 
     let bands = model.bands;
-    let mut departments = Vec::new();
-    for (org, acc) in depts {
-        let mut commitments = Vec::new();
-        let mut missions = Vec::new();
-        let mut total = Tally::default();
-        // Per mission: (value, weight) of its commitments, with and without waivers.
-        let mut mission_values: Vec<(Option<f64>, Option<f64>, f64)> = Vec::new();
-        // Per commitment: weight share for points, filled below.
-        let mut commitment_weight: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
-        let mut mission_weight: BTreeMap<u32, f64> = BTreeMap::new();
-        for m in &model.missions {
-            let mut with = Vec::new();
-            let mut without = Vec::new();
-            for c in &m.commitments {
-                let Some(ca) = acc.commitments.get(&c.number) else {
-                    continue;
-                };
-                let value = ca.tally.value(&bands);
-                total.add(ca.tally);
-                with.push((value.score, c.weight));
-                without.push((value.without_waivers, c.weight));
-                commitment_weight.insert(c.number, (c.weight, ca.tally.applicable()));
-                commitments.push(CommitmentScore {
-                    number: c.number,
-                    mission: m.number,
-                    score: value,
-                    tally: ca.tally,
-                    rules: ca.rules.values().cloned().collect(),
-                });
-            }
-            let applicable_weight: f64 = with
-                .iter()
-                .filter(|(v, _)| v.is_some())
-                .map(|(_, w)| w)
-                .sum();
-            mission_weight.insert(m.number, applicable_weight);
-            let score = weighted_mean(&with);
-            let score_without = weighted_mean(&without);
-            if !with.is_empty() {
-                missions.push(MissionScore {
-                    number: m.number,
-                    score: Value::new(score, score_without, &bands),
-                });
-            }
-            mission_values.push((score, score_without, m.weight));
-        }
-        let overall = weighted_mean(
-            &mission_values
-                .iter()
-                .map(|(s, _, w)| (*s, *w))
-                .collect::<Vec<_>>(),
-        );
-        let overall_without = weighted_mean(
-            &mission_values
-                .iter()
-                .map(|(_, s, w)| (*s, *w))
-                .collect::<Vec<_>>(),
-        );
-        let dept_weight: f64 = mission_values
-            .iter()
-            .filter(|(s, _, _)| s.is_some())
-            .map(|(_, _, w)| w)
-            .sum();
-        let mut losses = Vec::new();
-        let mut waived = Vec::new();
-        for &(fi, c, mission, is_waived) in &acc.failed {
-            let f = &run.findings[fi];
-            let (cw, n) = commitment_weight.get(&c).copied().unwrap_or((0.0, 0));
-            let mw = model
-                .missions
-                .iter()
-                .find(|m| m.number == mission)
-                .map_or(0.0, |m| m.weight);
-            let mission_total = mission_weight.get(&mission).copied().unwrap_or(0.0);
-            let points = if is_waived || n == 0 || mission_total <= 0.0 || dept_weight <= 0.0 {
-                0.0
-            } else {
-                100.0 / n as f64 * (cw / mission_total) * (mw / dept_weight)
-            };
-            let loss = Loss {
-                rule: f.rule.clone(),
-                commitment: c,
-                mission,
-                file: f.file.clone(),
-                line: f.location.line,
-                path: f.path.clone(),
-                message: f.message.clone(),
-                points,
-            };
-            if is_waived {
-                waived.push(loss);
-            } else {
-                losses.push(loss);
-            }
-        }
-        losses.sort_by(|a, b| {
-            b.points
-                .total_cmp(&a.points)
-                .then_with(|| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)))
-        });
-        waived.sort_by(|a, b| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)));
-        departments.push(Department {
-            organisation: org,
-            name: acc.name,
-            documents: acc.documents,
-            score: Value::new(overall, overall_without, &bands),
-            tally: total,
-            missions,
-            commitments,
-            losses,
-            waived,
-            unscored_documents: acc.unscored,
-        });
-    }
+    let departments: Vec<Department> = depts
+        .into_iter()
+        .map(|(org, acc)| department(org, acc, &model, run))
+        .collect();
 
     // Government: the mean of the departments' figures, place by place. Departments none of
     // whose documents could be scored do not count.
@@ -965,7 +820,7 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
         departments_scored: scored.iter().filter(|d| d.score.score.is_some()).count(),
         missions: gov_missions,
         commitments: gov_commitments,
-        portfolio: portfolio(run, &model, &scored_doc, &departments),
+        portfolio: portfolio::portfolio(run, &model, &scored_doc, &departments),
     };
 
     findings.sort_by(|a, b| {
@@ -990,6 +845,122 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
         incomplete_rules: incomplete.into_iter().collect(),
         findings,
         comparison: None,
+    }
+}
+
+/// One department's scores, from its tallies.
+fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department {
+    let bands = model.bands;
+    let mut commitments = Vec::new();
+    let mut missions = Vec::new();
+    let mut total = Tally::default();
+    // Per mission: (value, weight) of its commitments, with and without waivers.
+    let mut mission_values: Vec<(Option<f64>, Option<f64>, f64)> = Vec::new();
+    // Per commitment: weight share for points, filled below.
+    let mut commitment_weight: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
+    let mut mission_weight: BTreeMap<u32, f64> = BTreeMap::new();
+    for m in &model.missions {
+        let mut with = Vec::new();
+        let mut without = Vec::new();
+        for c in &m.commitments {
+            let Some(ca) = acc.commitments.get(&c.number) else {
+                continue;
+            };
+            let value = ca.tally.value(&bands);
+            total.add(ca.tally);
+            with.push((value.score, c.weight));
+            without.push((value.without_waivers, c.weight));
+            commitment_weight.insert(c.number, (c.weight, ca.tally.applicable()));
+            commitments.push(CommitmentScore {
+                number: c.number,
+                mission: m.number,
+                score: value,
+                tally: ca.tally,
+                rules: ca.rules.values().cloned().collect(),
+            });
+        }
+        let applicable_weight: f64 = with
+            .iter()
+            .filter(|(v, _)| v.is_some())
+            .map(|(_, w)| w)
+            .sum();
+        mission_weight.insert(m.number, applicable_weight);
+        let score = weighted_mean(&with);
+        let score_without = weighted_mean(&without);
+        if !with.is_empty() {
+            missions.push(MissionScore {
+                number: m.number,
+                score: Value::new(score, score_without, &bands),
+            });
+        }
+        mission_values.push((score, score_without, m.weight));
+    }
+    let overall = weighted_mean(
+        &mission_values
+            .iter()
+            .map(|(s, _, w)| (*s, *w))
+            .collect::<Vec<_>>(),
+    );
+    let overall_without = weighted_mean(
+        &mission_values
+            .iter()
+            .map(|(_, s, w)| (*s, *w))
+            .collect::<Vec<_>>(),
+    );
+    let dept_weight: f64 = mission_values
+        .iter()
+        .filter(|(s, _, _)| s.is_some())
+        .map(|(_, _, w)| w)
+        .sum();
+    let mut losses = Vec::new();
+    let mut waived = Vec::new();
+    for &(fi, c, mission, is_waived) in &acc.failed {
+        let f = &run.findings[fi];
+        let (cw, n) = commitment_weight.get(&c).copied().unwrap_or((0.0, 0));
+        let mw = model
+            .missions
+            .iter()
+            .find(|m| m.number == mission)
+            .map_or(0.0, |m| m.weight);
+        let mission_total = mission_weight.get(&mission).copied().unwrap_or(0.0);
+        let points = if is_waived || n == 0 || mission_total <= 0.0 || dept_weight <= 0.0 {
+            0.0
+        } else {
+            100.0 / n as f64 * (cw / mission_total) * (mw / dept_weight)
+        };
+        let loss = Loss {
+            rule: f.rule.clone(),
+            commitment: c,
+            mission,
+            file: f.file.clone(),
+            line: f.location.line,
+            path: f.path.clone(),
+            message: f.message.clone(),
+            points,
+        };
+        if is_waived {
+            waived.push(loss);
+        } else {
+            losses.push(loss);
+        }
+    }
+    losses.sort_by(|a, b| {
+        b.points
+            .total_cmp(&a.points)
+            .then_with(|| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)))
+    });
+    waived.sort_by(|a, b| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)));
+    Department {
+        organisation: org,
+        name: acc.name,
+        documents: acc.documents,
+        score: Value::new(overall, overall_without, &bands),
+        tally: total,
+        missions,
+        commitments,
+        losses,
+        waived,
+        unscored_documents: acc.unscored,
     }
 }
 
@@ -1019,113 +990,6 @@ fn reason_of(run: &Run, file: &str, document: Option<usize>) -> String {
         }
         (None, Some(f)) => format!("{}: {}", f.rule, f.message),
         (None, None) => "not a department declaration".into(),
-    }
-}
-
-/// Commitment 1's portfolio facts, read from the C1 rule's results (see [`Portfolio`]).
-fn portfolio(
-    run: &Run,
-    model: &Model,
-    scored_doc: &BTreeMap<usize, String>,
-    departments: &[Department],
-) -> Portfolio {
-    let mut out = Portfolio {
-        rule: C1_PORTFOLIO_RULE.into(),
-        available: model.c1_rule_loaded,
-        great: 0,
-        target: model.great_target,
-        listed: model.top75.len(),
-        great_services: Vec::new(),
-        missing: Vec::new(),
-    };
-    if !model.c1_rule_loaded {
-        return out;
-    }
-    let listed: BTreeSet<(&str, &str)> = model
-        .top75
-        .iter()
-        .map(|s| (s.department.as_str(), s.id.as_str()))
-        .collect();
-    let mut declared: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut great: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut trees: BTreeMap<usize, Option<Node>> = BTreeMap::new();
-    for (&doc, org) in scored_doc {
-        let tree = trees.entry(doc).or_insert_with(|| tree_of(run, doc, model));
-        if let Some(services) = tree.as_ref().and_then(|t| t.get("services"))
-            && let crate::node::Value::Seq(items) = &services.value
-        {
-            for s in items {
-                if let Some(id) = s.get("id").and_then(Node::as_str) {
-                    declared.insert((org.clone(), id.to_string()));
-                }
-            }
-        }
-    }
-    for r in run.results.iter().filter(|r| r.rule == C1_PORTFOLIO_RULE) {
-        let Some(org) = scored_doc.get(&r.doc) else {
-            continue;
-        };
-        let Some(tree) = trees.get(&r.doc).and_then(Option::as_ref) else {
-            continue;
-        };
-        for p in &r.passed {
-            if let Some(id) = service_at(tree, p)
-                && listed.contains(&(org.as_str(), id.as_str()))
-            {
-                great.insert((org.clone(), id));
-            }
-        }
-    }
-    let dept_scored: BTreeSet<&str> = departments
-        .iter()
-        .filter(|d| !d.documents.is_empty())
-        .map(|d| d.organisation.as_str())
-        .collect();
-    for s in &model.top75 {
-        let key = (s.department.clone(), s.id.clone());
-        if great.contains(&key) {
-            out.great_services.push(s.clone());
-            continue;
-        }
-        let status = if !departments.iter().any(|d| d.organisation == s.department) {
-            "department_not_in_run"
-        } else if !dept_scored.contains(s.department.as_str()) {
-            "department_not_scored"
-        } else if declared.contains(&key) {
-            "not_great"
-        } else {
-            "not_declared"
-        };
-        out.missing.push(MissingService {
-            service: s.clone(),
-            status: status.into(),
-        });
-    }
-    out.great = out.great_services.len();
-    out
-}
-
-fn tree_of(run: &Run, doc: usize, model: &Model) -> Option<Node> {
-    let info = run.documents.get(doc)?;
-    let source = run.sources.iter().find(|s| s.name == info.file)?;
-    crate::load::yaml::parse(&source.text, &model.limits)
-        .into_iter()
-        .nth(info.document)
-        .and_then(|d| d.root)
-}
-
-/// The `id` of the service a path such as `services[3].performance` points into.
-fn service_at(root: &Node, path: &str) -> Option<String> {
-    let path = DocPath::parse(path).ok()?;
-    match path.0.as_slice() {
-        [Segment::Key(k), Segment::Index(_), ..] if k == "services" => {
-            let at = path.prefix(2);
-            let r = root.resolve(&at);
-            r.complete
-                .then(|| r.node.get("id").and_then(Node::as_str).map(str::to_string))
-                .flatten()
-        }
-        _ => None,
     }
 }
 
@@ -1193,192 +1057,3 @@ pub fn min_score_failures(report: &ScoreReport, min: f64) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
-
-// ---------------------------------------------------------------------------------------------
-// Tables shared by the text formats
-
-/// A table of scores: a header row, then labelled rows of cells. A `None` cell is a department
-/// none of whose documents could be scored.
-pub struct Grid {
-    pub corner: String,
-    pub columns: Vec<String>,
-    pub rows: Vec<(String, Vec<Option<Value>>)>,
-}
-
-/// Departments as rows, missions and overall as columns, government last.
-pub fn mission_grid(report: &ScoreReport) -> Grid {
-    let mut columns: Vec<String> = report
-        .missions
-        .iter()
-        .map(|m| format!("M{}", m.number))
-        .collect();
-    columns.push("Overall".into());
-    let mut rows = Vec::new();
-    for d in &report.departments {
-        let cells = if d.documents.is_empty() {
-            vec![None; columns.len()]
-        } else {
-            report
-                .missions
-                .iter()
-                .map(|m| {
-                    Some(
-                        d.missions
-                            .iter()
-                            .find(|x| x.number == m.number)
-                            .map_or(Value::NA, |x| x.score),
-                    )
-                })
-                .chain(std::iter::once(Some(d.score)))
-                .collect()
-        };
-        rows.push((d.organisation.clone(), cells));
-    }
-    let g = &report.government;
-    let cells = report
-        .missions
-        .iter()
-        .map(|m| {
-            Some(
-                g.missions
-                    .iter()
-                    .find(|x| x.number == m.number)
-                    .map_or(Value::NA, |x| x.score),
-            )
-        })
-        .chain(std::iter::once(Some(g.score)))
-        .collect();
-    rows.push(("Government".into(), cells));
-    Grid {
-        corner: "Department".into(),
-        columns,
-        rows,
-    }
-}
-
-/// Commitments as rows, departments and government as columns.
-pub fn commitment_grid(report: &ScoreReport) -> Grid {
-    let mut columns: Vec<String> = report
-        .departments
-        .iter()
-        .map(|d| d.organisation.clone())
-        .collect();
-    columns.push("Government".into());
-    let mut rows = Vec::new();
-    for m in &report.missions {
-        for c in &m.commitments {
-            let mut cells: Vec<Option<Value>> = report
-                .departments
-                .iter()
-                .map(|d| {
-                    (!d.documents.is_empty()).then(|| {
-                        d.commitments
-                            .iter()
-                            .find(|x| x.number == c.number)
-                            .map_or(Value::NA, |x| x.score)
-                    })
-                })
-                .collect();
-            cells.push(Some(
-                report
-                    .government
-                    .commitments
-                    .iter()
-                    .find(|x| x.number == c.number)
-                    .map_or(Value::NA, |x| x.score),
-            ));
-            rows.push((format!("C{} (M{})", c.number, m.number), cells));
-        }
-    }
-    Grid {
-        corner: "Commitment".into(),
-        columns,
-        rows,
-    }
-}
-
-/// A cell's text: `82% amber`, `N/A` or `not scored`.
-pub fn cell_text(cell: &Option<Value>) -> String {
-    match cell {
-        Some(v) => show_value(v, false),
-        None => "not scored".into(),
-    }
-}
-
-/// `+2.5` / `-10.0` / `N/A -> 80%`.
-pub fn show_delta(d: &baseline::Delta) -> String {
-    match d.change {
-        Some(c) => format!("{} -> {} ({:+.1})", show(d.before), show(d.after), c),
-        None => format!("{} -> {}", show(d.before), show(d.after)),
-    }
-}
-
-/// The headline line of the bands.
-pub fn bands_text(b: &Bands) -> String {
-    format!(
-        "green >= {}%, amber >= {}%, red below {}%",
-        b.green, b.amber, b.amber
-    )
-}
-
-/// A short human description of a tally.
-pub fn tally_text(t: &Tally) -> String {
-    let mut s = format!("{} of {} checks passed", t.passed, t.applicable());
-    if t.warnings > 0 {
-        s.push_str(&format!(" ({} with a warning)", t.warnings));
-    }
-    if t.waived > 0 {
-        s.push_str(&format!(", {} waived", t.waived));
-    }
-    s
-}
-
-/// Portfolio lines, shared by the text formats.
-pub fn portfolio_lines(p: &Portfolio) -> Vec<String> {
-    if !p.available {
-        return vec![format!(
-            "not available: the rule `{}` is not loaded",
-            p.rule
-        )];
-    }
-    let mut out = Vec::new();
-    let target = p
-        .target
-        .map_or_else(|| "no target set".to_string(), |t| format!("{t} required"));
-    let mut head = format!(
-        "great top-75 services: {} of {}; {target}",
-        p.great, p.listed
-    );
-    if let Some(t) = p.target {
-        if (p.great as i64) < t {
-            head.push_str(&format!(" ({} short)", t - p.great as i64));
-        } else {
-            head.push_str(" (target met)");
-        }
-    }
-    out.push(head);
-    let mut by_dept: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
-    for m in &p.missing {
-        by_dept
-            .entry(m.service.department.as_str())
-            .or_default()
-            .entry(m.status.as_str())
-            .or_default()
-            .push(m.service.id.as_str());
-    }
-    for (dept, statuses) in by_dept {
-        let parts: Vec<String> = statuses
-            .iter()
-            .map(|(status, ids)| {
-                let what = status.replace('_', " ");
-                if *status == "not_great" {
-                    format!("{} {what} ({})", ids.len(), ids.join(", "))
-                } else {
-                    format!("{} {what}", ids.len())
-                }
-            })
-            .collect();
-        out.push(format!("missing from {dept}: {}", parts.join("; ")));
-    }
-    out
-}
