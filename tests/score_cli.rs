@@ -333,3 +333,74 @@ fn empty_input_scores_nothing_and_says_so() {
         stderr(&a)
     );
 }
+
+#[test]
+fn built_in_pack_on_the_shipped_examples() {
+    // Holds whatever rules the built-in pack gains: the compliant example stays at 100%, the
+    // broken MOJ declaration and the syntax error are never scored as 0 or 100.
+    let a = Command::cargo_bin("roadmap-lint")
+        .unwrap()
+        .args(["score", "--as-of", "2025-03-31", "--format", "json"])
+        .arg("fixtures/examples/dwp-compliant.yaml")
+        .arg("fixtures/examples/moj-broken.yaml")
+        .arg("fixtures/examples/syntax-error.yaml")
+        .assert()
+        .code(0);
+    let v = json(&a);
+    let dept = |org: &str| {
+        v["departments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["organisation"] == org)
+            .unwrap_or_else(|| panic!("{org} has a row"))
+            .clone()
+    };
+    assert_eq!(dept("DWP")["score"]["score"], 100.0);
+    assert_eq!(dept("DWP")["score"]["band"], "green");
+    assert!(dept("MOJ")["score"]["score"].is_null());
+    assert_eq!(dept("MOJ")["unscored_documents"], 1);
+    assert!(dept("OPG")["score"]["score"].as_f64().unwrap() < 100.0);
+    let not_scored = v["not_scored"].as_array().unwrap();
+    assert!(not_scored.iter().any(|n| n["organisation"] == "MOJ"));
+    assert!(not_scored.iter().any(|n| {
+        n["file"] == "fixtures/examples/syntax-error.yaml"
+            && n["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("yaml-syntax at line 34")
+    }));
+}
+
+#[test]
+fn a_rule_that_crashes_makes_the_score_incomplete_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    std::fs::write(
+        pack.join("pack.yaml"),
+        "name: crashy\nversion: 0.1.0\ndescription: A pack whose rule crashes.\nmissions:\n  - number: 4\n    title: Technology\n    commitments:\n      - { number: 9, text: Systems are tested. }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pack.join("always-crashes.rhai"),
+        "//! # What it checks\n//! Nothing.\n//!\n//! # Why\n//! Tests.\n//!\n//! # Failing example\n//! ```yaml\n//! a: 1\n//! ```\n//!\n//! # Passing example\n//! ```yaml\n//! a: 1\n//! ```\n\nlet rule = #{ id: \"always-crashes\", title: \"Crashes\", commitment: 9, mission: 4, severity: \"error\", kinds: [\"department\"] };\n\nfn check(doc, ctx) {\n    throw \"boom\";\n}\n",
+    )
+    .unwrap();
+    let a = Command::cargo_bin("roadmap-lint")
+        .unwrap()
+        .args(["score", "--as-of", "2025-06-30", "--color", "never"])
+        .args(PACK)
+        .arg("--rules")
+        .arg(&pack)
+        .arg("fixtures/score/v1/aaa.yaml")
+        .assert()
+        .code(2);
+    let out = stdout(&a);
+    assert!(
+        out.contains("Incomplete: these rules failed to run and count no checks: always-crashes"),
+        "{out}"
+    );
+    // The rules that ran still score: C9 is 2 of 3 from system-untested.
+    assert!(out.contains("AAA"), "{out}");
+}
