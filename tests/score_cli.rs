@@ -281,6 +281,10 @@ fn a_drop_fails_with_fail_on_regression_and_names_the_finding() {
     assert!(out.contains("AAA: 70% -> 58% (-12.5)"), "{out}");
     assert!(out.contains("M1 50% -> 0% (-50.0)"), "{out}");
     assert!(
+        out.contains("Government: 70% -> 58% (-12.5); M1 50% -> 0% (-50.0)"),
+        "{out}"
+    );
+    assert!(
         out.contains("error AAA system-untested technology.systems[2].last_resilience_test"),
         "{out}"
     );
@@ -290,6 +294,8 @@ fn a_drop_fails_with_fail_on_regression_and_names_the_finding() {
     );
     // Disappeared: fines-ledger's finding.
     assert!(out.contains("Disappeared: 1"), "{out}");
+    let a = score(&["--format", "markdown", "--baseline", &base, file]).code(0);
+    insta::assert_snapshot!("markdown_baseline_comparison", stdout(&a));
     let a = score(&["--baseline", &base, "--fail-on-regression", file]).code(1);
     assert!(
         stderr(&a).contains("regression: AAA fell from 70% to 58%"),

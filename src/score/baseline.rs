@@ -17,6 +17,11 @@ pub struct Comparison {
     /// The baseline's `--as-of` date, if it had one.
     pub baseline_as_of: Option<String>,
     pub government: Delta,
+    /// Government mission and commitment figures that moved.
+    #[serde(default)]
+    pub government_missions: Vec<NumberedDelta>,
+    #[serde(default)]
+    pub government_commitments: Vec<NumberedDelta>,
     pub departments: Vec<DepartmentDelta>,
     /// Findings present now and not in the baseline.
     pub appeared: Vec<ScoredFinding>,
@@ -188,9 +193,25 @@ pub fn compare(before: &ScoreReport, now: &ScoreReport) -> Comparison {
         });
     }
     let (appeared, disappeared, changed) = match_findings(&before.findings, &now.findings);
+    let gov_missions = |r: &ScoreReport| -> Vec<(u32, Value)> {
+        r.government
+            .missions
+            .iter()
+            .map(|m| (m.number, m.score))
+            .collect()
+    };
+    let gov_commitments = |r: &ScoreReport| -> Vec<(u32, Value)> {
+        r.government
+            .commitments
+            .iter()
+            .map(|c| (c.number, c.score))
+            .collect()
+    };
     Comparison {
         baseline_as_of: before.as_of.clone(),
         government,
+        government_missions: numbered(gov_missions(before), gov_missions(now)),
+        government_commitments: numbered(gov_commitments(before), gov_commitments(now)),
         departments,
         appeared,
         disappeared,

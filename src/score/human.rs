@@ -270,7 +270,14 @@ fn notes(out: &mut String, report: &ScoreReport) {
             .as_deref()
             .map_or_else(String::new, |d| format!(" (as of {d})"));
         let _ = writeln!(out, "\nChange since the baseline{since}:");
-        let _ = writeln!(out, "  Government: {}", show_delta(&c.government));
+        let mut parts = vec![format!("Government: {}", show_delta(&c.government))];
+        for m in &c.government_missions {
+            parts.push(format!("M{} {}", m.number, show_delta(&m.delta)));
+        }
+        for m in &c.government_commitments {
+            parts.push(format!("C{} {}", m.number, show_delta(&m.delta)));
+        }
+        let _ = writeln!(out, "  {}", parts.join("; "));
         for d in &c.departments {
             let mut parts = vec![format!("{}: {}", d.organisation, show_delta(&d.overall))];
             if d.status != "compared" {

@@ -140,7 +140,22 @@ pub fn render(report: &ScoreReport, view: View) -> String {
         let _ = writeln!(out, "\n## Change since the baseline\n");
         let _ = writeln!(out, "| Department | Overall | Moved |");
         let _ = writeln!(out, "| --- | --- | --- |");
-        let _ = writeln!(out, "| Government | {} | |", show_delta(&c.government));
+        let moved: Vec<String> = c
+            .government_missions
+            .iter()
+            .map(|m| format!("M{} {}", m.number, show_delta(&m.delta)))
+            .chain(
+                c.government_commitments
+                    .iter()
+                    .map(|m| format!("C{} {}", m.number, show_delta(&m.delta))),
+            )
+            .collect();
+        let _ = writeln!(
+            out,
+            "| Government | {} | {} |",
+            show_delta(&c.government),
+            moved.join("; ")
+        );
         for d in &c.departments {
             let moved: Vec<String> = d
                 .missions
