@@ -232,9 +232,19 @@ impl Model {
                 });
             }
         }
+        let bad = |w: f64| !w.is_finite() || w < 0.0;
         for m in &missions {
-            if !m.weight.is_finite() || m.weight < 0.0 {
-                return Err(format!("pack weight of mission {} is invalid", m.number));
+            if bad(m.weight) {
+                return Err(format!(
+                    "the pack weight of mission {} is {}; weights are numbers >= 0",
+                    m.number, m.weight
+                ));
+            }
+            if let Some(c) = m.commitments.iter().find(|c| bad(c.weight)) {
+                return Err(format!(
+                    "the pack weight of commitment {} is {}; weights are numbers >= 0",
+                    c.number, c.weight
+                ));
             }
         }
         for (n, w) in &config.missions {
