@@ -20,4 +20,5 @@ pub mod report;
 pub mod review;
 pub mod run;
 pub mod schema;
+pub mod score;
 pub mod source;
