@@ -19,5 +19,5 @@ pub mod pack;
 pub mod report;
 pub mod run;
 pub mod schema;
-pub mod score;
 pub mod source;
+pub mod score;

@@ -157,14 +157,15 @@ pub fn compare(before: &ScoreReport, now: &ScoreReport) -> Comparison {
                 super::show(overall.after)
             ));
         }
-        let pick = |d: Option<&&super::Department>,
-                    f: &dyn Fn(&super::Department) -> Vec<(u32, Value)>| {
+        let pick = |d: Option<&&super::Department>, f: &dyn Fn(&super::Department) -> Vec<(u32, Value)>| {
             d.map(|d| f(d)).unwrap_or_default()
         };
-        let missions_of =
-            |d: &super::Department| d.missions.iter().map(|m| (m.number, m.score)).collect();
-        let commitments_of =
-            |d: &super::Department| d.commitments.iter().map(|c| (c.number, c.score)).collect();
+        let missions_of = |d: &super::Department| {
+            d.missions.iter().map(|m| (m.number, m.score)).collect()
+        };
+        let commitments_of = |d: &super::Department| {
+            d.commitments.iter().map(|c| (c.number, c.score)).collect()
+        };
         let missions = numbered(pick(b, &missions_of), pick(a, &missions_of));
         let commitments = numbered(pick(b, &commitments_of), pick(a, &commitments_of));
         if status == "compared" {
@@ -209,7 +210,10 @@ fn numbered(before: Vec<(u32, Value)>, after: Vec<(u32, Value)>) -> Vec<Numbered
         .into_iter()
         .map(|n| NumberedDelta {
             number: n,
-            delta: Delta::of(b.get(&n).copied().flatten(), a.get(&n).copied().flatten()),
+            delta: Delta::of(
+                b.get(&n).copied().flatten(),
+                a.get(&n).copied().flatten(),
+            ),
         })
         .filter(|n| n.delta.moved())
         .collect()

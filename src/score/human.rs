@@ -201,12 +201,13 @@ fn notes(out: &mut String, report: &ScoreReport) {
                 d.tally.waived
             )
         })
-        .chain(report.government.score.waivers_matter().then(|| {
-            format!(
-                "  Government: {}",
-                show_value(&report.government.score, true)
-            )
-        }))
+        .chain(
+            report
+                .government
+                .score
+                .waivers_matter()
+                .then(|| format!("  Government: {}", show_value(&report.government.score, true))),
+        )
         .collect();
     if !waived.is_empty() {
         let _ = writeln!(out, "\nWaivers (waived checks are left out of the score):");

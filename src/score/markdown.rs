@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use super::{
-    Grid, ScoreReport, View, bands_text, cell_text, commitment_grid, mission_grid, portfolio_lines,
-    show_delta, show_value, tally_text,
+    Grid, ScoreReport, View, bands_text, cell_text, commitment_grid, mission_grid,
+    portfolio_lines, show_delta, show_value, tally_text,
 };
 
 /// Markdown table cells may not hold `|` or line breaks.

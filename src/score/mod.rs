@@ -128,10 +128,7 @@ impl ScoreConfig {
     }
 
     pub fn validate(&self) -> Result<(), String> {
-        for (what, map) in [
-            ("mission", &self.missions),
-            ("commitment", &self.commitments),
-        ] {
+        for (what, map) in [("mission", &self.missions), ("commitment", &self.commitments)] {
             for (n, w) in map {
                 if !w.is_finite() || *w < 0.0 {
                     return Err(format!(
@@ -740,16 +737,17 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
             continue;
         };
         let mission = model.mission_of(c).map_or(0, |m| m.number);
-        let acc = depts
-            .get_mut(org)
-            .expect("scored documents have a department");
+        let acc = depts.get_mut(org).expect("scored documents have a department");
         let ca = acc.commitments.entry(c).or_default();
-        let rt = ca.rules.entry(r.rule.clone()).or_insert_with(|| RuleTally {
-            rule: r.rule.clone(),
-            tally: Tally::default(),
-            not_applicable: Vec::new(),
-            failed_to_run: false,
-        });
+        let rt = ca
+            .rules
+            .entry(r.rule.clone())
+            .or_insert_with(|| RuleTally {
+                rule: r.rule.clone(),
+                tally: Tally::default(),
+                not_applicable: Vec::new(),
+                failed_to_run: false,
+            });
         let mut t = Tally::default();
         match &r.status {
             Status::Failed => rt.failed_to_run = true,
@@ -1324,7 +1322,10 @@ pub fn bands_text(b: &Bands) -> String {
 pub fn tally_text(t: &Tally) -> String {
     let mut s = format!("{} of {} checks passed", t.passed, t.applicable());
     if t.warnings > 0 {
-        s.push_str(&format!(" ({} with a warning)", t.warnings));
+        s.push_str(&format!(
+            " ({} with a warning)",
+            t.warnings
+        ));
     }
     if t.waived > 0 {
         s.push_str(&format!(", {} waived", t.waived));
