@@ -274,11 +274,23 @@ pub fn exit_code(result: &run::Run, fail_on: FailOn) -> u8 {
 
 // --- score -------------------------------------------------------------------------------
 
+/// Where a rule's documentation can be read: its pack's `help_uri`, else the rule reference in
+/// this repository.
+pub fn rule_doc_link(prepared: &run::Prepared, rule: &str) -> Option<String> {
+    let (pack, r) = prepared.rules.find(rule)?;
+    Some(match &pack.manifest.help_uri {
+        Some(uri) => uri.replace("{id}", &r.id),
+        None => format!("docs/rules.md#{}", r.id),
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScoreFormat {
     Human,
     Json,
     Markdown,
+    /// A self-contained page for boards: heatmap, mission bars, filterable findings.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -404,19 +416,26 @@ fn score(args: ScoreArgs) -> u8 {
     if let Some(b) = &baseline {
         report.comparison = Some(score::baseline::compare(b, &report));
     }
+    if args.format == ScoreFormat::Html {
+        let link = |rule: &str| rule_doc_link(&prepared, rule);
+        print(&score::html::render(&report, &result, &link));
+    }
     let format = match args.format {
-        ScoreFormat::Human => score::Format::Human {
+        ScoreFormat::Html => None,
+        ScoreFormat::Human => Some(score::Format::Human {
             color: style(args.color).color,
-        },
-        ScoreFormat::Json => score::Format::Json,
-        ScoreFormat::Markdown => score::Format::Markdown,
+        }),
+        ScoreFormat::Json => Some(score::Format::Json),
+        ScoreFormat::Markdown => Some(score::Format::Markdown),
     };
     let view = match args.by {
         ScoreBy::Mission => score::View::Mission,
         ScoreBy::Commitment => score::View::Commitment,
         ScoreBy::Department => score::View::Department,
     };
-    print(&score::render(&report, format, view));
+    if let Some(format) = format {
+        print(&score::render(&report, format, view));
+    }
     for d in &result.diagnostics {
         eprint!("{}", report::human::render_diagnostic(d, err_style));
     }

@@ -14,6 +14,7 @@
 //! Output formats are one module each; [`render`] picks one.
 
 pub mod baseline;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
