@@ -52,11 +52,33 @@ fn reports_render_in_chromium_without_errors_or_accessibility_violations() {
         "the page is self-contained"
     );
 
+    let mut pages = vec![format!("score={}:{departments}", score_page.display())];
+    for proposal in [
+        "proposal-clean",
+        "proposal-with-conditions",
+        "proposal-not-ready",
+    ] {
+        let file = format!("fixtures/examples/{proposal}.yaml");
+        let html = tool(&[
+            "review",
+            &file,
+            "--declarations",
+            "fixtures/examples/",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "html",
+        ]);
+        let page = out_dir.join(format!("review-{proposal}.html"));
+        std::fs::write(&page, &html.stdout).unwrap();
+        pages.push(format!("review={}", page.display()));
+    }
+
     let shots = Path::new("target/screenshots");
     let status = Command::new("node")
         .arg("tests/browser/check.mjs")
         .arg(shots)
-        .arg(format!("score={}:{departments}", score_page.display()))
+        .args(&pages)
         .env("CHROMIUM", &chromium)
         .status()
         .expect("node runs");

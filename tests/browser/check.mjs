@@ -25,6 +25,7 @@ const pass = (what) => console.log(`ok   ${what}`);
 for (const spec of reports) {
   const [kind, rest] = spec.split('=');
   const [file, expectedDepts] = rest.split(':');
+  if (!file) { fail(`bad argument ${spec}`); continue; }
   const name = basename(file);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = [];
