@@ -89,7 +89,7 @@ h3 { font-size: 1.2rem; }
 .meta { color: var(--muted); }
 nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1rem; }
 .headline { display: flex; flex-wrap: wrap; gap: 2rem; align-items: center; }
-.big { font-size: 3rem; font-weight: bold; }
+.big { font-size: 3rem; font-weight: bold; margin: 0.5rem 0; }
 .rag { display: inline-block; padding: 0 0.3em; border-radius: 2px; white-space: nowrap; }
 .rag-green { background: var(--green); color: #fff; }
 .rag-amber { background: var(--amber); color: var(--ink); }
