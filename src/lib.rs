@@ -21,5 +21,6 @@ pub mod report;
 pub mod review;
 pub mod run;
 pub mod schema;
+pub mod score;
 pub mod source;
 pub mod waiver;
