@@ -51,6 +51,39 @@ pub enum Command {
         #[command(flatten)]
         packs: PackArgs,
     },
+    /// Run rule packs' fixtures: every finding must match an `# expect:` marker, and back.
+    Test(TestArgs),
+    /// Scaffold a new rule, with a failing and a passing fixture.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Pack folders to test. Default: every pack under `rules/` in the current directory.
+    #[arg(value_name = "PACK_DIR")]
+    pub packs: Vec<PathBuf>,
+    /// Test only this rule.
+    #[arg(long = "rule", value_name = "ID")]
+    pub rule: Option<String>,
+    /// Colour in the report.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new rule's id: kebab-case, naming the problem, such as `api-catalogue-entry-missing`.
+    #[arg(value_name = "RULE_ID")]
+    pub id: String,
+    /// The number of the commitment the rule serves (from the pack's pack.yaml).
+    #[arg(long, value_name = "N")]
+    pub commitment: u32,
+    /// The pack folder to add the rule to.
+    #[arg(long, value_name = "DIR", default_value = "rules/roadmap-2022-25")]
+    pub pack: PathBuf,
+    /// Overwrite an existing rule and its fixtures.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -125,6 +158,9 @@ pub struct CheckArgs {
     pub packs: PackArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Print each rule's total evaluation time and call count to stderr, slowest first.
+    #[arg(long)]
+    pub profile: bool,
 }
 
 #[derive(Debug, Args)]
@@ -210,6 +246,13 @@ pub fn run(cli: Cli) -> u8 {
             crate::docs::list_rules(&args.packs.sources(), args.format == Format::Json)
         }
         Command::Explain { id, packs } => crate::docs::explain(&packs.sources(), &id),
+        Command::Test(args) => {
+            let (text, code) =
+                crate::testing::command(&args.packs, args.rule.as_deref(), style(args.color));
+            print(&text);
+            code
+        }
+        Command::New(args) => new_rule(args),
     }
 }
 
@@ -230,7 +273,10 @@ fn check(args: CheckArgs) -> u8 {
         packs: args.packs.sources(),
         only_rules: None,
     };
-    let prepared = run::prepare(&options);
+    let mut prepared = run::prepare(&options);
+    if args.profile {
+        prepared.profile = Some(crate::profile::Profile::new(prepared.rules.rules().count()));
+    }
     let (inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);
     let mut result = run::run(&inputs, &prepared, &options);
     for e in input_errors {
@@ -244,7 +290,42 @@ fn check(args: CheckArgs) -> u8 {
         Format::Human => print(&report::human::render(&result, style(args.color))),
         Format::Json => print(&report::json::render(&result)),
     }
+    if let Some(profile) = &prepared.profile {
+        eprint!("{}", profile.render(&prepared.rules));
+    }
     exit_code(&result, args.fail_on)
+}
+
+fn new_rule(args: NewArgs) -> u8 {
+    let request = crate::scaffold::Request {
+        id: args.id,
+        commitment: args.commitment,
+        pack: args.pack,
+        force: args.force,
+    };
+    match crate::scaffold::create(&request) {
+        Ok(created) => {
+            let mut text = format!("created {}\n", created.rule.display());
+            for f in &created.fixtures {
+                text.push_str(&format!("created {}\n", f.display()));
+            }
+            text.push_str(&format!(
+                "next: write the check in {} (helpers: docs/rule-api.md), adapt both fixtures, then run `roadmap-lint test {} --rule {}`\n",
+                created.rule.display(),
+                request.pack.display(),
+                request.id
+            ));
+            print(&text);
+            exit::OK
+        }
+        Err(d) => {
+            eprint!(
+                "{}",
+                crate::report::human::render_diagnostic(&d, style(ColorChoice::Never))
+            );
+            exit::TOOL_ERROR
+        }
+    }
 }
 
 /// The exit code of a run, by the documented contract.

@@ -1,0 +1,349 @@
+//! Static checks of a compiled rule, before it ever runs: calls to functions that exist neither
+//! in the rule nor in the engine, and string-literal paths a document of the rule's kinds cannot
+//! have. Both point at the call in the `.rhai` file.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use rhai::{AST, ASTNode, Engine, Expr, FnCallExpr, Position, Stmt};
+use serde_json::Value as Json;
+
+use crate::diag::ToolDiagnostic;
+use crate::node::{DocPath, Segment};
+use crate::source::SourceFile;
+
+/// Functions Rhai resolves itself, without registering them anywhere.
+const INTRINSICS: &[&str] = &[
+    "print",
+    "debug",
+    "type_of",
+    "eval",
+    "Fn",
+    "call",
+    "curry",
+    "is_shared",
+    "is_def_var",
+    "is_def_fn",
+];
+
+/// Helpers whose first argument is a path in the checked document.
+const PATH_FIRST: &[&str] = &["report", "warn", "pass", "report_due"];
+/// Portfolio helpers whose second argument is a path (the first is the document's `ref`).
+const PATH_SECOND: &[&str] = &["report_in", "pass_in", "relate"];
+
+/// Names of every function the engine knows: registered helpers and Rhai's standard library.
+/// The engine is always built the same way, so the set is computed once.
+fn engine_functions(engine: &Engine) -> &'static BTreeSet<String> {
+    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        engine
+            .gen_fn_signatures(true)
+            .iter()
+            .filter_map(|sig| sig.split('(').next())
+            .map(|name| name.trim().to_string())
+            .chain(INTRINSICS.iter().map(|s| s.to_string()))
+            .collect()
+    })
+}
+
+fn is_identifier(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// All problems found in a rule's AST.
+pub fn lint(ast: &AST, source: &SourceFile, kinds: &[String], engine: &Engine) -> Vec<ToolDiagnostic> {
+    let known = engine_functions(engine);
+    let own: BTreeSet<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
+    let mut out = Vec::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        let (call, pos, method) = match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(x, pos))) => (&**x, *pos, false),
+            Some(ASTNode::Expr(Expr::MethodCall(x, pos))) => (&**x, *pos, true),
+            Some(ASTNode::Stmt(Stmt::FnCall(x, pos))) => (&**x, *pos, false),
+            _ => return true,
+        };
+        check_call(call, pos, method, known, &own, source, kinds, &mut out);
+        true
+    });
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_call(
+    call: &FnCallExpr,
+    pos: Position,
+    method: bool,
+    known: &BTreeSet<String>,
+    own: &BTreeSet<String>,
+    source: &SourceFile,
+    kinds: &[String],
+    out: &mut Vec<ToolDiagnostic>,
+) {
+    let name = call.name.as_str();
+    if call.op_token.is_some() || !is_identifier(name) {
+        return;
+    }
+    if !known.contains(name) && !own.contains(name) {
+        let suggestion = closest(name, known.iter().chain(own.iter()));
+        let what = if method { "method" } else { "function" };
+        let help = match suggestion {
+            Some(s) => format!(
+                "did you mean `{s}`? The helpers are listed in docs/rule-api.md; a rule may also call the functions it defines"
+            ),
+            None => "the helpers are listed in docs/rule-api.md; a rule may also call the functions it defines".to_string(),
+        };
+        out.push(
+            ToolDiagnostic::new(
+                "rule-unknown-function",
+                format!("`{name}` is not a helper, a Rhai {what}, or a function of this rule"),
+            )
+            .help(help)
+            .label("unknown function called here")
+            .at_line(source, pos.line().unwrap_or(1), pos.position().unwrap_or(1)),
+        );
+        return;
+    }
+    if method || own.contains(name) {
+        return;
+    }
+    let arg = if PATH_FIRST.contains(&name) {
+        call.args.first()
+    } else if PATH_SECOND.contains(&name) {
+        call.args.get(1)
+    } else {
+        None
+    };
+    let Some(Expr::StringConstant(text, at)) = arg else {
+        return;
+    };
+    let at = if at.is_none() { pos } else { *at };
+    let point = |d: ToolDiagnostic| {
+        d.at_line(source, at.line().unwrap_or(1), at.position().unwrap_or(1))
+    };
+    let path = match DocPath::parse(text) {
+        Ok(p) => p,
+        Err(msg) => {
+            out.push(point(
+                ToolDiagnostic::new("rule-path", format!("`{text}` is not a document path: {msg}"))
+                    .help("write a path such as `technology.systems[0].hosting`")
+                    .label("this path"),
+            ));
+            return;
+        }
+    };
+    let verdicts: Vec<Result<(), String>> = kinds
+        .iter()
+        .filter_map(|k| crate::schema::schema_text(k).map(|t| (k, t)))
+        .map(|(kind, text)| path_possible(kind, text, &path))
+        .collect();
+    if verdicts.is_empty() || verdicts.iter().any(Result::is_ok) {
+        return;
+    }
+    let why = verdicts
+        .into_iter()
+        .filter_map(Result::err)
+        .collect::<Vec<_>>()
+        .join("; ");
+    out.push(point(
+        ToolDiagnostic::new(
+            "rule-path",
+            format!(
+                "`{name}` names the path `{text}`, which a {} document cannot have",
+                kinds.join(" or ")
+            ),
+        )
+        .help(format!(
+            "{why}. See `roadmap-lint schema {}` for the document format; keys of your own start with `x_`",
+            kinds.first().map_or("department", String::as_str)
+        ))
+        .label("impossible path"),
+    ));
+}
+
+fn parsed_schema(text: &'static str) -> Option<&'static Json> {
+    static DEP: OnceLock<Option<Json>> = OnceLock::new();
+    static PRO: OnceLock<Option<Json>> = OnceLock::new();
+    let cell = if std::ptr::eq(text, crate::schema::DEPARTMENT) {
+        &DEP
+    } else {
+        &PRO
+    };
+    cell.get_or_init(|| serde_json::from_str(text).ok()).as_ref()
+}
+
+fn deref<'a>(root: &'a Json, mut node: &'a Json) -> &'a Json {
+    for _ in 0..16 {
+        match node
+            .get("$ref")
+            .and_then(Json::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| root.pointer(p))
+        {
+            Some(target) => node = target,
+            None => break,
+        }
+    }
+    node
+}
+
+/// Whether a path can exist in a document of the schema. `Err` says where it goes wrong.
+/// Where the schema does not constrain a value, any path below it is possible.
+pub fn path_possible(kind: &str, text: &'static str, path: &DocPath) -> Result<(), String> {
+    let Some(root) = parsed_schema(text) else {
+        return Ok(());
+    };
+    if step(root, root, &path.0, 0) {
+        Ok(())
+    } else {
+        let mut found = 0;
+        while found < path.0.len() && step(root, root, &path.0[..=found], 0) {
+            found += 1;
+        }
+        let bad = path.prefix(found + 1);
+        let parent = path.prefix(found);
+        let keys = keys_at(root, root, &parent.0);
+        let place = if parent.0.is_empty() {
+            "the top level".to_string()
+        } else {
+            format!("`{parent}`")
+        };
+        Err(if keys.is_empty() || matches!(path.0.get(found), Some(Segment::Index(_))) {
+            format!("in a {kind}, `{bad}` does not exist")
+        } else {
+            format!("in a {kind}, the keys at {place} are: {}", keys.join(", "))
+        })
+    }
+}
+
+fn branches(node: &Json) -> Vec<&Json> {
+    ["anyOf", "oneOf", "allOf"]
+        .iter()
+        .filter_map(|k| node.get(*k).and_then(Json::as_array))
+        .flatten()
+        .collect()
+}
+
+fn step(root: &Json, node: &Json, rest: &[Segment], depth: usize) -> bool {
+    let node = deref(root, node);
+    let Some((first, rest)) = rest.split_first() else {
+        return true;
+    };
+    if depth > 64 {
+        return true;
+    }
+    let subs = branches(node);
+    if !subs.is_empty() {
+        let own = node.get("properties").is_some() || node.get("items").is_some();
+        return subs.iter().any(|b| step_into(root, b, first, rest, depth))
+            || (own && step_into(root, node, first, rest, depth));
+    }
+    step_into(root, node, first, rest, depth)
+}
+
+fn step_into(root: &Json, node: &Json, seg: &Segment, rest: &[Segment], depth: usize) -> bool {
+    let node = deref(root, node);
+    match seg {
+        Segment::Key(k) => {
+            if let Some(next) = node.get("properties").and_then(|p| p.get(k.as_str())) {
+                return step(root, next, rest, depth + 1);
+            }
+            if let Some(patterns) = node.get("patternProperties").and_then(Json::as_object)
+                && patterns.keys().any(|p| p == "^x_")
+                && k.starts_with("x_")
+            {
+                return true;
+            }
+            match node.get("additionalProperties") {
+                Some(Json::Bool(false)) => false,
+                Some(next @ Json::Object(_)) => step(root, next, rest, depth + 1),
+                _ => !node.get("properties").is_some_and(Json::is_object) && !is_scalar(node),
+            }
+        }
+        Segment::Index(_) => match node.get("items") {
+            Some(next) => step(root, next, rest, depth + 1),
+            None => !node.get("properties").is_some_and(Json::is_object) && !is_scalar(node),
+        },
+    }
+}
+
+/// A schema that only allows scalar values (strings, numbers, booleans, null).
+fn is_scalar(node: &Json) -> bool {
+    let scalar = |t: &str| matches!(t, "string" | "number" | "integer" | "boolean" | "null");
+    match node.get("type") {
+        Some(Json::String(t)) => scalar(t),
+        Some(Json::Array(ts)) => ts.iter().all(|t| t.as_str().is_some_and(scalar)),
+        _ => node.get("const").is_some() || node.get("enum").is_some(),
+    }
+}
+
+fn keys_at(root: &Json, node: &Json, path: &[Segment]) -> Vec<String> {
+    let mut node = deref(root, node);
+    for seg in path {
+        let next = match seg {
+            Segment::Key(k) => node.get("properties").and_then(|p| p.get(k.as_str())),
+            Segment::Index(_) => node.get("items"),
+        };
+        match next {
+            Some(n) => node = deref(root, n),
+            None => return Vec::new(),
+        }
+    }
+    node.get("properties")
+        .and_then(Json::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The candidate closest to `name` in edit distance, when it is close enough to be a typo.
+fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    candidates
+        .filter(|c| is_identifier(c))
+        .map(|c| (distance(name, c), c))
+        .filter(|(d, c)| *d <= 2.max(name.len().min(c.len()) / 4))
+        .min()
+        .map(|(_, c)| c.as_str())
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn possible(kind: &str, path: &str) -> bool {
+        let text = crate::schema::schema_text(kind).unwrap();
+        path_possible(kind, text, &DocPath::parse(path).unwrap()).is_ok()
+    }
+
+    #[test]
+    fn schema_paths() {
+        assert!(possible("department", "one_login.strategy_confirmed"));
+        assert!(possible("department", "organisation.id"));
+        assert!(possible("department", "x_blueprint.anything[3].deep"));
+        assert!(!possible("department", "one_login.strategy_confirmd"));
+        assert!(!possible("department", "organisaton"));
+        assert!(!possible("department", "organisation.id.deeper"));
+    }
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(distance("reprot", "report"), 2);
+        assert_eq!(distance("lookup", "lookup"), 0);
+    }
+}
