@@ -204,7 +204,7 @@ pub fn fixture_text(id: &str, met: bool) -> String {
         )
     } else {
         (
-            "Failing fixture: each `# expect:` marker sits on the line where a finding starts.",
+            "Failing fixture: a marker at the end of a line names the rule whose finding must start there.",
             format!("   # expect: {id}"),
         )
     };
