@@ -13,6 +13,7 @@ pub mod docs;
 pub mod engine;
 pub mod finding;
 pub mod fixture;
+pub mod gendocs;
 pub mod load;
 pub mod node;
 pub mod pack;

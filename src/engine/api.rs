@@ -395,6 +395,12 @@ pub const HELPERS: &[Helper] = &[
         "The date as `YYYY-MM-DD`; string concatenation uses the same form.",
         r#"report(p, "tested on " + d);"#
     ),
+    helper!(
+        "to_debug(date: Date)",
+        "String",
+        "The date as `YYYY-MM-DD`, as `debug` and string interpolation show it.",
+        r#"let shown = `${d}`;"#
+    ),
 ];
 
 /// Register every helper with the engine.
