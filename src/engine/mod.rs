@@ -201,7 +201,14 @@ pub fn rule_error(rule: &Rule, err: EvalAltResult) -> ToolDiagnostic {
             "fix the rule script; a missing field is `()`, so check values with `has()` or `lookup()` before using them",
         ),
     };
-    let pos = inner.position();
+    let mut pos = inner.position();
+    let mut label = "the rule failed here";
+    if pos.is_none()
+        && code == "rule-limit"
+        && let Some(at) = crate::pack::lint::first_loop(&rule.ast)
+    {
+        (pos, label) = (at, "the rule's first loop: does it end?");
+    }
     let message = match inner {
         EvalAltResult::ErrorTerminated(..) => format!(
             "rule `{}` stopped: it ran longer than its time limit",
@@ -211,7 +218,7 @@ pub fn rule_error(rule: &Rule, err: EvalAltResult) -> ToolDiagnostic {
     };
     let d = ToolDiagnostic::new(code, message)
         .help(help)
-        .label("the rule failed here");
+        .label(label);
     match (pos.line(), pos.position()) {
         (Some(line), col) => d.at_line(&rule.source, line, col.unwrap_or(1)),
         _ => d.at_line(&rule.source, 1, 1),

@@ -297,6 +297,22 @@ fn keys_at(root: &Json, node: &Json, path: &[Segment]) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Where the rule's first loop starts. Rhai loses the position of an operation or time limit
+/// raised inside a function, so a limit error points here: an endless loop is the usual cause.
+pub fn first_loop(ast: &AST) -> Option<Position> {
+    let mut found = None;
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Stmt(Stmt::While(_, pos) | Stmt::Do(_, _, pos) | Stmt::For(_, pos))) =
+            path.last()
+        {
+            found = Some(*pos);
+            return false;
+        }
+        true
+    });
+    found
+}
+
 /// The candidate closest to `name` in edit distance, when it is close enough to be a typo.
 fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> Option<&'a str> {
     candidates
