@@ -51,12 +51,24 @@ document, and `fn check_all(items, ctx)`, called once with every document's item
     out.push_str("`doc` is the document as Rhai values: mappings are maps, lists are arrays, `null` and missing keys are `()`. `ctx` holds:\n\n");
     out.push_str("| field | value |\n| --- | --- |\n");
     for (field, what) in [
-        ("ctx.as_of", "the evaluation date (a Date): `--as-of`, else the document's `as_of`, else today"),
-        ("ctx.params", "the pack's parameters by name, typed (dates are Dates); `--param NAME=VALUE` overrides them"),
-        ("ctx.data", "the pack's data files by name (`data:` in pack.yaml)"),
+        (
+            "ctx.as_of",
+            "the evaluation date (a Date): `--as-of`, else the document's `as_of`, else today",
+        ),
+        (
+            "ctx.params",
+            "the pack's parameters by name, typed (dates are Dates); `--param NAME=VALUE` overrides them",
+        ),
+        (
+            "ctx.data",
+            "the pack's data files by name (`data:` in pack.yaml)",
+        ),
         ("ctx.file", "the document's file name"),
         ("ctx.document", "the document's index in its file, from 0"),
-        ("ctx.kind", "the document's kind: `department` or `proposal` (`portfolio` in `check_all`)"),
+        (
+            "ctx.kind",
+            "the document's kind: `department` or `proposal` (`portfolio` in `check_all`)",
+        ),
     ] {
         let _ = writeln!(out, "| `{field}` | {what} |");
     }
@@ -176,7 +188,8 @@ pub fn rules_reference(rules: &RuleSet) -> String {
 
 /// The README's rule table (without the markers).
 pub fn readme_table(rules: &RuleSet) -> String {
-    let mut out = String::from("| rule | commitment | severity | finds |\n| --- | --- | --- | --- |\n");
+    let mut out =
+        String::from("| rule | commitment | severity | finds |\n| --- | --- | --- | --- |\n");
     for (_, rule) in rules.rules() {
         let _ = writeln!(
             out,

@@ -55,7 +55,10 @@ impl Profile {
     pub fn render(&self, rules: &RuleSet) -> String {
         let ids: Vec<&str> = rules.rules().map(|(_, r)| r.id.as_str()).collect();
         let width = ids.iter().map(|i| i.len()).max().unwrap_or(4).max(4);
-        let mut out = format!("{:<width$}  {:>12}  {:>7}  {:>12}\n", "rule", "total", "calls", "per call");
+        let mut out = format!(
+            "{:<width$}  {:>12}  {:>7}  {:>12}\n",
+            "rule", "total", "calls", "per call"
+        );
         for (i, total, calls) in self.totals() {
             let per = if calls == 0 {
                 Duration::ZERO

@@ -147,7 +147,10 @@ fn quoted(prefix: &str, text: &str) -> String {
 
 /// The rule script: the documentation template and a stub check.
 pub fn rule_text(id: &str, mission: u32, commitment: u32, text: &str) -> String {
-    let why = quoted(&format!("//! Commitment {commitment}:"), &format!("\"{text}\""));
+    let why = quoted(
+        &format!("//! Commitment {commitment}:"),
+        &format!("\"{text}\""),
+    );
     format!(
         r#"//! # What it checks
 //! TODO: what the rule checks, field by field, and when it does not apply. The scaffold judges

@@ -81,11 +81,11 @@ impl PackTest {
 
     /// Every problem, for reports and test assertions.
     pub fn problems(&self) -> impl Iterator<Item = &ToolDiagnostic> {
-        self.load.iter().chain(
-            self.rules
+        self.load.iter().chain(self.rules.iter().flat_map(|r| {
+            r.problems
                 .iter()
-                .flat_map(|r| r.problems.iter().chain(r.cases.iter().flat_map(|c| &c.problems))),
-        )
+                .chain(r.cases.iter().flat_map(|c| &c.problems))
+        }))
     }
 }
 
@@ -94,8 +94,12 @@ impl PackTest {
 pub fn render(packs: &[PackTest], style: Style) -> String {
     let mut out = String::new();
     for pack in packs {
-        out.push_str(&format!("pack {} ({})
-", pack.name, pack.dir.display()));
+        out.push_str(&format!(
+            "pack {} ({})
+",
+            pack.name,
+            pack.dir.display()
+        ));
         for d in &pack.load {
             out.push_str(&render_diagnostic(d, style));
             out.push('\n');
@@ -137,7 +141,11 @@ pub fn command(dirs: &[PathBuf], only: Option<&str>, style: Style) -> (String, u
             .help("run it from the project folder, or name pack folders: `roadmap-lint test path/to/pack`");
         return (render_diagnostic(&d, style), crate::cli::exit::TOOL_ERROR);
     }
-    let packs: Vec<PackTest> = dirs.iter().map(|d| test_pack(d, only)).collect();
+    let mut packs: Vec<PackTest> = dirs.iter().map(|d| test_pack(d, only)).collect();
+    // With `--rule`, the packs without that rule are left out, unless no pack has it.
+    if only.is_some() && packs.iter().any(|p| !p.rules.is_empty()) {
+        packs.retain(|p| !p.rules.is_empty());
+    }
     let failed: usize = packs.iter().map(PackTest::failed).sum();
     let code = if failed > 0 {
         crate::cli::exit::FINDINGS
@@ -196,15 +204,22 @@ pub fn test_pack(dir: &Path, only: Option<&str>) -> PackTest {
             )
             .help(format!(
                 "its rules are: {}",
-                all.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
+                all.iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         );
         return out;
     }
     for rule in all.iter().filter(|r| only.is_none_or(|id| r.id == id)) {
         prepared.rules.packs[0].rules = vec![rule.clone()];
-        out.rules
-            .push(test_rule(rule, &fixtures.join(&rule.id), &prepared, &options));
+        out.rules.push(test_rule(
+            rule,
+            &fixtures.join(&rule.id),
+            &prepared,
+            &options,
+        ));
     }
     prepared.rules.packs[0].rules = all;
     out
@@ -310,9 +325,14 @@ fn run_case(path: &Path, files: &[PathBuf], prepared: &run::Prepared, options: &
             case.problems.push(
                 ToolDiagnostic::new(
                     "test-missing",
-                    format!("expected {} `{}` here, but the rule reported nothing on this line", e.severity, e.rule),
+                    format!(
+                        "expected {} `{}` here, but the rule reported nothing on this line",
+                        e.severity, e.rule
+                    ),
                 )
-                .help("make the rule report at the path that starts on this line, or move the marker")
+                .help(
+                    "make the rule report at the path that starts on this line, or move the marker",
+                )
                 .label("expected by this marker")
                 .at_line(source, e.line, marker_column(source, e.line)),
             );

@@ -62,7 +62,10 @@ fn assert_at(d: &ToolDiagnostic, code: &str, file: &Path, line: usize) {
 #[test]
 fn syntax_error() {
     let tmp = tempfile::tempdir().unwrap();
-    let body = format!("{}fn check(doc, ctx) {{\n    let x = ;\n}}\n", meta("broken", "1"));
+    let body = format!(
+        "{}fn check(doc, ctx) {{\n    let x = ;\n}}\n",
+        meta("broken", "1")
+    );
     let dir = pack(tmp.path(), "p", &[("broken", body)]);
     let (prepared, _) = load(vec![dir.clone()]);
     let d = only_error(&prepared.diagnostics);
@@ -77,7 +80,10 @@ fn wrong_metadata_type() {
     let (prepared, _) = load(vec![dir.clone()]);
     let d = only_error(&prepared.diagnostics);
     assert_at(d, "rule-metadata", &dir.join("typed.rhai"), DOC_LINES + 4);
-    assert!(d.message.contains("`commitment` must be a positive whole number"));
+    assert!(
+        d.message
+            .contains("`commitment` must be a positive whole number")
+    );
 }
 
 #[test]
@@ -88,8 +94,17 @@ fn duplicate_id_across_packs() {
     let b = pack(tmp.path(), "b", &[("same-rule", body)]);
     let (prepared, _) = load(vec![a, b.clone()]);
     let d = only_error(&prepared.diagnostics);
-    assert_at(d, "rule-duplicate-id", &b.join("same-rule.rhai"), DOC_LINES + 2);
-    assert_eq!(prepared.rules.rules().count(), 1, "the first one still loads");
+    assert_at(
+        d,
+        "rule-duplicate-id",
+        &b.join("same-rule.rhai"),
+        DOC_LINES + 2,
+    );
+    assert_eq!(
+        prepared.rules.rules().count(),
+        1,
+        "the first one still loads"
+    );
 }
 
 #[test]
@@ -102,9 +117,19 @@ fn unknown_helper() {
     let dir = pack(tmp.path(), "p", &[("unknown-helper", body)]);
     let (prepared, _) = load(vec![dir.clone()]);
     let d = only_error(&prepared.diagnostics);
-    assert_at(d, "rule-unknown-function", &dir.join("unknown-helper.rhai"), DOC_LINES + 10);
+    assert_at(
+        d,
+        "rule-unknown-function",
+        &dir.join("unknown-helper.rhai"),
+        DOC_LINES + 10,
+    );
     assert!(d.message.contains("`reprot`"));
-    assert!(d.help.as_deref().unwrap().contains("did you mean `report`?"));
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `report`?")
+    );
 }
 
 #[test]
@@ -117,8 +142,16 @@ fn impossible_path() {
     let dir = pack(tmp.path(), "p", &[("impossible-path", body)]);
     let (prepared, _) = load(vec![dir.clone()]);
     let d = only_error(&prepared.diagnostics);
-    assert_at(d, "rule-path", &dir.join("impossible-path.rhai"), DOC_LINES + 10);
-    assert!(d.help.as_deref().unwrap().contains("strategy_confirmed"), "{d:#?}");
+    assert_at(
+        d,
+        "rule-path",
+        &dir.join("impossible-path.rhai"),
+        DOC_LINES + 10,
+    );
+    assert!(
+        d.help.as_deref().unwrap().contains("strategy_confirmed"),
+        "{d:#?}"
+    );
 }
 
 #[test]
@@ -128,7 +161,10 @@ fn endless_loop_at_runtime() {
         "{}fn check(doc, ctx) {{\n    let n = 0;\n    loop {{\n        n += 1;\n    }}\n}}\n",
         meta("endless", "1")
     );
-    let fine = format!("{}fn check(doc, ctx) {{\n    pass(\"kind\");\n}}\n", meta("fine", "1"));
+    let fine = format!(
+        "{}fn check(doc, ctx) {{\n    pass(\"kind\");\n}}\n",
+        meta("fine", "1")
+    );
     let dir = pack(tmp.path(), "p", &[("endless", endless), ("fine", fine)]);
     let doc = tmp.path().join("doc.yaml");
     std::fs::write(
@@ -137,14 +173,25 @@ fn endless_loop_at_runtime() {
     )
     .unwrap();
     let (prepared, mut options) = load(vec![dir.clone()]);
-    assert!(prepared.diagnostics.is_empty(), "{:#?}", prepared.diagnostics);
+    assert!(
+        prepared.diagnostics.is_empty(),
+        "{:#?}",
+        prepared.diagnostics
+    );
     options.sandbox.max_operations = 50_000;
     let prepared = run::prepare(&options);
     let result = run::run(&[Input::File(doc)], &prepared, &options);
     let d = only_error(&result.diagnostics);
     assert_eq!(d.code, "rule-limit");
-    assert_eq!(d.file.as_deref(), Some(dir.join("endless.rhai").display().to_string().as_str()));
+    assert_eq!(
+        d.file.as_deref(),
+        Some(dir.join("endless.rhai").display().to_string().as_str())
+    );
     assert_eq!(d.line, Some(DOC_LINES + 10), "the loop: {d:#?}");
     let fine = result.results.iter().find(|r| r.rule == "fine").unwrap();
-    assert_eq!(fine.passed, vec!["kind".to_string()], "the other rule still ran");
+    assert_eq!(
+        fine.passed,
+        vec!["kind".to_string()],
+        "the other rule still ran"
+    );
 }

@@ -18,7 +18,11 @@ fn rule_reference_is_current() {
     let rules = gendocs::builtin_rules();
     let text = gendocs::rules_reference(&rules);
     for (_, rule) in rules.rules() {
-        assert!(text.contains(&format!("\n## {}\n", rule.id)), "{} has a section", rule.id);
+        assert!(
+            text.contains(&format!("\n## {}\n", rule.id)),
+            "{} has a section",
+            rule.id
+        );
     }
     gendocs::check_or_update(Path::new("docs/rules.md"), &text).unwrap();
 }
@@ -86,6 +90,9 @@ fn every_registered_helper_is_documented_and_every_documented_helper_exists() {
         undocumented.is_empty(),
         "registered but not in HELPERS: {undocumented:?}"
     );
-    assert!(missing.is_empty(), "in HELPERS but not registered: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "in HELPERS but not registered: {missing:?}"
+    );
     assert!(registered.len() > 20);
 }

@@ -216,9 +216,7 @@ pub fn rule_error(rule: &Rule, err: EvalAltResult) -> ToolDiagnostic {
         ),
         _ => format!("rule `{}` failed: {inner}", rule.id),
     };
-    let d = ToolDiagnostic::new(code, message)
-        .help(help)
-        .label(label);
+    let d = ToolDiagnostic::new(code, message).help(help).label(label);
     match (pos.line(), pos.position()) {
         (Some(line), col) => d.at_line(&rule.source, line, col.unwrap_or(1)),
         _ => d.at_line(&rule.source, 1, 1),

@@ -54,7 +54,12 @@ fn is_identifier(name: &str) -> bool {
 }
 
 /// All problems found in a rule's AST.
-pub fn lint(ast: &AST, source: &SourceFile, kinds: &[String], engine: &Engine) -> Vec<ToolDiagnostic> {
+pub fn lint(
+    ast: &AST,
+    source: &SourceFile,
+    kinds: &[String],
+    engine: &Engine,
+) -> Vec<ToolDiagnostic> {
     let known = engine_functions(engine);
     let own: BTreeSet<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
     let mut out = Vec::new();
@@ -120,16 +125,18 @@ fn check_call(
         return;
     };
     let at = if at.is_none() { pos } else { *at };
-    let point = |d: ToolDiagnostic| {
-        d.at_line(source, at.line().unwrap_or(1), at.position().unwrap_or(1))
-    };
+    let point =
+        |d: ToolDiagnostic| d.at_line(source, at.line().unwrap_or(1), at.position().unwrap_or(1));
     let path = match DocPath::parse(text) {
         Ok(p) => p,
         Err(msg) => {
             out.push(point(
-                ToolDiagnostic::new("rule-path", format!("`{text}` is not a document path: {msg}"))
-                    .help("write a path such as `technology.systems[0].hosting`")
-                    .label("this path"),
+                ToolDiagnostic::new(
+                    "rule-path",
+                    format!("`{text}` is not a document path: {msg}"),
+                )
+                .help("write a path such as `technology.systems[0].hosting`")
+                .label("this path"),
             ));
             return;
         }
@@ -171,7 +178,8 @@ fn parsed_schema(text: &'static str) -> Option<&'static Json> {
     } else {
         &PRO
     };
-    cell.get_or_init(|| serde_json::from_str(text).ok()).as_ref()
+    cell.get_or_init(|| serde_json::from_str(text).ok())
+        .as_ref()
 }
 
 fn deref<'a>(root: &'a Json, mut node: &'a Json) -> &'a Json {
@@ -210,11 +218,13 @@ pub fn path_possible(kind: &str, text: &'static str, path: &DocPath) -> Result<(
         } else {
             format!("`{parent}`")
         };
-        Err(if keys.is_empty() || matches!(path.0.get(found), Some(Segment::Index(_))) {
-            format!("in a {kind}, `{bad}` does not exist")
-        } else {
-            format!("in a {kind}, the keys at {place} are: {}", keys.join(", "))
-        })
+        Err(
+            if keys.is_empty() || matches!(path.0.get(found), Some(Segment::Index(_))) {
+                format!("in a {kind}, `{bad}` does not exist")
+            } else {
+                format!("in a {kind}, the keys at {place} are: {}", keys.join(", "))
+            },
+        )
     }
 }
 
