@@ -195,3 +195,25 @@ fn endless_loop_at_runtime() {
         "the other rule still ran"
     );
 }
+
+#[test]
+fn helper_with_the_wrong_number_of_arguments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{}fn check(doc, ctx) {{\n    report(\"one_login\");\n}}\n",
+        meta("short-call", "1")
+    );
+    let dir = pack(tmp.path(), "p", &[("short-call", body)]);
+    let (prepared, _) = load(vec![dir.clone()]);
+    let d = only_error(&prepared.diagnostics);
+    assert_at(
+        d,
+        "rule-unknown-function",
+        &dir.join("short-call.rhai"),
+        DOC_LINES + 9,
+    );
+    assert!(
+        d.message.contains("`report` takes 2 or 3 arguments, not 1"),
+        "{d:#?}"
+    );
+}

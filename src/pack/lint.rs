@@ -31,18 +31,60 @@ const PATH_FIRST: &[&str] = &["report", "warn", "pass", "report_due"];
 /// Portfolio helpers whose second argument is a path (the first is the document's `ref`).
 const PATH_SECOND: &[&str] = &["report_in", "pass_in", "relate"];
 
-/// Names of every function the engine knows: registered helpers and Rhai's standard library.
-/// The engine is always built the same way, so the set is computed once.
-fn engine_functions(engine: &Engine) -> &'static BTreeSet<String> {
-    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        engine
+/// What the engine knows: every function name (registered helpers, Rhai's standard library and
+/// intrinsics), and for helpers that only the rule API defines, the argument counts they take.
+struct Known {
+    names: BTreeSet<String>,
+    helper_arities: std::collections::BTreeMap<String, BTreeSet<usize>>,
+}
+
+fn name_and_arity(signature: &str) -> Option<(String, usize)> {
+    let (name, rest) = signature.split_once('(')?;
+    let params = rest.split(')').next()?.trim();
+    let arity = if params.is_empty() {
+        0
+    } else {
+        params.split(',').count()
+    };
+    Some((name.trim().to_string(), arity))
+}
+
+/// The engine is always built the same way, so this is worked out once.
+fn known(engine: &Engine) -> &'static Known {
+    static KNOWN: OnceLock<Known> = OnceLock::new();
+    KNOWN.get_or_init(|| {
+        let all: Vec<(String, usize)> = engine
             .gen_fn_signatures(true)
             .iter()
-            .filter_map(|sig| sig.split('(').next())
-            .map(|name| name.trim().to_string())
-            .chain(INTRINSICS.iter().map(|s| s.to_string()))
-            .collect()
+            .filter_map(|s| name_and_arity(s))
+            .collect();
+        let own: Vec<(String, usize)> = engine
+            .gen_fn_signatures(false)
+            .iter()
+            .filter_map(|s| name_and_arity(s))
+            .collect();
+        let mut helper_arities = std::collections::BTreeMap::<String, BTreeSet<usize>>::new();
+        for (name, arity) in &own {
+            helper_arities
+                .entry(name.clone())
+                .or_default()
+                .insert(*arity);
+        }
+        // A name Rhai's standard library also defines may take other argument counts.
+        let standard: BTreeSet<&String> = all
+            .iter()
+            .filter(|(n, a)| !own.contains(&(n.clone(), *a)))
+            .map(|(n, _)| n)
+            .collect();
+        helper_arities.retain(|name, _| !standard.contains(name));
+        Known {
+            names: all
+                .into_iter()
+                .map(|(n, _)| n)
+                .chain(INTRINSICS.iter().map(|s| s.to_string()))
+                .collect(),
+            helper_arities,
+        }
     })
 }
 
@@ -60,7 +102,7 @@ pub fn lint(
     kinds: &[String],
     engine: &Engine,
 ) -> Vec<ToolDiagnostic> {
-    let known = engine_functions(engine);
+    let known = known(engine);
     let own: BTreeSet<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
     let mut out = Vec::new();
     ast.walk(&mut |path: &[ASTNode]| {
@@ -81,7 +123,7 @@ fn check_call(
     call: &FnCallExpr,
     pos: Position,
     method: bool,
-    known: &BTreeSet<String>,
+    known: &Known,
     own: &BTreeSet<String>,
     source: &SourceFile,
     kinds: &[String],
@@ -91,8 +133,8 @@ fn check_call(
     if call.op_token.is_some() || !is_identifier(name) {
         return;
     }
-    if !known.contains(name) && !own.contains(name) {
-        let suggestion = closest(name, known.iter().chain(own.iter()));
+    if !known.names.contains(name) && !own.contains(name) {
+        let suggestion = closest(name, known.names.iter().chain(own.iter()));
         let what = if method { "method" } else { "function" };
         let help = match suggestion {
             Some(s) => format!(
@@ -112,6 +154,30 @@ fn check_call(
         return;
     }
     if method || own.contains(name) {
+        return;
+    }
+    if let Some(arities) = known.helper_arities.get(name)
+        && !arities.contains(&call.args.len())
+    {
+        let counts: Vec<String> = arities.iter().map(usize::to_string).collect();
+        out.push(
+            ToolDiagnostic::new(
+                "rule-unknown-function",
+                format!(
+                    "`{name}` takes {} argument{}, not {}",
+                    counts.join(" or "),
+                    if arities.len() == 1 && arities.contains(&1) {
+                        ""
+                    } else {
+                        "s"
+                    },
+                    call.args.len()
+                ),
+            )
+            .help(format!("see `{name}` in docs/rule-api.md"))
+            .label("called here")
+            .at_line(source, pos.line().unwrap_or(1), pos.position().unwrap_or(1)),
+        );
         return;
     }
     let arg = if PATH_FIRST.contains(&name) {
@@ -365,6 +431,56 @@ mod tests {
         assert!(!possible("department", "one_login.strategy_confirmd"));
         assert!(!possible("department", "organisaton"));
         assert!(!possible("department", "organisation.id.deeper"));
+    }
+
+    #[test]
+    fn knows_rhai_standard_functions_and_helpers() {
+        let engine = crate::engine::engine(&crate::engine::Sandbox::default());
+        let known = &known(&engine).names;
+        for name in [
+            "len",
+            "contains",
+            "starts_with",
+            "ends_with",
+            "to_lower",
+            "to_upper",
+            "split",
+            "trim",
+            "parse_int",
+            "parse_float",
+            "to_int",
+            "to_float",
+            "abs",
+            "round",
+            "floor",
+            "min",
+            "max",
+            "keys",
+            "values",
+            "filter",
+            "map",
+            "reduce",
+            "sort",
+            "push",
+            "index_of",
+            "is_empty",
+            "sub_string",
+            "type_of",
+            "Fn",
+            "call",
+            "to_string",
+            "report",
+            "report_due",
+            "lookup",
+            "not_applicable",
+            "fmt_pct",
+        ] {
+            assert!(known.contains(name), "{name}");
+        }
+        assert!(!known.contains("reprot"));
+        let arities = &super::known(&engine).helper_arities;
+        assert_eq!(arities.get("report").map(|a| a.len()), Some(2));
+        assert!(arities.contains_key("not_applicable"));
     }
 
     #[test]
