@@ -76,9 +76,20 @@ document, and `fn check_all(items, ctx)`, called once with every document's item
         "\nPaths such as `technology.systems[1].hosting` name a place in the document; the engine turns \
 them into a file, line and column, and a path that does not exist points at its nearest existing \
 parent. A rule runs in a sandbox (no files, network or environment; bounded operations and time). \
-`roadmap-lint` checks each rule when it loads it: a call to a function that is neither below nor \
-defined in the rule, or a literal path the document's schema cannot have, is an error pointing at \
-the call.\n\n",
+`roadmap-lint` checks each rule when it loads it: a call to a function that is neither a helper \
+below, nor Rhai's own, nor defined in the rule, a helper called with the wrong number of \
+arguments, or a literal path the document's schema cannot have, is an error pointing at the \
+call.\n\n",
+    );
+    out.push_str(
+        "## Fixtures\n\nEach rule has fixtures in its pack's fixtures folder (`fixtures:` in pack.yaml), \
+in a sub-folder named after the rule: YAML declarations where a comment at the end of a line, \
+`# expect: RULE-ID` (or `# expect-warning: RULE-ID`, several ids separated by commas), marks \
+where a finding's span must start. A fixture without markers must produce no finding; a \
+sub-folder of several files is one case, checked together (for portfolio rules). Every rule \
+needs a failing and a passing fixture. `roadmap-lint test [PACK_DIR] [--rule ID]` runs them \
+and shows every missing, unexpected or misplaced finding; `roadmap-lint new RULE-ID \
+--commitment N` writes a rule with both fixtures.\n\n",
     );
     out.push_str("## Helpers\n\n");
     for h in HELPERS {

@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use crate::diag::ToolDiagnostic;
 use crate::node::{DocPath, Segment};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
 /// Functions Rhai resolves itself, without registering them anywhere.
 const INTRINSICS: &[&str] = &[
@@ -88,6 +88,12 @@ fn known(engine: &Engine) -> &'static Known {
     })
 }
 
+/// The span of `len` characters at a Rhai position.
+fn span(source: &SourceFile, pos: Position, len: usize) -> Span {
+    let start = source.char_offset(pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+    Span::new(start, start + len)
+}
+
 fn is_identifier(name: &str) -> bool {
     name.chars()
         .next()
@@ -149,7 +155,7 @@ fn check_call(
             )
             .help(help)
             .label("unknown function called here")
-            .at_line(source, pos.line().unwrap_or(1), pos.position().unwrap_or(1)),
+            .at(source, span(source, pos, name.chars().count())),
         );
         return;
     }
