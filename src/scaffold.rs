@@ -37,6 +37,23 @@ fn is_kebab(id: &str) -> bool {
         })
 }
 
+/// `a/b/../c` as `a/c`, so that the paths shown are the ones an author would type.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Write `text` to `path` atomically: a temporary file in the same folder, then a rename.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
@@ -99,10 +116,11 @@ pub fn create(req: &Request) -> Result<Created, ToolDiagnostic> {
         }));
     };
     let rule_path = req.pack.join(format!("{}.rhai", req.id));
-    let fixture_dir = req
-        .pack
-        .join(manifest.fixtures.as_deref().unwrap_or("fixtures"))
-        .join(&req.id);
+    let fixture_dir = tidy(
+        &req.pack
+            .join(manifest.fixtures.as_deref().unwrap_or("fixtures"))
+            .join(&req.id),
+    );
     let fixtures = vec![fixture_dir.join("fail.yaml"), fixture_dir.join("pass.yaml")];
     if !req.force {
         for path in std::iter::once(&rule_path).chain(&fixtures) {

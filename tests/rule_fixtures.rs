@@ -39,3 +39,81 @@ fn the_blueprint_example_pack_passes_its_fixtures() {
     assert!(pack.rules.len() >= 3);
     assert_passes(&pack);
 }
+
+#[test]
+fn a_sub_folder_is_one_case_whose_files_are_checked_together() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pack = tmp.path().join("p");
+    let cases = pack.join("fixtures/organisation-id-declared-twice");
+    std::fs::create_dir_all(cases.join("twice")).unwrap();
+    std::fs::write(
+        pack.join("pack.yaml"),
+        "name: p\nversion: 0.1.0\ndescription: Portfolio test pack.\nmissions:\n  - number: 1\n    title: M\n    commitments:\n      - number: 1\n        text: C.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pack.join("organisation-id-declared-twice.rhai"),
+        r#"//! # What it checks
+//! That no two declarations share an organisation id.
+//!
+//! # Why
+//! Commitment 1: "C."
+//!
+//! # Failing example
+//! Two files with `organisation: { id: X }`.
+//!
+//! # Passing example
+//! One file.
+
+let rule = #{
+    id: "organisation-id-declared-twice",
+    title: "Two declarations share an organisation id",
+    commitment: 1,
+    portfolio: true,
+};
+
+fn collect(doc, ctx) {
+    doc.organisation.id
+}
+
+fn check_all(items, ctx) {
+    for item in items {
+        let same = items.filter(|other| other.value == item.value);
+        if same.len() > 1 {
+            report_in(item.ref, "organisation.id", "declared twice", "merge the declarations");
+        } else {
+            pass_in(item.ref, "organisation.id");
+        }
+    }
+}
+"#,
+    )
+    .unwrap();
+    let doc = |id: &str, marker: &str| {
+        format!(
+            "schema_version: 1\nkind: department\nas_of: 2025-01-01\norganisation:\n  id: {id}{marker}\n  name: N\n"
+        )
+    };
+    let marker = "   # expect: organisation-id-declared-twice";
+    std::fs::write(cases.join("twice/a.yaml"), doc("X", marker)).unwrap();
+    std::fs::write(cases.join("twice/b.yaml"), doc("X", marker)).unwrap();
+    std::fs::write(cases.join("once.yaml"), doc("X", "")).unwrap();
+    let result = testing::test_pack(&pack, None);
+    assert_passes(&result);
+    assert_eq!(result.rules[0].cases.len(), 2);
+    assert!(
+        result.rules[0]
+            .cases
+            .iter()
+            .any(|c| c.expects_findings && c.name.ends_with("twice"))
+    );
+
+    // A marker missing from one file of the case is a failure.
+    std::fs::write(cases.join("twice/b.yaml"), doc("X", "")).unwrap();
+    let result = testing::test_pack(&pack, None);
+    assert_eq!((result.passed(), result.failed()), (1, 1));
+    let problem = result.problems().next().unwrap();
+    assert_eq!(problem.code, "test-unexpected");
+    assert!(problem.file.as_deref().unwrap().ends_with("b.yaml"));
+    assert_eq!(problem.line, Some(5));
+}
