@@ -111,7 +111,7 @@ fn duplicate_id_across_packs() {
 fn unknown_helper() {
     let tmp = tempfile::tempdir().unwrap();
     let body = format!(
-        "{}fn check(doc, ctx) {{\n    if mine() {{\n        reprot(\"one_login\", \"no strategy\");\n    }}\n}}\nfn mine() {{ lookup(#{{}}, \"a\").len() == 0 }}\n",
+        "{}fn check(doc, ctx) {{\n    if mine() {{\n        reprot(\"one_login\", \"no strategy\");\n    }}\n}}\nfn mine() {{ let twice = |x| x * 2; twice(2) == lookup(#{{}}, \"a\", 4) }}\n",
         meta("unknown-helper", "1")
     );
     let dir = pack(tmp.path(), "p", &[("unknown-helper", body)]);

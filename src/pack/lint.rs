@@ -109,7 +109,27 @@ pub fn lint(
     engine: &Engine,
 ) -> Vec<ToolDiagnostic> {
     let known = known(engine);
-    let own: BTreeSet<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
+    let mut own: BTreeSet<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
+    // A variable holding a function pointer or closure may be called like a function: `f(x)`.
+    own.extend(
+        ast.iter_functions()
+            .flat_map(|f| f.params.into_iter().map(str::to_string)),
+    );
+    ast.walk(&mut |path: &[ASTNode]| {
+        match path.last() {
+            Some(ASTNode::Stmt(Stmt::Var(x, ..))) => {
+                own.insert(x.0.name.to_string());
+            }
+            Some(ASTNode::Stmt(Stmt::For(x, _))) => {
+                own.insert(x.0.name.to_string());
+                if let Some(counter) = &x.1 {
+                    own.insert(counter.name.to_string());
+                }
+            }
+            _ => {}
+        }
+        true
+    });
     let mut out = Vec::new();
     ast.walk(&mut |path: &[ASTNode]| {
         let (call, pos, method) = match path.last() {
