@@ -51,6 +51,8 @@ pub enum Command {
         #[command(flatten)]
         packs: PackArgs,
     },
+    /// Review a spend-control proposal against the rules and its department's declaration.
+    Review(crate::review::ReviewArgs),
     /// Run rule packs' fixtures: every finding must match an `# expect:` marker, and back.
     Test(TestArgs),
     /// Scaffold a new rule, with a failing and a passing fixture.
@@ -123,7 +125,7 @@ pub struct PackArgs {
 }
 
 impl PackArgs {
-    fn sources(&self) -> PackSources {
+    pub(crate) fn sources(&self) -> PackSources {
         PackSources {
             builtin: !self.no_builtin,
             dirs: self.rules.clone(),
@@ -154,6 +156,9 @@ pub struct CheckArgs {
     /// Colour in the human report.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Run only this rule (repeatable); schema and syntax checks always run.
+    #[arg(long = "rule", value_name = "ID")]
+    pub only: Vec<String>,
     #[command(flatten)]
     pub packs: PackArgs,
     #[command(flatten)]
@@ -190,18 +195,18 @@ pub struct RulesArgs {
     pub packs: PackArgs,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
 }
 
-fn parse_param(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_param(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .filter(|(k, _)| !k.is_empty())
         .ok_or_else(|| format!("`{s}` is not NAME=VALUE"))
 }
 
-fn style(color: ColorChoice) -> Style {
+pub(crate) fn style(color: ColorChoice) -> Style {
     let tty = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match color {
@@ -223,7 +228,7 @@ fn terminal_width() -> usize {
         .clamp(60, 200)
 }
 
-fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = out.write_all(text.as_bytes());
@@ -246,6 +251,7 @@ pub fn run(cli: Cli) -> u8 {
             crate::docs::list_rules(&args.packs.sources(), args.format == Format::Json)
         }
         Command::Explain { id, packs } => crate::docs::explain(&packs.sources(), &id),
+        Command::Review(args) => crate::review::run_cli(args),
         Command::Test(args) => {
             let (text, code) =
                 crate::testing::command(&args.packs, args.rule.as_deref(), style(args.color));
@@ -271,7 +277,7 @@ fn check(args: CheckArgs) -> u8 {
             ..Default::default()
         },
         packs: args.packs.sources(),
-        only_rules: None,
+        only_rules: (!args.only.is_empty()).then(|| args.only.clone()),
     };
     let mut prepared = run::prepare(&options);
     if args.profile {

@@ -19,6 +19,7 @@ pub mod node;
 pub mod pack;
 pub mod profile;
 pub mod report;
+pub mod review;
 pub mod run;
 pub mod scaffold;
 pub mod schema;

@@ -186,16 +186,28 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         .collect();
     let disabled: Vec<AtomicBool> = all_rules.iter().map(|_| AtomicBool::new(false)).collect();
     let failures = Mutex::new(Vec::new());
-    let outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = inputs
+    let loaded: Vec<Result<load::LoadedFile, ToolDiagnostic>> = inputs
         .par_iter()
         .map(|input| {
-            let loaded = load::load(input, &options.limits).map_err(|e| {
+            load::load(input, &options.limits).map_err(|e| {
                 ToolDiagnostic::new("input-unreadable", e.message.clone())
                     .file(e.path.clone())
                     .help(e.help.clone())
-            })?;
+            })
+        })
+        .collect();
+    let declarations = declarations(&loaded);
+    let outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = loaded
+        .into_par_iter()
+        .map(|loaded| {
             Ok(evaluate_file(
-                loaded, prepared, options, &all_rules, &disabled, &failures,
+                loaded?,
+                prepared,
+                options,
+                &all_rules,
+                &disabled,
+                &failures,
+                &declarations,
             ))
         })
         .collect();
@@ -282,6 +294,7 @@ fn evaluate_file(
     rules: &[(usize, Arc<Rule>)],
     disabled: &[AtomicBool],
     failures: &Mutex<Vec<ToolDiagnostic>>,
+    declarations: &[Declaration],
 ) -> FileOutcome {
     let source = Arc::new(loaded.source);
     let mut out = FileOutcome {
@@ -364,14 +377,15 @@ fn evaluate_file(
             let ctx = ctx_by_pack
                 .entry(*pi)
                 .or_insert_with(|| {
-                    context(
+                    let ctx = context(
                         &prepared.rules.packs[*pi],
                         prepared,
                         as_of,
                         &source.name,
                         doc.index,
                         &kind,
-                    )
+                    );
+                    with_declaration(ctx, &kind, info.organisation.as_deref(), declarations)
                 })
                 .clone();
             if rule.portfolio {
@@ -441,7 +455,7 @@ fn evaluate_file(
         let base = out.findings.len();
         for (_, p) in &pending {
             out.findings
-                .push(resolve(p, &root, &source, doc.index, prepared));
+                .push(resolve(p, &root, &source, doc.index, declarations));
         }
         let doc_index = out.docs.len();
         for r in out.results.iter_mut().filter(|r| r.doc == doc_index) {
@@ -494,6 +508,81 @@ fn identity(root: &Node, kind: &str, field: &str) -> Option<String> {
     node.as_str().map(str::to_string)
 }
 
+/// A valid department declaration of the run. A proposal rule sees the first one whose
+/// `organisation.id` equals the proposal's `proposal.organisation` as `ctx.declaration`, and
+/// its index as `ctx.declaration_ref`, which `relate` accepts to label a path in it.
+struct Declaration {
+    organisation: String,
+    document: usize,
+    source: SourceFile,
+    root: Node,
+    value: Dynamic,
+}
+
+/// The department declarations among the loaded files: documents that parse, are of kind
+/// `department` and pass the schema (the ones rules run on), in input order.
+fn declarations(loaded: &[Result<load::LoadedFile, ToolDiagnostic>]) -> Vec<Declaration> {
+    let mut out = Vec::new();
+    // Only proposals use them: a run without one pays nothing.
+    let has_proposal = loaded.iter().flatten().any(|file| {
+        file.docs.iter().any(|doc| {
+            doc.root
+                .as_ref()
+                .is_some_and(|r| schema::kind_of(r).ok() == Some("proposal"))
+        })
+    });
+    if !has_proposal {
+        return out;
+    }
+    for file in loaded.iter().flatten() {
+        for doc in &file.docs {
+            let Some(root) = &doc.root else { continue };
+            if doc.problems.iter().any(|p| p.severity == Severity::Error)
+                || schema::kind_of(root).ok() != Some("department")
+            {
+                continue;
+            }
+            let Some(organisation) = identity(root, "department", "id") else {
+                continue;
+            };
+            if !schema::validate("department", root).is_empty() {
+                continue;
+            }
+            out.push(Declaration {
+                organisation,
+                document: doc.index,
+                source: SourceFile::new(file.source.name.clone(), file.source.text.clone()),
+                root: root.clone(),
+                value: engine::to_dynamic(root),
+            });
+        }
+    }
+    out
+}
+
+/// Give a proposal's `ctx` its department declaration (`()` when the run has none).
+fn with_declaration(
+    ctx: Dynamic,
+    kind: &str,
+    organisation: Option<&str>,
+    declarations: &[Declaration],
+) -> Dynamic {
+    if kind != "proposal" {
+        return ctx;
+    }
+    let mut map = ctx.try_cast::<Map>().unwrap_or_default();
+    let found = declarations
+        .iter()
+        .position(|d| Some(d.organisation.as_str()) == organisation);
+    let (value, reference) = match found {
+        Some(i) => (declarations[i].value.clone(), Dynamic::from_int(i as i64)),
+        None => (Dynamic::UNIT, Dynamic::UNIT),
+    };
+    map.insert("declaration".into(), value);
+    map.insert("declaration_ref".into(), reference);
+    Dynamic::from_map(map)
+}
+
 /// The `ctx` a rule sees for a document.
 fn context(
     pack: &Pack,
@@ -525,7 +614,7 @@ fn resolve(
     root: &Node,
     source: &SourceFile,
     document: usize,
-    prepared: &Prepared,
+    declarations: &[Declaration],
 ) -> Finding {
     let path = DocPath::parse(&p.raw.path).unwrap_or_default();
     let resolved = root.resolve(&path);
@@ -535,23 +624,37 @@ fn resolve(
         let missing = path.prefix(resolved.found + 1).to_string();
         Some(format!("`{missing}` is missing here"))
     };
+    // A related path with a target points into the declaration given as `ctx.declaration_ref`.
     let related = p
         .raw
         .related
         .iter()
-        .filter(|(target, _, _)| target.is_none())
-        .map(|(_, rpath, message)| {
+        .filter_map(|(target, rpath, message)| {
             let rp = DocPath::parse(rpath).unwrap_or_default();
-            Related {
-                file: source.name.clone(),
+            let (file, document, location) = match target {
+                None => (
+                    source.name.clone(),
+                    document,
+                    source.locate(root.resolve(&rp).span),
+                ),
+                Some(i) => {
+                    let d = declarations.get(*i)?;
+                    (
+                        d.source.name.clone(),
+                        d.document,
+                        d.source.locate(d.root.resolve(&rp).span),
+                    )
+                }
+            };
+            Some(Related {
+                file,
                 document,
                 path: rpath.clone(),
                 message: message.clone(),
-                location: source.locate(root.resolve(&rp).span),
-            }
+                location,
+            })
         })
         .collect();
-    let _ = prepared;
     Finding {
         rule: p.rule.id.clone(),
         commitment: p.rule.commitment,
@@ -580,7 +683,7 @@ fn portfolio(
     rules: &[(usize, Arc<Rule>)],
     collected: Vec<(usize, usize, Dynamic)>,
 ) {
-    let as_of = options.as_of.unwrap_or_else(Date::today);
+    let as_of = portfolio_as_of(run, options);
     for (ri, (pi, rule)) in rules.iter().enumerate() {
         if !rule.portfolio {
             continue;
@@ -652,6 +755,22 @@ fn portfolio(
             }
         }
     }
+}
+
+/// The evaluation date of a portfolio rule: `--as-of`, else the latest date among the documents
+/// that were evaluated (each document's own `as_of`), else today. The latest date is the state of
+/// the portfolio: a run that mixes older and newer declarations is judged as of the newest.
+fn portfolio_as_of(run: &Run, options: &Options) -> Date {
+    options
+        .as_of
+        .or_else(|| {
+            run.documents
+                .iter()
+                .filter(|d| d.evaluated)
+                .filter_map(|d| d.as_of.as_deref().and_then(Date::parse))
+                .max()
+        })
+        .unwrap_or_else(Date::today)
 }
 
 fn tree_of<'a>(

@@ -107,7 +107,13 @@ fn push(
     Ok(())
 }
 
-fn due(path: &str, deadline: Date, message: &str, help: Option<&str>) -> RhaiResult<()> {
+fn due(
+    path: &str,
+    deadline: Date,
+    message: &str,
+    help: Option<&str>,
+    target: Option<usize>,
+) -> RhaiResult<()> {
     let as_of = with(|c| c.as_of).unwrap_or_else(Date::today);
     let days = as_of.days_until(deadline);
     if days >= 0 {
@@ -121,7 +127,7 @@ fn due(path: &str, deadline: Date, message: &str, help: Option<&str>) -> RhaiRes
             &format!("{message} (deadline {deadline}: {left})"),
             help,
             Some(Severity::Warning),
-            None,
+            target,
         )
     } else {
         let n = -days;
@@ -135,7 +141,7 @@ fn due(path: &str, deadline: Date, message: &str, help: Option<&str>) -> RhaiRes
             &format!("{message} (deadline {deadline}: {late})"),
             help,
             None,
-            None,
+            target,
         )
     }
 }
@@ -252,9 +258,15 @@ pub const HELPERS: &[Helper] = &[
         r#"report_in(item.ref, "services[2].top75", "not on the top-75 list", "set top75: false");"#
     ),
     helper!(
+        "report_due_in(ref: int, path: String, deadline: Date, message: String, help: String)",
+        "()",
+        "In a portfolio rule, as `report_due` in the document that `ref` identifies: a warning with the days left on or before the deadline, a finding with the rule's severity after it.",
+        r#"report_due_in(item.ref, "services", ctx.params.deadline_2025, "target not met", "make more services great");"#
+    ),
+    helper!(
         "relate(ref: int, path: String, label: String)",
         "()",
-        "Adds a secondary label to the finding recorded last, pointing at `path` in the document `ref` identifies (`()` for the document being checked).",
+        "Adds a secondary label to the finding recorded last, pointing at `path` in the document `ref` identifies: `()` for the document being checked, an item's `ref` in a portfolio rule, or `ctx.declaration_ref` in a proposal rule (the department declaration given as `ctx.declaration`).",
         r#"relate((), "one_login.agreed_adoption_date", "the deadline was agreed here");"#
     ),
     helper!(
@@ -334,6 +346,12 @@ pub const HELPERS: &[Helper] = &[
         "String",
         "Joins a path and a list index: `path(\"services\", 2)` is `services[2]`.",
         r#"let p = path("technology.systems", i);"#
+    ),
+    helper!(
+        "has_text(value: ?)",
+        "bool",
+        "Whether `value` is a string with something other than spaces in it: a blank reason or name is as good as none.",
+        r#"if !has_text(lookup(doc, "proposal.strategic_commitments.explanations.one_login")) { ... }"#
     ),
     helper!(
         "pct(part: ?, whole: ?)",
@@ -430,10 +448,16 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("warn", |p: &str, m: &str, h: &str| {
         push(p, m, Some(h), Some(Severity::Warning), None)
     });
-    engine.register_fn("report_due", |p: &str, d: Date, m: &str| due(p, d, m, None));
-    engine.register_fn("report_due", |p: &str, d: Date, m: &str, h: &str| {
-        due(p, d, m, Some(h))
+    engine.register_fn("report_due", |p: &str, d: Date, m: &str| {
+        due(p, d, m, None, None)
     });
+    engine.register_fn("report_due", |p: &str, d: Date, m: &str, h: &str| {
+        due(p, d, m, Some(h), None)
+    });
+    engine.register_fn(
+        "report_due_in",
+        |r: Dynamic, p: &str, d: Date, m: &str, h: &str| due(p, d, m, Some(h), target_of(&r)?),
+    );
     engine.register_fn("report_in", |r: Dynamic, p: &str, m: &str, h: &str| {
         push(p, m, Some(h), None, target_of(&r)?)
     });
@@ -488,6 +512,10 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("path", |base: &str, index: INT| format!("{base}[{index}]"));
 
+    engine.register_fn("has_text", |v: Dynamic| {
+        v.read_lock::<ImmutableString>()
+            .is_some_and(|s| !s.trim().is_empty())
+    });
     engine.register_fn("pct", |part: Dynamic, whole: Dynamic| {
         match (number(&part), number(&whole)) {
             (Some(p), Some(w)) if w != 0.0 => Dynamic::from_float(p * 100.0 / w),

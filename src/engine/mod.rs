@@ -130,7 +130,10 @@ pub fn call(
     );
     DEADLINE.with(|d| d.set(None));
     let collected = api::finish();
-    (result.map_err(|e| rule_error(rule, *e)), collected)
+    (
+        result.map_err(|e| rule_error(rule, function, *e)),
+        collected,
+    )
 }
 
 /// Evaluate a per-document rule.
@@ -170,10 +173,14 @@ pub fn verdict(result: Result<(), ToolDiagnostic>, collected: api::Collector) ->
 }
 
 /// A Rhai error as a diagnostic at the innermost position in the rule's script.
-pub fn rule_error(rule: &Rule, err: EvalAltResult) -> ToolDiagnostic {
+pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagnostic {
     let mut inner = &err;
+    let mut known = err.position();
     while let EvalAltResult::ErrorInFunctionCall(_, _, next, _) = inner {
         inner = next;
+        if !inner.position().is_none() {
+            known = inner.position();
+        }
     }
     let (code, help) = match inner {
         EvalAltResult::ErrorTooManyOperations(_) => (
@@ -201,7 +208,11 @@ pub fn rule_error(rule: &Rule, err: EvalAltResult) -> ToolDiagnostic {
             "fix the rule script; a missing field is `()`, so check values with `has()` or `lookup()` before using them",
         ),
     };
-    let mut pos = inner.position();
+    let mut pos = if inner.position().is_none() {
+        known
+    } else {
+        inner.position()
+    };
     let mut label = "the rule failed here";
     if pos.is_none()
         && code == "rule-limit"
@@ -219,6 +230,15 @@ pub fn rule_error(rule: &Rule, err: EvalAltResult) -> ToolDiagnostic {
     let d = ToolDiagnostic::new(code, message).help(help).label(label);
     match (pos.line(), pos.position()) {
         (Some(line), col) => d.at_line(&rule.source, line, col.unwrap_or(1)),
-        _ => d.at_line(&rule.source, 1, 1),
+        // Limits stop a rule without a position: point at the function that was running.
+        _ => {
+            let line = rule
+                .source
+                .text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&format!("fn {function}(")))
+                .map_or(1, |i| i + 1);
+            d.at_line(&rule.source, line, 1)
+        }
     }
 }

@@ -208,7 +208,8 @@ fn check_call(
     }
     let arg = if PATH_FIRST.contains(&name) {
         call.args.first()
-    } else if PATH_SECOND.contains(&name) {
+    } else if PATH_SECOND.contains(&name) && matches!(call.args.first(), Some(Expr::Unit(_))) {
+        // With a document reference, the path is in another document, of any kind.
         call.args.get(1)
     } else {
         None
@@ -217,8 +218,7 @@ fn check_call(
         return;
     };
     let at = if at.is_none() { pos } else { *at };
-    let point =
-        |d: ToolDiagnostic| d.at_line(source, at.line().unwrap_or(1), at.position().unwrap_or(1));
+    let point = |d: ToolDiagnostic| d.at(source, span(source, at, text.chars().count() + 2));
     let path = match DocPath::parse(text) {
         Ok(p) => p,
         Err(msg) => {
@@ -262,13 +262,13 @@ fn check_call(
     ));
 }
 
-fn parsed_schema(text: &'static str) -> Option<&'static Json> {
+fn parsed_schema(kind: &str, text: &'static str) -> Option<&'static Json> {
     static DEP: OnceLock<Option<Json>> = OnceLock::new();
     static PRO: OnceLock<Option<Json>> = OnceLock::new();
-    let cell = if std::ptr::eq(text, crate::schema::DEPARTMENT) {
-        &DEP
-    } else {
-        &PRO
+    let cell = match kind {
+        "department" => &DEP,
+        "proposal" => &PRO,
+        _ => return None,
     };
     cell.get_or_init(|| serde_json::from_str(text).ok())
         .as_ref()
@@ -292,7 +292,7 @@ fn deref<'a>(root: &'a Json, mut node: &'a Json) -> &'a Json {
 /// Whether a path can exist in a document of the schema. `Err` says where it goes wrong.
 /// Where the schema does not constrain a value, any path below it is possible.
 pub fn path_possible(kind: &str, text: &'static str, path: &DocPath) -> Result<(), String> {
-    let Some(root) = parsed_schema(text) else {
+    let Some(root) = parsed_schema(kind, text) else {
         return Ok(());
     };
     if step(root, root, &path.0, 0) {
@@ -457,6 +457,9 @@ mod tests {
         assert!(!possible("department", "one_login.strategy_confirmd"));
         assert!(!possible("department", "organisaton"));
         assert!(!possible("department", "organisation.id.deeper"));
+        assert!(possible("proposal", "proposal.title"));
+        assert!(!possible("proposal", "proposal.titel"));
+        assert!(!possible("department", "proposal.title"));
     }
 
     #[test]
