@@ -53,6 +53,8 @@ pub enum Command {
     },
     /// Review a spend-control proposal against the rules and its department's declaration.
     Review(crate::review::ReviewArgs),
+    /// Score compliance by department, mission and commitment (see docs/scoring.md).
+    Score(ScoreArgs),
     /// Run rule packs' fixtures: every finding must match an `# expect:` marker, and back.
     Test(TestArgs),
     /// Scaffold a new rule, with a failing and a passing fixture.
@@ -252,6 +254,7 @@ pub fn run(cli: Cli) -> u8 {
         }
         Command::Explain { id, packs } => crate::docs::explain(&packs.sources(), &id),
         Command::Review(args) => crate::review::run_cli(args),
+        Command::Score(args) => score(args),
         Command::Test(args) => {
             let (text, code) =
                 crate::testing::command(&args.packs, args.rule.as_deref(), style(args.color));
@@ -348,4 +351,192 @@ pub fn exit_code(result: &run::Run, fail_on: FailOn) -> u8 {
         Some(s) if s >= threshold => exit::FINDINGS,
         _ => exit::OK,
     }
+}
+
+// --- score -------------------------------------------------------------------------------
+
+/// Where a rule's documentation can be read: its pack's `help_uri`, else the rule reference in
+/// this repository.
+pub fn rule_doc_link(prepared: &run::Prepared, rule: &str) -> Option<String> {
+    let (pack, r) = prepared.rules.find(rule)?;
+    Some(match &pack.manifest.help_uri {
+        Some(uri) => uri.replace("{id}", &r.id),
+        None => format!("docs/rules.md#{}", r.id),
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    Human,
+    Json,
+    Markdown,
+    /// A self-contained page for boards: heatmap, mission bars, filterable findings.
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreBy {
+    /// Departments by missions and overall.
+    Mission,
+    /// Commitments by departments.
+    Commitment,
+    /// Per department: each commitment's checks and the checks that cost the most points.
+    Department,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Files or directories to score (as for `check`); `-` reads stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format (json is also the `--baseline` format).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ScoreFormat,
+    /// What the table shows (human and markdown formats; json always holds everything).
+    #[arg(long, value_enum, default_value = "mission")]
+    pub by: ScoreBy,
+    /// Weights and RAG bands overriding the pack: a YAML file with `missions: {N: weight}`,
+    /// `commitments: {N: weight}` and `bands: {green: 90, amber: 70}`.
+    #[arg(long, value_name = "FILE")]
+    pub weights: Option<PathBuf>,
+    /// Exit with code 1 when a department scores below N percent (or cannot be scored).
+    #[arg(long, value_name = "N")]
+    pub min_score: Option<f64>,
+    /// Compare with a saved `score --format json` report.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Exit with code 1 when any score fell since the baseline.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_regression: bool,
+    /// Evaluation date (YYYY-MM-DD). Default: each document's `as_of`, else today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Override a pack parameter, such as `--param deadline_2025=2025-12-31` (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Name shown for standard input.
+    #[arg(long, default_value = "<stdin>", value_name = "NAME")]
+    pub stdin_name: String,
+    /// Colour in the human report (the RAG label is always written out too).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub packs: PackArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+fn score(args: ScoreArgs) -> u8 {
+    use crate::score;
+    let err_style = style(args.color);
+    let tool_error = |d: ToolDiagnostic| {
+        eprint!("{}", report::human::render_diagnostic(&d, err_style));
+        exit::TOOL_ERROR
+    };
+    let config = match &args.weights {
+        Some(path) => match score::ScoreConfig::load(path) {
+            Ok(c) => c,
+            Err(d) => return tool_error(d),
+        },
+        None => score::ScoreConfig::default(),
+    };
+    if let Some(min) = args.min_score
+        && !(0.0..=100.0).contains(&min)
+    {
+        return tool_error(
+            ToolDiagnostic::new("min-score-invalid", format!("--min-score {min}"))
+                .help("give a percentage between 0 and 100"),
+        );
+    }
+    let baseline = match &args.baseline {
+        Some(path) => match score::baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(d) => return tool_error(d),
+        },
+        None => None,
+    };
+    let options = Options {
+        as_of: args.as_of,
+        params: args.params.clone(),
+        limits: Limits {
+            max_file_bytes: args.limits.max_file_size,
+            max_depth: args.limits.max_depth.max(1),
+            max_alias_nodes: args.limits.max_alias_nodes,
+        },
+        sandbox: crate::engine::Sandbox {
+            max_operations: args.limits.max_operations,
+            time_limit: Duration::from_millis(args.limits.rule_timeout),
+            ..Default::default()
+        },
+        packs: args.packs.sources(),
+        only_rules: None,
+    };
+    let prepared = run::prepare(&options);
+    let (inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);
+    // One evaluation, shared with `check`; scoring never runs a rule again.
+    let mut result = run::run(&inputs, &prepared, &options);
+    for e in input_errors {
+        result.diagnostics.push(
+            ToolDiagnostic::new("input-unreadable", e.message)
+                .file(e.path)
+                .help(e.help),
+        );
+    }
+    let mut model = match score::Model::from_prepared(&prepared, &config) {
+        Ok(m) => m,
+        Err(msg) => {
+            return tool_error(
+                ToolDiagnostic::new("weights-invalid", msg)
+                    .help("weights name missions and commitments of the loaded packs"),
+            );
+        }
+    };
+    model.as_of = args.as_of.map(|d| d.to_string());
+    model.limits = options.limits.clone();
+    let mut report = score::score(&result, &model);
+    if let Some(b) = &baseline {
+        report.comparison = Some(score::baseline::compare(b, &report));
+    }
+    if args.format == ScoreFormat::Html {
+        let link = |rule: &str| rule_doc_link(&prepared, rule);
+        print(&score::html::render(&report, &result, &link));
+    }
+    let format = match args.format {
+        ScoreFormat::Html => None,
+        ScoreFormat::Human => Some(score::Format::Human {
+            color: style(args.color).color,
+        }),
+        ScoreFormat::Json => Some(score::Format::Json),
+        ScoreFormat::Markdown => Some(score::Format::Markdown),
+    };
+    let view = match args.by {
+        ScoreBy::Mission => score::View::Mission,
+        ScoreBy::Commitment => score::View::Commitment,
+        ScoreBy::Department => score::View::Department,
+    };
+    if let Some(format) = format {
+        print(&score::render(&report, format, view));
+    }
+    for d in &result.diagnostics {
+        eprint!("{}", report::human::render_diagnostic(d, err_style));
+    }
+    if result.has_tool_errors() {
+        return exit::TOOL_ERROR;
+    }
+    let mut failed = false;
+    if let Some(min) = args.min_score {
+        for why in score::min_score_failures(&report, min) {
+            eprintln!("score below --min-score {min}: {why}");
+            failed = true;
+        }
+    }
+    if args.fail_on_regression
+        && let Some(c) = &report.comparison
+    {
+        for why in &c.regressions {
+            eprintln!("regression: {why}");
+            failed = true;
+        }
+    }
+    if failed { exit::FINDINGS } else { exit::OK }
 }

@@ -23,5 +23,6 @@ pub mod review;
 pub mod run;
 pub mod scaffold;
 pub mod schema;
+pub mod score;
 pub mod source;
 pub mod testing;

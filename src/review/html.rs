@@ -70,7 +70,7 @@ pub fn render(outcome: &Outcome) -> String {
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str(&format!(
-        "<title>Spend-control review: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        "<title>Spend-control review: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
         escape(&title)
     ));
     if !outcome.run.diagnostics.is_empty() {
@@ -92,7 +92,7 @@ pub fn render(outcome: &Outcome) -> String {
     for review in &outcome.reviews {
         render_review(&mut out, outcome, review);
     }
-    out.push_str("</body>\n</html>\n");
+    out.push_str("</main>\n<footer><p>Produced by roadmap-lint. The verdict rule: any error makes a proposal not ready; otherwise warnings, or no declaration to check it against, mean approve with conditions; no findings means ready for approval.</p></footer>\n</body>\n</html>\n");
     out
 }
 
@@ -246,7 +246,7 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
             ));
             if let Some(text) = place.text {
                 out.push_str(&format!(
-                    "<pre>{:>5} | {}</pre>\n",
+                    "<pre tabindex=\"0\">{:>5} | {}</pre>\n",
                     place.line,
                     escape(&text)
                 ));

@@ -1,0 +1,329 @@
+//! The terminal score report: a table with a RAG label in every cell (colour only repeats the
+//! label, so it never carries meaning alone), then the notes a reader needs to trust it.
+
+use std::fmt::Write;
+
+use super::{
+    Band, Department, Grid, ScoreReport, View, bands_text, cell_text, commitment_grid,
+    mission_grid, portfolio_lines, show_delta, show_value, tally_text,
+};
+
+/// Failed checks listed per department in the terminal; the rest are counted.
+const MAX_LOSSES: usize = 10;
+
+pub fn render(report: &ScoreReport, view: View, color: bool) -> String {
+    let mut out = String::new();
+    header(&mut out, report);
+    match view {
+        View::Mission => {
+            if report.departments.is_empty() {
+                out.push_str("No department declaration was scored.\n\n");
+            }
+            table(&mut out, &mission_grid(report), color);
+            out.push('\n');
+            for m in &report.missions {
+                let _ = writeln!(out, "M{}  {} (weight {})", m.number, m.title, m.weight);
+            }
+        }
+        View::Commitment => table(&mut out, &commitment_grid(report), color),
+        View::Department => {
+            for d in &report.departments {
+                department(&mut out, report, d);
+            }
+            if report.departments.is_empty() {
+                out.push_str("No department declaration was scored.\n");
+            }
+        }
+    }
+    notes(&mut out, report);
+    out
+}
+
+fn header(out: &mut String, report: &ScoreReport) {
+    let when = report.as_of.as_deref().map_or_else(
+        || "as of each declaration's own date".to_string(),
+        |d| format!("as of {d}"),
+    );
+    let _ = writeln!(out, "Compliance scores, {when}");
+    let _ = writeln!(
+        out,
+        "Score = checks passed / checks applicable; bands: {}\n",
+        bands_text(&report.bands)
+    );
+}
+
+fn paint(text: &str, band: Option<Band>, color: bool) -> String {
+    let code = match (color, band) {
+        (true, Some(Band::Green)) => "32",
+        (true, Some(Band::Amber)) => "33",
+        (true, Some(Band::Red)) => "31",
+        _ => return text.to_string(),
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+fn table(out: &mut String, grid: &Grid, color: bool) {
+    let texts: Vec<Vec<String>> = grid
+        .rows
+        .iter()
+        .map(|(_, cells)| cells.iter().map(cell_text).collect())
+        .collect();
+    let first = grid
+        .rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .chain(std::iter::once(grid.corner.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = grid
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            texts
+                .iter()
+                .map(|row| row[i].chars().count())
+                .chain(std::iter::once(c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut line = format!("{:<first$}", grid.corner);
+    for (c, w) in grid.columns.iter().zip(&widths) {
+        let _ = write!(line, "  {c:<w$}");
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+    let rule_len = first + widths.iter().map(|w| w + 2).sum::<usize>();
+    let _ = writeln!(out, "{}", "-".repeat(rule_len));
+    for ((label, cells), row) in grid.rows.iter().zip(&texts) {
+        if label == "Government" {
+            let _ = writeln!(out, "{}", "-".repeat(rule_len));
+        }
+        let mut line = format!("{label:<first$}");
+        for ((cell, text), w) in cells.iter().zip(row).zip(&widths) {
+            let padded = format!("{text:<w$}");
+            let _ = write!(
+                line,
+                "  {}",
+                paint(&padded, cell.as_ref().and_then(|v| v.band), color)
+            );
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+fn department(out: &mut String, report: &ScoreReport, d: &Department) {
+    let name = d
+        .name
+        .as_deref()
+        .map_or_else(String::new, |n| format!(" {n}"));
+    let headline = if d.documents.is_empty() {
+        "not scored".to_string()
+    } else {
+        show_value(&d.score, true)
+    };
+    let _ = writeln!(out, "{}{name}: {headline}", d.organisation);
+    for doc in &d.documents {
+        let _ = writeln!(out, "  from {} (document {})", doc.file, doc.document + 1);
+    }
+    if d.unscored_documents > 0 {
+        let _ = writeln!(
+            out,
+            "  {} document(s) not scored: see \"Not scored\" below",
+            d.unscored_documents
+        );
+    }
+    for m in &report.missions {
+        let Some(ms) = d.missions.iter().find(|x| x.number == m.number) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "  M{} {}: {}",
+            m.number,
+            m.title,
+            show_value(&ms.score, true)
+        );
+        for c in d.commitments.iter().filter(|c| c.mission == m.number) {
+            let detail = if c.tally.applicable() + c.tally.waived == 0 {
+                let reasons: Vec<&str> = c
+                    .rules
+                    .iter()
+                    .flat_map(|r| r.not_applicable.iter().map(String::as_str))
+                    .collect();
+                if reasons.is_empty() {
+                    "nothing to check".to_string()
+                } else {
+                    format!("not applicable: {}", reasons.join("; "))
+                }
+            } else {
+                tally_text(&c.tally)
+            };
+            let _ = writeln!(
+                out,
+                "    C{:<3} {:<12} {detail}",
+                c.number,
+                show_value(&c.score, false)
+            );
+            for r in c.rules.iter().filter(|r| r.failed_to_run) {
+                let _ = writeln!(
+                    out,
+                    "         rule {} failed to run: this score is incomplete",
+                    r.rule
+                );
+            }
+        }
+    }
+    if !d.losses.is_empty() {
+        let _ = writeln!(out, "  Checks that cost the most points:");
+        for l in d.losses.iter().take(MAX_LOSSES) {
+            let _ = writeln!(
+                out,
+                "    {:>5.1} pts  C{} {}  {} ({}:{})\n               {}",
+                l.points, l.commitment, l.rule, l.path, l.file, l.line, l.message
+            );
+        }
+    }
+    if d.losses.len() > MAX_LOSSES {
+        let _ = writeln!(
+            out,
+            "    ... and {} more (all are in --format json and markdown)",
+            d.losses.len() - MAX_LOSSES
+        );
+    }
+    if !d.waived.is_empty() {
+        let _ = writeln!(out, "  Waived checks (not counted in the score):");
+        for l in &d.waived {
+            let _ = writeln!(
+                out,
+                "    C{} {}  {} ({}:{})",
+                l.commitment, l.rule, l.path, l.file, l.line
+            );
+        }
+    }
+    out.push('\n');
+}
+
+fn notes(out: &mut String, report: &ScoreReport) {
+    let waived: Vec<String> = report
+        .departments
+        .iter()
+        .filter(|d| d.score.waivers_matter())
+        .map(|d| {
+            format!(
+                "  {}: {}; {} waived check(s)",
+                d.organisation,
+                show_value(&d.score, true),
+                d.tally.waived
+            )
+        })
+        .chain(report.government.score.waivers_matter().then(|| {
+            format!(
+                "  Government: {}",
+                show_value(&report.government.score, true)
+            )
+        }))
+        .collect();
+    if !waived.is_empty() {
+        let _ = writeln!(out, "\nWaivers (waived checks are left out of the score):");
+        for w in waived {
+            let _ = writeln!(out, "{w}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nCommitment 1 portfolio (government view, from rule {}):",
+        report.government.portfolio.rule
+    );
+    for l in portfolio_lines(&report.government.portfolio) {
+        let _ = writeln!(out, "  {l}");
+    }
+    if !report.not_scored.is_empty() {
+        let _ = writeln!(out, "\nNot scored (never counted as 0 or 100):");
+        for n in &report.not_scored {
+            let doc = n
+                .document
+                .map_or_else(String::new, |d| format!(", document {}", d + 1));
+            let _ = match &n.organisation {
+                Some(org) => writeln!(out, "  {org} ({}{doc}): {}", n.file, n.reason),
+                None => writeln!(out, "  {}{doc}: {}", n.file, n.reason),
+            };
+        }
+    }
+    if report.proposals_skipped > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} proposal(s) left out: proposals are not scored.",
+            report.proposals_skipped
+        );
+    }
+    if !report.incomplete_rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nIncomplete: these rules failed to run and count no checks: {}",
+            report.incomplete_rules.join(", ")
+        );
+    }
+    if let Some(c) = &report.comparison {
+        let since = c
+            .baseline_as_of
+            .as_deref()
+            .map_or_else(String::new, |d| format!(" (as of {d})"));
+        let _ = writeln!(out, "\nChange since the baseline{since}:");
+        let mut parts = vec![format!("Government: {}", show_delta(&c.government))];
+        for m in &c.government_missions {
+            parts.push(format!("M{} {}", m.number, show_delta(&m.delta)));
+        }
+        for m in &c.government_commitments {
+            parts.push(format!("C{} {}", m.number, show_delta(&m.delta)));
+        }
+        let _ = writeln!(out, "  {}", parts.join("; "));
+        for d in &c.departments {
+            let mut parts = vec![format!("{}: {}", d.organisation, show_delta(&d.overall))];
+            if d.status != "compared" {
+                parts[0].push_str(&format!(" [{}]", d.status));
+            }
+            for m in &d.missions {
+                parts.push(format!("M{} {}", m.number, show_delta(&m.delta)));
+            }
+            for m in &d.commitments {
+                parts.push(format!("C{} {}", m.number, show_delta(&m.delta)));
+            }
+            let _ = writeln!(out, "  {}", parts.join("; "));
+        }
+        for (what, list) in [("Appeared", &c.appeared), ("Disappeared", &c.disappeared)] {
+            let _ = writeln!(out, "  {what}: {}", list.len());
+            for f in list {
+                let _ = writeln!(
+                    out,
+                    "    {} {} {} {} ({}:{})",
+                    f.severity, f.organisation, f.rule, f.path, f.file, f.line
+                );
+            }
+        }
+        if !c.changed.is_empty() {
+            let _ = writeln!(out, "  Changed: {}", c.changed.len());
+            for (b, a) in &c.changed {
+                let _ = writeln!(
+                    out,
+                    "    {} {} {}: {}{} -> {}{}",
+                    a.organisation,
+                    a.rule,
+                    a.path,
+                    b.severity,
+                    if b.waived { " (waived)" } else { "" },
+                    a.severity,
+                    if a.waived { " (waived)" } else { "" }
+                );
+            }
+        }
+        if c.regressions.is_empty() {
+            let _ = writeln!(out, "  No regression.");
+        } else {
+            let _ = writeln!(out, "  Regressions:");
+            for r in &c.regressions {
+                let _ = writeln!(out, "    {r}");
+            }
+        }
+    }
+}

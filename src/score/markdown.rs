@@ -1,0 +1,215 @@
+//! The Markdown score report, for pull requests and board papers: the same table and notes as
+//! the terminal report, with the RAG band as a word in every cell.
+
+use std::fmt::Write;
+
+use super::{
+    Grid, ScoreReport, View, bands_text, cell_text, commitment_grid, mission_grid, portfolio_lines,
+    show_delta, show_value, tally_text,
+};
+
+/// Markdown table cells may not hold `|` or line breaks.
+fn esc(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(report: &ScoreReport, view: View) -> String {
+    let mut out = String::new();
+    let when = report.as_of.as_deref().map_or_else(
+        || "as of each declaration's own date".to_string(),
+        |d| format!("as of {d}"),
+    );
+    let _ = writeln!(out, "# Compliance scores, {when}\n");
+    let _ = writeln!(
+        out,
+        "Score = checks passed / checks applicable. Bands: {}.\n",
+        bands_text(&report.bands)
+    );
+    match view {
+        View::Mission => {
+            table(&mut out, &mission_grid(report));
+            out.push('\n');
+            for m in &report.missions {
+                let _ = writeln!(
+                    out,
+                    "- **M{}**: {} (weight {})",
+                    m.number,
+                    esc(&m.title),
+                    m.weight
+                );
+            }
+        }
+        View::Commitment => table(&mut out, &commitment_grid(report)),
+        View::Department => {
+            for d in &report.departments {
+                let headline = if d.documents.is_empty() {
+                    "not scored".to_string()
+                } else {
+                    show_value(&d.score, true)
+                };
+                let _ = writeln!(
+                    out,
+                    "## {} {}: {headline}\n",
+                    d.organisation,
+                    d.name.as_deref().unwrap_or("")
+                );
+                if !d.commitments.is_empty() {
+                    let _ = writeln!(out, "| Commitment | Mission | Score | Checks |");
+                    let _ = writeln!(out, "| --- | --- | --- | --- |");
+                    for c in &d.commitments {
+                        let _ = writeln!(
+                            out,
+                            "| C{} | M{} | {} | {} |",
+                            c.number,
+                            c.mission,
+                            show_value(&c.score, true),
+                            tally_text(&c.tally)
+                        );
+                    }
+                    out.push('\n');
+                }
+                if !d.losses.is_empty() {
+                    let _ = writeln!(out, "Checks that cost the most points:\n");
+                    let _ = writeln!(out, "| Points | Commitment | Rule | Path | Where |");
+                    let _ = writeln!(out, "| ---: | --- | --- | --- | --- |");
+                    for l in &d.losses {
+                        let _ = writeln!(
+                            out,
+                            "| {:.1} | C{} | `{}` | `{}` | {}:{} |",
+                            l.points,
+                            l.commitment,
+                            l.rule,
+                            esc(&l.path),
+                            esc(&l.file),
+                            l.line
+                        );
+                    }
+                    out.push('\n');
+                }
+                if !d.waived.is_empty() {
+                    let _ = writeln!(out, "Waived checks (not counted in the score):\n");
+                    for l in &d.waived {
+                        let _ = writeln!(
+                            out,
+                            "- C{} `{}` at `{}` ({}:{})",
+                            l.commitment, l.rule, l.path, l.file, l.line
+                        );
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    let waived: Vec<String> = report
+        .departments
+        .iter()
+        .filter(|d| d.score.waivers_matter())
+        .map(|d| format!("- {}: {}", d.organisation, show_value(&d.score, true)))
+        .collect();
+    if !waived.is_empty() {
+        let _ = writeln!(out, "\n## Waivers\n");
+        for w in waived {
+            let _ = writeln!(out, "{w}");
+        }
+    }
+    let p = &report.government.portfolio;
+    let _ = writeln!(out, "\n## Commitment 1 portfolio\n");
+    for l in portfolio_lines(p) {
+        let _ = writeln!(out, "- {}", esc(&l));
+    }
+    if !report.not_scored.is_empty() {
+        let _ = writeln!(out, "\n## Not scored\n");
+        for n in &report.not_scored {
+            let doc = n
+                .document
+                .map_or_else(String::new, |d| format!(", document {}", d + 1));
+            let _ = match &n.organisation {
+                Some(org) => writeln!(out, "- {org} (`{}`{doc}): {}", n.file, esc(&n.reason)),
+                None => writeln!(out, "- `{}`{doc}: {}", n.file, esc(&n.reason)),
+            };
+        }
+    }
+    if !report.incomplete_rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nIncomplete: these rules failed to run and count no checks: {}",
+            report.incomplete_rules.join(", ")
+        );
+    }
+    if let Some(c) = &report.comparison {
+        let _ = writeln!(out, "\n## Change since the baseline\n");
+        let _ = writeln!(out, "| Department | Overall | Moved |");
+        let _ = writeln!(out, "| --- | --- | --- |");
+        let moved: Vec<String> = c
+            .government_missions
+            .iter()
+            .map(|m| format!("M{} {}", m.number, show_delta(&m.delta)))
+            .chain(
+                c.government_commitments
+                    .iter()
+                    .map(|m| format!("C{} {}", m.number, show_delta(&m.delta))),
+            )
+            .collect();
+        let _ = writeln!(
+            out,
+            "| Government | {} | {} |",
+            show_delta(&c.government),
+            moved.join("; ")
+        );
+        for d in &c.departments {
+            let moved: Vec<String> = d
+                .missions
+                .iter()
+                .map(|m| format!("M{} {}", m.number, show_delta(&m.delta)))
+                .chain(
+                    d.commitments
+                        .iter()
+                        .map(|m| format!("C{} {}", m.number, show_delta(&m.delta))),
+                )
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                d.organisation,
+                show_delta(&d.overall),
+                moved.join("; ")
+            );
+        }
+        for (what, list) in [("Appeared", &c.appeared), ("Disappeared", &c.disappeared)] {
+            let _ = writeln!(out, "\n{what}: {}\n", list.len());
+            for f in list {
+                let _ = writeln!(
+                    out,
+                    "- {} {} `{}` at `{}`",
+                    f.severity, f.organisation, f.rule, f.path
+                );
+            }
+        }
+        if !c.regressions.is_empty() {
+            let _ = writeln!(out, "\nRegressions:\n");
+            for r in &c.regressions {
+                let _ = writeln!(out, "- {}", esc(r));
+            }
+        }
+    }
+    out
+}
+
+fn table(out: &mut String, grid: &Grid) {
+    let _ = write!(out, "| {} |", grid.corner);
+    for c in &grid.columns {
+        let _ = write!(out, " {} |", esc(c));
+    }
+    let _ = write!(out, "\n| --- |");
+    for _ in &grid.columns {
+        let _ = write!(out, " --- |");
+    }
+    out.push('\n');
+    for (label, cells) in &grid.rows {
+        let _ = write!(out, "| {} |", esc(label));
+        for c in cells {
+            let _ = write!(out, " {} |", cell_text(c));
+        }
+        out.push('\n');
+    }
+}

@@ -1,0 +1,1070 @@
+//! Compliance scores, computed from one [`Run`] without re-running any rule. The model is
+//! described in `docs/scoring.md`; in short:
+//!
+//! - a **check** is one passed path or one finding of a [`RuleResult`];
+//! - a **commitment's** score for a department is passed checks over applicable checks, pooled
+//!   over every rule of the commitment and every document of the department; nothing applicable
+//!   gives N/A, never 0 or 100;
+//! - a **mission's** score is the weighted mean of its commitments' scores (N/A left out), a
+//!   **department's** the weighted mean of its missions' scores, and each **government** figure
+//!   the unweighted mean of the departments' figures in the same place;
+//! - warnings count as passed checks; waived errors leave the headline score and are counted as
+//!   failed in the "without waivers" one.
+//!
+//! Output formats are one module each; [`render`] picks one.
+
+pub mod baseline;
+pub mod html;
+pub mod human;
+pub mod json;
+pub mod markdown;
+pub mod portfolio;
+pub mod text;
+
+pub use text::{
+    Grid, bands_text, cell_text, commitment_grid, mission_grid, portfolio_lines, show_delta,
+    tally_text,
+};
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::ToolDiagnostic;
+use crate::finding::Severity;
+use crate::load::Limits;
+use crate::run::{Prepared, Run, Status};
+
+/// Version of the score report format (`score --format json`, also read back by `--baseline`).
+pub const SCORE_REPORT_VERSION: &str = "1.0";
+
+/// The rule whose results carry commitment 1's portfolio facts (see [`Portfolio`]).
+pub const C1_PORTFOLIO_RULE: &str = "top75-great-services-below-target";
+
+/// A small tolerance for float noise in weighted means, so that 90 never shows as 89.
+const EPSILON: f64 = 1e-9;
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+/// RAG bands: a score at or above `green` is green, at or above `amber` is amber, else red.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bands {
+    #[serde(default = "default_green")]
+    pub green: f64,
+    #[serde(default = "default_amber")]
+    pub amber: f64,
+}
+
+fn default_green() -> f64 {
+    90.0
+}
+fn default_amber() -> f64 {
+    70.0
+}
+
+impl Default for Bands {
+    fn default() -> Self {
+        Bands {
+            green: default_green(),
+            amber: default_amber(),
+        }
+    }
+}
+
+impl Bands {
+    pub fn band(&self, score: Option<f64>) -> Option<Band> {
+        let s = score? + EPSILON;
+        Some(if s >= self.green {
+            Band::Green
+        } else if s >= self.amber {
+            Band::Amber
+        } else {
+            Band::Red
+        })
+    }
+}
+
+/// Scoring settings that override the pack: weights by mission and commitment number, and the
+/// RAG bands. This is the shape of the `--weights FILE` YAML file, and the struct a `score:`
+/// section of a config file can deserialize into.
+///
+/// ```yaml
+/// missions: { 1: 2, 4: 1.5 }     # mission number: weight
+/// commitments: { 1: 3 }          # commitment number: weight
+/// bands: { green: 90, amber: 70 }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreConfig {
+    #[serde(default)]
+    pub missions: BTreeMap<u32, f64>,
+    #[serde(default)]
+    pub commitments: BTreeMap<u32, f64>,
+    #[serde(default)]
+    pub bands: Option<Bands>,
+}
+
+impl ScoreConfig {
+    /// Read a `--weights` file.
+    pub fn load(path: &Path) -> Result<ScoreConfig, ToolDiagnostic> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ToolDiagnostic::new("weights-unreadable", format!("cannot read {name}: {e}"))
+                .file(name.clone())
+                .help("give the path of a YAML file with `missions`, `commitments` and `bands`")
+        })?;
+        Self::parse(&text).map_err(|msg| {
+            ToolDiagnostic::new("weights-invalid", format!("{name}: {msg}"))
+                .file(name.clone())
+                .help("expected `missions: {N: weight}`, `commitments: {N: weight}` and `bands: {green: 90, amber: 70}`; weights are numbers >= 0")
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<ScoreConfig, String> {
+        let config: ScoreConfig = if text.trim().is_empty() {
+            ScoreConfig::default()
+        } else {
+            yaml_serde::from_str(text).map_err(|e| e.to_string())?
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        for (what, map) in [
+            ("mission", &self.missions),
+            ("commitment", &self.commitments),
+        ] {
+            for (n, w) in map {
+                if !w.is_finite() || *w < 0.0 {
+                    return Err(format!(
+                        "the weight of {what} {n} is {w}; weights are numbers >= 0"
+                    ));
+                }
+            }
+        }
+        if let Some(b) = self.bands {
+            validate_bands(&b)?;
+        }
+        Ok(())
+    }
+}
+
+fn validate_bands(b: &Bands) -> Result<(), String> {
+    let ok = |x: f64| x.is_finite() && (0.0..=100.0).contains(&x);
+    if !ok(b.green) || !ok(b.amber) || b.amber > b.green {
+        return Err(format!(
+            "bands green {} and amber {} must lie between 0 and 100, with amber <= green",
+            b.green, b.amber
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model's inputs
+
+/// A mission, its weight and its commitments, as scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissionInfo {
+    pub number: u32,
+    pub title: String,
+    pub weight: f64,
+    pub commitments: Vec<CommitmentInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentInfo {
+    pub number: u32,
+    pub text: String,
+    pub weight: f64,
+}
+
+/// One service of the top-75 list (`ctx.data.top75`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Top75Service {
+    pub department: String,
+    pub id: String,
+    pub name: String,
+}
+
+/// Everything the arithmetic needs besides the run.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub missions: Vec<MissionInfo>,
+    pub bands: Bands,
+    /// Whether the commitment 1 portfolio rule was loaded.
+    pub c1_rule_loaded: bool,
+    /// The top-75 list, from the pack's data.
+    pub top75: Vec<Top75Service>,
+    /// The `great_services_target` parameter.
+    pub great_target: Option<i64>,
+    /// The evaluation date given on the command line, if any.
+    pub as_of: Option<String>,
+    /// Limits for reading documents again (commitment 1 portfolio facts).
+    pub limits: Limits,
+}
+
+impl Model {
+    /// Build the model from the loaded packs, with `config` overriding pack weights and bands.
+    pub fn from_prepared(prepared: &Prepared, config: &ScoreConfig) -> Result<Model, String> {
+        let mut missions: Vec<MissionInfo> = Vec::new();
+        for pack in &prepared.rules.packs {
+            for m in &pack.manifest.missions {
+                if missions.iter().any(|x| x.number == m.number) {
+                    continue;
+                }
+                missions.push(MissionInfo {
+                    number: m.number,
+                    title: m.title.clone(),
+                    weight: m.weight,
+                    commitments: m
+                        .commitments
+                        .iter()
+                        .map(|c| CommitmentInfo {
+                            number: c.number,
+                            text: c.text.clone(),
+                            weight: c.weight,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        let bad = |w: f64| !w.is_finite() || w < 0.0;
+        for m in &missions {
+            if bad(m.weight) {
+                return Err(format!(
+                    "the pack weight of mission {} is {}; weights are numbers >= 0",
+                    m.number, m.weight
+                ));
+            }
+            if let Some(c) = m.commitments.iter().find(|c| bad(c.weight)) {
+                return Err(format!(
+                    "the pack weight of commitment {} is {}; weights are numbers >= 0",
+                    c.number, c.weight
+                ));
+            }
+        }
+        for (n, w) in &config.missions {
+            let m = missions
+                .iter_mut()
+                .find(|m| m.number == *n)
+                .ok_or_else(|| format!("weights: no pack has a mission {n}"))?;
+            m.weight = *w;
+        }
+        for (n, w) in &config.commitments {
+            let c = missions
+                .iter_mut()
+                .flat_map(|m| m.commitments.iter_mut())
+                .find(|c| c.number == *n)
+                .ok_or_else(|| format!("weights: no pack has a commitment {n}"))?;
+            c.weight = *w;
+        }
+        missions.sort_by_key(|m| m.number);
+        let c1_rule_loaded = prepared.rules.find(C1_PORTFOLIO_RULE).is_some();
+        let pack_name = prepared
+            .rules
+            .find(C1_PORTFOLIO_RULE)
+            .map(|(p, _)| p.manifest.name.clone())
+            .or_else(|| {
+                prepared
+                    .rules
+                    .packs
+                    .first()
+                    .map(|p| p.manifest.name.clone())
+            });
+        let (top75, great_target) = pack_name
+            .and_then(|name| prepared.pack_ctx.get(&name))
+            .map(|(params, data)| {
+                let target = params
+                    .get("great_services_target")
+                    .and_then(|v| v.as_int().ok());
+                (portfolio::top75_of(data), target)
+            })
+            .unwrap_or_default();
+        Ok(Model {
+            missions,
+            bands: config.bands.unwrap_or_default(),
+            c1_rule_loaded,
+            top75,
+            great_target,
+            as_of: None,
+            limits: Limits::default(),
+        })
+    }
+
+    fn mission_of(&self, commitment: u32) -> Option<&MissionInfo> {
+        self.missions
+            .iter()
+            .find(|m| m.commitments.iter().any(|c| c.number == commitment))
+    }
+
+    fn commitment(&self, number: u32) -> Option<&CommitmentInfo> {
+        self.missions
+            .iter()
+            .flat_map(|m| &m.commitments)
+            .find(|c| c.number == number)
+    }
+
+    /// Make room for a commitment a rule names but no pack lists (weight 1).
+    fn ensure(&mut self, commitment: u32, mission: Option<u32>) {
+        if self.commitment(commitment).is_some() {
+            return;
+        }
+        let number = mission.unwrap_or(0);
+        if !self.missions.iter().any(|m| m.number == number) {
+            self.missions.push(MissionInfo {
+                number,
+                title: format!("Mission {number}"),
+                weight: 1.0,
+                commitments: Vec::new(),
+            });
+            self.missions.sort_by_key(|m| m.number);
+        }
+        if let Some(m) = self.missions.iter_mut().find(|m| m.number == number) {
+            m.commitments.push(CommitmentInfo {
+                number: commitment,
+                text: String::new(),
+                weight: 1.0,
+            });
+            m.commitments.sort_by_key(|c| c.number);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Band {
+    Green,
+    Amber,
+    Red,
+}
+
+impl Band {
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Green => "green",
+            Band::Amber => "amber",
+            Band::Red => "red",
+        }
+    }
+}
+
+/// Counts of checks. `passed` includes warnings (also counted in `warnings`); `waived` are
+/// errors under a waiver.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub waived: usize,
+    pub warnings: usize,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.waived += other.waived;
+        self.warnings += other.warnings;
+    }
+    /// Checks that count in the headline score.
+    pub fn applicable(&self) -> usize {
+        self.passed + self.failed
+    }
+    fn value(&self, bands: &Bands) -> Value {
+        let ratio = |p: usize, n: usize| (n > 0).then(|| p as f64 * 100.0 / n as f64);
+        Value::new(
+            ratio(self.passed, self.applicable()),
+            ratio(self.passed, self.applicable() + self.waived),
+            bands,
+        )
+    }
+}
+
+/// A score in percent: `score` with waivers honoured (the headline), `without_waivers` with
+/// waived checks counted as failed. `None` is N/A.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Value {
+    pub score: Option<f64>,
+    pub without_waivers: Option<f64>,
+    pub band: Option<Band>,
+}
+
+impl Value {
+    fn new(score: Option<f64>, without_waivers: Option<f64>, bands: &Bands) -> Value {
+        Value {
+            score,
+            without_waivers,
+            band: bands.band(score),
+        }
+    }
+    pub const NA: Value = Value {
+        score: None,
+        without_waivers: None,
+        band: None,
+    };
+    /// Whether waivers change the score.
+    pub fn waivers_matter(&self) -> bool {
+        match (self.score, self.without_waivers) {
+            (Some(a), Some(b)) => pct(a) != pct(b),
+            (a, b) => a.is_some() != b.is_some(),
+        }
+    }
+}
+
+/// A percentage as shown: rounded down, so that 100% means every check passed.
+pub fn pct(x: f64) -> i64 {
+    (x + EPSILON).floor() as i64
+}
+
+/// `82%`, or `N/A`.
+pub fn show(score: Option<f64>) -> String {
+    score.map_or_else(|| "N/A".to_string(), |s| format!("{}%", pct(s)))
+}
+
+/// `82% amber`, `82% amber (78% without waivers)`, or `N/A`.
+pub fn show_value(v: &Value, with_waivers_note: bool) -> String {
+    let mut s = match (v.score, v.band) {
+        (Some(x), Some(b)) => format!("{}% {}", pct(x), b.label()),
+        _ => "N/A".to_string(),
+    };
+    if with_waivers_note && v.waivers_matter() {
+        s.push_str(&format!(" ({} without waivers)", show(v.without_waivers)));
+    }
+    s
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScoreReport {
+    pub version: String,
+    pub tool: String,
+    /// The `--as-of` date, when given (else each document's own date was used).
+    pub as_of: Option<String>,
+    pub bands: Bands,
+    pub missions: Vec<MissionInfo>,
+    pub departments: Vec<Department>,
+    pub government: Government,
+    /// Documents and files that could not be scored, and why.
+    pub not_scored: Vec<NotScored>,
+    /// Proposals are not scored; how many the run held.
+    pub proposals_skipped: usize,
+    /// Rules that failed to run: the scores they feed are incomplete.
+    pub incomplete_rules: Vec<String>,
+    /// Every finding of the scored documents, for comparison with a baseline.
+    pub findings: Vec<ScoredFinding>,
+    /// Present when `--baseline` was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<baseline::Comparison>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Department {
+    /// The organisation id: several documents for one organisation make one department.
+    pub organisation: String,
+    pub name: Option<String>,
+    pub documents: Vec<DocRef>,
+    pub score: Value,
+    pub tally: Tally,
+    pub missions: Vec<MissionScore>,
+    pub commitments: Vec<CommitmentScore>,
+    /// Failed checks, the costliest first.
+    pub losses: Vec<Loss>,
+    /// Waived checks, shown but not counted in the headline score.
+    pub waived: Vec<Loss>,
+    /// Documents of this organisation that could not be scored.
+    pub unscored_documents: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocRef {
+    pub file: String,
+    pub document: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MissionScore {
+    pub number: u32,
+    pub score: Value,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CommitmentScore {
+    pub number: u32,
+    pub mission: u32,
+    pub score: Value,
+    pub tally: Tally,
+    pub rules: Vec<RuleTally>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuleTally {
+    pub rule: String,
+    pub tally: Tally,
+    /// Why the rule did not apply, for documents where it did not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_applicable: Vec<String>,
+    /// Whether the rule failed to run on some document of the department.
+    #[serde(default)]
+    pub failed_to_run: bool,
+}
+
+/// A failed (or waived) check and what it costs the department's overall score, in percentage
+/// points.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Loss {
+    pub rule: String,
+    pub commitment: u32,
+    pub mission: u32,
+    pub file: String,
+    pub line: usize,
+    pub path: String,
+    pub message: String,
+    pub points: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Government {
+    pub score: Value,
+    /// Departments with an overall score (N/A and unscored ones do not count).
+    pub departments_scored: usize,
+    pub missions: Vec<MissionScore>,
+    pub commitments: Vec<GovCommitment>,
+    pub portfolio: Portfolio,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GovCommitment {
+    pub number: u32,
+    pub score: Value,
+    /// How many departments this commitment applied to.
+    pub departments: usize,
+}
+
+/// Commitment 1's portfolio facts: how many top-75 services are great, against the target.
+///
+/// Convention: the rule [`C1_PORTFOLIO_RULE`] records, per department document, a passed check
+/// (`pass_in(item.ref, "services[N]...")`) for each top-75 service it judges great, and a
+/// finding under `services[N]` for each top-75 service that is not. A great service is a
+/// passed path under `services[N]` whose `id`, with the document's organisation id, is on
+/// `ctx.data.top75`; each (department, service) counts once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Portfolio {
+    pub rule: String,
+    /// False when the rule is not loaded: the counts below are then not known.
+    pub available: bool,
+    pub great: usize,
+    pub target: Option<i64>,
+    /// Services on the top-75 list.
+    pub listed: usize,
+    pub great_services: Vec<Top75Service>,
+    /// Top-75 services not (yet) great, with the reason.
+    pub missing: Vec<MissingService>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MissingService {
+    #[serde(flatten)]
+    pub service: Top75Service,
+    /// `not_great`, `not_declared` (its department's declaration does not list it),
+    /// `department_not_scored` (syntax or schema errors) or `department_not_in_run`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NotScored {
+    pub organisation: Option<String>,
+    pub file: String,
+    pub document: Option<usize>,
+    pub reason: String,
+}
+
+/// A finding of a scored document, identified for baseline comparison by rule, organisation,
+/// kind and path (never by line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoredFinding {
+    pub rule: String,
+    pub organisation: String,
+    pub kind: String,
+    pub path: String,
+    pub severity: Severity,
+    pub waived: bool,
+    pub commitment: Option<u32>,
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The arithmetic
+
+#[derive(Default)]
+struct CommitmentAcc {
+    tally: Tally,
+    rules: BTreeMap<String, RuleTally>,
+}
+
+#[derive(Default)]
+struct DeptAcc {
+    name: Option<String>,
+    documents: Vec<DocRef>,
+    unscored: usize,
+    commitments: BTreeMap<u32, CommitmentAcc>,
+    /// (finding index, commitment, mission, waived)
+    failed: Vec<(usize, u32, u32, bool)>,
+}
+
+/// Weighted mean of the values that are not N/A; N/A when none is (or all weights are 0).
+fn weighted_mean(items: &[(Option<f64>, f64)]) -> Option<f64> {
+    let (sum, weight) = items
+        .iter()
+        .filter_map(|(v, w)| v.map(|v| (v * w, *w)))
+        .fold((0.0, 0.0), |(s, t), (x, w)| (s + x, t + w));
+    (weight > 0.0).then(|| sum / weight)
+}
+
+fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    let items: Vec<(Option<f64>, f64)> = values.map(|v| (v, 1.0)).collect();
+    weighted_mean(&items)
+}
+
+/// Compute every score of the run.
+pub fn score(run: &Run, model: &Model) -> ScoreReport {
+    let mut model = model.clone();
+    for r in &run.results {
+        if let Some(c) = r.commitment {
+            model.ensure(c, r.mission);
+        }
+    }
+    let model = model;
+
+    let mut depts: BTreeMap<String, DeptAcc> = BTreeMap::new();
+    let mut not_scored = Vec::new();
+    let mut proposals_skipped = 0;
+    // Document index -> organisation, for scored documents.
+    let mut scored_doc: BTreeMap<usize, String> = BTreeMap::new();
+    for (i, d) in run.documents.iter().enumerate() {
+        match d.kind.as_deref() {
+            Some("proposal") => {
+                proposals_skipped += 1;
+                continue;
+            }
+            Some("department") => {}
+            _ => {
+                not_scored.push(NotScored {
+                    organisation: None,
+                    file: d.file.clone(),
+                    document: Some(d.document),
+                    reason: reason_of(run, &d.file, Some(d.document)),
+                });
+                continue;
+            }
+        }
+        let Some(org) = d.organisation.clone() else {
+            not_scored.push(NotScored {
+                organisation: None,
+                file: d.file.clone(),
+                document: Some(d.document),
+                reason: reason_of(run, &d.file, Some(d.document)),
+            });
+            continue;
+        };
+        let acc = depts.entry(org.clone()).or_default();
+        if acc.name.is_none() {
+            acc.name = d.name.clone();
+        }
+        if d.evaluated {
+            acc.documents.push(DocRef {
+                file: d.file.clone(),
+                document: d.document,
+            });
+            scored_doc.insert(i, org);
+        } else {
+            acc.unscored += 1;
+            not_scored.push(NotScored {
+                organisation: Some(org),
+                file: d.file.clone(),
+                document: Some(d.document),
+                reason: reason_of(run, &d.file, Some(d.document)),
+            });
+        }
+    }
+    for s in &run.sources {
+        if !run.documents.iter().any(|d| d.file == s.name) {
+            not_scored.push(NotScored {
+                organisation: None,
+                file: s.name.clone(),
+                document: None,
+                reason: reason_of(run, &s.name, None),
+            });
+        }
+    }
+
+    let mut incomplete: BTreeSet<String> = BTreeSet::new();
+    let mut findings = Vec::new();
+    for r in &run.results {
+        if r.status == Status::Failed {
+            incomplete.insert(r.rule.clone());
+        }
+        let (Some(org), Some(c)) = (scored_doc.get(&r.doc), r.commitment) else {
+            continue;
+        };
+        let mission = model.mission_of(c).map_or(0, |m| m.number);
+        let acc = depts
+            .get_mut(org)
+            .expect("scored documents have a department");
+        let ca = acc.commitments.entry(c).or_default();
+        let rt = ca.rules.entry(r.rule.clone()).or_insert_with(|| RuleTally {
+            rule: r.rule.clone(),
+            tally: Tally::default(),
+            not_applicable: Vec::new(),
+            failed_to_run: false,
+        });
+        let mut t = Tally::default();
+        match &r.status {
+            Status::Failed => rt.failed_to_run = true,
+            Status::NotApplicable(reason) => {
+                if !rt.not_applicable.contains(reason) {
+                    rt.not_applicable.push(reason.clone());
+                }
+            }
+            Status::Applied => {
+                t.passed += r.passed.len();
+                for &fi in &r.findings {
+                    let Some(f) = run.findings.get(fi) else {
+                        continue;
+                    };
+                    findings.push(ScoredFinding {
+                        rule: f.rule.clone(),
+                        organisation: org.clone(),
+                        kind: "department".into(),
+                        path: f.path.clone(),
+                        severity: f.severity,
+                        waived: f.waived,
+                        commitment: f.commitment,
+                        file: f.file.clone(),
+                        line: f.location.line,
+                        message: f.message.clone(),
+                    });
+                    match (f.severity, f.waived) {
+                        (Severity::Error, false) => {
+                            t.failed += 1;
+                            acc.failed.push((fi, c, mission, false));
+                        }
+                        (Severity::Error, true) => {
+                            t.waived += 1;
+                            acc.failed.push((fi, c, mission, true));
+                        }
+                        _ => {
+                            t.passed += 1;
+                            t.warnings += 1;
+                        }
+                    }
+                }
+            }
+        }
+        rt.tally.add(t);
+        ca.tally.add(t);
+    }
+
+    let bands = model.bands;
+    let departments: Vec<Department> = depts
+        .into_iter()
+        .map(|(org, acc)| department(org, acc, &model, run))
+        .collect();
+
+    // Government: the mean of the departments' figures, place by place. Departments none of
+    // whose documents could be scored do not count.
+    let scored: Vec<&Department> = departments
+        .iter()
+        .filter(|d| !d.documents.is_empty())
+        .collect();
+    let gov_value = |pick: &dyn Fn(&Department) -> Option<Value>| {
+        let values: Vec<Value> = scored.iter().filter_map(|d| pick(d)).collect();
+        Value::new(
+            mean(values.iter().map(|v| v.score)),
+            mean(values.iter().map(|v| v.without_waivers)),
+            &bands,
+        )
+    };
+    let gov_missions = model
+        .missions
+        .iter()
+        .map(|m| MissionScore {
+            number: m.number,
+            score: gov_value(&|d: &Department| {
+                d.missions
+                    .iter()
+                    .find(|x| x.number == m.number)
+                    .map(|x| x.score)
+            }),
+        })
+        .collect();
+    let gov_commitments = model
+        .missions
+        .iter()
+        .flat_map(|m| &m.commitments)
+        .map(|c| {
+            let pick = |d: &Department| {
+                d.commitments
+                    .iter()
+                    .find(|x| x.number == c.number)
+                    .map(|x| x.score)
+            };
+            GovCommitment {
+                number: c.number,
+                score: gov_value(&pick),
+                departments: scored
+                    .iter()
+                    .filter(|d| pick(d).is_some_and(|v| v.score.is_some()))
+                    .count(),
+            }
+        })
+        .collect();
+    let government = Government {
+        score: gov_value(&|d: &Department| Some(d.score)),
+        departments_scored: scored.iter().filter(|d| d.score.score.is_some()).count(),
+        missions: gov_missions,
+        commitments: gov_commitments,
+        portfolio: portfolio::portfolio(run, &model, &scored_doc, &departments),
+    };
+
+    findings.sort_by(|a, b| {
+        (&a.organisation, &a.file, a.line, &a.rule, &a.path).cmp(&(
+            &b.organisation,
+            &b.file,
+            b.line,
+            &b.rule,
+            &b.path,
+        ))
+    });
+    ScoreReport {
+        version: SCORE_REPORT_VERSION.into(),
+        tool: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
+        as_of: model.as_of.clone(),
+        bands,
+        missions: model.missions.clone(),
+        departments,
+        government,
+        not_scored,
+        proposals_skipped,
+        incomplete_rules: incomplete.into_iter().collect(),
+        findings,
+        comparison: None,
+    }
+}
+
+/// One department's scores, from its tallies.
+fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department {
+    let bands = model.bands;
+    let mut commitments = Vec::new();
+    let mut missions = Vec::new();
+    let mut total = Tally::default();
+    // Per mission: (value, weight) of its commitments, with and without waivers.
+    let mut mission_values: Vec<(Option<f64>, Option<f64>, f64)> = Vec::new();
+    // Per commitment: weight share for points, filled below.
+    let mut commitment_weight: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
+    let mut mission_weight: BTreeMap<u32, f64> = BTreeMap::new();
+    for m in &model.missions {
+        let mut with = Vec::new();
+        let mut without = Vec::new();
+        for c in &m.commitments {
+            let Some(ca) = acc.commitments.get(&c.number) else {
+                continue;
+            };
+            let value = ca.tally.value(&bands);
+            total.add(ca.tally);
+            with.push((value.score, c.weight));
+            without.push((value.without_waivers, c.weight));
+            commitment_weight.insert(c.number, (c.weight, ca.tally.applicable()));
+            commitments.push(CommitmentScore {
+                number: c.number,
+                mission: m.number,
+                score: value,
+                tally: ca.tally,
+                rules: ca.rules.values().cloned().collect(),
+            });
+        }
+        let applicable_weight: f64 = with
+            .iter()
+            .filter(|(v, _)| v.is_some())
+            .map(|(_, w)| w)
+            .sum();
+        mission_weight.insert(m.number, applicable_weight);
+        let score = weighted_mean(&with);
+        let score_without = weighted_mean(&without);
+        if !with.is_empty() {
+            missions.push(MissionScore {
+                number: m.number,
+                score: Value::new(score, score_without, &bands),
+            });
+        }
+        mission_values.push((score, score_without, m.weight));
+    }
+    let overall = weighted_mean(
+        &mission_values
+            .iter()
+            .map(|(s, _, w)| (*s, *w))
+            .collect::<Vec<_>>(),
+    );
+    let overall_without = weighted_mean(
+        &mission_values
+            .iter()
+            .map(|(_, s, w)| (*s, *w))
+            .collect::<Vec<_>>(),
+    );
+    let dept_weight: f64 = mission_values
+        .iter()
+        .filter(|(s, _, _)| s.is_some())
+        .map(|(_, _, w)| w)
+        .sum();
+    let mut losses = Vec::new();
+    let mut waived = Vec::new();
+    for &(fi, c, mission, is_waived) in &acc.failed {
+        let f = &run.findings[fi];
+        let (cw, n) = commitment_weight.get(&c).copied().unwrap_or((0.0, 0));
+        let mw = model
+            .missions
+            .iter()
+            .find(|m| m.number == mission)
+            .map_or(0.0, |m| m.weight);
+        let mission_total = mission_weight.get(&mission).copied().unwrap_or(0.0);
+        let points = if is_waived || n == 0 || mission_total <= 0.0 || dept_weight <= 0.0 {
+            0.0
+        } else {
+            100.0 / n as f64 * (cw / mission_total) * (mw / dept_weight)
+        };
+        let loss = Loss {
+            rule: f.rule.clone(),
+            commitment: c,
+            mission,
+            file: f.file.clone(),
+            line: f.location.line,
+            path: f.path.clone(),
+            message: f.message.clone(),
+            points,
+        };
+        if is_waived {
+            waived.push(loss);
+        } else {
+            losses.push(loss);
+        }
+    }
+    losses.sort_by(|a, b| {
+        b.points
+            .total_cmp(&a.points)
+            .then_with(|| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)))
+    });
+    waived.sort_by(|a, b| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)));
+    Department {
+        organisation: org,
+        name: acc.name,
+        documents: acc.documents,
+        score: Value::new(overall, overall_without, &bands),
+        tally: total,
+        missions,
+        commitments,
+        losses,
+        waived,
+        unscored_documents: acc.unscored,
+    }
+}
+
+/// Why a document (or a file with no document) was not scored: its first error.
+fn reason_of(run: &Run, file: &str, document: Option<usize>) -> String {
+    let mine: Vec<_> = run
+        .findings
+        .iter()
+        .filter(|f| f.file == file && document.is_none_or(|d| f.document == d))
+        .filter(|f| f.commitment.is_none())
+        .collect();
+    let errors: Vec<_> = mine
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    match (errors.first(), mine.first()) {
+        (Some(first), _) => {
+            let more = if errors.len() > 1 {
+                format!(" (and {} more)", errors.len() - 1)
+            } else {
+                String::new()
+            };
+            format!(
+                "{} at line {}: {}{more}",
+                first.rule, first.location.line, first.message
+            )
+        }
+        (None, Some(f)) => format!("{}: {}", f.rule, f.message),
+        (None, None) => "not a department declaration".into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+/// What the human and markdown reports show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    /// Departments by missions and overall.
+    #[default]
+    Mission,
+    /// Commitments by departments.
+    Commitment,
+    /// Per department: each commitment's checks, and the checks that cost the most points.
+    Department,
+}
+
+/// Output formats. A new one (HTML) is a new module and one more arm in [`render`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human { color: bool },
+    Json,
+    Markdown,
+}
+
+pub fn render(report: &ScoreReport, format: Format, view: View) -> String {
+    match format {
+        Format::Human { color } => human::render(report, view, color),
+        Format::Json => json::render(report),
+        Format::Markdown => markdown::render(report, view),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gates
+
+/// Why `--min-score N` fails, if it does: every department with a score must reach N, and
+/// a department none of whose documents could be scored fails (its score is unknown). A
+/// department with nothing applicable (N/A) does not fail. No department at all fails.
+pub fn min_score_failures(report: &ScoreReport, min: f64) -> Vec<String> {
+    let mut out = Vec::new();
+    if report.departments.is_empty() {
+        out.push("no department declaration was scored".to_string());
+    }
+    for d in &report.departments {
+        if d.documents.is_empty() {
+            out.push(format!(
+                "{}: not scored (its declaration has syntax or schema errors)",
+                d.organisation
+            ));
+        } else if let Some(s) = d.score.score
+            && s + EPSILON < min
+        {
+            out.push(format!(
+                "{}: {} is below the minimum {}%",
+                d.organisation,
+                show(Some(s)),
+                min
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,93 @@
+//! The HTML reports in a real browser: headless Chromium (Debian's `chromium` package) opens
+//! the reports of the shipped examples, and `tests/browser/check.mjs` checks that they load with
+//! no console errors and no network requests, that the heatmap has one cell per department and
+//! commitment, that the filters work, and that axe-core finds no accessibility violations.
+//! Screenshots land in `target/screenshots/`; with `UPDATE_GENERATED=1` the README's screenshot
+//! (`docs/report.png`) is refreshed from them.
+//!
+//! `.ci/run` installs Chromium and the npm packages. Elsewhere, when they are missing, the test
+//! says so and passes; under CI it fails instead.
+
+use std::path::Path;
+use std::process::Command;
+
+fn tool(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_roadmap-lint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn reports_render_in_chromium_without_errors_or_accessibility_violations() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = Path::new(&chromium).exists()
+        && Path::new("tests/browser/node_modules/playwright-core").exists();
+    if !ready {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the browser test: install chromium and `npm ci --prefix tests/browser`"
+        );
+        eprintln!(
+            "skipping the browser test: Chromium or tests/browser/node_modules is missing (see .ci/run)"
+        );
+        return;
+    }
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reports");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let args = ["--as-of", "2025-06-30", "fixtures/examples/"];
+
+    let json = tool(&[&["score", "--format", "json"], &args[..]].concat());
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let departments = report["departments"].as_array().unwrap().len();
+    assert!(departments >= 3, "the examples hold several departments");
+
+    let html = tool(&[&["score", "--format", "html"], &args[..]].concat());
+    let score_page = out_dir.join("score.html");
+    std::fs::write(&score_page, &html.stdout).unwrap();
+    let page = String::from_utf8(html.stdout).unwrap();
+    assert!(
+        !page.contains("http://") && !page.contains("https://cdn"),
+        "the page is self-contained"
+    );
+
+    let mut pages = vec![format!("score={}:{departments}", score_page.display())];
+    for proposal in [
+        "proposal-clean",
+        "proposal-with-conditions",
+        "proposal-not-ready",
+    ] {
+        let file = format!("fixtures/examples/{proposal}.yaml");
+        let html = tool(&[
+            "review",
+            &file,
+            "--declarations",
+            "fixtures/examples/",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "html",
+        ]);
+        let page = out_dir.join(format!("review-{proposal}.html"));
+        std::fs::write(&page, &html.stdout).unwrap();
+        pages.push(format!("review={}", page.display()));
+    }
+
+    let shots = Path::new("target/screenshots");
+    let status = Command::new("node")
+        .arg("tests/browser/check.mjs")
+        .arg(shots)
+        .args(&pages)
+        .env("CHROMIUM", &chromium)
+        .status()
+        .expect("node runs");
+    assert!(
+        status.success(),
+        "the browser checks failed: see the FAIL lines above"
+    );
+
+    if std::env::var_os("UPDATE_GENERATED").is_some() {
+        std::fs::copy(shots.join("score.png"), "docs/report.png").unwrap();
+    }
+}

@@ -1,0 +1,88 @@
+// Opens roadmap-lint HTML reports in headless Chromium and checks what a reader relies on:
+// no console errors, no network requests, one heatmap cell per department and commitment,
+// working filters, and no axe-core accessibility violations. Saves screenshots.
+//
+// usage: node check.mjs SCREENSHOT_DIR KIND=REPORT.html[:EXPECTED_DEPARTMENTS] ...
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve, basename } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const [shotDir, ...reports] = process.argv.slice(2);
+mkdirSync(shotDir, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failures = 0;
+const fail = (what) => { failures += 1; console.log(`FAIL ${what}`); };
+const pass = (what) => console.log(`ok   ${what}`);
+
+for (const spec of reports) {
+  const [kind, rest] = spec.split('=');
+  const [file, expectedDepts] = rest.split(':');
+  if (!file) { fail(`bad argument ${spec}`); continue; }
+  const name = basename(file);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+  await page.goto('file://' + resolve(file), { waitUntil: 'load' });
+
+  errors.length === 0 ? pass(`${name}: no console errors`) : fail(`${name}: console errors: ${errors.join('; ')}`);
+  requests.length === 0 ? pass(`${name}: no network requests`) : fail(`${name}: network requests: ${requests.join(', ')}`);
+
+  if (kind === 'score') {
+    const rows = await page.locator('table.heatmap tbody tr').count();
+    const cells = await page.locator('table.heatmap td[data-commitment]').count();
+    const commitments = await page.locator('table.heatmap thead th').count() - 1;
+    const depts = Number(expectedDepts);
+    (rows === depts && cells === depts * commitments && commitments === 21)
+      ? pass(`${name}: heatmap has ${depts} x ${commitments} cells`)
+      : fail(`${name}: heatmap has ${rows} rows, ${cells} cells, ${commitments} commitment columns; expected ${depts} x 21`);
+    const labels = await page.locator('table.heatmap td .lbl').allTextContents();
+    labels.every((l) => ['Green', 'Amber', 'Red', 'N/A'].includes(l))
+      ? pass(`${name}: every heatmap cell has a text RAG label`)
+      : fail(`${name}: heatmap cells without a text label: ${labels.filter((l) => !['Green', 'Amber', 'Red', 'N/A'].includes(l))}`);
+
+    const total = await page.locator('.finding').count();
+    await page.selectOption('#filter-severity', 'warning');
+    const warnings = await page.locator('.finding[data-severity="warning"]').count();
+    const visibleAfterSeverity = await page.locator('.finding:not(.hidden)').count();
+    visibleAfterSeverity === warnings
+      ? pass(`${name}: severity filter shows ${warnings} warnings of ${total} findings`)
+      : fail(`${name}: severity filter shows ${visibleAfterSeverity}, expected ${warnings}`);
+    await page.selectOption('#filter-severity', 'all');
+    await page.selectOption('#filter-mission', '4');
+    const inMission = await page.locator('.finding[data-mission="4"]').count();
+    const visibleAfterMission = await page.locator('.finding:not(.hidden)').count();
+    (visibleAfterMission === inMission && (total === 0 || inMission < total))
+      ? pass(`${name}: mission filter shows ${inMission} findings of mission 4`)
+      : fail(`${name}: mission filter shows ${visibleAfterMission}, expected ${inMission} of ${total}`);
+    const status = await page.locator('#filter-count').textContent();
+    status.includes(`${inMission} of ${total}`) ? pass(`${name}: filter status reads "${status}"`) : fail(`${name}: filter status "${status}"`);
+    await page.selectOption('#filter-mission', 'all');
+  }
+
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  result.violations.length === 0
+    ? pass(`${name}: axe-core finds no violations (${result.passes.length} rules passed)`)
+    : fail(`${name}: axe-core violations: ${result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.help}`).join('; ')}`);
+
+  await page.screenshot({ path: `${shotDir}/${name.replace(/\.html$/, '')}.png`, fullPage: false });
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: `${shotDir}/${name.replace(/\.html$/, '')}-print.png`, fullPage: false });
+  await page.close();
+}
+await browser.close();
+console.log(`${reports.length} reports checked, ${failures} failures`);
+process.exit(failures === 0 ? 0 : 1);
