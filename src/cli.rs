@@ -60,6 +60,39 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Run rule packs' fixtures: every finding must match an `# expect:` marker, and back.
+    Test(TestArgs),
+    /// Scaffold a new rule, with a failing and a passing fixture.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Pack folders to test. Default: every pack under `rules/` in the current directory.
+    #[arg(value_name = "PACK_DIR")]
+    pub packs: Vec<PathBuf>,
+    /// Test only this rule.
+    #[arg(long = "rule", value_name = "ID")]
+    pub rule: Option<String>,
+    /// Colour in the report.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new rule's id: kebab-case, naming the problem, such as `api-catalogue-entry-missing`.
+    #[arg(value_name = "RULE_ID")]
+    pub id: String,
+    /// The number of the commitment the rule serves (from the pack's pack.yaml).
+    #[arg(long, value_name = "N")]
+    pub commitment: u32,
+    /// The pack folder to add the rule to.
+    #[arg(long, value_name = "DIR", default_value = "rules/roadmap-2022-25")]
+    pub pack: PathBuf,
+    /// Overwrite an existing rule and its fixtures.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -153,6 +186,9 @@ pub struct CheckArgs {
     pub packs: PackArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Print each rule's total evaluation time and call count to stderr, slowest first.
+    #[arg(long)]
+    pub profile: bool,
 }
 
 #[derive(Debug, Args)]
@@ -262,6 +298,13 @@ pub fn run(cli: Cli) -> u8 {
             print(&String::from_utf8_lossy(&out));
             exit::OK
         }
+        Command::Test(args) => {
+            let (text, code) =
+                crate::testing::command(&args.packs, args.rule.as_deref(), style(args.color));
+            print(&text);
+            code
+        }
+        Command::New(args) => new_rule(args),
     }
 }
 
@@ -330,6 +373,9 @@ fn check(args: CheckArgs) -> u8 {
         _ => FailOn::Error,
     });
     let mut prepared = run::prepare(&options);
+    if args.profile {
+        prepared.profile = Some(crate::profile::Profile::new(prepared.rules.rules().count()));
+    }
     prepared
         .diagnostics
         .extend(config.check_rule_ids(&prepared.rules));
@@ -373,7 +419,42 @@ fn check(args: CheckArgs) -> u8 {
         style: style(args.color),
     };
     print(&args.format.render(&result, &ctx));
+    if let Some(profile) = &prepared.profile {
+        eprint!("{}", profile.render(&prepared.rules));
+    }
     exit_code(&result, fail_on)
+}
+
+fn new_rule(args: NewArgs) -> u8 {
+    let request = crate::scaffold::Request {
+        id: args.id,
+        commitment: args.commitment,
+        pack: args.pack,
+        force: args.force,
+    };
+    match crate::scaffold::create(&request) {
+        Ok(created) => {
+            let mut text = format!("created {}\n", created.rule.display());
+            for f in &created.fixtures {
+                text.push_str(&format!("created {}\n", f.display()));
+            }
+            text.push_str(&format!(
+                "next: write the check in {} (helpers: docs/rule-api.md), adapt both fixtures, then run `roadmap-lint test {} --rule {}`\n",
+                created.rule.display(),
+                request.pack.display(),
+                request.id
+            ));
+            print(&text);
+            exit::OK
+        }
+        Err(d) => {
+            eprint!(
+                "{}",
+                crate::report::human::render_diagnostic(&d, style(ColorChoice::Never))
+            );
+            exit::TOOL_ERROR
+        }
+    }
 }
 
 /// The exit code of a run, by the documented contract.

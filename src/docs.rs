@@ -61,7 +61,11 @@ pub fn list_rules(sources: &PackSources, json: bool) -> u8 {
             let c = r.commitment.map_or("-".to_string(), |c| format!("C{c}"));
             println!(
                 "{:<width$}  {:<4} {:<8} {:<20} {}",
-                r.id, c, r.severity, p.manifest.name, r.title
+                r.id,
+                c,
+                r.severity.to_string(),
+                p.manifest.name,
+                r.title
             );
         }
     }

@@ -81,9 +81,12 @@ pub fn compare(expected: &[Expectation], findings: &[&Finding]) -> Mismatch {
     }
     let mut out = Mismatch::default();
     for m in missing {
-        if let Some(pos) = actual
+        // Pair with the nearest finding of the same rule and severity.
+        if let Some((pos, _)) = actual
             .iter()
-            .position(|a| a.rule == m.rule && a.severity == m.severity)
+            .enumerate()
+            .filter(|(_, a)| a.rule == m.rule && a.severity == m.severity)
+            .min_by_key(|(_, a)| a.line.abs_diff(m.line))
         {
             let a = actual.remove(pos);
             out.misplaced.push((m, a.line));

@@ -92,6 +92,8 @@ pub struct Prepared {
     /// `ctx.params` and `ctx.data` per pack, by pack name.
     pub pack_ctx: BTreeMap<String, (Map, Map)>,
     pub diagnostics: Vec<ToolDiagnostic>,
+    /// Time per rule, when `check --profile` asked for it.
+    pub profile: Option<crate::profile::Profile>,
 }
 
 /// Load the packs and resolve parameters. Problems become diagnostics.
@@ -162,6 +164,7 @@ pub fn prepare(options: &Options) -> Prepared {
         sandbox: options.sandbox.clone(),
         pack_ctx,
         diagnostics,
+        profile: None,
     }
 }
 
@@ -402,14 +405,16 @@ fn evaluate_file(
                 })
                 .clone();
             if rule.portfolio {
-                let (result, _) = engine::call(
-                    &prepared.engine,
-                    &prepared.sandbox,
-                    rule,
-                    "collect",
-                    (value.clone(), ctx),
-                    as_of,
-                );
+                let (result, _) = crate::profile::timed(prepared.profile.as_ref(), ri, || {
+                    engine::call(
+                        &prepared.engine,
+                        &prepared.sandbox,
+                        rule,
+                        "collect",
+                        (value.clone(), ctx),
+                        as_of,
+                    )
+                });
                 match result {
                     Ok(v) if !v.is_unit() => out.collected.push((ri, out.docs.len(), v)),
                     Ok(_) => {}
@@ -417,14 +422,16 @@ fn evaluate_file(
                 }
                 continue;
             }
-            let verdict = engine::evaluate(
-                &prepared.engine,
-                &prepared.sandbox,
-                rule,
-                &value,
-                &ctx,
-                as_of,
-            );
+            let verdict = crate::profile::timed(prepared.profile.as_ref(), ri, || {
+                engine::evaluate(
+                    &prepared.engine,
+                    &prepared.sandbox,
+                    rule,
+                    &value,
+                    &ctx,
+                    as_of,
+                )
+            });
             let status = match verdict {
                 Verdict::Failed(d) => {
                     fail(ri, d, disabled, failures);
@@ -760,14 +767,16 @@ fn portfolio(
             0,
             "portfolio",
         );
-        let (result, collected) = engine::call(
-            &prepared.engine,
-            &prepared.sandbox,
-            rule,
-            "check_all",
-            (Dynamic::from_array(items), ctx),
-            as_of,
-        );
+        let (result, collected) = crate::profile::timed(prepared.profile.as_ref(), ri, || {
+            engine::call(
+                &prepared.engine,
+                &prepared.sandbox,
+                rule,
+                "check_all",
+                (Dynamic::from_array(items), ctx),
+                as_of,
+            )
+        });
         match engine::verdict(result.map(|_| ()), collected) {
             Verdict::Failed(d) => run.diagnostics.push(d),
             Verdict::NotApplicable(_) => {}

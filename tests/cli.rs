@@ -207,7 +207,8 @@ fn a_broken_rule_is_one_diagnostic_and_the_others_still_run() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("loops-forever.rhai:11:"),
+        // Rhai loses the position of a limit raised in a function: the rule's first loop.
+        stdout.contains("loops-forever.rhai:12:"),
         "names the file and line: {stdout}"
     );
     assert!(

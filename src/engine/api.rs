@@ -348,6 +348,12 @@ pub const HELPERS: &[Helper] = &[
         r#"let p = path("technology.systems", i);"#
     ),
     helper!(
+        "has_text(value: ?)",
+        "bool",
+        "Whether `value` is a string with something other than spaces in it: a blank reason or name is as good as none.",
+        r#"if !has_text(lookup(doc, "proposal.strategic_commitments.explanations.one_login")) { ... }"#
+    ),
+    helper!(
         "pct(part: ?, whole: ?)",
         "float or ()",
         "`part` as a percentage of `whole`; `()` when either is not a number or `whole` is 0.",
@@ -406,6 +412,12 @@ pub const HELPERS: &[Helper] = &[
         "String",
         "The date as `YYYY-MM-DD`; string concatenation uses the same form.",
         r#"report(p, "tested on " + d);"#
+    ),
+    helper!(
+        "to_debug(date: Date)",
+        "String",
+        "The date as `YYYY-MM-DD`, as `debug` and string interpolation show it.",
+        r#"let shown = `${d}`;"#
     ),
 ];
 

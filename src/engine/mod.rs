@@ -208,11 +208,18 @@ pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagno
             "fix the rule script; a missing field is `()`, so check values with `has()` or `lookup()` before using them",
         ),
     };
-    let pos = if inner.position().is_none() {
+    let mut pos = if inner.position().is_none() {
         known
     } else {
         inner.position()
     };
+    let mut label = "the rule failed here";
+    if pos.is_none()
+        && code == "rule-limit"
+        && let Some(at) = crate::pack::lint::first_loop(&rule.ast)
+    {
+        (pos, label) = (at, "the rule's first loop: does it end?");
+    }
     let message = match inner {
         EvalAltResult::ErrorTerminated(..) => format!(
             "rule `{}` stopped: it ran longer than its time limit",
@@ -220,9 +227,7 @@ pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagno
         ),
         _ => format!("rule `{}` failed: {inner}", rule.id),
     };
-    let d = ToolDiagnostic::new(code, message)
-        .help(help)
-        .label("the rule failed here");
+    let d = ToolDiagnostic::new(code, message).help(help).label(label);
     match (pos.line(), pos.position()) {
         (Some(line), col) => d.at_line(&rule.source, line, col.unwrap_or(1)),
         // Limits stop a rule without a position: point at the function that was running.

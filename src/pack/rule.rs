@@ -375,6 +375,7 @@ pub fn compile(
             );
         }
     }
+    errors.extend(super::lint::lint(&ast, &source, &kinds, engine));
     let doc = doc_comment(text);
     let missing: Vec<&str> = DOC_SECTIONS
         .iter()

@@ -1,0 +1,235 @@
+//! `roadmap-lint new RULE_ID --commitment N`: writes a rule from the documentation template,
+//! with a failing and a passing fixture that pass `roadmap-lint test` as they are.
+//!
+//! The stub judges a placeholder field, `x_todo.met` (keys starting `x_` are a department's own,
+//! so the fixtures are valid declarations): the failing fixture sets it to `false` and marks that
+//! line, the passing one sets it to `true`. The author replaces the field with the ones the
+//! commitment is about, in the rule and in both fixtures, and `test` keeps them honest.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::ToolDiagnostic;
+use crate::pack::Manifest;
+
+/// What `new` was asked to create.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub id: String,
+    pub commitment: u32,
+    pub pack: PathBuf,
+    pub force: bool,
+}
+
+/// The files `new` wrote, in the order written.
+#[derive(Debug)]
+pub struct Created {
+    pub rule: PathBuf,
+    pub fixtures: Vec<PathBuf>,
+}
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// `a/b/../c` as `a/c`, so that the paths shown are the ones an author would type.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Write `text` to `path` atomically: a temporary file in the same folder, then a rename.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// Create the rule and its fixtures.
+pub fn create(req: &Request) -> Result<Created, ToolDiagnostic> {
+    if !is_kebab(&req.id) {
+        return Err(ToolDiagnostic::new(
+            "new-bad-id",
+            format!("`{}` is not a kebab-case rule id", req.id),
+        )
+        .help("use lower-case words joined by hyphens that name the problem, such as `api-catalogue-entry-missing`"));
+    }
+    let manifest_path = req.pack.join("pack.yaml");
+    let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
+        ToolDiagnostic::new(
+            "new-no-pack",
+            format!("cannot read {}: {e}", manifest_path.display()),
+        )
+        .help("name a pack folder holding a pack.yaml with `--pack DIR` (default `rules/roadmap-2022-25`)")
+    })?;
+    let manifest: Manifest = yaml_serde::from_str(&text).map_err(|e| {
+        ToolDiagnostic::new(
+            "pack-manifest",
+            format!("invalid pack manifest {}: {e}", manifest_path.display()),
+        )
+        .help("fix pack.yaml first; `roadmap-lint rules --rules DIR` shows its problems")
+    })?;
+    let Some((mission, commitment)) = manifest.missions.iter().find_map(|m| {
+        m.commitments
+            .iter()
+            .find(|c| c.number == req.commitment)
+            .map(|c| (m, c))
+    }) else {
+        let numbers: Vec<String> = manifest
+            .missions
+            .iter()
+            .flat_map(|m| m.commitments.iter().map(|c| c.number.to_string()))
+            .collect();
+        return Err(ToolDiagnostic::new(
+            "new-bad-commitment",
+            format!(
+                "pack `{}` has no commitment {}",
+                manifest.name, req.commitment
+            ),
+        )
+        .help(if numbers.is_empty() {
+            "add the commitment under `missions` in pack.yaml".to_string()
+        } else {
+            format!("its commitments are: {}", numbers.join(", "))
+        }));
+    };
+    let rule_path = req.pack.join(format!("{}.rhai", req.id));
+    let fixture_dir = tidy(
+        &req.pack
+            .join(manifest.fixtures.as_deref().unwrap_or("fixtures"))
+            .join(&req.id),
+    );
+    let fixtures = vec![fixture_dir.join("fail.yaml"), fixture_dir.join("pass.yaml")];
+    if !req.force {
+        for path in std::iter::once(&rule_path).chain(&fixtures) {
+            if path.exists() {
+                return Err(ToolDiagnostic::new(
+                    "new-exists",
+                    format!("{} already exists", path.display()),
+                )
+                .help("pick another rule id, or pass `--force` to overwrite the rule and its two fixtures"));
+            }
+        }
+    }
+    let io = |path: &Path, e: std::io::Error| {
+        ToolDiagnostic::new("new-write", format!("cannot write {}: {e}", path.display()))
+            .help("check that the folder exists and is writable")
+    };
+    let rule = rule_text(&req.id, mission.number, commitment.number, &commitment.text);
+    write_atomic(&rule_path, &rule).map_err(|e| io(&rule_path, e))?;
+    for (path, met) in fixtures.iter().zip([false, true]) {
+        write_atomic(path, &fixture_text(&req.id, met)).map_err(|e| io(path, e))?;
+    }
+    Ok(Created {
+        rule: rule_path,
+        fixtures,
+    })
+}
+
+/// Wrap a commitment's text into `//!` lines of about 96 characters.
+fn quoted(prefix: &str, text: &str) -> String {
+    let mut lines = Vec::new();
+    let mut line = String::from(prefix);
+    for word in text.split_whitespace() {
+        if line.len() + word.len() + 1 > 96 && line.len() > 4 {
+            lines.push(std::mem::replace(&mut line, "//!".to_string()));
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines.join("\n")
+}
+
+/// The rule script: the documentation template and a stub check.
+pub fn rule_text(id: &str, mission: u32, commitment: u32, text: &str) -> String {
+    let why = quoted(
+        &format!("//! Commitment {commitment}:"),
+        &format!("\"{text}\""),
+    );
+    format!(
+        r#"//! # What it checks
+//! TODO: what the rule checks, field by field, and when it does not apply. The scaffold judges
+//! the placeholder field `x_todo.met`: replace it here, in `check` and in both fixtures with the
+//! declaration fields the commitment is about (see `roadmap-lint schema department`).
+//!
+//! # Why
+{why}
+//!
+//! # Failing example
+//! ```yaml
+//! x_todo:
+//!   met: false
+//! ```
+//!
+//! # Passing example
+//! ```yaml
+//! x_todo:
+//!   met: true
+//! ```
+
+let rule = #{{
+    id: "{id}",
+    title: "TODO: one line naming the problem",
+    commitment: {commitment},
+    mission: {mission},
+    severity: "error",
+    kinds: ["department"],
+}};
+
+// Called once per department declaration. Helpers: docs/rule-api.md. Use pack parameters
+// (`ctx.params.NAME`) for every deadline and threshold.
+fn check(doc, ctx) {{
+    let met = lookup(doc, "x_todo.met");
+    if met == () {{
+        return not_applicable("TODO: say why the rule does not apply to this document");
+    }}
+    if met == true {{
+        pass("x_todo.met");
+    }} else {{
+        report("x_todo.met", "TODO: say what is wrong", "TODO: say how to put it right");
+    }}
+}}
+"#
+    )
+}
+
+/// A fixture: `met: false` fails (and is marked), `met: true` passes.
+pub fn fixture_text(id: &str, met: bool) -> String {
+    let (what, marker) = if met {
+        (
+            "Passing fixture: the rule must report nothing here.",
+            String::new(),
+        )
+    } else {
+        (
+            "Failing fixture: a marker at the end of a line names the rule whose finding must start there.",
+            format!("   # expect: {id}"),
+        )
+    };
+    format!(
+        "# {what}\nschema_version: 1\nkind: department\nas_of: 2025-03-31\norganisation: {{ id: EXAMPLE, name: Example Department }}\nx_todo:\n  met: {met}{marker}\n"
+    )
+}

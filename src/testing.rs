@@ -1,0 +1,431 @@
+//! `roadmap-lint test`: runs every rule of a pack against its fixtures, and says where the
+//! findings and the fixtures' `# expect:` markers disagree. `tests/rule_fixtures.rs` runs the
+//! same code, so the command and the test suite cannot drift apart.
+//!
+//! A pack's fixtures live in the folder its `pack.yaml` names in `fixtures:` (relative to the
+//! pack folder; default `fixtures`), one sub-folder per rule id. Each YAML file there is one
+//! case; a sub-folder holding several files is one case whose files are checked together (for
+//! portfolio rules).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::ToolDiagnostic;
+use crate::finding::{Finding, Severity};
+use crate::fixture::{self, Expectation};
+use crate::load::Input;
+use crate::pack::{PackSources, Rule};
+use crate::report::human::{Style, render_diagnostic};
+use crate::run::{self, Options};
+use crate::source::{SourceFile, Span};
+
+/// One fixture case of one rule.
+#[derive(Debug)]
+pub struct Case {
+    /// The case's file, or its folder for a multi-file case.
+    pub name: String,
+    /// Whether the case expects findings (a failing fixture) or none (a passing one).
+    pub expects_findings: bool,
+    /// What went wrong; empty when the case passed.
+    pub problems: Vec<ToolDiagnostic>,
+}
+
+/// The outcome of one rule's fixtures.
+#[derive(Debug)]
+pub struct RuleTest {
+    pub id: String,
+    pub cases: Vec<Case>,
+    /// Problems with the rule's fixtures as a whole (no folder, no passing or failing case).
+    pub problems: Vec<ToolDiagnostic>,
+}
+
+impl RuleTest {
+    pub fn passed(&self) -> bool {
+        self.problems.is_empty() && self.cases.iter().all(|c| c.problems.is_empty())
+    }
+}
+
+/// The outcome of testing one pack.
+#[derive(Debug)]
+pub struct PackTest {
+    pub name: String,
+    pub dir: PathBuf,
+    /// Problems loading the pack (broken rules are errors; documentation gaps are warnings).
+    pub load: Vec<ToolDiagnostic>,
+    pub rules: Vec<RuleTest>,
+}
+
+impl PackTest {
+    /// Cases that passed.
+    pub fn passed(&self) -> usize {
+        self.rules
+            .iter()
+            .flat_map(|r| &r.cases)
+            .filter(|c| c.problems.is_empty())
+            .count()
+    }
+
+    /// Cases that failed, plus each rule without the fixtures it needs and each rule that did
+    /// not load.
+    pub fn failed(&self) -> usize {
+        self.rules
+            .iter()
+            .map(|r| r.problems.len() + r.cases.iter().filter(|c| !c.problems.is_empty()).count())
+            .sum::<usize>()
+            + self
+                .load
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count()
+    }
+
+    /// Every problem, for reports and test assertions.
+    pub fn problems(&self) -> impl Iterator<Item = &ToolDiagnostic> {
+        self.load.iter().chain(self.rules.iter().flat_map(|r| {
+            r.problems
+                .iter()
+                .chain(r.cases.iter().flat_map(|c| &c.problems))
+        }))
+    }
+}
+
+/// The report of `roadmap-lint test`: a line per rule, the problems as diagnostics, and the
+/// closing `N passed, N failed` line.
+pub fn render(packs: &[PackTest], style: Style) -> String {
+    let mut out = String::new();
+    for pack in packs {
+        out.push_str(&format!(
+            "pack {} ({})
+",
+            pack.name,
+            pack.dir.display()
+        ));
+        for d in &pack.load {
+            out.push_str(&render_diagnostic(d, style));
+            out.push('\n');
+        }
+        for rule in &pack.rules {
+            let cases = rule.cases.len();
+            let status = if rule.passed() { "ok  " } else { "FAIL" };
+            out.push_str(&format!(
+                "{status} {} ({cases} fixture{})\n",
+                rule.id,
+                if cases == 1 { "" } else { "s" }
+            ));
+            for d in rule
+                .problems
+                .iter()
+                .chain(rule.cases.iter().flat_map(|c| &c.problems))
+            {
+                out.push_str(&render_diagnostic(d, style));
+                out.push('\n');
+            }
+        }
+    }
+    let passed: usize = packs.iter().map(PackTest::passed).sum();
+    let failed: usize = packs.iter().map(PackTest::failed).sum();
+    out.push_str(&format!("{passed} passed, {failed} failed\n"));
+    out
+}
+
+/// Test the given pack folders (or every pack under `rules/` when none is given) and print the
+/// report; the exit code is 1 when anything failed.
+pub fn command(dirs: &[PathBuf], only: Option<&str>, style: Style) -> (String, u8) {
+    let dirs = if dirs.is_empty() {
+        pack_dirs(Path::new("rules"))
+    } else {
+        dirs.to_vec()
+    };
+    if dirs.is_empty() {
+        let d = ToolDiagnostic::new("test-no-pack", "no rule pack to test: there is no `rules/<pack>/pack.yaml` here")
+            .help("run it from the project folder, or name pack folders: `roadmap-lint test path/to/pack`");
+        return (render_diagnostic(&d, style), crate::cli::exit::TOOL_ERROR);
+    }
+    let mut packs: Vec<PackTest> = dirs.iter().map(|d| test_pack(d, only)).collect();
+    // With `--rule`, the packs without that rule are left out, unless no pack has it.
+    if only.is_some() && packs.iter().any(|p| !p.rules.is_empty()) {
+        packs.retain(|p| !p.rules.is_empty());
+    }
+    let failed: usize = packs.iter().map(PackTest::failed).sum();
+    let code = if failed > 0 {
+        crate::cli::exit::FINDINGS
+    } else {
+        crate::cli::exit::OK
+    };
+    (render(&packs, style), code)
+}
+
+/// The pack folders under a `rules/` folder (each sub-folder holding a `pack.yaml`), sorted.
+pub fn pack_dirs(rules_root: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(rules_root)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.join("pack.yaml").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+/// Test one pack folder: load it on its own, then run each rule (or only `only`) against its
+/// fixtures.
+pub fn test_pack(dir: &Path, only: Option<&str>) -> PackTest {
+    let options = Options {
+        packs: PackSources {
+            builtin: false,
+            dirs: vec![dir.to_path_buf()],
+        },
+        ..Options::default()
+    };
+    let mut prepared = run::prepare(&options);
+    let load = std::mem::take(&mut prepared.diagnostics);
+    let mut out = PackTest {
+        name: dir.display().to_string(),
+        dir: dir.to_path_buf(),
+        load,
+        rules: Vec::new(),
+    };
+    let Some(pack) = prepared.rules.packs.first() else {
+        return out;
+    };
+    out.name = pack.manifest.name.clone();
+    let fixtures = dir.join(pack.manifest.fixtures.as_deref().unwrap_or("fixtures"));
+    let all: Vec<Arc<Rule>> = pack.rules.clone();
+    if let Some(id) = only
+        && !all.iter().any(|r| r.id == id)
+    {
+        out.load.push(
+            ToolDiagnostic::new(
+                "test-no-rule",
+                format!("pack `{}` has no rule `{id}`", out.name),
+            )
+            .help(format!(
+                "its rules are: {}",
+                all.iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+        return out;
+    }
+    for rule in all.iter().filter(|r| only.is_none_or(|id| r.id == id)) {
+        prepared.rules.packs[0].rules = vec![rule.clone()];
+        out.rules.push(test_rule(
+            rule,
+            &fixtures.join(&rule.id),
+            &prepared,
+            &options,
+        ));
+    }
+    prepared.rules.packs[0].rules = all;
+    out
+}
+
+/// The cases in a rule's fixture folder: each YAML file, and each sub-folder (as one case).
+fn cases_in(dir: &Path) -> std::io::Result<Vec<(PathBuf, Vec<PathBuf>)>> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    let mut cases = Vec::new();
+    for path in entries {
+        if path.is_dir() {
+            let files = yaml_files(&path)?;
+            if !files.is_empty() {
+                cases.push((path, files));
+            }
+        } else if is_yaml(&path) {
+            cases.push((path.clone(), vec![path]));
+        }
+    }
+    Ok(cases)
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && is_yaml(p))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn test_rule(rule: &Rule, dir: &Path, prepared: &run::Prepared, options: &Options) -> RuleTest {
+    let mut out = RuleTest {
+        id: rule.id.clone(),
+        cases: Vec::new(),
+        problems: Vec::new(),
+    };
+    let cases = match cases_in(dir) {
+        Ok(c) => c,
+        Err(_) => {
+            out.problems.push(
+                rule.diagnostic(
+                    "test-no-fixtures",
+                    format!("rule `{}` has no fixture folder {}", rule.id, dir.display()),
+                )
+                .help("add at least one failing and one passing fixture there; `roadmap-lint new` writes both")
+                .label("this rule"),
+            );
+            return out;
+        }
+    };
+    for (path, files) in cases {
+        out.cases.push(run_case(&path, &files, prepared, options));
+    }
+    let failing = out.cases.iter().filter(|c| c.expects_findings).count();
+    let passing = out.cases.len() - failing;
+    if failing == 0 || passing == 0 {
+        let lacking = if failing == 0 { "failing" } else { "passing" };
+        out.problems.push(
+            rule.diagnostic(
+                "test-no-fixtures",
+                format!("rule `{}` has no {lacking} fixture in {}", rule.id, dir.display()),
+            )
+            .help("every rule needs a failing fixture (with `# expect: rule-id` markers) and a passing one (with none)")
+            .label("this rule"),
+        );
+    }
+    out
+}
+
+fn run_case(path: &Path, files: &[PathBuf], prepared: &run::Prepared, options: &Options) -> Case {
+    let mut case = Case {
+        name: path.display().to_string(),
+        expects_findings: false,
+        problems: Vec::new(),
+    };
+    let inputs: Vec<Input> = files.iter().map(|f| Input::File(f.clone())).collect();
+    let result = run::run(&inputs, prepared, options);
+    case.problems.extend(result.diagnostics.iter().cloned());
+    for file in files {
+        let name = file.display().to_string();
+        let source = result.sources.iter().find(|s| s.name == name);
+        let Some(source) = source else {
+            continue;
+        };
+        let expected = fixture::expectations(&source.text);
+        case.expects_findings |= !expected.is_empty();
+        let findings: Vec<&Finding> = result.findings.iter().filter(|f| f.file == name).collect();
+        let mismatch = fixture::compare(&expected, &findings);
+        for e in &mismatch.missing {
+            case.problems.push(
+                ToolDiagnostic::new(
+                    "test-missing",
+                    format!(
+                        "expected {} `{}` here, but the rule reported nothing on this line",
+                        e.severity, e.rule
+                    ),
+                )
+                .help(
+                    "make the rule report at the path that starts on this line, or move the marker",
+                )
+                .label("expected by this marker")
+                .at_line(source, e.line, marker_column(source, e.line)),
+            );
+        }
+        for e in &mismatch.unexpected {
+            let f = find(&findings, e);
+            case.problems.push(
+                finding_diag(
+                    source,
+                    f,
+                    "test-unexpected",
+                    format!("unexpected {} `{}`: {}", e.severity, e.rule, message(f)),
+                )
+                .help(format!(
+                    "if the finding is right, mark this line with `# {}: {}`; otherwise fix the rule",
+                    marker_name(e.severity),
+                    e.rule
+                )),
+            );
+        }
+        for (e, actual) in &mismatch.misplaced {
+            let f = find(
+                &findings,
+                &Expectation {
+                    line: *actual,
+                    ..e.clone()
+                },
+            );
+            case.problems.push(
+                finding_diag(
+                    source,
+                    f,
+                    "test-misplaced",
+                    format!(
+                        "`{}` reported on line {actual}, but its marker is on line {}: {}",
+                        e.rule,
+                        e.line,
+                        message(f)
+                    ),
+                )
+                .help("the marker goes on the line where the finding's span starts: point the rule at a more specific path, or move the marker"),
+            );
+        }
+    }
+    case
+}
+
+fn marker_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "expect",
+        Severity::Warning => "expect-warning",
+        Severity::Info => "expect-info",
+    }
+}
+
+fn marker_column(source: &SourceFile, line: usize) -> usize {
+    source
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.find("# expect").map(|b| l[..b].chars().count() + 1))
+        .unwrap_or(1)
+}
+
+fn find<'a>(findings: &[&'a Finding], e: &Expectation) -> Option<&'a Finding> {
+    findings
+        .iter()
+        .find(|f| f.rule == e.rule && f.severity == e.severity && f.location.line == e.line)
+        .copied()
+}
+
+fn message(f: Option<&Finding>) -> String {
+    f.map(|f| f.message.clone()).unwrap_or_default()
+}
+
+fn finding_diag(
+    source: &SourceFile,
+    f: Option<&Finding>,
+    code: &str,
+    message: String,
+) -> ToolDiagnostic {
+    let d = ToolDiagnostic::new(code, message);
+    match f {
+        Some(f) => {
+            let start = source.char_offset(f.location.line, f.location.column);
+            let end = source.char_offset(f.location.end_line, f.location.end_column);
+            d.label(
+                f.label
+                    .clone()
+                    .unwrap_or_else(|| format!("`{}` reported here", f.rule)),
+            )
+            .at(source, Span::new(start, end.max(start)))
+        }
+        None => d.file(source.name.clone()),
+    }
+}

@@ -1,0 +1,219 @@
+//! A broken rule is one diagnostic into its `.rhai` file, with a code, the file, the line and
+//! help; the other rules still load.
+
+use std::path::{Path, PathBuf};
+
+use roadmap_lint::diag::ToolDiagnostic;
+use roadmap_lint::load::Input;
+use roadmap_lint::pack::PackSources;
+use roadmap_lint::run::{self, Options};
+
+const MANIFEST: &str = "name: PACK\nversion: 0.1.0\ndescription: A test pack.\nmissions:\n  - number: 1\n    title: A mission\n    commitments:\n      - number: 1\n        text: A commitment.\n";
+
+const DOCS: &str = "//! # What it checks\n//! x\n//!\n//! # Why\n//! x\n//!\n//! # Failing example\n//! x\n//!\n//! # Passing example\n//! x\n";
+
+fn meta(id: &str, commitment: &str) -> String {
+    format!(
+        "let rule = #{{\n    id: \"{id}\",\n    title: \"A rule\",\n    commitment: {commitment},\n    severity: \"error\",\n    kinds: [\"department\"],\n}};\n"
+    )
+}
+
+/// A pack folder named `name` holding `rules` (file stem, script after the docs).
+fn pack(root: &Path, name: &str, rules: &[(&str, String)]) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("pack.yaml"), MANIFEST.replace("PACK", name)).unwrap();
+    for (id, body) in rules {
+        std::fs::write(dir.join(format!("{id}.rhai")), format!("{DOCS}{body}")).unwrap();
+    }
+    dir
+}
+
+/// Line numbers in the scripts count the 11 documentation lines first.
+const DOC_LINES: usize = 11;
+
+fn load(dirs: Vec<PathBuf>) -> (run::Prepared, Options) {
+    let options = Options {
+        packs: PackSources {
+            builtin: false,
+            dirs,
+        },
+        ..Options::default()
+    };
+    (run::prepare(&options), options)
+}
+
+fn only_error(diags: &[ToolDiagnostic]) -> &ToolDiagnostic {
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == roadmap_lint::finding::Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{diags:#?}");
+    errors[0]
+}
+
+fn assert_at(d: &ToolDiagnostic, code: &str, file: &Path, line: usize) {
+    assert_eq!(d.code, code, "{d:#?}");
+    assert_eq!(d.file.as_deref(), Some(file.display().to_string().as_str()));
+    assert_eq!(d.line, Some(line), "{d:#?}");
+    assert!(d.help.as_deref().is_some_and(|h| !h.is_empty()));
+}
+
+#[test]
+fn syntax_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{}fn check(doc, ctx) {{\n    let x = ;\n}}\n",
+        meta("broken", "1")
+    );
+    let dir = pack(tmp.path(), "p", &[("broken", body)]);
+    let (prepared, _) = load(vec![dir.clone()]);
+    let d = only_error(&prepared.diagnostics);
+    assert_at(d, "rule-syntax", &dir.join("broken.rhai"), DOC_LINES + 9);
+}
+
+#[test]
+fn wrong_metadata_type() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!("{}fn check(doc, ctx) {{}}\n", meta("typed", "\"one\""));
+    let dir = pack(tmp.path(), "p", &[("typed", body)]);
+    let (prepared, _) = load(vec![dir.clone()]);
+    let d = only_error(&prepared.diagnostics);
+    assert_at(d, "rule-metadata", &dir.join("typed.rhai"), DOC_LINES + 4);
+    assert!(
+        d.message
+            .contains("`commitment` must be a positive whole number")
+    );
+}
+
+#[test]
+fn duplicate_id_across_packs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!("{}fn check(doc, ctx) {{}}\n", meta("same-rule", "1"));
+    let a = pack(tmp.path(), "a", &[("same-rule", body.clone())]);
+    let b = pack(tmp.path(), "b", &[("same-rule", body)]);
+    let (prepared, _) = load(vec![a, b.clone()]);
+    let d = only_error(&prepared.diagnostics);
+    assert_at(
+        d,
+        "rule-duplicate-id",
+        &b.join("same-rule.rhai"),
+        DOC_LINES + 2,
+    );
+    assert_eq!(
+        prepared.rules.rules().count(),
+        1,
+        "the first one still loads"
+    );
+}
+
+#[test]
+fn unknown_helper() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{}fn check(doc, ctx) {{\n    if mine() {{\n        reprot(\"one_login\", \"no strategy\");\n    }}\n}}\nfn mine() {{ let twice = |x| x * 2; twice(2) == lookup(#{{}}, \"a\", 4) }}\n",
+        meta("unknown-helper", "1")
+    );
+    let dir = pack(tmp.path(), "p", &[("unknown-helper", body)]);
+    let (prepared, _) = load(vec![dir.clone()]);
+    let d = only_error(&prepared.diagnostics);
+    assert_at(
+        d,
+        "rule-unknown-function",
+        &dir.join("unknown-helper.rhai"),
+        DOC_LINES + 10,
+    );
+    assert!(d.message.contains("`reprot`"));
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `report`?")
+    );
+}
+
+#[test]
+fn impossible_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{}fn check(doc, ctx) {{\n    pass(\"one_login\");\n    report(\"one_login.strategy_confirmd\", \"late\");\n    warn(\"x_own.anything[0].goes\", \"fine\");\n}}\n",
+        meta("impossible-path", "1")
+    );
+    let dir = pack(tmp.path(), "p", &[("impossible-path", body)]);
+    let (prepared, _) = load(vec![dir.clone()]);
+    let d = only_error(&prepared.diagnostics);
+    assert_at(
+        d,
+        "rule-path",
+        &dir.join("impossible-path.rhai"),
+        DOC_LINES + 10,
+    );
+    assert!(
+        d.help.as_deref().unwrap().contains("strategy_confirmed"),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn endless_loop_at_runtime() {
+    let tmp = tempfile::tempdir().unwrap();
+    let endless = format!(
+        "{}fn check(doc, ctx) {{\n    let n = 0;\n    loop {{\n        n += 1;\n    }}\n}}\n",
+        meta("endless", "1")
+    );
+    let fine = format!(
+        "{}fn check(doc, ctx) {{\n    pass(\"kind\");\n}}\n",
+        meta("fine", "1")
+    );
+    let dir = pack(tmp.path(), "p", &[("endless", endless), ("fine", fine)]);
+    let doc = tmp.path().join("doc.yaml");
+    std::fs::write(
+        &doc,
+        "schema_version: 1\nkind: department\nas_of: 2025-01-01\norganisation: { id: X, name: X }\n",
+    )
+    .unwrap();
+    let (prepared, mut options) = load(vec![dir.clone()]);
+    assert!(
+        prepared.diagnostics.is_empty(),
+        "{:#?}",
+        prepared.diagnostics
+    );
+    options.sandbox.max_operations = 50_000;
+    let prepared = run::prepare(&options);
+    let result = run::run(&[Input::File(doc)], &prepared, &options);
+    let d = only_error(&result.diagnostics);
+    assert_eq!(d.code, "rule-limit");
+    assert_eq!(
+        d.file.as_deref(),
+        Some(dir.join("endless.rhai").display().to_string().as_str())
+    );
+    assert_eq!(d.line, Some(DOC_LINES + 10), "the loop: {d:#?}");
+    let fine = result.results.iter().find(|r| r.rule == "fine").unwrap();
+    assert_eq!(
+        fine.passed,
+        vec!["kind".to_string()],
+        "the other rule still ran"
+    );
+}
+
+#[test]
+fn helper_with_the_wrong_number_of_arguments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{}fn check(doc, ctx) {{\n    report(\"one_login\");\n}}\n",
+        meta("short-call", "1")
+    );
+    let dir = pack(tmp.path(), "p", &[("short-call", body)]);
+    let (prepared, _) = load(vec![dir.clone()]);
+    let d = only_error(&prepared.diagnostics);
+    assert_at(
+        d,
+        "rule-unknown-function",
+        &dir.join("short-call.rhai"),
+        DOC_LINES + 9,
+    );
+    assert!(
+        d.message.contains("`report` takes 2 or 3 arguments, not 1"),
+        "{d:#?}"
+    );
+}

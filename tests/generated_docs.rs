@@ -1,0 +1,98 @@
+//! Generated files must match what the code generates: `docs/rule-api.md` (from the helpers),
+//! `docs/rules.md` (from the rules' documentation) and the README rule table. Run with
+//! `UPDATE_GENERATED=1` to rewrite them.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use roadmap_lint::engine::api::HELPERS;
+use roadmap_lint::gendocs;
+
+#[test]
+fn rule_api_reference_is_current() {
+    gendocs::check_or_update(Path::new("docs/rule-api.md"), &gendocs::rule_api()).unwrap();
+}
+
+#[test]
+fn rule_reference_is_current() {
+    let rules = gendocs::builtin_rules();
+    let text = gendocs::rules_reference(&rules);
+    for (_, rule) in rules.rules() {
+        assert!(
+            text.contains(&format!("\n## {}\n", rule.id)),
+            "{} has a section",
+            rule.id
+        );
+    }
+    gendocs::check_or_update(Path::new("docs/rules.md"), &text).unwrap();
+}
+
+#[test]
+fn readme_rule_table_is_current() {
+    let rules = gendocs::builtin_rules();
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let spliced = gendocs::splice_readme(&readme, &gendocs::readme_table(&rules)).unwrap();
+    for (_, rule) in rules.rules() {
+        assert!(spliced.contains(&format!("docs/rules.md#{}", rule.id)));
+    }
+    gendocs::check_or_update(Path::new("README.md"), &spliced).unwrap();
+}
+
+#[test]
+fn splicing_replaces_only_the_table() {
+    let readme = "intro\n<!-- rules:start -->\nold\n<!-- rules:end -->\nrest\n";
+    assert_eq!(
+        gendocs::splice_readme(readme, "new\n").unwrap(),
+        "intro\n<!-- rules:start -->\nnew\n<!-- rules:end -->\nrest\n"
+    );
+    assert!(gendocs::splice_readme("no markers", "x").is_err());
+}
+
+/// (name, number of parameters) of a signature such as `report(path: String, message: String)`.
+fn name_and_arity(signature: &str) -> Option<(String, usize)> {
+    let (name, rest) = signature.split_once('(')?;
+    let params = rest.split(')').next()?.trim();
+    let arity = if params.is_empty() {
+        0
+    } else {
+        params.split(',').count()
+    };
+    Some((name.trim().to_string(), arity))
+}
+
+#[test]
+fn every_registered_helper_is_documented_and_every_documented_helper_exists() {
+    let engine = roadmap_lint::engine::engine(&roadmap_lint::engine::Sandbox::default());
+    let registered: BTreeSet<(String, usize)> = engine
+        .gen_fn_signatures(false)
+        .iter()
+        .filter_map(|s| name_and_arity(s))
+        // Operators (`+`, `==`, ...) are documented together as "Date comparison".
+        .filter(|(name, _)| name.chars().next().is_some_and(|c| c.is_alphabetic()))
+        .map(|(name, arity)| match name.strip_prefix("get$") {
+            Some(property) => (format!("Date.{property}"), 0),
+            None => (name, arity),
+        })
+        .collect();
+    let mut documented = BTreeSet::new();
+    for h in HELPERS {
+        if let Some(props) = h.signature.strip_prefix("Date.") {
+            for p in props.split(", Date.") {
+                documented.insert((format!("Date.{}", p.trim()), 0));
+            }
+        } else if !h.signature.starts_with("Date comparison") {
+            documented.insert(name_and_arity(h.signature).expect("a helper signature"));
+        }
+    }
+    let undocumented: Vec<_> = registered.difference(&documented).collect();
+    let missing: Vec<_> = documented.difference(&registered).collect();
+    assert!(
+        undocumented.is_empty(),
+        "registered but not in HELPERS: {undocumented:?}"
+    );
+    assert!(
+        missing.is_empty(),
+        "in HELPERS but not registered: {missing:?}"
+    );
+    assert!(registered.len() > 20);
+}
