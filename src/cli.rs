@@ -125,6 +125,12 @@ pub struct CheckArgs {
     pub packs: PackArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Most worker threads to use (default: one per core). The output is the same for any number.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Only read and parse the inputs, then print counts (the benchmark's floor; not for users).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 #[derive(Debug, Args)]
@@ -230,9 +236,20 @@ fn check(args: CheckArgs) -> u8 {
         packs: args.packs.sources(),
         only_rules: None,
     };
-    let prepared = run::prepare(&options);
     let (inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);
-    let mut result = run::run(&inputs, &prepared, &options);
+    if args.parse_only {
+        let count = crate::parallel::with_jobs(args.jobs, || {
+            crate::parallel::parse_only(&inputs, &options.limits)
+        });
+        print(&format!(
+            "parsed {} documents ({} nodes) from {} files; {} with problems\n",
+            count.documents, count.nodes, count.files, count.problems
+        ));
+        return exit::OK;
+    }
+    let prepared = run::prepare(&options);
+    let mut result =
+        crate::parallel::with_jobs(args.jobs, || run::run(&inputs, &prepared, &options));
     for e in input_errors {
         result.diagnostics.push(
             ToolDiagnostic::new("input-unreadable", e.message)

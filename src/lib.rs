@@ -16,6 +16,7 @@ pub mod fixture;
 pub mod load;
 pub mod node;
 pub mod pack;
+pub mod parallel;
 pub mod report;
 pub mod run;
 pub mod schema;
