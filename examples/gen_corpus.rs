@@ -490,6 +490,13 @@ fn department(rng: &mut Rng, n: usize) -> String {
     y
 }
 
+/// Declaration `n` (from 1) of the corpus for `seed`. Each file has its own random stream, so
+/// file `n` is the same whatever the count. Tests include this file to build corpora.
+pub fn declaration(seed: u64, n: usize) -> String {
+    let mut rng = Rng::new(seed ^ (n as u64).wrapping_mul(0xA076_1D64_78BD_642F));
+    department(&mut rng, n)
+}
+
 fn usage() -> ! {
     eprintln!("usage: gen_corpus --count N [--seed S] --out DIR");
     std::process::exit(2);
@@ -513,9 +520,7 @@ fn main() {
         usage()
     };
     for n in 1..=count {
-        // Each file has its own stream, so file n is the same whatever the count.
-        let mut rng = Rng::new(seed ^ (n as u64).wrapping_mul(0xA076_1D64_78BD_642F));
-        let text = department(&mut rng, n);
+        let text = declaration(seed, n);
         let dir = out.join(format!("{:04}", (n - 1) / 1000));
         if let Err(e) = std::fs::create_dir_all(&dir) {
             eprintln!("gen_corpus: cannot create {}: {e}", dir.display());

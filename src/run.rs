@@ -358,26 +358,25 @@ fn evaluate_file(
             if !rule.applies_to(&kind) || disabled[ri].load(Ordering::Relaxed) {
                 continue;
             }
-            let ctx = ctx_by_pack
-                .entry(*pi)
-                .or_insert_with(|| {
-                    context(
-                        &prepared.rules.packs[*pi],
-                        prepared,
-                        as_of,
-                        &source.name,
-                        doc.index,
-                        &kind,
-                    )
-                })
-                .clone();
+            // Built once per document and pack; each call below copies it once (Rhai takes
+            // arguments by value), not twice.
+            let ctx = ctx_by_pack.entry(*pi).or_insert_with(|| {
+                context(
+                    &prepared.rules.packs[*pi],
+                    prepared,
+                    as_of,
+                    &source.name,
+                    doc.index,
+                    &kind,
+                )
+            });
             if rule.portfolio {
                 let (result, _) = engine::call(
                     &prepared.engine,
                     &prepared.sandbox,
                     rule,
                     "collect",
-                    (value.clone(), ctx),
+                    (value.clone(), ctx.clone()),
                     as_of,
                 );
                 match result {
@@ -392,7 +391,7 @@ fn evaluate_file(
                 &prepared.sandbox,
                 rule,
                 &value,
-                &ctx,
+                ctx,
                 as_of,
             );
             let status = match verdict {
