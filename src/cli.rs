@@ -236,11 +236,10 @@ fn check(args: CheckArgs) -> u8 {
         packs: args.packs.sources(),
         only_rules: None,
     };
+    crate::parallel::set_jobs(args.jobs);
     let (inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);
     if args.parse_only {
-        let count = crate::parallel::with_jobs(args.jobs, || {
-            crate::parallel::parse_only(&inputs, &options.limits)
-        });
+        let count = crate::parallel::parse_only(&inputs, &options.limits);
         print(&format!(
             "parsed {} documents ({} nodes) from {} files; {} with problems\n",
             count.documents, count.nodes, count.files, count.problems
@@ -248,8 +247,7 @@ fn check(args: CheckArgs) -> u8 {
         return exit::OK;
     }
     let prepared = run::prepare(&options);
-    let mut result =
-        crate::parallel::with_jobs(args.jobs, || run::run(&inputs, &prepared, &options));
+    let mut result = run::run(&inputs, &prepared, &options);
     for e in input_errors {
         result.diagnostics.push(
             ToolDiagnostic::new("input-unreadable", e.message)

@@ -6,9 +6,20 @@ use rayon::prelude::*;
 
 use crate::load::{self, Input, Limits};
 
-/// Run `work` on a pool of at most `jobs` worker threads; `None` or `0` uses rayon's default
-/// (one per core, or `RAYON_NUM_THREADS`). If the pool cannot be built, `work` runs on the
-/// global pool: fewer threads is a performance matter, not an error.
+/// Cap the worker threads of everything that runs in parallel afterwards (evaluation and report
+/// rendering) at `jobs`; `None` or `0` keeps rayon's default (one per core, or
+/// `RAYON_NUM_THREADS`). Call it once, before any parallel work. If the global pool is already
+/// built, nothing changes: fewer or more threads is a matter of speed, never of output.
+pub fn set_jobs(jobs: Option<usize>) {
+    if let Some(n) = jobs.filter(|&n| n > 0) {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+}
+
+/// Run `work` on its own pool of at most `jobs` worker threads (for library users and tests
+/// that need several sizes in one process); `None` or `0` runs it on the global pool.
 pub fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
     match jobs.filter(|&n| n > 0) {
         None => work(),
