@@ -20,8 +20,14 @@ fn check(dir: &std::path::Path, jobs: &str, format: &str) -> Vec<u8> {
     assert_eq!(
         out.status.code(),
         Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("\"code\"") || l.contains("\"message\"") || l.contains("×"))
+            .take(20)
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     out.stdout
 }
