@@ -90,8 +90,6 @@ pub struct Prepared {
 
 /// Load the packs and resolve parameters. Problems become diagnostics.
 pub fn prepare(options: &Options) -> Prepared {
-    // The JSON Schemas compile on another core while the engine and the packs are built.
-    std::thread::spawn(schema::compile_all);
     let engine = engine::engine(&options.sandbox);
     let (mut rules, mut diagnostics) = pack::load(&options.packs, &engine);
     if let Some(only) = &options.only_rules {

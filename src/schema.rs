@@ -46,14 +46,6 @@ fn compiled(kind: &str) -> Option<&'static Compiled> {
     }))
 }
 
-/// Compile every kind's schema now (each takes milliseconds), so that the first document does
-/// not wait for it. `run::prepare` starts this on its own thread while the packs load.
-pub fn compile_all() {
-    for (kind, _) in KINDS {
-        let _ = compiled(kind);
-    }
-}
-
 /// A schema problem, with the document path it concerns.
 pub struct SchemaProblem {
     pub path: DocPath,
