@@ -233,3 +233,46 @@ fn a_rule_writing_into_its_copy_sees_its_change_and_no_one_else_does() {
         );
     }
 }
+
+#[test]
+fn lookup_finds_values_by_reference_and_any_path_length() {
+    use rhai::{Array, Dynamic, Map};
+    use roadmap_lint::engine::api::lookup;
+    let mut inner = Map::new();
+    inner.insert("id".into(), Dynamic::from("first"));
+    let mut root = Map::new();
+    root.insert(
+        "services".into(),
+        Dynamic::from_array(vec![Dynamic::from_map(inner)]),
+    );
+    let doc = Dynamic::from_map(root);
+    let found = lookup(&doc, "services[0].id").unwrap();
+    assert_eq!(found.into_string().unwrap(), "first");
+    assert!(lookup(&doc, "services[1].id").unwrap().is_unit());
+    assert!(lookup(&doc, "services.id").unwrap().is_unit());
+    assert_eq!(
+        lookup(&doc, "services").unwrap().cast::<Array>().len(),
+        1,
+        "a found list is returned whole"
+    );
+
+    // Nested 200 deep, looked up with a 200-step path (beyond the recursive walk's depth).
+    let mut deep = Dynamic::from("bottom");
+    for _ in 0..200 {
+        deep = Dynamic::from_array(vec![deep]);
+    }
+    let mut top = Map::new();
+    top.insert("a".into(), deep);
+    let deep = Dynamic::from_map(top);
+    let path = format!("a{}", "[0]".repeat(200));
+    assert_eq!(
+        lookup(&deep, &path).unwrap().into_string().unwrap(),
+        "bottom"
+    );
+    // A very long path on a shallow value: `()`, no stack overflow.
+    assert!(
+        lookup(&doc, &"a.".repeat(20_000)[..39_999])
+            .unwrap()
+            .is_unit()
+    );
+}

@@ -169,6 +169,9 @@ fn number(value: &Dynamic) -> Option<FLOAT> {
 /// clones only what it finds.
 pub fn lookup(value: &Dynamic, path: &str) -> RhaiResult<Dynamic> {
     let path = DocPath::parse(path).or_else(misuse)?;
+    if path.0.len() > WALK_DEPTH {
+        return Ok(lookup_by_copy(value, path.0));
+    }
     Ok(walk(value, &path.0, &|found| {
         found.cloned().unwrap_or(Dynamic::UNIT)
     }))
@@ -177,11 +180,37 @@ pub fn lookup(value: &Dynamic, path: &str) -> RhaiResult<Dynamic> {
 /// Whether a dotted path leads to a value other than `()`.
 fn has_path(value: &Dynamic, path: &str) -> RhaiResult<bool> {
     let path = DocPath::parse(path).or_else(misuse)?;
+    if path.0.len() > WALK_DEPTH {
+        return Ok(!lookup_by_copy(value, path.0).is_unit());
+    }
     Ok(walk(value, &path.0, &|found| {
         found.is_some_and(|v| !v.is_unit())
     }))
 }
 
+/// Paths longer than this (no document has them) are followed without recursion.
+const WALK_DEPTH: usize = 64;
+
+/// Follow a path one step at a time, copying each step's value: no recursion, whatever the
+/// path's length.
+fn lookup_by_copy(value: &Dynamic, path: Vec<Segment>) -> Dynamic {
+    let mut current = value.clone();
+    for segment in path {
+        let next = match segment {
+            Segment::Key(k) => current
+                .read_lock::<Map>()
+                .and_then(|m| m.get(k.as_str()).cloned()),
+            Segment::Index(i) => current.read_lock::<Array>().and_then(|a| a.get(i).cloned()),
+        };
+        match next {
+            Some(v) => current = v,
+            None => return Dynamic::UNIT,
+        }
+    }
+    current
+}
+
+/// Follow a path by reference (recursing once per step) and hand what is found to `at`.
 fn walk<R>(value: &Dynamic, path: &[Segment], at: &dyn Fn(Option<&Dynamic>) -> R) -> R {
     let Some((first, rest)) = path.split_first() else {
         return at(Some(value));
