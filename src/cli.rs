@@ -189,6 +189,12 @@ pub struct CheckArgs {
     /// Print each rule's total evaluation time and call count to stderr, slowest first.
     #[arg(long)]
     pub profile: bool,
+    /// Most worker threads to use (default: one per core). The output is the same for any number.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Only read and parse the inputs, then print counts (the benchmark's floor; not for users).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 #[derive(Debug, Args)]
@@ -367,11 +373,22 @@ fn check(args: CheckArgs) -> u8 {
             ..Default::default()
         },
     };
+    crate::parallel::set_jobs(args.jobs);
     let fail_on = args.fail_on.unwrap_or(match config.fail_on.as_deref() {
         Some("warning") => FailOn::Warning,
         Some("never") => FailOn::Never,
         _ => FailOn::Error,
     });
+    let (mut inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);
+    inputs.retain(|i| !config.ignores(i));
+    if args.parse_only {
+        let count = crate::parallel::parse_only(&inputs, &options.limits);
+        print(&format!(
+            "parsed {} documents ({} nodes) from {} files; {} with problems\n",
+            count.documents, count.nodes, count.files, count.problems
+        ));
+        return exit::OK;
+    }
     let mut prepared = run::prepare(&options);
     if args.profile {
         prepared.profile = Some(crate::profile::Profile::new(prepared.rules.rules().count()));
@@ -379,8 +396,6 @@ fn check(args: CheckArgs) -> u8 {
     prepared
         .diagnostics
         .extend(config.check_rule_ids(&prepared.rules));
-    let (mut inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);
-    inputs.retain(|i| !config.ignores(i));
     let mut result = run::run(&inputs, &prepared, &options);
     for e in input_errors {
         result.diagnostics.push(

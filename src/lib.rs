@@ -18,6 +18,7 @@ pub mod gendocs;
 pub mod load;
 pub mod node;
 pub mod pack;
+pub mod parallel;
 pub mod profile;
 pub mod report;
 pub mod review;

@@ -390,20 +390,19 @@ fn evaluate_file(
             if !rule.applies_to(&kind) || disabled[ri].load(Ordering::Relaxed) {
                 continue;
             }
-            let ctx = ctx_by_pack
-                .entry(*pi)
-                .or_insert_with(|| {
-                    let ctx = context(
-                        &prepared.rules.packs[*pi],
-                        prepared,
-                        as_of,
-                        &source.name,
-                        doc.index,
-                        &kind,
-                    );
-                    with_declaration(ctx, &kind, info.organisation.as_deref(), declarations)
-                })
-                .clone();
+            // Built once per document and pack; each call below copies it once (Rhai takes
+            // arguments by value), not twice.
+            let ctx = ctx_by_pack.entry(*pi).or_insert_with(|| {
+                let ctx = context(
+                    &prepared.rules.packs[*pi],
+                    prepared,
+                    as_of,
+                    &source.name,
+                    doc.index,
+                    &kind,
+                );
+                with_declaration(ctx, &kind, info.organisation.as_deref(), declarations)
+            });
             if rule.portfolio {
                 let (result, _) = crate::profile::timed(prepared.profile.as_ref(), ri, || {
                     engine::call(
@@ -411,7 +410,7 @@ fn evaluate_file(
                         &prepared.sandbox,
                         rule,
                         "collect",
-                        (value.clone(), ctx),
+                        (value.clone(), ctx.clone()),
                         as_of,
                     )
                 });
@@ -428,7 +427,7 @@ fn evaluate_file(
                     &prepared.sandbox,
                     rule,
                     &value,
-                    &ctx,
+                    ctx,
                     as_of,
                 )
             });

@@ -171,11 +171,37 @@ fn number(value: &Dynamic) -> Option<FLOAT> {
         .or_else(|| value.as_float().ok())
 }
 
-/// Look up a dotted path in a value, `()` when any step is missing.
+/// Look up a dotted path in a value, `()` when any step is missing. Walks by reference and
+/// clones only what it finds.
 pub fn lookup(value: &Dynamic, path: &str) -> RhaiResult<Dynamic> {
     let path = DocPath::parse(path).or_else(misuse)?;
+    if path.0.len() > WALK_DEPTH {
+        return Ok(lookup_by_copy(value, path.0));
+    }
+    Ok(walk(value, &path.0, &|found| {
+        found.cloned().unwrap_or(Dynamic::UNIT)
+    }))
+}
+
+/// Whether a dotted path leads to a value other than `()`.
+fn has_path(value: &Dynamic, path: &str) -> RhaiResult<bool> {
+    let path = DocPath::parse(path).or_else(misuse)?;
+    if path.0.len() > WALK_DEPTH {
+        return Ok(!lookup_by_copy(value, path.0).is_unit());
+    }
+    Ok(walk(value, &path.0, &|found| {
+        found.is_some_and(|v| !v.is_unit())
+    }))
+}
+
+/// Paths longer than this (no document has them) are followed without recursion.
+const WALK_DEPTH: usize = 64;
+
+/// Follow a path one step at a time, copying each step's value: no recursion, whatever the
+/// path's length.
+fn lookup_by_copy(value: &Dynamic, path: Vec<Segment>) -> Dynamic {
     let mut current = value.clone();
-    for segment in path.0 {
+    for segment in path {
         let next = match segment {
             Segment::Key(k) => current
                 .read_lock::<Map>()
@@ -184,10 +210,33 @@ pub fn lookup(value: &Dynamic, path: &str) -> RhaiResult<Dynamic> {
         };
         match next {
             Some(v) => current = v,
-            None => return Ok(Dynamic::UNIT),
+            None => return Dynamic::UNIT,
         }
     }
-    Ok(current)
+    current
+}
+
+/// Follow a path by reference (recursing once per step) and hand what is found to `at`.
+fn walk<R>(value: &Dynamic, path: &[Segment], at: &dyn Fn(Option<&Dynamic>) -> R) -> R {
+    let Some((first, rest)) = path.split_first() else {
+        return at(Some(value));
+    };
+    match first {
+        Segment::Key(k) => match value.read_lock::<Map>() {
+            Some(m) => match m.get(k.as_str()) {
+                Some(v) => walk(v, rest, at),
+                None => at(None),
+            },
+            None => at(None),
+        },
+        Segment::Index(i) => match value.read_lock::<Array>() {
+            Some(a) => match a.get(*i) {
+                Some(v) => walk(v, rest, at),
+                None => at(None),
+            },
+            None => at(None),
+        },
+    }
 }
 
 fn numbers(values: &Array) -> Option<Vec<FLOAT>> {
@@ -496,13 +545,13 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("add_days", |d: Date, n: INT| d.add_days(n));
     engine.register_fn("add_months", |d: Date, n: INT| d.add_months(n));
 
-    engine.register_fn("lookup", |v: Dynamic, p: &str| lookup(&v, p));
-    engine.register_fn("lookup", |v: Dynamic, p: &str, default: Dynamic| {
-        lookup(&v, p).map(|found| if found.is_unit() { default } else { found })
+    // The value is taken by reference (a pure method, so constants are fine): `lookup(doc, ...)`
+    // must not copy the whole document at each call.
+    engine.register_fn("lookup", |v: &mut Dynamic, p: &str| lookup(v, p));
+    engine.register_fn("lookup", |v: &mut Dynamic, p: &str, default: Dynamic| {
+        lookup(v, p).map(|found| if found.is_unit() { default } else { found })
     });
-    engine.register_fn("has", |v: Dynamic, p: &str| {
-        lookup(&v, p).map(|found| !found.is_unit())
-    });
+    engine.register_fn("has", |v: &mut Dynamic, p: &str| has_path(v, p));
     engine.register_fn("path", |base: &str, key: &str| {
         if base.is_empty() {
             key.to_string()

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rhai::{Dynamic, Engine};
 
 pub use manifest::{Manifest, Mission, ParamType, Parameter};
@@ -269,13 +270,19 @@ fn load_pack(files: PackFiles, engine: &Engine, diags: &mut Vec<ToolDiagnostic>)
             ),
         }
     }
+    // Rules compile in parallel (a pack has dozens); results keep the files' order.
+    let compiled: Vec<_> = files
+        .files
+        .par_iter()
+        .filter(|(rel, _)| rel.ends_with(".rhai"))
+        .map(|(rel, text)| {
+            let file = format!("{}/{rel}", files.display_root);
+            rule::compile(&file, text, &manifest, engine)
+        })
+        .collect();
     let mut rules = Vec::new();
-    for (rel, text) in &files.files {
-        if !rel.ends_with(".rhai") {
-            continue;
-        }
-        let file = format!("{}/{rel}", files.display_root);
-        match rule::compile(&file, text, &manifest, engine) {
+    for result in compiled {
+        match result {
             Ok((r, mut warnings)) => {
                 rules.push(Arc::new(r));
                 diags.append(&mut warnings);

@@ -8,6 +8,8 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
+use rayon::prelude::*;
+
 use super::Summary;
 use crate::finding::{Finding, Severity};
 use crate::run::Run;
@@ -166,8 +168,15 @@ pub fn render(run: &Run, style: Style) -> String {
         out.push_str(&render_diagnostic(d, style));
         out.push('\n');
     }
-    for f in &run.findings {
-        out.push_str(&render_finding(run, f, style));
+    // Each finding renders on its own (miette's layout is the costly part); in parallel, then
+    // joined in the findings' order.
+    let rendered: Vec<String> = run
+        .findings
+        .par_iter()
+        .map(|f| render_finding(run, f, style))
+        .collect();
+    for text in rendered {
+        out.push_str(&text);
         out.push('\n');
     }
     out.push_str(&Summary::of(run).to_string());

@@ -1,0 +1,88 @@
+//! Worker threads for a run (`--jobs`), and the parse-only pass the benchmark uses as its floor.
+//! Output never depends on the number of threads: files are evaluated in parallel, but their
+//! outcomes are gathered in input order and the findings sorted before anything is printed.
+
+use rayon::prelude::*;
+
+use crate::load::{self, Input, Limits};
+
+/// Cap the worker threads of everything that runs in parallel afterwards (evaluation and report
+/// rendering) at `jobs`; `None` or `0` keeps rayon's default (one per core, or
+/// `RAYON_NUM_THREADS`). Call it once, before any parallel work. If the global pool is already
+/// built, nothing changes: fewer or more threads is a matter of speed, never of output.
+pub fn set_jobs(jobs: Option<usize>) {
+    if let Some(n) = jobs.filter(|&n| n > 0) {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+}
+
+/// Run `work` on its own pool of at most `jobs` worker threads (for library users and tests
+/// that need several sizes in one process); `None` or `0` runs it on the global pool.
+pub fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
+    match jobs.filter(|&n| n > 0) {
+        None => work(),
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        },
+    }
+}
+
+/// What the parse-only pass read.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ParseCount {
+    pub files: usize,
+    pub documents: usize,
+    pub nodes: usize,
+    /// Files that could not be read, and documents with problems.
+    pub problems: usize,
+}
+
+/// Read and parse every input into spanned trees, in parallel, and drop them: no schema, no
+/// rules, no report. The benchmark's floor for `check` (a hidden `check --parse-only`).
+pub fn parse_only(inputs: &[Input], limits: &Limits) -> ParseCount {
+    inputs
+        .par_iter()
+        .map(|input| match load::load(input, limits) {
+            Err(_) => ParseCount {
+                files: 1,
+                problems: 1,
+                ..ParseCount::default()
+            },
+            Ok(file) => ParseCount {
+                files: 1,
+                documents: file.docs.len(),
+                nodes: file
+                    .docs
+                    .iter()
+                    .filter_map(|d| d.root.as_ref())
+                    .map(count_nodes)
+                    .sum(),
+                problems: file.problems.len()
+                    + file.docs.iter().filter(|d| !d.problems.is_empty()).count(),
+            },
+        })
+        .reduce(ParseCount::default, |a, b| ParseCount {
+            files: a.files + b.files,
+            documents: a.documents + b.documents,
+            nodes: a.nodes + b.nodes,
+            problems: a.problems + b.problems,
+        })
+}
+
+fn count_nodes(node: &crate::node::Node) -> usize {
+    use crate::node::Value;
+    let mut count = 0;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        count += 1;
+        match &n.value {
+            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
+            _ => {}
+        }
+    }
+    count
+}
