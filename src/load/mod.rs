@@ -7,6 +7,7 @@ pub mod yaml;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::finding::Severity;
 use crate::source::{SourceFile, Span};
@@ -90,6 +91,8 @@ pub struct InputError {
 pub enum Input {
     File(PathBuf),
     Stdin { name: String },
+    /// Bytes already in memory (tests, fuzzing, and callers that embed the linter).
+    Bytes { name: String, bytes: Arc<[u8]> },
 }
 
 /// A file read and parsed: its text, its documents, and problems with the file as a whole.
@@ -217,7 +220,7 @@ impl Input {
     pub fn display_name(&self) -> String {
         match self {
             Input::File(p) => p.display().to_string(),
-            Input::Stdin { name } => name.clone(),
+            Input::Stdin { name } | Input::Bytes { name, .. } => name.clone(),
         }
     }
 }
@@ -228,11 +231,16 @@ pub fn load(input: &Input, limits: &Limits) -> Result<LoadedFile, InputError> {
     let limit = limits.max_file_bytes;
     let mut bytes = Vec::new();
     let read = match input {
-        Input::File(p) => fs::File::open(p).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes)),
+        Input::File(p) => fs::File::open(p).and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes)),
         Input::Stdin { .. } => std::io::stdin()
             .lock()
-            .take(limit + 1)
+            .take(limit.saturating_add(1))
             .read_to_end(&mut bytes),
+        Input::Bytes { bytes: held, .. } => {
+            let keep = held.len().min(usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX));
+            bytes.extend_from_slice(&held[..keep]);
+            Ok(keep)
+        }
     };
     if let Err(e) = read {
         return Err(InputError {

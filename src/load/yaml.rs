@@ -3,7 +3,8 @@
 //! duplicate keys, merge keys, complex keys and foreign tags. The parser is driven event by event
 //! with an explicit stack, so no input can recurse deeply in our code.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry as KeyEntry;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
 
@@ -28,7 +29,8 @@ enum Frame {
     },
     Map {
         entries: Vec<Entry>,
-        keys: HashSet<String>,
+        /// Each key given so far, with where it was first given.
+        keys: HashMap<String, Span>,
         pending: Option<(String, Span)>,
         start: usize,
         anchor: usize,
@@ -44,7 +46,63 @@ struct Builder<'l> {
     anchors: HashMap<usize, (Node, usize)>,
     alias_nodes: usize,
     root: Option<Node>,
-    problems: Vec<Problem>,
+    problems: Problems,
+}
+
+/// The problems of one document, capped: a file of a million duplicate keys or tags gets
+/// [`MAX_PROBLEMS`] diagnostics and one note, not a million diagnostics.
+#[derive(Default)]
+struct Problems {
+    list: Vec<Problem>,
+    dropped: usize,
+}
+
+/// Most problems reported for one document.
+pub const MAX_PROBLEMS: usize = 100;
+
+impl Problems {
+    fn push(&mut self, problem: Problem) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(problem);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// The problems, with a note saying how many were left out. A fatal problem (one that
+    /// stopped the document) is always kept.
+    fn into_vec(mut self, fatal: Option<Problem>) -> Vec<Problem> {
+        if self.dropped > 0
+            && let Some(last) = self.list.last().map(|p| p.span)
+        {
+            self.list.push(
+                Problem::new(
+                    "yaml-too-many-problems",
+                    format!(
+                        "{} more problems in this document are not shown",
+                        self.dropped
+                    ),
+                    last,
+                )
+                .label("the last problem shown")
+                .help(format!(
+                    "only the first {MAX_PROBLEMS} problems of a document are reported; fix \
+                     these and run again"
+                )),
+            );
+        }
+        self.list.extend(fatal);
+        self.list
+    }
+}
+
+/// A name from the document, cut short for a message (a key may be megabytes long).
+fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
 }
 
 fn span_of(s: &YSpan) -> Span {
@@ -63,19 +121,24 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
             Some(Ok(ev)) => ev,
             Some(Err(err)) => {
                 let at = err.marker().index();
-                let problem = Problem::new(
-                    "yaml-syntax",
-                    format!("YAML syntax error: {}", err.info()),
-                    Span::new(at, at + 1),
-                )
-                .label("the parser stopped here")
-                .help(
-                    "check the indentation and the brackets or quotes opened before this point; \
-                     every key needs a `:` and a space after it",
-                );
-                let mut builder = current.take().unwrap_or_else(|| Builder::new(limits, text));
-                builder.problems.push(problem);
-                docs.push(builder.finish(docs.len(), false));
+                let problem = if err.info() == PARSER_FLOW_LIMIT {
+                    // The scanner reads ahead through brackets before it hands us events, so its
+                    // own cap (255 levels) can fire before our depth limit sees the nesting.
+                    too_deep(limits.max_depth.min(PARSER_FLOW_DEPTH), Span::new(at, at + 1))
+                } else {
+                    Problem::new(
+                        "yaml-syntax",
+                        format!("YAML syntax error: {}", err.info()),
+                        Span::new(at, at + 1),
+                    )
+                    .label("the parser stopped here")
+                    .help(
+                        "check the indentation and the brackets or quotes opened before this \
+                         point; every key needs a `:` and a space after it",
+                    )
+                };
+                let builder = current.take().unwrap_or_else(|| Builder::new(limits, text));
+                docs.push(builder.finish(docs.len(), Some(problem)));
                 return docs;
             }
         };
@@ -86,22 +149,21 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
             Event::DocumentStart(_) => current = Some(Builder::new(limits, text)),
             Event::DocumentEnd => {
                 if let Some(builder) = current.take() {
-                    docs.push(builder.finish(docs.len(), true));
+                    docs.push(builder.finish(docs.len(), None));
                 }
             }
             other => {
                 let builder = current.get_or_insert_with(|| Builder::new(limits, text));
                 if let Err(problem) = builder.event(other, span) {
-                    builder.problems.push(*problem);
                     let builder = current.take().expect("builder exists");
-                    docs.push(builder.finish(docs.len(), false));
+                    docs.push(builder.finish(docs.len(), Some(*problem)));
                     return docs;
                 }
             }
         }
     }
     if let Some(builder) = current.take() {
-        docs.push(builder.finish(docs.len(), true));
+        docs.push(builder.finish(docs.len(), None));
     }
     docs
 }
@@ -116,15 +178,16 @@ impl<'l> Builder<'l> {
             anchors: HashMap::new(),
             alias_nodes: 0,
             root: None,
-            problems: Vec::new(),
+            problems: Problems::default(),
         }
     }
 
-    fn finish(self, index: usize, complete: bool) -> ParsedDoc {
+    /// The document, or what is left of it after a `fatal` problem stopped it.
+    fn finish(self, index: usize, fatal: Option<Problem>) -> ParsedDoc {
         ParsedDoc {
             index,
-            root: if complete { self.root } else { None },
-            problems: self.problems,
+            root: if fatal.is_none() { self.root } else { None },
+            problems: self.problems.into_vec(fatal),
         }
     }
 
@@ -317,22 +380,29 @@ impl<'l> Builder<'l> {
                                  comes from; write the keys out in full",
                             ),
                         );
-                    } else if !keys.insert(key.clone()) {
-                        let first = entries.iter().find(|e| e.key == key).map(|e| e.key_span);
-                        let mut problem = Problem::new(
-                            "yaml-duplicate-key",
-                            format!("duplicate key `{key}`"),
-                            node.span,
-                        )
-                        .label("this key is given again")
-                        .help(
-                            "YAML keeps only one of the values and silently drops the other; \
-                             remove or rename one of them",
-                        );
-                        if let Some(first) = first {
-                            problem = problem.related(first, "first given here");
+                    } else {
+                        match keys.entry(key.clone()) {
+                            KeyEntry::Vacant(v) => {
+                                v.insert(node.span);
+                            }
+                            KeyEntry::Occupied(first) => {
+                                // A map lookup, not a scan of the entries: a file of a million
+                                // repeated keys must stay linear.
+                                self.problems.push(
+                                    Problem::new(
+                                        "yaml-duplicate-key",
+                                        format!("duplicate key `{}`", shorten(&key)),
+                                        node.span,
+                                    )
+                                    .label("this key is given again")
+                                    .help(
+                                        "YAML keeps only one of the values and silently drops \
+                                         the other; remove or rename one of them",
+                                    )
+                                    .related(*first.get(), "first given here"),
+                                );
+                            }
                         }
-                        self.problems.push(problem);
                     }
                     *pending = Some((key, node.span));
                 }
@@ -373,27 +443,16 @@ impl Builder<'_> {
     ) -> Result<(), Box<Problem>> {
         self.check_collection_tag(tag, span);
         if self.stack.len() >= self.limits.max_depth {
-            return Err(Box::new(
-                Problem::new(
-                    "yaml-too-deep",
-                    format!(
-                        "nesting is deeper than the limit of {} levels",
-                        self.limits.max_depth
-                    ),
-                    Span::new(span.start, span.start + 1),
-                )
-                .label("this level is one too many")
-                .help(
-                    "declarations need only a few levels; raise the limit with `--max-depth` if \
-                 this file is genuine",
-                ),
-            ));
+            return Err(Box::new(too_deep(
+                self.limits.max_depth,
+                Span::new(span.start, span.start + 1),
+            )));
         }
         let start = span.start;
         self.stack.push(if is_map {
             Frame::Map {
                 entries: Vec::new(),
-                keys: HashSet::new(),
+                keys: HashMap::new(),
                 pending: None,
                 start,
                 anchor,
@@ -409,12 +468,30 @@ impl Builder<'_> {
     }
 }
 
+/// The message saphyr-parser's scanner gives when brackets nest more than 255 deep.
+const PARSER_FLOW_LIMIT: &str = "recursion limit exceeded";
+/// saphyr-parser counts flow (bracket) nesting in a `u8`.
+const PARSER_FLOW_DEPTH: usize = 255;
+
+fn too_deep(limit: usize, span: Span) -> Problem {
+    Problem::new(
+        "yaml-too-deep",
+        format!("nesting is deeper than the limit of {limit} levels"),
+        span,
+    )
+    .label("this level is one too many")
+    .help(
+        "declarations need only a few levels; raise the limit with `--max-depth` if this file is \
+         genuine (brackets `[` `{` cannot nest more than 255 levels whatever the limit)",
+    )
+}
+
 fn foreign_tag(tag: &Tag, span: Span) -> Problem {
-    let shown = if tag.is_yaml_core_schema() {
+    let shown = shorten(&if tag.is_yaml_core_schema() {
         format!("!!{}", tag.suffix)
     } else {
         tag.to_string()
-    };
+    });
     Problem::new(
         "yaml-tag",
         format!("the tag `{shown}` is not allowed"),

@@ -155,10 +155,71 @@ pub fn code_of(f: &Finding) -> String {
 /// Render one diagnostic of any kind.
 pub fn render_diagnostic(d: &dyn Diagnostic, style: Style) -> String {
     let mut out = String::new();
-    if handler(style).render_report(&mut out, d).is_err() {
+    let rendered = match far_right(d) {
+        Some(at) => handler(style).render_report(&mut out, &WithoutSnippet { inner: d, at }),
+        None => handler(style).render_report(&mut out, d),
+    };
+    if rendered.is_err() {
         out = format!("{d}\n");
     }
     out
+}
+
+/// Labels further right than this (in bytes) are not drawn: miette pads to the label's column
+/// with a format width, and Rust panics on widths above 65,535 (a tab counts four columns).
+const MAX_LABEL_COLUMN: usize = 16_000;
+
+/// The (line, column) of the first label, if any label of `d` or of its related diagnostics
+/// sits too far right on its line to draw.
+fn far_right(d: &dyn Diagnostic) -> Option<(usize, usize)> {
+    let mut first = None;
+    let mut too_far = false;
+    if let (Some(source), Some(labels)) = (d.source_code(), d.labels()) {
+        for label in labels {
+            if let Ok(span) = source.read_span(label.inner(), 0, 0) {
+                first.get_or_insert((span.line() + 1, span.column() + 1));
+                too_far |= span.column() > MAX_LABEL_COLUMN;
+            }
+        }
+    }
+    let related_too_far = d
+        .related()
+        .is_some_and(|mut r| r.any(|r| far_right(r).is_some()));
+    (too_far || related_too_far).then(|| first.unwrap_or((1, 1)))
+}
+
+/// A diagnostic shown without its snippet, its location given in words instead.
+struct WithoutSnippet<'a> {
+    inner: &'a dyn Diagnostic,
+    at: (usize, usize),
+}
+
+impl fmt::Debug for WithoutSnippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.inner, f)
+    }
+}
+impl fmt::Display for WithoutSnippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.inner, f)
+    }
+}
+impl std::error::Error for WithoutSnippet<'_> {}
+impl Diagnostic for WithoutSnippet<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let (line, column) = self.at;
+        let place = format!("at line {line}, column {column}: the line is too long to show");
+        Some(Box::new(match self.inner.help() {
+            Some(h) => format!("{h}\n{place}"),
+            None => place,
+        }))
+    }
 }
 
 /// The whole report: tool diagnostics first (they explain gaps), then findings, then a summary.

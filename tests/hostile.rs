@@ -1,0 +1,747 @@
+//! Hostile inputs: each case runs the real binary on one hostile input next to a good
+//! declaration, under a memory cap (1 GiB of address space), a CPU cap and a wall-clock guard.
+//! A crash, an abort (an allocation refused by the cap) or a hang fails the test. Each case must
+//! give exactly one diagnostic for the hostile input, and the good file's finding must still
+//! appear.
+#![cfg(target_os = "linux")]
+
+use std::fs;
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// The documented cost ceiling of one run over one hostile input.
+const MEMORY_LIMIT: u64 = 1 << 30;
+const CPU_SECONDS: u64 = 10;
+/// A guard against hangs (a blocked read uses no CPU). Generous: CI machines are shared.
+const WALL_LIMIT: Duration = Duration::from_secs(120);
+
+const GOOD: &str = "fixtures/examples/hmrc-needs-work.yaml";
+const GOOD_RULE: &str = "one-login-strategy-overdue";
+
+#[repr(C)]
+struct RLimit {
+    cur: u64,
+    max: u64,
+}
+
+unsafe extern "C" {
+    fn setrlimit(resource: i32, limit: *const RLimit) -> i32;
+}
+
+/// Linux resource numbers (asm-generic/resource.h).
+const RLIMIT_CPU: i32 = 0;
+const RLIMIT_AS: i32 = 9;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Outcome {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                truncate(&self.stdout),
+                self.stderr
+            )
+        })
+    }
+}
+
+fn truncate(s: &str) -> &str {
+    match s.char_indices().nth(2000) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Run the binary under the limits. `cpu` is the CPU budget in seconds.
+fn lint_with(args: &[&str], stdin: Option<Vec<u8>>, cpu: u64) -> Outcome {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_roadmap-lint"));
+    cmd.args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: setrlimit is async-signal-safe and touches only the child's own limits.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limits = [
+                (RLIMIT_AS, MEMORY_LIMIT),
+                // The soft limit sends SIGXCPU; the hard limit, one second later, SIGKILL.
+                (RLIMIT_CPU, cpu),
+            ];
+            for (resource, value) in limits {
+                let max = if resource == RLIMIT_CPU {
+                    value + 1
+                } else {
+                    value
+                };
+                if setrlimit(resource, &RLimit { cur: value, max }) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("the binary starts");
+    let feeder = stdin.map(|bytes| {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        // The tool stops reading at its size limit; a broken pipe is then expected.
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        })
+    });
+    let mut out = child.stdout.take().expect("stdout is piped");
+    let mut err = child.stderr.take().expect("stderr is piped");
+    let reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the binary") {
+            break status;
+        }
+        if started.elapsed() > WALL_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`roadmap-lint {}` hung for {WALL_LIMIT:?}", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    if let Some(f) = feeder {
+        let _ = f.join();
+    }
+    let stdout = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+    let code = match (status.code(), status.signal()) {
+        (Some(code), _) => code,
+        (None, Some(signal)) => panic!(
+            "`roadmap-lint {}` was killed by signal {signal} (6: abort, e.g. memory over 1 GiB; \
+             24: over {cpu} s of CPU)\nstderr:\n{}",
+            args.join(" "),
+            truncate(&stderr)
+        ),
+        _ => panic!("no exit status"),
+    };
+    assert!(
+        matches!(code, 0..=2),
+        "exit code {code} is not in the documented contract\nstderr:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "the binary panicked:\n{stderr}"
+    );
+    Outcome {
+        code,
+        stdout,
+        stderr,
+    }
+}
+
+/// One diagnostic, from either list of the JSON report.
+#[derive(Debug)]
+struct Diag {
+    code: String,
+    file: String,
+    line: Option<u64>,
+    column: Option<u64>,
+    message: String,
+}
+
+fn diags(report: &Value) -> Vec<Diag> {
+    let mut all = Vec::new();
+    for f in report["findings"].as_array().expect("findings") {
+        all.push(Diag {
+            code: f["rule"].as_str().unwrap_or_default().to_string(),
+            file: f["file"].as_str().unwrap_or_default().to_string(),
+            line: f["line"].as_u64(),
+            column: f["column"].as_u64(),
+            message: f["message"].as_str().unwrap_or_default().to_string(),
+        });
+    }
+    for d in report["diagnostics"].as_array().expect("diagnostics") {
+        all.push(Diag {
+            code: d["code"].as_str().unwrap_or_default().to_string(),
+            file: d["file"].as_str().unwrap_or_default().to_string(),
+            line: d["line"].as_u64(),
+            column: d["column"].as_u64(),
+            message: d["message"].as_str().unwrap_or_default().to_string(),
+        });
+    }
+    all
+}
+
+/// Check `hostile` next to the good file; expect exactly one diagnostic with `code` for it (at
+/// `at`, a line and column, when given), and the good file's finding. Returns the diagnostic.
+fn expect_one(hostile: &str, code: &str, at: Option<(u64, u64)>, extra: &[&str]) -> Diag {
+    expect_one_cpu(hostile, code, at, extra, CPU_SECONDS)
+}
+
+fn expect_one_cpu(
+    hostile: &str,
+    code: &str,
+    at: Option<(u64, u64)>,
+    extra: &[&str],
+    cpu: u64,
+) -> Diag {
+    check_one(hostile, code, at, extra, cpu, true)
+}
+
+/// As [`expect_one`], without the good file (for limits so low that it would trip them too).
+fn expect_alone(hostile: &str, code: &str, at: Option<(u64, u64)>, extra: &[&str]) -> Diag {
+    check_one(hostile, code, at, extra, CPU_SECONDS, false)
+}
+
+fn check_one(
+    hostile: &str,
+    code: &str,
+    at: Option<(u64, u64)>,
+    extra: &[&str],
+    cpu: u64,
+    with_good: bool,
+) -> Diag {
+    let mut args = vec!["check", "--format", "json", "--as-of", "2024-06-01"];
+    args.extend_from_slice(extra);
+    args.push(hostile);
+    if with_good {
+        args.push(GOOD);
+    }
+    let outcome = lint_with(&args, None, cpu);
+    let report = outcome.json();
+    let all = diags(&report);
+    if with_good {
+        let good: Vec<&Diag> = all.iter().filter(|d| d.file == GOOD).collect();
+        assert!(
+            good.iter().any(|d| d.code == GOOD_RULE),
+            "the good file's `{GOOD_RULE}` finding is missing: {all:#?}"
+        );
+    }
+    let mut mine: Vec<Diag> = all.into_iter().filter(|d| d.file != GOOD).collect();
+    assert_eq!(
+        mine.len(),
+        1,
+        "expected one diagnostic for {hostile}, got {mine:#?}"
+    );
+    let d = mine.remove(0);
+    assert_eq!(d.code, code, "{d:#?}");
+    assert!(
+        d.file.starts_with(hostile),
+        "the diagnostic names the file (or one under the directory): {d:#?}"
+    );
+    if let Some((line, column)) = at {
+        assert_eq!((d.line, d.column), (Some(line), Some(column)), "{d:#?}");
+    }
+    assert!(!d.message.is_empty());
+    assert!(
+        outcome.code == 1 || outcome.code == 2,
+        "a run with findings or tool errors exits 1 or 2, got {}",
+        outcome.code
+    );
+    d
+}
+
+fn fixture(name: &str) -> String {
+    format!("fixtures/hostile/{name}")
+}
+
+/// A temporary directory inside the crate, so that relative paths can be passed.
+fn scratch() -> tempfile::TempDir {
+    let base = root().join("target").join("hostile-scratch");
+    fs::create_dir_all(&base).expect("scratch dir");
+    tempfile::tempdir_in(base).expect("temp dir")
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(root())
+        .expect("inside the crate")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn billion_laughs_is_stopped_by_the_alias_budget() {
+    let d = expect_one(&fixture("alias-bomb.yaml"), "yaml-alias-limit", None, &[]);
+    assert!(d.message.contains("10000"), "{d:?}");
+}
+
+#[test]
+fn the_alias_budget_is_configurable() {
+    // lol1 alone adds 9 aliases of 10 nodes each: 90 nodes.
+    let d = expect_one(
+        &fixture("alias-bomb.yaml"),
+        "yaml-alias-limit",
+        // The fourth alias on line 3 (each adds 10 nodes) goes over.
+        Some((3, 35)),
+        &["--max-alias-nodes", "30"],
+    );
+    assert!(d.message.contains("more than 30 nodes"), "{d:?}");
+}
+
+#[test]
+fn deep_flow_nesting_is_too_deep() {
+    let d = expect_one(&fixture("deep-flow.yaml"), "yaml-too-deep", None, &[]);
+    assert!(d.message.contains("limit of 64"), "{d:?}");
+    expect_one(&fixture("deep-flow-map.yaml"), "yaml-too-deep", None, &[]);
+}
+
+#[test]
+fn deep_block_nesting_is_too_deep_at_the_65th_level() {
+    // `- ` is two columns per level: level 65 opens at column 129.
+    let d = expect_one(
+        &fixture("deep-block.yaml"),
+        "yaml-too-deep",
+        Some((2, 129)),
+        &[],
+    );
+    assert!(d.message.contains("limit of 64"), "{d:?}");
+}
+
+#[test]
+fn the_depth_limit_is_configurable() {
+    let d = expect_alone(
+        &fixture("deep-block.yaml"),
+        "yaml-too-deep",
+        Some((2, 7)),
+        &["--max-depth", "3"],
+    );
+    assert!(d.message.contains("limit of 3"), "{d:?}");
+    // Above the parser's own bracket limit (255), that limit still stops the file.
+    let d = expect_one(
+        &fixture("deep-flow.yaml"),
+        "yaml-too-deep",
+        None,
+        &["--max-depth", "100000"],
+    );
+    assert!(d.message.contains("limit of 255"), "{d:?}");
+}
+
+#[test]
+fn a_100_mb_file_is_rejected_by_size_without_reading_it_all() {
+    let dir = scratch();
+    let path = dir.path().join("huge.yaml");
+    let mut f = std::io::BufWriter::new(fs::File::create(&path).unwrap());
+    let line = b"key_that_repeats: some value that repeats\n";
+    let mut written = 0;
+    while written < 100 * 1024 * 1024 {
+        f.write_all(line).unwrap();
+        written += line.len();
+    }
+    f.flush().unwrap();
+    drop(f);
+    let d = expect_one(&relative(&path), "input-too-large", Some((1, 1)), &[]);
+    assert!(d.message.contains("8388608"), "{d:?}");
+}
+
+#[test]
+fn the_size_limit_is_configurable() {
+    let d = expect_alone(
+        &fixture("duplicate-key.yaml"),
+        "input-too-large",
+        Some((1, 1)),
+        &["--max-file-size", "10"],
+    );
+    assert!(d.message.contains("limit of 10 bytes"), "{d:?}");
+    // The largest value is accepted without overflow.
+    expect_one(
+        &fixture("duplicate-key.yaml"),
+        "yaml-duplicate-key",
+        Some((3, 1)),
+        &["--max-file-size", &u64::MAX.to_string()],
+    );
+}
+
+#[test]
+fn an_endless_stdin_is_cut_at_the_size_limit() {
+    let bytes = b"k: v\n".repeat(20 * 1024 * 1024);
+    let outcome = lint_with(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-01",
+            "-",
+            GOOD,
+        ],
+        Some(bytes),
+        CPU_SECONDS,
+    );
+    let all = diags(&outcome.json());
+    assert!(all.iter().any(|d| d.file == GOOD && d.code == GOOD_RULE));
+    let mine: Vec<&Diag> = all.iter().filter(|d| d.file == "<stdin>").collect();
+    assert_eq!(mine.len(), 1, "{mine:#?}");
+    assert_eq!(mine[0].code, "input-too-large");
+}
+
+#[test]
+fn very_long_lines_and_keys() {
+    let dir = scratch();
+    // A 6 MB value on one line, in a document that is otherwise a mapping without `kind`.
+    let long_value = dir.path().join("long-value.yaml");
+    fs::write(
+        &long_value,
+        format!("note: \"{}\"\n", "x".repeat(6 * 1024 * 1024)),
+    )
+    .unwrap();
+    let d = expect_one(&relative(&long_value), "schema-missing-key", None, &[]);
+    assert!(d.message.len() < 500, "the message stays short: {d:?}");
+    // A 1 MB key: YAML caps implicit keys at 1024 characters, so this is a syntax error at
+    // the colon.
+    let long_key = dir.path().join("long-key.yaml");
+    let key = "k".repeat(1024 * 1024);
+    fs::write(&long_key, format!("{key}: 1\n{key}: 2\n")).unwrap();
+    let d = expect_one(
+        &relative(&long_key),
+        "yaml-syntax",
+        Some((1, 1024 * 1024 + 1)),
+        &[],
+    );
+    assert!(d.message.len() < 200, "the message stays short: {d:?}");
+    // A 1000-character key given twice: the message shows the key shortened.
+    let dup_key = dir.path().join("dup-long-key.yaml");
+    let key = "k".repeat(1000);
+    fs::write(&dup_key, format!("{key}: 1\n{key}: 2\n")).unwrap();
+    let d = expect_one(&relative(&dup_key), "yaml-duplicate-key", Some((2, 1)), &[]);
+    assert!(d.message.len() < 200, "the message stays short: {d:?}");
+    // The human report of a long line finishes too (it used to panic inside miette).
+    let outcome = lint_with(
+        &[
+            "check",
+            "--color",
+            "never",
+            "--as-of",
+            "2024-06-01",
+            &relative(&long_key),
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    assert_eq!(outcome.code, 1);
+    assert!(outcome.stdout.contains("yaml-syntax"), "{}", truncate(&outcome.stdout));
+    // miette cannot draw a label a million columns to the right; the place is given in words.
+    assert!(
+        outcome
+            .stdout
+            .contains("at line 1, column 1048577: the line is too long to show"),
+        "{}",
+        truncate(&outcome.stdout)
+    );
+    assert!(outcome.stdout.len() < 10_000, "the megabyte line is not printed");
+}
+
+#[test]
+fn binary_files_are_reported_once() {
+    expect_one(&fixture("binary.yaml"), "input-binary", Some((1, 8)), &[]);
+}
+
+#[test]
+fn invalid_utf8_points_at_the_first_bad_byte() {
+    expect_one(
+        &fixture("invalid-utf8.yaml"),
+        "input-encoding",
+        Some((4, 13)),
+        &[],
+    );
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_is_named() {
+    let d = expect_one(
+        &fixture("utf16-bom.yaml"),
+        "input-encoding",
+        Some((1, 1)),
+        &[],
+    );
+    assert!(d.message.contains("UTF-16"), "{d:?}");
+}
+
+#[test]
+fn duplicate_keys() {
+    expect_one(
+        &fixture("duplicate-key.yaml"),
+        "yaml-duplicate-key",
+        Some((3, 1)),
+        &[],
+    );
+}
+
+#[test]
+fn a_million_duplicate_keys_stay_linear_and_capped() {
+    let dir = scratch();
+    let path = dir.path().join("many-duplicates.yaml");
+    fs::write(&path, "a: 1\n".repeat(200_000)).unwrap();
+    let outcome = lint_with(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-01",
+            &relative(&path),
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    let all = diags(&outcome.json());
+    assert_eq!(all.len(), 101, "100 problems and one note");
+    assert_eq!(all.last().unwrap().code, "yaml-too-many-problems");
+    assert!(all.last().unwrap().message.starts_with("199899 more"));
+}
+
+#[test]
+fn python_object_tags_are_refused() {
+    let d = expect_one(&fixture("python-tag.yaml"), "yaml-tag", Some((2, 7)), &[]);
+    assert!(d.message.contains("python/object"), "{d:?}");
+}
+
+#[test]
+fn merge_keys_are_refused() {
+    expect_one(
+        &fixture("merge-key.yaml"),
+        "yaml-merge-key",
+        Some((3, 3)),
+        &[],
+    );
+}
+
+#[test]
+fn a_document_that_is_a_scalar_or_a_list() {
+    let d = expect_one(
+        &fixture("scalar-document.yaml"),
+        "schema-not-a-mapping",
+        Some((1, 1)),
+        &[],
+    );
+    assert!(d.message.contains("string"), "{d:?}");
+    let d = expect_one(
+        &fixture("list-document.yaml"),
+        "schema-not-a-mapping",
+        Some((1, 1)),
+        &[],
+    );
+    assert!(d.message.contains("list"), "{d:?}");
+}
+
+#[test]
+fn an_empty_file_is_a_warning() {
+    expect_one(&fixture("empty.yaml"), "yaml-empty", Some((1, 1)), &[]);
+}
+
+#[test]
+fn a_directory_symlink_loop_is_reported_once() {
+    let dir = scratch();
+    let tree = dir.path().join("tree");
+    fs::create_dir_all(tree.join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", tree.join("sub").join("back-up")).unwrap();
+    let d = expect_one(&relative(&tree), "input-unreadable", None, &[]);
+    assert!(d.message.contains("symbolic link loop"), "{d:?}");
+    assert!(d.file.ends_with("back-up"), "{d:?}");
+}
+
+#[test]
+fn an_unreadable_file() {
+    let outer = scratch();
+    let dir = outer.path().join("locked");
+    fs::create_dir(&dir).unwrap();
+    let path = dir.join("locked.yaml");
+    fs::write(&path, "schema_version: 1\n").unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).unwrap();
+    let target = if fs::File::open(&path).is_err() {
+        path
+    } else {
+        // Running as root: permissions do not stop reads. /proc/self/mem is a regular file
+        // that every process may open, but reading its first page fails (EIO).
+        println!("note: running as root, so chmod 000 does not stop reads; using /proc/self/mem");
+        fs::remove_file(&path).unwrap();
+        let link = dir.join("proc-mem.yaml");
+        std::os::unix::fs::symlink("/proc/self/mem", &link).unwrap();
+        link
+    };
+    let d = expect_one(&relative(&target), "input-unreadable", None, &[]);
+    assert!(d.message.contains("cannot read"), "{d:?}");
+    // The same file found by walking its directory.
+    let d = expect_one(&relative(&dir), "input-unreadable", None, &[]);
+    assert!(d.message.contains("cannot read"), "{d:?}");
+}
+
+#[test]
+fn a_fifo_is_refused_without_blocking() {
+    let dir = scratch();
+    let fifo = dir.path().join("pipe.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("note: mkfifo is not available; skipping the FIFO case");
+        return;
+    }
+    // Named directly, and found by walking its directory: nobody ever writes to it, so a read
+    // would block until the wall-clock guard fails the test.
+    for path in [relative(&fifo), relative(dir.path())] {
+        let d = expect_one(&path, "input-unreadable", None, &[]);
+        assert!(d.message.contains("not a regular file"), "{d:?}");
+    }
+}
+
+#[test]
+fn a_file_of_tiny_keys_just_under_the_size_limit() {
+    let dir = scratch();
+    let path = dir.path().join("tiny-keys.yaml");
+    let mut text = String::with_capacity(8 << 20);
+    let mut i = 0u64;
+    while text.len() < 7_900_000 {
+        text.push_str(&format!("k{i:x}: {i}\n"));
+        i += 1;
+    }
+    fs::write(&path, text).unwrap();
+    // About 900,000 keys. Debug builds of the YAML parser are about ten times slower than
+    // release builds, so the CPU budget is widened for them; memory stays capped at 1 GiB.
+    let cpu = if cfg!(debug_assertions) {
+        6 * CPU_SECONDS
+    } else {
+        CPU_SECONDS
+    };
+    let d = expect_one_cpu(&relative(&path), "schema-missing-key", None, &[], cpu);
+    assert!(d.message.contains("kind"), "{d:?}");
+}
+
+#[test]
+fn fuzz_regressions_never_crash() {
+    let dir = root().join("fixtures/hostile/fuzz-regressions");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .expect("fixtures/hostile/fuzz-regressions exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    for file in files {
+        let name = relative(&file);
+        let outcome = lint_with(
+            &[
+                "check",
+                "--format",
+                "json",
+                "--as-of",
+                "2024-06-01",
+                &name,
+                GOOD,
+            ],
+            None,
+            CPU_SECONDS,
+        );
+        let all = diags(&outcome.json());
+        assert!(
+            all.iter().any(|d| d.file == GOOD && d.code == GOOD_RULE),
+            "{name}: the good file's finding is missing"
+        );
+        // Human output, too: it resolves every span into the text.
+        lint_with(
+            &["check", "--color", "never", "--as-of", "2024-06-01", &name],
+            None,
+            CPU_SECONDS,
+        );
+    }
+}
+
+#[test]
+fn declarations_cannot_inject_markup_into_reports() {
+    let dir = scratch();
+    let path = dir.path().join("script.yaml");
+    let source = fs::read_to_string(root().join(GOOD)).unwrap();
+    let name_line = source
+        .lines()
+        .find(|l| l.trim_start().starts_with("name:"))
+        .expect("the good file names its organisation");
+    let indent = &name_line[..name_line.len() - name_line.trim_start().len()];
+    let hostile = source.replacen(
+        name_line,
+        &format!("{indent}name: \"<script>alert(1)</script>\""),
+        1,
+    );
+    fs::write(&path, hostile).unwrap();
+    let name = relative(&path);
+    // JSON: the name is a JSON string, read back exactly as written.
+    let outcome = lint_with(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-01",
+            &name,
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    let report = outcome.json();
+    let docs = report["documents"].as_array().expect("documents");
+    assert_eq!(docs[0]["name"], "<script>alert(1)</script>", "{docs:?}");
+    // Human: a finding on that line shows the snippet, and the markup in it as plain text.
+    let wrong_type = source.replacen(
+        name_line,
+        &format!("{indent}name: [\"<script>alert(1)</script>\"]"),
+        1,
+    );
+    fs::write(&path, wrong_type).unwrap();
+    let outcome = lint_with(
+        &["check", "--color", "never", "--as-of", "2024-06-01", &name],
+        None,
+        CPU_SECONDS,
+    );
+    assert_eq!(outcome.code, 1, "{}", outcome.stdout);
+    assert!(
+        outcome.stdout.contains("[\"<script>alert(1)</script>\"]"),
+        "{}",
+        outcome.stdout
+    );
+}
+
+#[test]
+fn relative_inputs_are_shown_relative() {
+    let outcome = lint_with(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-01",
+            "fixtures/examples",
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    let report = outcome.json();
+    let root = root().display().to_string();
+    assert!(
+        !outcome.stdout.contains(&root),
+        "no absolute path leaks into the report"
+    );
+    for f in report["findings"].as_array().unwrap() {
+        let file = f["file"].as_str().unwrap();
+        assert!(file.starts_with("fixtures/examples/"), "{file}");
+    }
+}
