@@ -1,0 +1,224 @@
+//! The rule sandbox: each hostile rule under fixtures/hostile-rules/<case>/ runs with `--rules`
+//! next to the built-in pack on a good declaration, under the limits of tests/limited. Each
+//! attempt must be stopped with one diagnostic that names the rule, its file and line, and the
+//! built-in rules must still produce their findings.
+#![cfg(target_os = "linux")]
+
+mod limited;
+
+use std::time::Duration;
+
+use limited::{CPU_SECONDS, Diag, GOOD, GOOD_RULE, diags, lint_with, truncate};
+
+/// A second good file: a broken rule is disabled after its first failure, so two documents
+/// still give one diagnostic.
+const GOOD_2: &str = "fixtures/examples/dwp-compliant.yaml";
+
+struct Stopped {
+    diag: Diag,
+    elapsed: Duration,
+}
+
+/// Run the hostile pack `case`; expect one diagnostic with `code` naming the rule, at `line`
+/// of its script (when given), and the built-in finding on the good file.
+fn stopped(case: &str, code: &str, line: Option<u64>, extra: &[&str]) -> Stopped {
+    let pack = format!("fixtures/hostile-rules/{case}");
+    let rule_id = format!("hostile-{case}");
+    let mut args = vec![
+        "check",
+        "--format",
+        "json",
+        "--as-of",
+        "2024-06-01",
+        "--rules",
+        &pack,
+    ];
+    args.extend_from_slice(extra);
+    args.extend([GOOD, GOOD_2]);
+    let outcome = lint_with(&args, None, CPU_SECONDS);
+    assert_eq!(
+        outcome.code,
+        2,
+        "a rule that fails is a tool error (exit 2)\n{}",
+        truncate(&outcome.stdout)
+    );
+    let all = diags(&outcome.json());
+    assert!(
+        all.iter().any(|d| d.file == GOOD && d.code == GOOD_RULE),
+        "the built-in rule `{GOOD_RULE}` still reports on {GOOD}: {all:#?}"
+    );
+    let mine: Vec<Diag> = all.into_iter().filter(|d| d.file.contains(&pack)).collect();
+    assert_eq!(mine.len(), 1, "one diagnostic for the rule: {mine:#?}");
+    let diag = mine.into_iter().next().unwrap();
+    assert_eq!(diag.code, code, "{diag:#?}");
+    assert!(
+        diag.file == format!("{pack}/{rule_id}.rhai"),
+        "the diagnostic names the rule's file: {diag:#?}"
+    );
+    assert!(
+        diag.message.contains(&rule_id) || code == "rule-syntax",
+        "the message names the rule: {diag:#?}"
+    );
+    if let Some(line) = line {
+        assert_eq!(diag.line, Some(line), "{diag:#?}");
+    }
+    Stopped {
+        diag,
+        elapsed: outcome.elapsed,
+    }
+}
+
+/// The line of `fn check(doc, ctx) {` in the generated hostile rules.
+const CHECK_LINE: u64 = 24;
+
+#[test]
+fn an_infinite_loop_is_stopped_by_the_operation_limit() {
+    let s = stopped("infinite-loop", "rule-limit", Some(CHECK_LINE), &[]);
+    assert!(s.diag.message.contains("Too many operations"), "{:?}", s.diag);
+}
+
+#[test]
+fn the_operation_limit_is_configurable() {
+    let s = stopped(
+        "infinite-loop",
+        "rule-limit",
+        Some(CHECK_LINE),
+        &["--max-operations", "1000"],
+    );
+    assert!(s.diag.message.contains("Too many operations"), "{:?}", s.diag);
+}
+
+#[test]
+fn unbounded_recursion_is_stopped_by_the_call_depth_limit() {
+    let s = stopped("unbounded-recursion", "rule-limit", None, &[]);
+    assert!(s.diag.message.contains("Stack overflow"), "{:?}", s.diag);
+    // It points at a call in the script, not at the top of the file.
+    assert!(s.diag.line.unwrap() > 20, "{:?}", s.diag);
+}
+
+#[test]
+fn a_string_grown_without_bound_is_stopped_by_the_size_limit() {
+    let s = stopped("string-growth", "rule-limit", Some(CHECK_LINE), &[]);
+    assert!(s.diag.message.contains("string too large"), "{:?}", s.diag);
+}
+
+#[test]
+fn a_two_gigabyte_string_is_refused_before_it_is_made() {
+    let s = stopped("huge-pad", "rule-limit", Some(CHECK_LINE), &[]);
+    assert!(s.diag.message.contains("string too large"), "{:?}", s.diag);
+}
+
+#[test]
+fn a_billion_element_array_is_refused_before_it_is_made() {
+    let s = stopped("huge-array-pad", "rule-limit", Some(CHECK_LINE), &[]);
+    assert!(s.diag.message.contains("too large"), "{:?}", s.diag);
+}
+
+#[test]
+fn an_array_grown_without_bound_is_stopped() {
+    // Rhai measures an array's size after each push, so the loop slows as the array grows;
+    // the size, operation or time limit stops it, whichever comes first on this machine.
+    let s = stopped(
+        "array-growth",
+        "rule-limit",
+        Some(CHECK_LINE),
+        &["--rule-timeout", "1000"],
+    );
+    let m = &s.diag.message;
+    assert!(
+        m.contains("too large") || m.contains("Too many operations") || m.contains("time limit"),
+        "{:?}",
+        s.diag
+    );
+}
+
+#[test]
+fn import_is_refused_when_the_pack_loads() {
+    let s = stopped("import-module", "rule-syntax", Some(25), &[]);
+    assert!(s.diag.message.contains("import"), "{:?}", s.diag);
+}
+
+#[test]
+fn eval_is_refused_when_the_pack_loads() {
+    let s = stopped("eval-call", "rule-syntax", Some(25), &[]);
+    assert!(s.diag.message.contains("eval"), "{:?}", s.diag);
+}
+
+#[test]
+fn there_is_no_file_api() {
+    for case in ["open-file", "read-string"] {
+        let s = stopped(case, "rule-error", Some(25), &[]);
+        assert!(
+            s.diag.message.contains("Function not found"),
+            "{:?}",
+            s.diag
+        );
+    }
+}
+
+#[test]
+fn there_is_no_environment_api() {
+    let s = stopped("env-var", "rule-error", Some(25), &[]);
+    assert!(
+        s.diag.message.contains("Function not found: env"),
+        "{:?}",
+        s.diag
+    );
+}
+
+#[test]
+fn bad_types_and_arithmetic_are_errors_not_crashes() {
+    for (case, line, text) in [
+        ("unit-arithmetic", 26, "Function not found"),
+        ("method-on-number", 26, "Function not found: trim"),
+        ("integer-overflow", 26, "overflow"),
+        ("division-by-zero", 26, "Division by zero"),
+        ("huge-index", 26, "out of bounds"),
+        ("report-non-string", 25, "Function not found: report"),
+    ] {
+        let s = stopped(case, "rule-error", Some(line), &[]);
+        assert!(s.diag.message.contains(text), "{case}: {:?}", s.diag);
+    }
+}
+
+#[test]
+fn comparing_unit_with_a_number_is_false_not_an_error() {
+    // Rhai defines `() > 1` as false: the rule runs to the end, silently. Nothing to stop, and
+    // nothing breaks; rule authors are told to check for `()` first (docs/rule-api.md).
+    let outcome = lint_with(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-01",
+            "--rules",
+            "fixtures/hostile-rules/unit-compare",
+            GOOD,
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    let report = outcome.json();
+    assert!(report["diagnostics"].as_array().unwrap().is_empty());
+    let all = diags(&report);
+    assert!(all.iter().any(|d| d.code == GOOD_RULE));
+    assert!(!all.iter().any(|d| d.code == "hostile-unit-compare"));
+}
+
+#[test]
+fn slow_work_under_the_operation_limit_is_stopped_by_the_clock() {
+    let s = stopped(
+        "slow-under-op-limit",
+        "rule-limit",
+        Some(CHECK_LINE),
+        &["--rule-timeout", "300"],
+    );
+    assert!(
+        s.diag.message.contains("ran longer than its time limit"),
+        "{:?}",
+        s.diag
+    );
+    // Two documents, 300 ms each at most before the rule is disabled; generous for CI.
+    assert!(s.elapsed < Duration::from_secs(60), "{:?}", s.elapsed);
+}
