@@ -74,7 +74,11 @@ const CHECK_LINE: u64 = 24;
 #[test]
 fn an_infinite_loop_is_stopped_by_the_operation_limit() {
     let s = stopped("infinite-loop", "rule-limit", Some(CHECK_LINE), &[]);
-    assert!(s.diag.message.contains("Too many operations"), "{:?}", s.diag);
+    assert!(
+        s.diag.message.contains("Too many operations"),
+        "{:?}",
+        s.diag
+    );
 }
 
 #[test]
@@ -85,7 +89,11 @@ fn the_operation_limit_is_configurable() {
         Some(CHECK_LINE),
         &["--max-operations", "1000"],
     );
-    assert!(s.diag.message.contains("Too many operations"), "{:?}", s.diag);
+    assert!(
+        s.diag.message.contains("Too many operations"),
+        "{:?}",
+        s.diag
+    );
 }
 
 #[test]
@@ -221,4 +229,21 @@ fn slow_work_under_the_operation_limit_is_stopped_by_the_clock() {
     );
     // Two documents, 300 ms each at most before the rule is disabled; generous for CI.
     assert!(s.elapsed < Duration::from_secs(60), "{:?}", s.elapsed);
+}
+
+#[test]
+fn builtin_rule_files_show_as_rules_pack_file() {
+    let outcome = lint_with(&["rules", "--format", "json"], None, CPU_SECONDS);
+    let rules = outcome.json();
+    let rules = rules.as_array().expect("a list of rules");
+    assert!(!rules.is_empty());
+    for r in rules {
+        let file = r["file"].as_str().expect("file");
+        let pack = r["pack"].as_str().expect("pack");
+        assert!(
+            file.starts_with(&format!("rules/{pack}/")) && file.ends_with(".rhai"),
+            "{file}"
+        );
+    }
+    assert!(!outcome.stdout.contains(env!("CARGO_MANIFEST_DIR")));
 }

@@ -90,9 +90,14 @@ pub struct InputError {
 #[derive(Debug, Clone)]
 pub enum Input {
     File(PathBuf),
-    Stdin { name: String },
+    Stdin {
+        name: String,
+    },
     /// Bytes already in memory (tests, fuzzing, and callers that embed the linter).
-    Bytes { name: String, bytes: Arc<[u8]> },
+    Bytes {
+        name: String,
+        bytes: Arc<[u8]>,
+    },
 }
 
 /// A file read and parsed: its text, its documents, and problems with the file as a whole.
@@ -231,13 +236,17 @@ pub fn load(input: &Input, limits: &Limits) -> Result<LoadedFile, InputError> {
     let limit = limits.max_file_bytes;
     let mut bytes = Vec::new();
     let read = match input {
-        Input::File(p) => fs::File::open(p).and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes)),
+        Input::File(p) => {
+            fs::File::open(p).and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+        }
         Input::Stdin { .. } => std::io::stdin()
             .lock()
             .take(limit.saturating_add(1))
             .read_to_end(&mut bytes),
         Input::Bytes { bytes: held, .. } => {
-            let keep = held.len().min(usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX));
+            let keep = held
+                .len()
+                .min(usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX));
             bytes.extend_from_slice(&held[..keep]);
             Ok(keep)
         }

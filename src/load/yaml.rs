@@ -124,7 +124,10 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
                 let problem = if err.info() == PARSER_FLOW_LIMIT {
                     // The scanner reads ahead through brackets before it hands us events, so its
                     // own cap (255 levels) can fire before our depth limit sees the nesting.
-                    too_deep(limits.max_depth.min(PARSER_FLOW_DEPTH), Span::new(at, at + 1))
+                    too_deep(
+                        limits.max_depth.min(PARSER_FLOW_DEPTH),
+                        Span::new(at, at + 1),
+                    )
                 } else {
                     Problem::new(
                         "yaml-syntax",

@@ -194,4 +194,3 @@ pub fn diags(report: &Value) -> Vec<Diag> {
     }
     all
 }
-
