@@ -365,3 +365,38 @@ fn file_problem(name: String, text: String, problem: Problem) -> LoadedFile {
         problems: vec![problem],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_in_memory_are_cut_at_the_size_limit() {
+        let limits = Limits {
+            max_file_bytes: 16,
+            ..Limits::default()
+        };
+        let input = Input::Bytes {
+            name: "mem.yaml".into(),
+            bytes: Arc::from(&b"key: value\n".repeat(100)[..]),
+        };
+        let loaded = load(&input, &limits).expect("memory is always readable");
+        assert_eq!(loaded.problems[0].code, "input-too-large");
+        assert_eq!(loaded.source.name, "mem.yaml");
+    }
+
+    #[test]
+    fn the_largest_size_limit_does_not_overflow() {
+        let limits = Limits {
+            max_file_bytes: u64::MAX,
+            ..Limits::default()
+        };
+        let input = Input::Bytes {
+            name: "mem.yaml".into(),
+            bytes: Arc::from(&b"key: value\n"[..]),
+        };
+        let loaded = load(&input, &limits).expect("read");
+        assert!(loaded.problems.is_empty());
+        assert_eq!(loaded.docs.len(), 1);
+    }
+}

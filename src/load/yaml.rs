@@ -575,3 +575,74 @@ fn is_core_float(s: &[u8]) -> bool {
     }
     i == s.len()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str, limits: &Limits) -> Vec<&'static str> {
+        parse(text, limits)
+            .iter()
+            .flat_map(|d| d.problems.iter().map(|p| p.code))
+            .collect()
+    }
+
+    #[test]
+    fn brackets_past_the_parser_cap_are_too_deep() {
+        let text = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        let docs = parse(&text, &Limits::default());
+        let p = &docs[0].problems[0];
+        assert_eq!(p.code, "yaml-too-deep");
+        assert!(p.message.contains("limit of 64"), "{}", p.message);
+        let generous = Limits {
+            max_depth: 1000,
+            ..Limits::default()
+        };
+        let docs = parse(&text, &generous);
+        assert!(docs[0].problems[0].message.contains("limit of 255"));
+    }
+
+    #[test]
+    fn problems_are_capped_with_one_note() {
+        let text = "a: 1\n".repeat(MAX_PROBLEMS + 51);
+        let codes = codes(&text, &Limits::default());
+        assert_eq!(codes.len(), MAX_PROBLEMS + 1);
+        assert_eq!(codes[MAX_PROBLEMS], "yaml-too-many-problems");
+        let docs = parse(&text, &Limits::default());
+        assert!(
+            docs[0].problems[MAX_PROBLEMS]
+                .message
+                .starts_with("50 more")
+        );
+        // A capped document still parses: duplicate keys are not fatal.
+        assert!(docs[0].root.is_some());
+    }
+
+    #[test]
+    fn a_fatal_problem_survives_the_cap() {
+        let mut text = "a: 1\n".repeat(MAX_PROBLEMS + 5);
+        text.push_str("b: [unclosed\n");
+        let codes = codes(&text, &Limits::default());
+        assert_eq!(codes.last(), Some(&"yaml-syntax"));
+        assert!(codes.contains(&"yaml-too-many-problems"));
+    }
+
+    #[test]
+    fn long_keys_are_shortened_in_messages() {
+        let key = "k".repeat(500);
+        let text = format!("{key}: 1\n{key}: 2\n");
+        let docs = parse(&text, &Limits::default());
+        let message = &docs[0].problems[0].message;
+        assert!(message.chars().count() < 100, "{message}");
+        assert!(message.contains('…'));
+        assert_eq!(shorten("short"), "short");
+    }
+
+    #[test]
+    fn the_first_occurrence_of_a_duplicate_key_is_related() {
+        let docs = parse("x: 1\ny: 2\nx: 3\n", &Limits::default());
+        let p = &docs[0].problems[0];
+        assert_eq!(p.code, "yaml-duplicate-key");
+        assert_eq!(p.related[0].0, Span::new(0, 1));
+    }
+}
