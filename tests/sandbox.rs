@@ -22,6 +22,11 @@ struct Stopped {
 /// Run the hostile pack `case`; expect one diagnostic with `code` naming the rule, at `line`
 /// of its script (when given), and the built-in finding on the good file.
 fn stopped(case: &str, code: &str, line: Option<u64>, extra: &[&str]) -> Stopped {
+    stopped_within(case, code, line, extra, CPU_SECONDS)
+}
+
+/// As [`stopped`], with a CPU budget of `cpu` seconds for the whole run.
+fn stopped_within(case: &str, code: &str, line: Option<u64>, extra: &[&str], cpu: u64) -> Stopped {
     let pack = format!("fixtures/hostile-rules/{case}");
     let rule_id = format!("hostile-{case}");
     let mut args = vec![
@@ -35,7 +40,7 @@ fn stopped(case: &str, code: &str, line: Option<u64>, extra: &[&str]) -> Stopped
     ];
     args.extend_from_slice(extra);
     args.extend([GOOD, GOOD_2]);
-    let outcome = lint_with(&args, None, CPU_SECONDS);
+    let outcome = lint_with(&args, None, cpu);
     assert_eq!(
         outcome.code,
         2,
@@ -246,4 +251,23 @@ fn builtin_rule_files_show_as_rules_pack_file() {
         );
     }
     assert!(!outcome.stdout.contains(env!("CARGO_MANIFEST_DIR")));
+}
+
+#[test]
+fn slow_operations_cannot_carry_a_rule_far_past_its_deadline() {
+    // Each copy of a 90,000-item array takes milliseconds. When the clock was read every 4,096
+    // operations, this rule ran 20 s of CPU past a 300 ms limit; the CPU budget of 5 s (for
+    // two documents, in a debug build) now kills the run if the deadline check is that coarse.
+    let s = stopped_within(
+        "clone-big-array",
+        "rule-limit",
+        Some(CHECK_LINE),
+        &["--rule-timeout", "300"],
+        5,
+    );
+    assert!(
+        s.diag.message.contains("ran longer than its time limit"),
+        "{:?}",
+        s.diag
+    );
 }
