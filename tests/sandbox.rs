@@ -271,3 +271,44 @@ fn slow_operations_cannot_carry_a_rule_far_past_its_deadline() {
         s.diag
     );
 }
+
+#[test]
+fn deeply_nested_expressions_are_refused_at_compile_time() {
+    let s = stopped("deep-expression", "rule-syntax", Some(25), &[]);
+    assert!(
+        s.diag.message.contains("maximum complexity"),
+        "{:?}",
+        s.diag
+    );
+}
+
+#[test]
+fn an_alias_bomb_in_a_pack_data_file_is_refused() {
+    let pack = "fixtures/hostile-rules/data-alias-bomb";
+    let outcome = lint_with(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-01",
+            "--rules",
+            pack,
+            GOOD,
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    assert_eq!(outcome.code, 2);
+    let all = diags(&outcome.json());
+    assert!(all.iter().any(|d| d.file == GOOD && d.code == GOOD_RULE));
+    let mine: Vec<&Diag> = all.iter().filter(|d| d.file.starts_with(pack)).collect();
+    assert_eq!(mine.len(), 1, "{mine:#?}");
+    assert_eq!(mine[0].code, "pack-data");
+    assert_eq!(mine[0].file, format!("{pack}/bomb.yaml"));
+    assert!(
+        mine[0].message.contains("repetition limit"),
+        "{:?}",
+        mine[0]
+    );
+}
