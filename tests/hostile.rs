@@ -564,3 +564,75 @@ fn relative_inputs_are_shown_relative() {
         assert!(file.starts_with("fixtures/examples/"), "{file}");
     }
 }
+
+#[test]
+fn control_characters_are_refused_and_never_reach_the_terminal() {
+    // An OSC title sequence, a bell, "clear screen" and a colour, raw in a quoted value.
+    let d = expect_one(
+        &fixture("control-char.yaml"),
+        "input-control-char",
+        Some((4, 17)),
+        &[],
+    );
+    assert!(d.message.contains("U+001B"), "{d:?}");
+    let outcome = lint_with(
+        &[
+            "check",
+            "--color",
+            "never",
+            "--as-of",
+            "2024-06-01",
+            &fixture("control-char.yaml"),
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    assert_eq!(outcome.code, 1);
+    assert!(outcome.stdout.contains("input-control-char"));
+    assert!(
+        !outcome.stdout.contains('\u{1b}') && !outcome.stdout.contains('\u{7}'),
+        "no raw control character in the report:\n{}",
+        outcome.stdout
+    );
+    // The snippet shows them as control pictures.
+    assert!(
+        outcome.stdout.contains("\u{241b}]0;owned\u{2407}"),
+        "{}",
+        outcome.stdout
+    );
+}
+
+#[test]
+fn control_characters_in_file_names_are_escaped() {
+    let dir = scratch();
+    let path = dir.path().join("evil\u{1b}[2J.yaml");
+    fs::write(&path, "kind: department\nkind: proposal\n").unwrap();
+    let outcome = lint_with(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-01",
+            &relative(dir.path()),
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    let all = diags(&outcome.json());
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert!(all[0].file.ends_with("evil\\u{1b}[2J.yaml"), "{:?}", all[0]);
+    let outcome = lint_with(
+        &[
+            "check",
+            "--color",
+            "never",
+            "--as-of",
+            "2024-06-01",
+            &relative(dir.path()),
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    assert!(!outcome.stdout.contains('\u{1b}'), "{}", outcome.stdout);
+}

@@ -140,7 +140,7 @@ pub fn expand(paths: &[String], stdin_name: &str) -> (Vec<Input>, Vec<InputError
 
 fn not_regular(p: &Path) -> InputError {
     InputError {
-        path: p.display().to_string(),
+        path: shown(p),
         message: "not a regular file (a FIFO, socket or device)".into(),
         help: "pass declarations as files; to read a stream, use `-` and pipe it to stdin".into(),
     }
@@ -156,7 +156,7 @@ fn walk(
         Ok(c) => c,
         Err(e) => {
             errors.push(InputError {
-                path: dir.display().to_string(),
+                path: shown(dir),
                 message: format!("cannot read directory: {e}"),
                 help: "check the directory exists and can be read".into(),
             });
@@ -165,7 +165,7 @@ fn walk(
     };
     if seen.contains(&canonical) {
         errors.push(InputError {
-            path: dir.display().to_string(),
+            path: shown(dir),
             message: "symbolic link loop: this directory is already being read".into(),
             help: "remove the link that points back up the tree".into(),
         });
@@ -176,7 +176,7 @@ fn walk(
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
         Err(e) => {
             errors.push(InputError {
-                path: dir.display().to_string(),
+                path: shown(dir),
                 message: format!("cannot read directory: {e}"),
                 help: "check the directory can be read".into(),
             });
@@ -194,7 +194,7 @@ fn walk(
             }
             Err(e) => {
                 errors.push(InputError {
-                    path: path.display().to_string(),
+                    path: shown(&path),
                     message: format!("cannot read: {e}"),
                     help: "check the file's permissions".into(),
                 });
@@ -214,6 +214,45 @@ fn walk(
     seen.pop();
 }
 
+/// A path as shown in reports. File names come from the repository being checked, so control
+/// characters in them (an escape sequence in a file name) are written as `\u{1b}` rather than
+/// passed to the terminal.
+pub fn shown(path: &Path) -> String {
+    let text = path.display().to_string();
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Characters YAML does not allow in a stream (C0 controls other than tab, line feed and
+/// carriage return; DEL; C1 controls other than NEL). A terminal would obey them if a snippet
+/// showed them, so a file holding one is refused, and shown with each one made visible.
+fn forbidden_control(c: char) -> bool {
+    matches!(c, '\u{1}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}')
+        || (('\u{80}'..='\u{9f}').contains(&c) && c != '\u{85}')
+}
+
+/// One visible character in place of NUL or a forbidden control character, so that a snippet
+/// cannot drive the terminal and spans stay valid. Tabs and line breaks are kept.
+fn visible(c: char) -> char {
+    match c {
+        '\u{0}' => '\u{2400}',
+        c if !forbidden_control(c) => c,
+        '\u{1}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        _ => '\u{fffd}',
+    }
+}
+
 fn is_yaml(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
@@ -224,7 +263,7 @@ fn is_yaml(path: &Path) -> bool {
 impl Input {
     pub fn display_name(&self) -> String {
         match self {
-            Input::File(p) => p.display().to_string(),
+            Input::File(p) => shown(p),
             Input::Stdin { name } | Input::Bytes { name, .. } => name.clone(),
         }
     }
@@ -266,7 +305,10 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
     if bytes.len() as u64 > limits.max_file_bytes {
         let mut head = bytes;
         head.truncate(4096);
-        let text = String::from_utf8_lossy(&head).into_owned();
+        let text: String = String::from_utf8_lossy(&head)
+            .chars()
+            .map(visible)
+            .collect();
         return file_problem(
             name,
             text,
@@ -300,7 +342,7 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
         Ok(text) => {
             if let Some(nul) = text.find('\0') {
                 let at = text[..nul].chars().count();
-                let shown = text.replace('\0', "\u{2400}");
+                let shown: String = text.chars().map(visible).collect();
                 return file_problem(
                     name,
                     shown,
@@ -311,6 +353,30 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
                     )
                     .label("NUL byte")
                     .help("declarations are YAML text; check that the right file was given"),
+                );
+            }
+            if let Some((at, c)) = text
+                .chars()
+                .enumerate()
+                .find(|(_, c)| forbidden_control(*c))
+            {
+                let shown_text: String = text.chars().map(visible).collect();
+                return file_problem(
+                    name,
+                    shown_text,
+                    Problem::new(
+                        "input-control-char",
+                        format!(
+                            "file holds a control character (U+{:04X}) that YAML does not allow",
+                            c as u32
+                        ),
+                        Span::new(at, at + 1),
+                    )
+                    .label("control character")
+                    .help(
+                        "remove it; control characters such as escape (U+001B) can rewrite what \
+                         a terminal shows",
+                    ),
                 );
             }
             let text = text.to_string();
@@ -333,7 +399,7 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
         Err(e) => {
             let valid = e.valid_up_to();
             let at = String::from_utf8_lossy(&body[..valid]).chars().count();
-            let text = String::from_utf8_lossy(body).into_owned();
+            let text: String = String::from_utf8_lossy(body).chars().map(visible).collect();
             let binary = body.contains(&0);
             file_problem(
                 name,
