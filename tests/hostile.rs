@@ -229,6 +229,27 @@ fn very_long_lines_and_keys() {
     .unwrap();
     let d = expect_one(&relative(&long_value), "schema-missing-key", None, &[]);
     assert!(d.message.len() < 500, "the message stays short: {d:?}");
+    // The human report does not print the 6 MB line, even though the label is at its start.
+    let outcome = lint_with(
+        &[
+            "check",
+            "--color",
+            "never",
+            "--as-of",
+            "2024-06-01",
+            &relative(&long_value),
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    assert!(
+        outcome
+            .stdout
+            .contains("at line 1, column 1: the line is too long to show"),
+        "{}",
+        truncate(&outcome.stdout)
+    );
+    assert!(outcome.stdout.len() < 10_000, "{}", outcome.stdout.len());
     // A 1 MB key: YAML caps implicit keys at 1024 characters, so this is a syntax error at
     // the colon.
     let long_key = dir.path().join("long-key.yaml");

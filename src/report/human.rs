@@ -168,9 +168,11 @@ pub fn render_diagnostic(d: &dyn Diagnostic, style: Style) -> String {
 /// Labels further right than this (in bytes) are not drawn: miette pads to the label's column
 /// with a format width, and Rust panics on widths above 65,535 (a tab counts four columns).
 const MAX_LABEL_COLUMN: usize = 16_000;
+/// Lines longer than this (in bytes) are not printed in a snippet.
+const MAX_LINE: usize = 64 * 1024;
 
 /// The (line, column) of the first label, if any label of `d` or of its related diagnostics
-/// sits too far right on its line to draw.
+/// sits too far right on its line to draw, or on a line too long to print.
 fn far_right(d: &dyn Diagnostic) -> Option<(usize, usize)> {
     let mut first = None;
     let mut too_far = false;
@@ -180,6 +182,11 @@ fn far_right(d: &dyn Diagnostic) -> Option<(usize, usize)> {
                 first.get_or_insert((span.line() + 1, span.column() + 1));
                 too_far |= span.column() > MAX_LABEL_COLUMN;
             }
+            // A megabyte line is not worth printing even when the label sits at its start.
+            let right = miette::SourceSpan::new(label.inner().offset().into(), MAX_LINE);
+            too_far |= source
+                .read_span(&right, 0, 0)
+                .is_ok_and(|s| !s.data().contains(&b'\n'));
         }
     }
     let related_too_far = d
