@@ -312,3 +312,25 @@ fn an_alias_bomb_in_a_pack_data_file_is_refused() {
         mine[0]
     );
 }
+
+#[test]
+fn a_flood_of_megabyte_findings_is_capped() {
+    // Each `report` copies its message out of the engine: without a cap on findings and on
+    // message length this rule exhausted 1 GiB within its operation budget.
+    // A generous clock and CPU budget, so that the cap (not the time limit) stops it even in a
+    // slow debug build: 10,000 findings of 8 KiB each stay far below the 1 GiB memory cap.
+    let s = stopped_within(
+        "report-flood",
+        "rule-limit",
+        Some(CHECK_LINE),
+        &["--rule-timeout", "120000"],
+        60,
+    );
+    assert!(
+        s.diag
+            .message
+            .contains("Number of findings (more than 10000"),
+        "{:?}",
+        s.diag
+    );
+}

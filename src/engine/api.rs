@@ -85,6 +85,30 @@ fn target_of(doc: &Dynamic) -> RhaiResult<Option<usize>> {
     }
 }
 
+/// Most findings one rule may report in one evaluation (one document, or one portfolio
+/// `check_all`), checks it may pass, and places it may
+/// relate to one finding. Each recorded string is copied out of the engine, so without these
+/// a rule reporting a megabyte message in a loop would exhaust memory inside the operation limit.
+pub const MAX_FINDINGS: usize = 10_000;
+pub const MAX_PASSED: usize = 100_000;
+pub const MAX_RELATED: usize = 100;
+/// Longest message, help, label or path kept, in characters; longer ones are cut with `…`.
+pub const MAX_TEXT: usize = 4_096;
+
+fn over(what: &str, limit: usize) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorDataTooLarge(
+        format!("{what} (more than {limit} in one evaluation)"),
+        Position::NONE,
+    ))
+}
+
+fn capped(text: &str) -> String {
+    match text.char_indices().nth(MAX_TEXT) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
 fn push(
     path: &str,
     message: &str,
@@ -94,17 +118,30 @@ fn push(
 ) -> RhaiResult<()> {
     check_path(path)?;
     with(|c| {
+        if c.findings.len() >= MAX_FINDINGS {
+            return Err(over("Number of findings", MAX_FINDINGS));
+        }
         let severity = severity.or(c.default_severity).unwrap_or(Severity::Error);
         c.findings.push(RawFinding {
-            path: path.to_string(),
-            message: message.to_string(),
-            help: help.filter(|h| !h.is_empty()).map(str::to_string),
+            path: capped(path),
+            message: capped(message),
+            help: help.filter(|h| !h.is_empty()).map(capped),
             severity,
             target,
             related: Vec::new(),
         });
-    });
-    Ok(())
+        Ok(())
+    })
+}
+
+fn passed(target: Option<usize>, path: &str) -> RhaiResult<()> {
+    with(|c| {
+        if c.passed.len() >= MAX_PASSED {
+            return Err(over("Number of passed checks", MAX_PASSED));
+        }
+        c.passed.push((target, capped(path)));
+        Ok(())
+    })
 }
 
 fn due(
@@ -516,8 +553,11 @@ pub fn register(engine: &mut Engine) {
             check_path(p)?;
             let target = target_of(&r)?;
             with(|c| match c.findings.last_mut() {
+                Some(f) if f.related.len() >= MAX_RELATED => {
+                    Err(over("Number of related places", MAX_RELATED))
+                }
                 Some(f) => {
-                    f.related.push((target, p.to_string(), label.to_string()));
+                    f.related.push((target, capped(p), capped(label)));
                     Ok(())
                 }
                 None => misuse("`relate` needs a finding recorded before it".into()),
@@ -526,17 +566,15 @@ pub fn register(engine: &mut Engine) {
     );
     engine.register_fn("pass", |p: &str| -> RhaiResult<()> {
         check_path(p)?;
-        with(|c| c.passed.push((None, p.to_string())));
-        Ok(())
+        passed(None, p)
     });
     engine.register_fn("pass_in", |r: Dynamic, p: &str| -> RhaiResult<()> {
         check_path(p)?;
         let target = target_of(&r)?;
-        with(|c| c.passed.push((target, p.to_string())));
-        Ok(())
+        passed(target, p)
     });
     engine.register_fn("not_applicable", |reason: &str| {
-        with(|c| c.not_applicable = Some(reason.to_string()));
+        with(|c| c.not_applicable = Some(capped(reason)));
     });
 
     engine.register_fn("date", date_or_unit);
