@@ -334,3 +334,87 @@ fn a_flood_of_megabyte_findings_is_capped() {
         s.diag
     );
 }
+
+/// A copy of the `division-by-zero` pack in a temporary folder inside the crate, plus `extra`.
+fn pack_with(extra: impl FnOnce(&std::path::Path)) -> (tempfile::TempDir, String) {
+    let base = limited::root().join("target").join("sandbox-scratch");
+    std::fs::create_dir_all(&base).unwrap();
+    let dir = tempfile::tempdir_in(base).unwrap();
+    let src = limited::root().join("fixtures/hostile-rules/division-by-zero");
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    extra(dir.path());
+    let rel = dir
+        .path()
+        .strip_prefix(limited::root())
+        .unwrap()
+        .display()
+        .to_string();
+    (dir, rel)
+}
+
+/// Run the pack at `pack`; expect the pack refused with `pack-unreadable` mentioning `text`,
+/// and the built-in rules still reporting.
+fn pack_refused(pack: &str, text: &str) {
+    let outcome = lint_with(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-01",
+            "--rules",
+            pack,
+            GOOD,
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    assert_eq!(outcome.code, 2);
+    let report = outcome.json();
+    let all = diags(&report);
+    assert!(all.iter().any(|d| d.file == GOOD && d.code == GOOD_RULE));
+    let tool: Vec<&Diag> = all.iter().filter(|d| d.file != GOOD).collect();
+    assert_eq!(tool.len(), 1, "{tool:#?}");
+    assert_eq!(tool[0].code, "pack-unreadable");
+    assert!(tool[0].message.contains(text), "{:?}", tool[0]);
+}
+
+#[test]
+fn a_rule_file_that_links_to_dev_zero_is_not_read() {
+    // It used to be read to the end: endless, until memory ran out.
+    let (_dir, pack) = pack_with(|d| {
+        std::os::unix::fs::symlink("/dev/zero", d.join("zero.rhai")).unwrap();
+    });
+    pack_refused(&pack, "not a regular file");
+}
+
+#[test]
+fn a_rule_file_that_is_a_fifo_is_not_opened() {
+    let (_dir, pack) = pack_with(|d| {
+        let made = std::process::Command::new("mkfifo")
+            .arg(d.join("pipe.rhai"))
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    });
+    pack_refused(&pack, "not a regular file");
+}
+
+#[test]
+fn a_pack_file_over_8_mib_is_refused() {
+    let (_dir, pack) = pack_with(|d| {
+        std::fs::write(d.join("big.rhai"), "// x\n".repeat(2 * 1024 * 1024)).unwrap();
+    });
+    pack_refused(&pack, "larger than 8388608 bytes");
+}
+
+#[test]
+fn a_link_to_a_directory_in_a_pack_is_not_followed() {
+    // A link to `/` used to walk the whole file system, reading every `.yaml` on it.
+    let (_dir, pack) = pack_with(|d| {
+        std::os::unix::fs::symlink("/", d.join("everything")).unwrap();
+    });
+    pack_refused(&pack, "symbolic link to a directory");
+}

@@ -81,7 +81,18 @@ fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
         for path in paths {
             let name = rel.join(path.file_name().unwrap_or_default());
             if path.is_dir() {
-                if stack.len() < 16 && !name.starts_with("fixtures") {
+                // A link to a directory could lead anywhere (`/`, or back up into a loop).
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(ToolDiagnostic::new(
+                        "pack-unreadable",
+                        format!(
+                            "{} is a symbolic link to a directory, which is not followed",
+                            path.display()
+                        ),
+                    )
+                    .help("copy the folder into the pack instead of linking to it"));
+                }
+                if name.components().count() < 16 && !name.starts_with("fixtures") {
                     stack.push(name);
                 }
             } else if matches!(
@@ -89,13 +100,7 @@ fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
                 Some("rhai" | "yaml" | "yml")
             ) && !name.starts_with("fixtures")
             {
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    ToolDiagnostic::new(
-                        "pack-unreadable",
-                        format!("cannot read {}: {e}", path.display()),
-                    )
-                    .help("rule files and pack manifests must be UTF-8 text")
-                })?;
+                let text = read_pack_file(&path)?;
                 files.push((name.to_string_lossy().replace('\\', "/"), text));
             }
         }
@@ -106,6 +111,38 @@ fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
         display_root: dir.display().to_string(),
         files,
     })
+}
+
+/// Largest file of a pack (a rule script, the manifest, a data file).
+pub const MAX_PACK_FILE: u64 = 8 * 1024 * 1024;
+
+/// Read one file of a pack. Only regular files, and at most [`MAX_PACK_FILE`] bytes: a pack is
+/// third-party input, and a rule named `x.rhai` may be a link to `/dev/zero` or a FIFO.
+fn read_pack_file(path: &Path) -> Result<String, ToolDiagnostic> {
+    use std::io::Read;
+    let unreadable = |message: String| {
+        ToolDiagnostic::new("pack-unreadable", message)
+            .help("rule files and pack manifests must be UTF-8 text files of at most 8 MiB")
+    };
+    let meta = std::fs::metadata(path)
+        .map_err(|e| unreadable(format!("cannot read {}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(unreadable(format!(
+            "{} is not a regular file (a FIFO, socket or device)",
+            path.display()
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_PACK_FILE + 1).read_to_end(&mut bytes))
+        .map_err(|e| unreadable(format!("cannot read {}: {e}", path.display())))?;
+    if bytes.len() as u64 > MAX_PACK_FILE {
+        return Err(unreadable(format!(
+            "{} is larger than {MAX_PACK_FILE} bytes",
+            path.display()
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| unreadable(format!("cannot read {}: {e}", path.display())))
 }
 
 /// Where packs come from in a run.
