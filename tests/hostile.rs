@@ -657,3 +657,23 @@ fn control_characters_in_file_names_are_escaped() {
     );
     assert!(!outcome.stdout.contains('\u{1b}'), "{}", outcome.stdout);
 }
+
+#[test]
+fn a_directory_tree_two_thousand_levels_deep() {
+    // Loop detection used to resolve each directory's canonical path (a `stat` per component),
+    // which made this walk take minutes.
+    let dir = scratch();
+    let mut deep = dir.path().join("deep");
+    for _ in 0..1990 {
+        deep.push("a");
+    }
+    fs::create_dir_all(&deep).unwrap();
+    fs::write(deep.join("x.yaml"), "kind: department\nkind: proposal\n").unwrap();
+    let d = expect_one(
+        &relative(&dir.path().join("deep")),
+        "yaml-duplicate-key",
+        Some((2, 1)),
+        &[],
+    );
+    assert!(d.file.ends_with("/a/x.yaml"), "{}", d.file.len());
+}
