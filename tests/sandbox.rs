@@ -417,3 +417,24 @@ fn a_link_to_a_directory_in_a_pack_is_not_followed() {
     });
     pack_refused(&pack, "symbolic link to a directory");
 }
+
+#[test]
+fn extreme_limit_values_do_not_overflow() {
+    // No operation limit at all: the clock still stops an endless loop.
+    let max = u64::MAX.to_string();
+    let s = stopped(
+        "infinite-loop",
+        "rule-limit",
+        Some(FIRST_LOOP),
+        &["--max-operations", &max, "--rule-timeout", "300"],
+    );
+    assert!(s.diag.message.contains("time limit"), "{:?}", s.diag);
+    // The longest timeout does not overflow the deadline.
+    let s = stopped(
+        "division-by-zero",
+        "rule-error",
+        Some(26),
+        &["--rule-timeout", &max],
+    );
+    assert!(s.diag.message.contains("Division by zero"), "{:?}", s.diag);
+}
