@@ -111,7 +111,18 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
         return Vec::new();
     }
     let mut out = Vec::new();
+    // Capped like the YAML problems: 500,000 unknown keys took two minutes and gave 500,000
+    // findings.
+    let cap = crate::load::yaml::MAX_PROBLEMS;
+    let mut left_out = 0usize;
     for error in validator.iter_errors(&json) {
+        if out.len() >= cap {
+            left_out += match error.kind() {
+                ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.len(),
+                _ => 1,
+            };
+            continue;
+        }
         let mut path = DocPath::default();
         for seg in error.instance_path().iter() {
             match seg {
@@ -125,7 +136,9 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let allowed = allowed_keys(schema, error.schema_path().as_str());
-                for key in unexpected {
+                let room = cap.saturating_sub(out.len());
+                left_out += unexpected.len().saturating_sub(room);
+                for key in unexpected.iter().take(room) {
                     let mut kpath = path.clone();
                     kpath.push_key(key.clone());
                     let span = match &node.value {
@@ -259,6 +272,22 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
                 });
             }
         }
+    }
+    if left_out > 0 {
+        out.push(SchemaProblem {
+            path: DocPath::default(),
+            problem: Problem::new(
+                "schema-too-many-problems",
+                format!("{left_out} more schema problems in this document are not shown"),
+                crate::source::Span::new(root.span.start, root.span.start),
+            )
+            .severity(crate::finding::Severity::Info)
+            .label("this document")
+            .help(format!(
+                "only the first {cap} schema problems of a document are reported; fix these and \
+                 run again"
+            )),
+        });
     }
     out
 }

@@ -682,3 +682,65 @@ fn a_directory_tree_two_thousand_levels_deep() {
     );
     assert!(d.file.ends_with("/a/x.yaml"), "{}", d.file.len());
 }
+
+#[test]
+fn a_million_documents_in_one_file() {
+    // 1.3 million `--- 1` documents (7.8 MB) exhausted 1 GiB: now the first 1,000 are read.
+    let dir = scratch();
+    let path = dir.path().join("many-documents.yaml");
+    fs::write(&path, "--- 1\n".repeat(1_300_000)).unwrap();
+    let outcome = lint_with(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-01",
+            &relative(&path),
+            GOOD,
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    let all = diags(&outcome.json());
+    assert!(all.iter().any(|d| d.file == GOOD && d.code == GOOD_RULE));
+    let mine: Vec<&Diag> = all.iter().filter(|d| d.file != GOOD).collect();
+    assert_eq!(mine.len(), 1001, "one per document read, and one note");
+    let last = mine
+        .iter()
+        .find(|d| d.code == "yaml-too-many-documents")
+        .expect("the limit is reported");
+    assert_eq!((last.line, last.column), (Some(1001), Some(1)), "{last:?}");
+}
+
+#[test]
+fn two_hundred_thousand_unknown_keys() {
+    // Each unknown key was a finding, found by scanning the mapping: 500,000 took two minutes.
+    let dir = scratch();
+    let path = dir.path().join("unknown-keys.yaml");
+    let keys: String = (0..200_000).map(|i| format!("x{i}: 1\n")).collect();
+    fs::write(
+        &path,
+        format!("schema_version: 1\nkind: department\n{keys}"),
+    )
+    .unwrap();
+    let outcome = lint_with(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-01",
+            &relative(&path),
+        ],
+        None,
+        CPU_SECONDS,
+    );
+    let all = diags(&outcome.json());
+    assert_eq!(all.len(), 101, "100 problems and one note");
+    let note = all
+        .iter()
+        .find(|d| d.code == "schema-too-many-problems")
+        .expect("a note");
+    assert!(note.message.starts_with("199901 more"), "{note:?}");
+}

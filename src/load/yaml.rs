@@ -60,6 +60,9 @@ struct Problems {
 /// Most problems reported for one document.
 pub const MAX_PROBLEMS: usize = 100;
 
+/// Most documents read from one file.
+pub const MAX_DOCUMENTS: usize = 1_000;
+
 impl Problems {
     fn push(&mut self, problem: Problem) {
         if self.list.len() < MAX_PROBLEMS {
@@ -84,6 +87,7 @@ impl Problems {
                     ),
                     last,
                 )
+                .severity(crate::finding::Severity::Info)
                 .label("the last problem shown")
                 .help(format!(
                     "only the first {MAX_PROBLEMS} problems of a document are reported; fix \
@@ -149,6 +153,22 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
         match event {
             Event::StreamStart | Event::Nothing => {}
             Event::StreamEnd => break,
+            Event::DocumentStart(_) if docs.len() >= MAX_DOCUMENTS => {
+                // Each document costs a report entry and a schema check; a 7.8 MB file of
+                // `--- 1` lines is 1.3 million documents, which exhausted 1 GiB.
+                let problem = Problem::new(
+                    "yaml-too-many-documents",
+                    format!("file holds more than {MAX_DOCUMENTS} documents"),
+                    Span::new(span.start, span.start + 1),
+                )
+                .label("this document is one too many")
+                .help(
+                    "split the file; a declaration file normally holds one document, and the \
+                     documents after this one are not read",
+                );
+                docs.push(Builder::new(limits, text).finish(docs.len(), Some(problem)));
+                return docs;
+            }
             Event::DocumentStart(_) => current = Some(Builder::new(limits, text)),
             Event::DocumentEnd => {
                 if let Some(builder) = current.take() {
@@ -636,6 +656,17 @@ mod tests {
         assert!(message.chars().count() < 100, "{message}");
         assert!(message.contains('…'));
         assert_eq!(shorten("short"), "short");
+    }
+
+    #[test]
+    fn documents_past_the_limit_are_not_read() {
+        let text = "--- 1\n".repeat(MAX_DOCUMENTS + 500);
+        let docs = parse(&text, &Limits::default());
+        assert_eq!(docs.len(), MAX_DOCUMENTS + 1);
+        let last = &docs[MAX_DOCUMENTS];
+        assert!(last.root.is_none());
+        assert_eq!(last.problems[0].code, "yaml-too-many-documents");
+        assert_eq!(last.problems[0].span.start, MAX_DOCUMENTS * 6);
     }
 
     #[test]
