@@ -478,7 +478,7 @@ fn department(rng: &mut Rng, n: usize) -> String {
     if rng.chance(30) {
         let _ = writeln!(w);
         let _ = writeln!(w, "waivers:");
-        let _ = writeln!(w, "  - rule: nationally-important-system-not-cloud-aligned");
+        let _ = writeln!(w, "  - rule: hosting-not-cloud-aligned");
         let _ = writeln!(w, "    path: technology.systems[{}]", rng.range(0, 29));
         let _ = writeln!(
             w,

@@ -558,9 +558,8 @@ fn the_config_selects_rules_and_sets_severities() {
         assert!(err.is_empty(), "{err}");
         (code, codes(&out))
     };
-    let (_, found) = run(
-        "enable: { commitments: [9] }\ndisable: { rules: [nationally-important-system-not-cloud-aligned] }\n",
-    );
+    let (_, found) =
+        run("enable: { commitments: [9] }\ndisable: { rules: [hosting-not-cloud-aligned] }\n");
     assert_eq!(
         found,
         [
