@@ -216,6 +216,26 @@ pub struct LimitArgs {
     pub rule_timeout: u64,
 }
 
+impl LimitArgs {
+    /// The input limits these flags set.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_size,
+            max_depth: self.max_depth.max(1),
+            max_alias_nodes: self.max_alias_nodes,
+        }
+    }
+
+    /// The rule sandbox these flags set.
+    pub fn sandbox(&self) -> crate::engine::Sandbox {
+        crate::engine::Sandbox {
+            max_operations: self.max_operations,
+            time_limit: Duration::from_millis(self.rule_timeout),
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value = "human")]
@@ -350,16 +370,8 @@ fn check(args: CheckArgs) -> u8 {
     let options = Options {
         as_of: args.as_of,
         params,
-        limits: Limits {
-            max_file_bytes: args.limits.max_file_size,
-            max_depth: args.limits.max_depth.max(1),
-            max_alias_nodes: args.limits.max_alias_nodes,
-        },
-        sandbox: crate::engine::Sandbox {
-            max_operations: args.limits.max_operations,
-            time_limit: Duration::from_millis(args.limits.rule_timeout),
-            ..Default::default()
-        },
+        limits: args.limits.limits(),
+        sandbox: args.limits.sandbox(),
         packs,
         only_rules: (!args.only.is_empty()).then(|| args.only.clone()),
         selection: Some(config.selection.clone()),
@@ -593,16 +605,8 @@ fn score(args: ScoreArgs) -> u8 {
     let options = Options {
         as_of: args.as_of,
         params: args.params.clone(),
-        limits: Limits {
-            max_file_bytes: args.limits.max_file_size,
-            max_depth: args.limits.max_depth.max(1),
-            max_alias_nodes: args.limits.max_alias_nodes,
-        },
-        sandbox: crate::engine::Sandbox {
-            max_operations: args.limits.max_operations,
-            time_limit: Duration::from_millis(args.limits.rule_timeout),
-            ..Default::default()
-        },
+        limits: args.limits.limits(),
+        sandbox: args.limits.sandbox(),
         packs: args.packs.sources(),
         only_rules: None,
         // Waivers apply as in `check`, so scores see the same waived flags.

@@ -14,8 +14,6 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 
-use std::time::Duration;
-
 use clap::{Args, ValueEnum};
 use rhai::{Dynamic, Map};
 use serde::Serialize;
@@ -853,16 +851,8 @@ pub fn review(args: &ReviewArgs) -> Outcome {
     let options = Options {
         as_of: args.as_of,
         params: args.params.clone(),
-        limits: Limits {
-            max_file_bytes: args.limits.max_file_size,
-            max_depth: args.limits.max_depth.max(1),
-            max_alias_nodes: args.limits.max_alias_nodes,
-        },
-        sandbox: crate::engine::Sandbox {
-            max_operations: args.limits.max_operations,
-            time_limit: Duration::from_millis(args.limits.rule_timeout),
-            ..Default::default()
-        },
+        limits: args.limits.limits(),
+        sandbox: args.limits.sandbox(),
         packs: args.packs.sources(),
         only_rules: None,
         // Only proposal rules run here: a declaration's waivers of other rules are not stale.
