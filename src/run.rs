@@ -10,7 +10,7 @@ use rhai::{Dynamic, Engine, Map};
 
 use crate::date::Date;
 use crate::diag::ToolDiagnostic;
-use crate::engine::{self, RawFinding, Sandbox, Verdict};
+use crate::engine::{self, Mapping, RawFinding, Sandbox, Verdict};
 use crate::finding::{Finding, Related, Severity};
 use crate::load::{self, Input, Limits, Problem};
 use crate::node::{DocPath, Node};
@@ -91,6 +91,9 @@ pub struct Prepared {
     pub sandbox: Sandbox,
     /// `ctx.params` and `ctx.data` per pack, by pack name.
     pub pack_ctx: BTreeMap<String, (Map, Map)>,
+    /// The same as Rhai values every rule call shares (see [`engine::value`]): building `ctx`
+    /// for a document copies two reference counts, not the pack's data.
+    pack_shared: BTreeMap<String, (Dynamic, Dynamic)>,
     pub diagnostics: Vec<ToolDiagnostic>,
     /// Time per rule, when `check --profile` asked for it.
     pub profile: Option<crate::profile::Profile>,
@@ -158,11 +161,24 @@ pub fn prepare(options: &Options) -> Prepared {
             );
         }
     }
+    let pack_shared = pack_ctx
+        .iter()
+        .map(|(name, (params, data))| {
+            (
+                name.clone(),
+                (
+                    engine::value::share(Dynamic::from_map(params.clone())),
+                    engine::value::share(Dynamic::from_map(data.clone())),
+                ),
+            )
+        })
+        .collect();
     Prepared {
         rules,
         engine,
         sandbox: options.sandbox.clone(),
         pack_ctx,
+        pack_shared,
         diagnostics,
         profile: None,
     }
@@ -617,7 +633,10 @@ fn with_declaration(
     if kind != "proposal" {
         return ctx;
     }
-    let mut map = ctx.try_cast::<Map>().unwrap_or_default();
+    let mut map = ctx
+        .try_cast::<Mapping>()
+        .map(|m| (*m.0).clone())
+        .unwrap_or_default();
     let found = declarations
         .iter()
         .position(|d| Some(d.organisation.as_str()) == organisation);
@@ -627,7 +646,7 @@ fn with_declaration(
     };
     map.insert("declaration".into(), value);
     map.insert("declaration_ref".into(), reference);
-    Dynamic::from_map(map)
+    Dynamic::from(Mapping::new(map))
 }
 
 /// The `ctx` a rule sees for a document.
@@ -640,18 +659,23 @@ fn context(
     kind: &str,
 ) -> Dynamic {
     let (params, data) = prepared
-        .pack_ctx
+        .pack_shared
         .get(&pack.manifest.name)
         .cloned()
-        .unwrap_or_default();
+        .unwrap_or_else(|| {
+            (
+                Dynamic::from(Mapping::default()),
+                Dynamic::from(Mapping::default()),
+            )
+        });
     let mut ctx = Map::new();
     ctx.insert("as_of".into(), Dynamic::from(as_of));
-    ctx.insert("params".into(), Dynamic::from_map(params));
-    ctx.insert("data".into(), Dynamic::from_map(data));
+    ctx.insert("params".into(), params);
+    ctx.insert("data".into(), data);
     ctx.insert("file".into(), Dynamic::from(file.to_string()));
     ctx.insert("document".into(), Dynamic::from_int(document as i64));
     ctx.insert("kind".into(), Dynamic::from(kind.to_string()));
-    Dynamic::from_map(ctx)
+    Dynamic::from(Mapping::new(ctx))
 }
 
 /// Resolve a rule's finding into a location in the document. A path that does not exist points

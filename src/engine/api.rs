@@ -240,9 +240,7 @@ fn lookup_by_copy(value: &Dynamic, path: Vec<Segment>) -> Dynamic {
     let mut current = value.clone();
     for segment in path {
         let next = match segment {
-            Segment::Key(k) => current
-                .read_lock::<Map>()
-                .and_then(|m| m.get(k.as_str()).cloned()),
+            Segment::Key(k) => super::value::entry(&current, k.as_str()),
             Segment::Index(i) => current.read_lock::<Array>().and_then(|a| a.get(i).cloned()),
         };
         match next {
@@ -259,13 +257,21 @@ fn walk<R>(value: &Dynamic, path: &[Segment], at: &dyn Fn(Option<&Dynamic>) -> R
         return at(Some(value));
     };
     match first {
-        Segment::Key(k) => match value.read_lock::<Map>() {
-            Some(m) => match m.get(k.as_str()) {
-                Some(v) => walk(v, rest, at),
+        Segment::Key(k) => {
+            if let Some(m) = value.read_lock::<super::Mapping>() {
+                return match m.get(k.as_str()) {
+                    Some(v) => walk(v, rest, at),
+                    None => at(None),
+                };
+            }
+            match value.read_lock::<Map>() {
+                Some(m) => match m.get(k.as_str()) {
+                    Some(v) => walk(v, rest, at),
+                    None => at(None),
+                },
                 None => at(None),
-            },
-            None => at(None),
-        },
+            }
+        }
         Segment::Index(i) => match value.read_lock::<Array>() {
             Some(a) => match a.get(*i) {
                 Some(v) => walk(v, rest, at),

@@ -2,18 +2,19 @@
 //! evaluation of one rule against one document (or, for portfolio rules, against all of them).
 
 pub mod api;
+pub mod value;
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 use rhai::module_resolvers::DummyModuleResolver;
-use rhai::{Array, CallFnOptions, Dynamic, Engine, EvalAltResult, Map, Scope};
+use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Scope};
 
 pub use api::RawFinding;
+pub use value::{Mapping, to_dynamic};
 
 use crate::date::Date;
 use crate::diag::ToolDiagnostic;
-use crate::node::{Node, Value};
 use crate::pack::Rule;
 
 /// Bounds on what one rule evaluation may use.
@@ -59,6 +60,9 @@ pub fn engine(sandbox: &Sandbox) -> Engine {
         .set_max_variables(1_000)
         .set_max_functions(500)
         .set_max_modules(0)
+        // The interner is one lock shared by every thread: with it, two worker threads were
+        // no faster than one.
+        .set_max_strings_interned(0)
         .set_module_resolver(DummyModuleResolver::new())
         .disable_symbol("eval")
         .disable_symbol("import")
@@ -78,25 +82,8 @@ pub fn engine(sandbox: &Sandbox) -> Engine {
         None
     });
     api::register(&mut engine);
+    value::register(&mut engine);
     engine
-}
-
-/// A document as Rhai values: mappings become maps, lists arrays, null `()`.
-pub fn to_dynamic(node: &Node) -> Dynamic {
-    match &node.value {
-        Value::Null => Dynamic::UNIT,
-        Value::Bool(b) => Dynamic::from_bool(*b),
-        Value::Int(i) => Dynamic::from_int(*i),
-        Value::Float(f) => Dynamic::from_float(*f),
-        Value::Str(s) => Dynamic::from(s.clone()),
-        Value::Seq(items) => Dynamic::from_array(items.iter().map(to_dynamic).collect::<Array>()),
-        Value::Map(entries) => Dynamic::from_map(
-            entries
-                .iter()
-                .map(|e| (e.key.as_str().into(), to_dynamic(&e.value)))
-                .collect::<Map>(),
-        ),
-    }
 }
 
 /// What a rule concluded about one document.

@@ -1,0 +1,190 @@
+//! Documents as Rhai values that every rule can share.
+//!
+//! Rhai passes arguments by value, so handing each rule a plain `Map` of a 250-line declaration
+//! meant a deep copy of the whole tree per rule call (and Rhai then walked the copy again to
+//! check its size). A [`Mapping`] is a map behind an `Arc`: copying it is a reference count, and
+//! a rule that writes into it gets its own copy of that one level first (copy on write), so no
+//! rule can change what another rule sees. Lists stay ordinary Rhai arrays, so every array
+//! function works on them; their items are cheap to copy because the mappings inside are shared.
+//!
+//! To scripts a `Mapping` looks like a map: `type_of` says `"map"`, properties and `[]` read
+//! keys (a missing key is `()`), and the map functions rules use are registered for it.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use rhai::{Array, Dynamic, Engine, INT, ImmutableString, Map};
+
+use crate::node::{Node, Value};
+
+/// A read-mostly map shared between rule calls; see the module documentation.
+#[derive(Debug, Clone, Default)]
+pub struct Mapping(pub Arc<Map>);
+
+impl Mapping {
+    pub fn new(map: Map) -> Self {
+        Mapping(Arc::new(map))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Dynamic> {
+        self.0.get(key)
+    }
+
+    fn make_mut(&mut self) -> &mut Map {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+/// A document as Rhai values: mappings become [`Mapping`]s, lists arrays, null `()`.
+pub fn to_dynamic(node: &Node) -> Dynamic {
+    match &node.value {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(*b),
+        Value::Int(i) => Dynamic::from_int(*i),
+        Value::Float(f) => Dynamic::from_float(*f),
+        Value::Str(s) => Dynamic::from(s.clone()),
+        Value::Seq(items) => Dynamic::from_array(items.iter().map(to_dynamic).collect::<Array>()),
+        Value::Map(entries) => Dynamic::from(Mapping::new(
+            entries
+                .iter()
+                .map(|e| (e.key.as_str().into(), to_dynamic(&e.value)))
+                .collect::<Map>(),
+        )),
+    }
+}
+
+/// The same value with every map, however deep, turned into a [`Mapping`].
+pub fn share(value: Dynamic) -> Dynamic {
+    if value.is_map() {
+        let map = value.cast::<Map>();
+        Dynamic::from(Mapping::new(
+            map.into_iter().map(|(k, v)| (k, share(v))).collect(),
+        ))
+    } else if value.is_array() {
+        let array = value.cast::<Array>();
+        Dynamic::from_array(array.into_iter().map(share).collect())
+    } else {
+        value
+    }
+}
+
+/// The same value with every [`Mapping`], however deep, turned back into a plain map: for
+/// showing values, and for Rust code that reads what a rule returned.
+pub fn unshare(value: &Dynamic) -> Dynamic {
+    if let Some(m) = value.read_lock::<Mapping>() {
+        Dynamic::from_map(m.0.iter().map(|(k, v)| (k.clone(), unshare(v))).collect())
+    } else if let Some(m) = value.read_lock::<Map>() {
+        Dynamic::from_map(m.iter().map(|(k, v)| (k.clone(), unshare(v))).collect())
+    } else if let Some(a) = value.read_lock::<Array>() {
+        Dynamic::from_array(a.iter().map(unshare).collect())
+    } else {
+        value.clone()
+    }
+}
+
+/// The entry `key` of a map of either kind, if `value` is one and has it.
+pub fn entry(value: &Dynamic, key: &str) -> Option<Dynamic> {
+    if let Some(m) = value.read_lock::<Mapping>() {
+        m.get(key).cloned()
+    } else {
+        value.read_lock::<Map>().and_then(|m| m.get(key).cloned())
+    }
+}
+
+/// Whether two values are equal, maps of either kind compared by content.
+pub fn equal(a: &Dynamic, b: &Dynamic) -> bool {
+    fn map_of(v: &Dynamic) -> Option<Map> {
+        v.read_lock::<Mapping>()
+            .map(|m| (*m.0).clone())
+            .or_else(|| v.read_lock::<Map>().map(|m| m.clone()))
+    }
+    if let (Some(x), Some(y)) = (map_of(a), map_of(b)) {
+        return x.len() == y.len()
+            && x.iter()
+                .zip(y.iter())
+                .all(|((kx, vx), (ky, vy))| kx == ky && equal(vx, vy));
+    }
+    if let (Some(x), Some(y)) = (a.read_lock::<Array>(), b.read_lock::<Array>()) {
+        return x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q));
+    }
+    if a.type_id() != b.type_id() {
+        return false;
+    }
+    // Scalars: Rhai's own display form is exact for every scalar type a document holds.
+    a.is_unit() || format!("{a:?}") == format!("{b:?}")
+}
+
+/// How a map is shown in messages: the same as Rhai shows a plain map.
+fn shown(m: &Mapping, debug: bool) -> String {
+    let plain = unshare(&Dynamic::from(m.clone()));
+    let mut out = String::new();
+    if debug {
+        let _ = write!(out, "{plain:?}");
+    } else {
+        let _ = write!(out, "{plain}");
+    }
+    out
+}
+
+/// Register [`Mapping`] and the map functions scripts use on it.
+pub fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<Mapping>("map");
+    // Properties fall back to the indexer, so `m.key` and `m["key"]` both read here.
+    engine.register_indexer_get(|m: &mut Mapping, key: ImmutableString| {
+        m.get(&key).cloned().unwrap_or(Dynamic::UNIT)
+    });
+    engine.register_indexer_set(|m: &mut Mapping, key: ImmutableString, value: Dynamic| {
+        m.make_mut().insert(key.as_str().into(), value);
+    });
+    engine.register_fn("len", |m: &mut Mapping| m.0.len() as INT);
+    engine.register_fn("is_empty", |m: &mut Mapping| m.0.is_empty());
+    engine.register_fn("contains", |m: &mut Mapping, key: ImmutableString| {
+        m.0.contains_key(key.as_str())
+    });
+    engine.register_fn("get", |m: &mut Mapping, key: ImmutableString| {
+        m.get(&key).cloned().unwrap_or(Dynamic::UNIT)
+    });
+    engine.register_fn(
+        "set",
+        |m: &mut Mapping, key: ImmutableString, value: Dynamic| {
+            m.make_mut().insert(key.as_str().into(), value);
+        },
+    );
+    engine.register_fn("remove", |m: &mut Mapping, key: ImmutableString| {
+        if m.0.contains_key(key.as_str()) {
+            m.make_mut().remove(key.as_str()).unwrap_or(Dynamic::UNIT)
+        } else {
+            Dynamic::UNIT
+        }
+    });
+    engine.register_fn("clear", |m: &mut Mapping| *m = Mapping::default());
+    engine.register_fn("keys", |m: &mut Mapping| {
+        m.0.keys()
+            .map(|k| Dynamic::from(k.clone()))
+            .collect::<Array>()
+    });
+    engine.register_fn("values", |m: &mut Mapping| {
+        m.0.values().cloned().collect::<Array>()
+    });
+    engine.register_fn("to_map", |m: &mut Mapping| (*m.0).clone());
+    engine.register_fn("to_string", |m: &mut Mapping| shown(m, false));
+    engine.register_fn("to_debug", |m: &mut Mapping| shown(m, true));
+    engine.register_fn("==", |a: Mapping, b: Mapping| {
+        equal(&Dynamic::from(a), &Dynamic::from(b))
+    });
+    engine.register_fn("!=", |a: Mapping, b: Mapping| {
+        !equal(&Dynamic::from(a), &Dynamic::from(b))
+    });
+    engine.register_fn("==", |a: Mapping, b: Map| {
+        equal(&Dynamic::from(a), &Dynamic::from_map(b))
+    });
+    engine.register_fn("!=", |a: Mapping, b: Map| {
+        !equal(&Dynamic::from(a), &Dynamic::from_map(b))
+    });
+    engine.register_fn("==", |a: Map, b: Mapping| {
+        equal(&Dynamic::from_map(a), &Dynamic::from(b))
+    });
+    engine.register_fn("!=", |a: Map, b: Mapping| {
+        !equal(&Dynamic::from_map(a), &Dynamic::from(b))
+    });
+}
