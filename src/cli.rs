@@ -425,7 +425,8 @@ fn check(args: CheckArgs) -> u8 {
     };
     let mut write_errors = Vec::new();
     for (format, path) in &args.outputs {
-        if let Err(e) = report::write_atomic(path, &format.render(&result, &file_ctx)) {
+        if let Err(e) = report::write_atomic_with(path, |out| format.write(&result, &file_ctx, out))
+        {
             write_errors.push(
                 ToolDiagnostic::new(
                     "output-unwritable",
@@ -445,7 +446,14 @@ fn check(args: CheckArgs) -> u8 {
         rules: &prepared.rules,
         style: style(args.color),
     };
-    print(&args.format.render(&result, &ctx));
+    {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        // A closed pipe (`| head`) is not an error worth reporting.
+        let _ = args
+            .format
+            .write(&result, &ctx, &mut out)
+            .and_then(|()| out.flush());
+    }
     if let Some(profile) = &prepared.profile {
         eprint!("{}", profile.render(&prepared.rules));
     }

@@ -1,7 +1,7 @@
 //! One evaluation of a set of inputs: load, validate, run the rules, resolve paths into spans.
 //! `check` and the other commands share it; nothing downstream re-runs a rule.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -12,7 +12,7 @@ use crate::date::Date;
 use crate::diag::ToolDiagnostic;
 use crate::engine::{self, Mapping, RawFinding, Sandbox, Verdict};
 use crate::finding::{Finding, Related, Severity};
-use crate::load::{self, Input, Limits, Problem};
+use crate::load::{self, Input, Limits, ParsedDoc, Problem};
 use crate::node::{DocPath, Node};
 use crate::pack::{self, Pack, PackSources, Rule, RuleSet};
 use crate::schema;
@@ -213,29 +213,45 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         .collect();
     let disabled: Vec<AtomicBool> = all_rules.iter().map(|_| AtomicBool::new(false)).collect();
     let failures = Mutex::new(Vec::new());
-    let loaded: Vec<Result<load::LoadedFile, ToolDiagnostic>> = inputs
+    let unreadable = |e: load::InputError| {
+        ToolDiagnostic::new("input-unreadable", e.message.clone())
+            .file(e.path.clone())
+            .help(e.help.clone())
+    };
+    // Files stream through: each is read, parsed, checked and dropped on its worker, so memory
+    // holds findings and source texts, never every parsed tree at once. Files holding a
+    // proposal wait for the second pass, because a proposal's rules see its department's
+    // declaration, which may be any other file of the run.
+    let first: Vec<Pass> = inputs
         .par_iter()
-        .map(|input| {
-            load::load(input, &options.limits).map_err(|e| {
-                ToolDiagnostic::new("input-unreadable", e.message.clone())
-                    .file(e.path.clone())
-                    .help(e.help.clone())
-            })
+        .map(|input| match load::load(input, &options.limits) {
+            Err(e) => Pass::Done(Err(unreadable(e))),
+            Ok(loaded) if holds_proposal(&loaded) => Pass::Waiting(Box::new(loaded)),
+            Ok(loaded) => Pass::Done(Ok(evaluate_file(
+                loaded,
+                prepared,
+                options,
+                &all_rules,
+                &disabled,
+                &failures,
+                &[],
+            ))),
         })
         .collect();
-    let declarations = declarations(&loaded);
-    let outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = loaded
+    let declarations = declarations(&first, &options.limits);
+    let outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = first
         .into_par_iter()
-        .map(|loaded| {
-            Ok(evaluate_file(
-                loaded?,
+        .map(|pass| match pass {
+            Pass::Done(outcome) => outcome,
+            Pass::Waiting(loaded) => Ok(evaluate_file(
+                *loaded,
                 prepared,
                 options,
                 &all_rules,
                 &disabled,
                 &failures,
                 &declarations,
-            ))
+            )),
         })
         .collect();
 
@@ -244,6 +260,16 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         ..Run::default()
     };
     let mut collected: Vec<(usize, usize, Dynamic)> = Vec::new();
+    // Room for everything at once: growing these vectors by doubling held two copies of every
+    // finding for a moment, which set the run's peak memory.
+    let files = outcomes.iter().flatten();
+    run.sources.reserve_exact(files.clone().count());
+    run.documents
+        .reserve_exact(files.clone().map(|f| f.docs.len()).sum());
+    run.findings
+        .reserve_exact(files.clone().map(|f| f.findings.len()).sum::<usize>() + 64);
+    run.results
+        .reserve_exact(files.map(|f| f.results.len()).sum());
     for outcome in outcomes {
         match outcome {
             Err(d) => run.diagnostics.push(d),
@@ -582,42 +608,102 @@ struct Declaration {
     value: Dynamic,
 }
 
-/// The department declarations among the loaded files: documents that parse, are of kind
-/// `department` and pass the schema (the ones rules run on), in input order.
-fn declarations(loaded: &[Result<load::LoadedFile, ToolDiagnostic>]) -> Vec<Declaration> {
-    let mut out = Vec::new();
-    // Only proposals use them: a run without one pays nothing.
-    let has_proposal = loaded.iter().flatten().any(|file| {
-        file.docs.iter().any(|doc| {
-            doc.root
-                .as_ref()
-                .is_some_and(|r| schema::kind_of(r).ok() == Some("proposal"))
-        })
-    });
-    if !has_proposal {
-        return out;
+/// A file after the first pass: checked, or waiting for the declarations (it holds a proposal).
+enum Pass {
+    Done(Result<FileOutcome, ToolDiagnostic>),
+    Waiting(Box<load::LoadedFile>),
+}
+
+fn holds_proposal(file: &load::LoadedFile) -> bool {
+    file.docs.iter().any(|doc| {
+        doc.root
+            .as_ref()
+            .is_some_and(|r| schema::kind_of(r).ok() == Some("proposal"))
+    })
+}
+
+/// A valid department declaration: a document that parses, is of kind `department` and passes
+/// the schema (one rules ran on, or would run on).
+fn declaration_of(root: &Node, doc: &ParsedDoc) -> Option<String> {
+    if doc.problems.iter().any(|p| p.severity == Severity::Error)
+        || schema::kind_of(root).ok() != Some("department")
+    {
+        return None;
     }
-    for file in loaded.iter().flatten() {
-        for doc in &file.docs {
-            let Some(root) = &doc.root else { continue };
-            if doc.problems.iter().any(|p| p.severity == Severity::Error)
-                || schema::kind_of(root).ok() != Some("department")
+    let organisation = identity(root, "department", "id")?;
+    schema::validate("department", root)
+        .is_empty()
+        .then_some(organisation)
+}
+
+/// The declarations the run's proposals refer to: for each organisation a proposal names, the
+/// first valid department declaration of it in input order. Only proposals use them, so a run
+/// without one pays nothing; files already checked in the first pass are parsed again from
+/// their kept text, only when a proposal needs them.
+fn declarations(first: &[Pass], limits: &Limits) -> Vec<Declaration> {
+    let wanted: BTreeSet<String> = first
+        .iter()
+        .filter_map(|p| match p {
+            Pass::Waiting(file) => Some(file),
+            Pass::Done(_) => None,
+        })
+        .flat_map(|file| file.docs.iter())
+        .filter_map(|doc| {
+            let root = doc.root.as_ref()?;
+            (schema::kind_of(root).ok() == Some("proposal"))
+                .then(|| identity(root, "proposal", "id"))
+                .flatten()
+        })
+        .collect();
+    let mut out: Vec<Declaration> = Vec::new();
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    for pass in first {
+        if found.len() == wanted.len() {
+            break;
+        }
+        let take = |out: &mut Vec<Declaration>,
+                    found: &mut BTreeSet<String>,
+                    source: &SourceFile,
+                    doc: &ParsedDoc,
+                    root: &Node| {
+            if let Some(organisation) = declaration_of(root, doc)
+                && wanted.contains(&organisation)
+                && found.insert(organisation.clone())
             {
-                continue;
+                out.push(Declaration {
+                    organisation,
+                    document: doc.index,
+                    source: SourceFile::new(source.name.clone(), source.text.clone()),
+                    root: root.clone(),
+                    value: engine::to_dynamic(root),
+                });
             }
-            let Some(organisation) = identity(root, "department", "id") else {
-                continue;
-            };
-            if !schema::validate("department", root).is_empty() {
-                continue;
+        };
+        match pass {
+            Pass::Waiting(file) => {
+                for doc in &file.docs {
+                    if let Some(root) = &doc.root {
+                        take(&mut out, &mut found, &file.source, doc, root);
+                    }
+                }
             }
-            out.push(Declaration {
-                organisation,
-                document: doc.index,
-                source: SourceFile::new(file.source.name.clone(), file.source.text.clone()),
-                root: root.clone(),
-                value: engine::to_dynamic(root),
-            });
+            Pass::Done(Ok(outcome)) => {
+                let candidate = outcome.docs.iter().any(|d| {
+                    d.evaluated
+                        && d.kind.as_deref() == Some("department")
+                        && d.organisation
+                            .as_ref()
+                            .is_some_and(|o| wanted.contains(o) && !found.contains(o))
+                });
+                if candidate {
+                    for doc in load::yaml::parse(&outcome.source.text, limits) {
+                        if let Some(root) = &doc.root {
+                            take(&mut out, &mut found, &outcome.source, &doc, root);
+                        }
+                    }
+                }
+            }
+            Pass::Done(Err(_)) => {}
         }
     }
     out
@@ -940,14 +1026,21 @@ fn sort(run: &mut Run) {
     for (new, &old) in order.iter().enumerate() {
         new_index[old] = new;
     }
-    let mut findings: Vec<Option<Finding>> = std::mem::take(&mut run.findings)
-        .into_iter()
-        .map(Some)
-        .collect();
-    run.findings = order
-        .iter()
-        .map(|&i| findings[i].take().expect("each finding moved once"))
-        .collect();
+    // Put each finding in its place by following the permutation's cycles, in place: a second
+    // vector of every finding would double the peak memory of a large run.
+    let mut placed = vec![false; order.len()];
+    for start in 0..order.len() {
+        let mut at = start;
+        while !placed[at] {
+            placed[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            run.findings.swap(at, from);
+            at = from;
+        }
+    }
     for r in &mut run.results {
         for i in &mut r.findings {
             *i = new_index[*i];

@@ -4,6 +4,8 @@
 
 use std::sync::{Arc, OnceLock};
 
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
 /// A file (or stdin) whose text has been read and decoded.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -31,6 +33,9 @@ struct LineIndex {
     /// For each line: (char offset of its start, byte offset of its start).
     starts: Vec<(usize, usize)>,
     ascii: bool,
+    /// Whether the text has a carriage return not followed by a line feed, which miette counts
+    /// as a line break and this table does not.
+    lone_cr: bool,
 }
 
 impl SourceFile {
@@ -52,9 +57,17 @@ impl SourceFile {
                     starts.push((chars, byte + 1));
                 }
             }
+            // A report keeps every file's table until it is printed.
+            starts.shrink_to_fit();
+            let bytes = self.text.as_bytes();
+            let lone_cr = bytes
+                .iter()
+                .enumerate()
+                .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
             LineIndex {
                 starts,
                 ascii: self.text.is_ascii(),
+                lone_cr,
             }
         })
     }
@@ -123,6 +136,48 @@ impl SourceFile {
     }
 }
 
+/// A source file as miette reads snippets from it. miette's own reader for a `str` scans from
+/// the start of the text to the span for every snippet it draws; with thousands of findings in
+/// a file that was most of the human report's time. This one looks the span's line up in the
+/// line table and lets miette scan only from the first line the snippet shows, then moves the
+/// result back to the file's own offsets and line numbers, so the snippet is the same.
+#[derive(Debug, Clone)]
+pub struct Snippets(pub Arc<SourceFile>);
+
+impl SourceCode for Snippets {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = self.0.text.as_bytes();
+        let index = self.0.index();
+        let offset = span.offset().min(text.len());
+        let line = match index.starts.binary_search_by(|(_, b)| b.cmp(&offset)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        // One line more than the snippet shows: miette ends an empty span at the line break
+        // before it, so the scan must start before that break.
+        let first = line.saturating_sub(before + 1);
+        if first == 0 || index.lone_cr {
+            return text.read_span(span, before, after);
+        }
+        let base = index.starts[first].1;
+        let shifted = SourceSpan::new((span.offset() - base).into(), span.len());
+        let window: &'a [u8] = &text[base..];
+        let inner = window.read_span(&shifted, before, after)?;
+        Ok(Box::new(MietteSpanContents::new(
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count() + first,
+        )))
+    }
+}
+
 /// A range of character offsets into a source file (end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
@@ -158,6 +213,40 @@ mod tests {
             &file.text[loc.byte_start..loc.byte_start + loc.byte_len],
             "z"
         );
+    }
+
+    /// The windowed reader gives miette exactly what its own reader of the whole text gives.
+    #[test]
+    fn snippets_match_miettes_own_reader() {
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&format!("key{i}: value \u{e9} {i}\n"));
+            if i % 7 == 0 {
+                text.push_str("\r\n");
+            }
+        }
+        let file = Arc::new(SourceFile::new("a.yaml", text.clone()));
+        let snippets = Snippets(file);
+        for offset in (0..text.len()).filter(|&o| text.is_char_boundary(o)) {
+            for len in [0, 1, 5, 40] {
+                for (before, after) in [(0, 0), (1, 1), (2, 3), (5, 0)] {
+                    let span = SourceSpan::new(offset.into(), len);
+                    let ours = snippets.read_span(&span, before, after);
+                    let theirs = text.as_str().read_span(&span, before, after);
+                    match (ours, theirs) {
+                        (Ok(a), Ok(b)) => {
+                            assert_eq!(a.data(), b.data(), "data at {offset}+{len}");
+                            assert_eq!(a.span(), b.span(), "span at {offset}+{len}");
+                            assert_eq!(a.line(), b.line(), "line at {offset}+{len}");
+                            assert_eq!(a.column(), b.column(), "column at {offset}+{len}");
+                            assert_eq!(a.line_count(), b.line_count(), "lines at {offset}+{len}");
+                        }
+                        (Err(_), Err(_)) => {}
+                        (a, b) => panic!("at {offset}+{len}: {:?} vs {:?}", a.is_ok(), b.is_ok()),
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use super::Summary;
 use crate::finding::{Finding, Severity};
 use crate::run::Run;
+use crate::source::{Snippets, SourceFile};
 
 /// How to draw the report.
 #[derive(Debug, Clone, Copy)]
@@ -23,14 +24,14 @@ pub struct Style {
 
 struct FindingReport<'a> {
     finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+    source: NamedSource<Snippets>,
     code: String,
     related: Vec<RelatedReport>,
 }
 
 struct RelatedReport {
     message: String,
-    source: NamedSource<Arc<str>>,
+    source: NamedSource<Snippets>,
     span: (usize, usize),
 }
 
@@ -182,11 +183,15 @@ fn far_right(d: &dyn Diagnostic) -> Option<(usize, usize)> {
                 first.get_or_insert((span.line() + 1, span.column() + 1));
                 too_far |= span.column() > MAX_LABEL_COLUMN;
             }
-            // A megabyte line is not worth printing even when the label sits at its start.
-            let right = miette::SourceSpan::new(label.inner().offset().into(), MAX_LINE);
-            too_far |= source
-                .read_span(&right, 0, 0)
-                .is_ok_and(|s| !s.data().contains(&b'\n'));
+            // A megabyte line is not worth printing even when the label sits at its start. A
+            // short look first: reading 64 KiB for every label cost a tenth of a large report.
+            let long_line = |len: usize| {
+                let right = miette::SourceSpan::new(label.inner().offset().into(), len);
+                source
+                    .read_span(&right, 0, 0)
+                    .is_ok_and(|s| !s.data().contains(&b'\n'))
+            };
+            too_far |= long_line(256) && long_line(MAX_LINE);
         }
     }
     let related_too_far = d
@@ -231,36 +236,47 @@ impl Diagnostic for WithoutSnippet<'_> {
 
 /// The whole report: tool diagnostics first (they explain gaps), then findings, then a summary.
 pub fn render(run: &Run, style: Style) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write(run, style, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Findings rendered together before they are written: enough to keep the cores busy, few
+/// enough that a report of 300,000 findings never sits in memory whole.
+const CHUNK: usize = 2_048;
+
+/// Write the report as [`render`] makes it, a chunk of findings at a time.
+pub fn write(run: &Run, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for d in &run.diagnostics {
-        out.push_str(&render_diagnostic(d, style));
-        out.push('\n');
+        out.write_all(render_diagnostic(d, style).as_bytes())?;
+        out.write_all(b"\n")?;
     }
     // Each finding renders on its own (miette's layout is the costly part); in parallel, then
-    // joined in the findings' order.
-    let rendered: Vec<String> = run
-        .findings
-        .par_iter()
-        .map(|f| render_finding(run, f, style))
-        .collect();
-    for text in rendered {
-        out.push_str(&text);
-        out.push('\n');
+    // written in the findings' order.
+    for chunk in run.findings.chunks(CHUNK) {
+        let rendered: Vec<String> = chunk
+            .par_iter()
+            .map(|f| render_finding(run, f, style))
+            .collect();
+        for text in rendered {
+            out.write_all(text.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
     }
-    out.push_str(&Summary::of(run).to_string());
-    out.push('\n');
-    out
+    writeln!(out, "{}", Summary::of(run))
 }
 
 /// Render one finding with its snippet.
 pub fn render_finding(run: &Run, f: &Finding, style: Style) -> String {
+    let empty = || Snippets(Arc::new(SourceFile::new("", "")));
     let named = |file: &str| {
-        let text = run
+        let source = run
             .sources
             .iter()
             .find(|s| s.name == file)
-            .map_or_else(|| Arc::from(""), |s| s.text.clone());
-        NamedSource::new(file, text)
+            .map_or_else(empty, |s| Snippets(s.clone()));
+        NamedSource::new(file, source)
     };
     let report = FindingReport {
         finding: f,
@@ -268,7 +284,7 @@ pub fn render_finding(run: &Run, f: &Finding, style: Style) -> String {
             f.file.clone(),
             run.sources
                 .get(f.source)
-                .map_or_else(|| Arc::from(""), |s| s.text.clone()),
+                .map_or_else(empty, |s| Snippets(s.clone())),
         )
         .with_language("yaml"),
         code: code_of(f),

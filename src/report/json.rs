@@ -28,6 +28,15 @@ struct Tool {
 }
 
 pub fn render(run: &Run) -> String {
+    let mut out = Vec::new();
+    match write(run, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
+}
+
+/// Write the report as [`render`] makes it, without holding the text in memory.
+pub fn write(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let report = Report {
         version: REPORT_VERSION,
         tool: Tool {
@@ -39,8 +48,6 @@ pub fn render(run: &Run) -> String {
         diagnostics: &run.diagnostics,
         documents: &run.documents,
     };
-    let mut text =
-        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
 }

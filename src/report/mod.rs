@@ -51,6 +51,16 @@ impl Format {
         }
     }
 
+    /// Write the report to `out`. The human and JSON reports are written as they are made,
+    /// so a report of hundreds of thousands of findings is never held in memory whole.
+    pub fn write(self, run: &Run, ctx: &Context, out: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            Format::Human => human::write(run, ctx.style, out),
+            Format::Json => json::write(run, out),
+            _ => out.write_all(self.render(run, ctx).as_bytes()),
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
@@ -66,6 +76,14 @@ impl Format {
 /// Write a report so that `path` never holds a half-written file: the text goes to a temporary
 /// file in the same directory, which is then renamed over the target in one step.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    write_atomic_with(path, |out| out.write_all(text.as_bytes()))
+}
+
+/// [`write_atomic`], with the text written by `fill` as it is made.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -74,7 +92,11 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         .prefix(".roadmap-lint-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
+    {
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+        fill(&mut out)?;
+        out.flush()?;
+    }
     tmp.as_file().sync_all()?;
     // A temporary file is private (0600); a report is an ordinary file. Keep the mode of a
     // report being replaced.
