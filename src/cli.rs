@@ -136,6 +136,15 @@ impl PackArgs {
         PackSources {
             builtin: !self.no_builtin,
             dirs: self.rules.clone(),
+            skip_builtin_lint: false,
+        }
+    }
+
+    /// The packs of a command that only evaluates rules: the built-in pack is not linted.
+    pub(crate) fn evaluated(&self) -> PackSources {
+        PackSources {
+            skip_builtin_lint: true,
+            ..self.sources()
         }
     }
 }
@@ -358,7 +367,7 @@ fn check(args: CheckArgs) -> u8 {
     };
     let mut params = config.params.clone();
     params.extend(args.params.iter().cloned());
-    let mut packs = args.packs.sources();
+    let mut packs = args.packs.evaluated();
     if !args.packs.no_builtin
         && let Some(builtin) = config.builtin
     {
@@ -615,7 +624,7 @@ fn score(args: ScoreArgs) -> u8 {
         params: args.params.clone(),
         limits: args.limits.limits(),
         sandbox: args.limits.sandbox(),
-        packs: args.packs.sources(),
+        packs: args.packs.evaluated(),
         only_rules: None,
         // Waivers apply as in `check`, so scores see the same waived flags.
         ..Default::default()

@@ -24,6 +24,7 @@ pub fn builtin_rules() -> RuleSet {
         &PackSources {
             builtin: true,
             dirs: Vec::new(),
+            skip_builtin_lint: false,
         },
         &engine,
     )

@@ -177,6 +177,7 @@ pub fn test_pack(dir: &Path, only: Option<&str>) -> PackTest {
         packs: PackSources {
             builtin: false,
             dirs: vec![dir.to_path_buf()],
+            skip_builtin_lint: false,
         },
         ..Options::default()
     };

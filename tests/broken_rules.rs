@@ -37,6 +37,7 @@ fn load(dirs: Vec<PathBuf>) -> (run::Prepared, Options) {
         packs: PackSources {
             builtin: false,
             dirs,
+            skip_builtin_lint: false,
         },
         ..Options::default()
     };

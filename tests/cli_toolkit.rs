@@ -298,3 +298,14 @@ fn check_profile_prints_each_rule_slowest_first() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("calls"));
 }
+
+/// `check`, `score` and `review` skip the load-time lint of the built-in pack to start faster;
+/// this is the check that makes that safe: `rules` lints every built-in rule, and finds nothing.
+#[test]
+fn the_builtin_pack_lints_clean() {
+    let out = cmd().args(["rules"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.trim().is_empty(), "lint diagnostics: {stderr}");
+    assert!(stdout(&out).contains("top75-service-not-great"));
+}

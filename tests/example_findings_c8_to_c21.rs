@@ -48,6 +48,7 @@ fn check(file: &str) -> Run {
         packs: PackSources {
             builtin: true,
             dirs: vec![],
+            skip_builtin_lint: false,
         },
         only_rules: Some(RULES.iter().map(|r| r.to_string()).collect()),
         ..Options::default()
@@ -73,6 +74,7 @@ fn every_rule_is_loaded() {
         packs: PackSources {
             builtin: true,
             dirs: vec![],
+            skip_builtin_lint: false,
         },
         ..Options::default()
     };

@@ -27,6 +27,7 @@ fn run_with(declaration_text: &str) -> (run::Run, PathBuf, PathBuf, tempfile::Te
         packs: PackSources {
             builtin: true,
             dirs: vec![],
+            skip_builtin_lint: false,
         },
         only_rules: Some(vec![RULE.to_string()]),
         ..Options::default()

@@ -114,6 +114,7 @@ pub fn compile(
     text: &str,
     manifest: &Manifest,
     engine: &Engine,
+    lint: bool,
 ) -> Result<(Rule, Vec<ToolDiagnostic>), Vec<ToolDiagnostic>> {
     let source = Arc::new(SourceFile::new(file, text));
     let ast = engine.compile(text).map_err(|e| {
@@ -375,7 +376,9 @@ pub fn compile(
             );
         }
     }
-    errors.extend(super::lint::lint(&ast, &source, &kinds, engine));
+    if lint {
+        errors.extend(super::lint::lint(&ast, &source, &kinds, engine));
+    }
     let doc = doc_comment(text);
     let missing: Vec<&str> = DOC_SECTIONS
         .iter()

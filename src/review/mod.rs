@@ -853,7 +853,7 @@ pub fn review(args: &ReviewArgs) -> Outcome {
         params: args.params.clone(),
         limits: args.limits.limits(),
         sandbox: args.limits.sandbox(),
-        packs: args.packs.sources(),
+        packs: args.packs.evaluated(),
         only_rules: None,
         // Only proposal rules run here: a declaration's waivers of other rules are not stale.
         waivers: crate::waiver::WaiverSettings {
