@@ -49,7 +49,7 @@ then its metadata, then `fn check(doc, ctx)`, called once per document of the ru
 document, and `fn check_all(items, ctx)`, called once with every document's item \
 (`#{ ref, file, organisation, value }`).\n\n",
     );
-    out.push_str("`doc` is the document as Rhai values: mappings are maps, lists are arrays, `null` and missing keys are `()`. `ctx` holds:\n\n");
+    out.push_str("`doc` is the document as Rhai values: mappings are maps, lists are arrays, `null` and missing keys are `()`. Every rule reads the same copy of the document and of `ctx`: their maps are shared, so passing them around costs nothing, and a rule that changes one gets its own copy of it first, so no rule sees another's changes. They work as Rhai maps do (`m.key`, `m[\"key\"]`, `\"key\" in m`, `keys`, `values`, `len`, `get`, `set`, `remove`, `to_map`; `type_of` says `\"map\"`). `ctx` holds:\n\n");
     out.push_str("| field | value |\n| --- | --- |\n");
     for (field, what) in [
         (

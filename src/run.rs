@@ -225,9 +225,9 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     let first: Vec<Pass> = inputs
         .par_iter()
         .map(|input| match load::load(input, &options.limits) {
-            Err(e) => Pass::Done(Err(unreadable(e))),
+            Err(e) => Pass::Done(Box::new(Err(unreadable(e)))),
             Ok(loaded) if holds_proposal(&loaded) => Pass::Waiting(Box::new(loaded)),
-            Ok(loaded) => Pass::Done(Ok(evaluate_file(
+            Ok(loaded) => Pass::Done(Box::new(Ok(evaluate_file(
                 loaded,
                 prepared,
                 options,
@@ -235,14 +235,14 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
                 &disabled,
                 &failures,
                 &[],
-            ))),
+            )))),
         })
         .collect();
     let declarations = declarations(&first, &options.limits);
     let outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = first
         .into_par_iter()
         .map(|pass| match pass {
-            Pass::Done(outcome) => outcome,
+            Pass::Done(outcome) => *outcome,
             Pass::Waiting(loaded) => Ok(evaluate_file(
                 *loaded,
                 prepared,
@@ -610,7 +610,7 @@ struct Declaration {
 
 /// A file after the first pass: checked, or waiting for the declarations (it holds a proposal).
 enum Pass {
-    Done(Result<FileOutcome, ToolDiagnostic>),
+    Done(Box<Result<FileOutcome, ToolDiagnostic>>),
     Waiting(Box<load::LoadedFile>),
 }
 
@@ -687,7 +687,10 @@ fn declarations(first: &[Pass], limits: &Limits) -> Vec<Declaration> {
                     }
                 }
             }
-            Pass::Done(Ok(outcome)) => {
+            Pass::Done(done) => {
+                let Ok(outcome) = done.as_ref() else {
+                    continue;
+                };
                 let candidate = outcome.docs.iter().any(|d| {
                     d.evaluated
                         && d.kind.as_deref() == Some("department")
@@ -703,7 +706,6 @@ fn declarations(first: &[Pass], limits: &Limits) -> Vec<Declaration> {
                     }
                 }
             }
-            Pass::Done(Err(_)) => {}
         }
     }
     out

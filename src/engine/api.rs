@@ -211,6 +211,11 @@ fn number(value: &Dynamic) -> Option<FLOAT> {
 /// Look up a dotted path in a value, `()` when any step is missing. Walks by reference and
 /// clones only what it finds.
 pub fn lookup(value: &Dynamic, path: &str) -> RhaiResult<Dynamic> {
+    if let Some(keys) = plain_keys(path) {
+        return Ok(walk_keys(value, keys, &|found| {
+            found.cloned().unwrap_or(Dynamic::UNIT)
+        }));
+    }
     let path = DocPath::parse(path).or_else(misuse)?;
     if path.0.len() > WALK_DEPTH {
         return Ok(lookup_by_copy(value, path.0));
@@ -222,6 +227,11 @@ pub fn lookup(value: &Dynamic, path: &str) -> RhaiResult<Dynamic> {
 
 /// Whether a dotted path leads to a value other than `()`.
 fn has_path(value: &Dynamic, path: &str) -> RhaiResult<bool> {
+    if let Some(keys) = plain_keys(path) {
+        return Ok(walk_keys(value, keys, &|found| {
+            found.is_some_and(|v| !v.is_unit())
+        }));
+    }
     let path = DocPath::parse(path).or_else(misuse)?;
     if path.0.len() > WALK_DEPTH {
         return Ok(!lookup_by_copy(value, path.0).is_unit());
@@ -229,6 +239,42 @@ fn has_path(value: &Dynamic, path: &str) -> RhaiResult<bool> {
     Ok(walk(value, &path.0, &|found| {
         found.is_some_and(|v| !v.is_unit())
     }))
+}
+
+/// The keys of a path that is only keys (`organisation.id`), the form nearly every lookup
+/// takes, without parsing it into a [`DocPath`]; `None` for any other path, which then goes
+/// through [`DocPath::parse`] (and its errors).
+fn plain_keys(path: &str) -> Option<std::str::Split<'_, char>> {
+    let plain = !path.is_empty()
+        && path.len() <= 256
+        && !path.contains('[')
+        && path.trim() == path
+        && path.split('.').all(|k| !k.is_empty());
+    plain.then(|| path.split('.'))
+}
+
+/// [`walk`] for a path of keys only.
+fn walk_keys<R>(
+    value: &Dynamic,
+    mut keys: std::str::Split<'_, char>,
+    at: &dyn Fn(Option<&Dynamic>) -> R,
+) -> R {
+    let Some(key) = keys.next() else {
+        return at(Some(value));
+    };
+    if let Some(m) = value.read_lock::<super::Mapping>() {
+        return match m.get(key) {
+            Some(v) => walk_keys(v, keys, at),
+            None => at(None),
+        };
+    }
+    match value.read_lock::<Map>() {
+        Some(m) => match m.get(key) {
+            Some(v) => walk_keys(v, keys, at),
+            None => at(None),
+        },
+        None => at(None),
+    }
 }
 
 /// Paths longer than this (no document has them) are followed without recursion.

@@ -188,3 +188,75 @@ pub fn register(engine: &mut Engine) {
         !equal(&Dynamic::from_map(a), &Dynamic::from(b))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use rhai::Scope;
+
+    use super::*;
+    use crate::engine::{Sandbox, engine};
+
+    fn doc() -> Dynamic {
+        let root = crate::load::yaml::parse(
+            "organisation:\n  id: DWP\nservices:\n  - id: a\n    phase: live\n  - id: b\n",
+            &crate::load::Limits::default(),
+        )
+        .remove(0)
+        .root
+        .expect("parses");
+        to_dynamic(&root)
+    }
+
+    fn eval(script: &str) -> Dynamic {
+        let engine = engine(&Sandbox::default());
+        let mut scope = Scope::new();
+        scope.push("doc", doc());
+        engine
+            .eval_with_scope::<Dynamic>(&mut scope, script)
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+
+    /// What the rule API documentation promises of a document's maps.
+    #[test]
+    fn shared_maps_read_like_rhai_maps() {
+        for (script, expected) in [
+            ("type_of(doc)", "map"),
+            ("doc.organisation.id", "DWP"),
+            ("doc[\"organisation\"][\"id\"]", "DWP"),
+            ("(\"services\" in doc).to_string()", "true"),
+            ("(\"nope\" in doc).to_string()", "false"),
+            ("doc.nope == ()", "true"),
+            ("doc.keys().len().to_string()", "2"),
+            ("doc.len().to_string()", "2"),
+            ("doc.services[1].id", "b"),
+            (
+                "doc.services.map(|s| s.id).reduce(|a, b| a + b, \"\")",
+                "ab",
+            ),
+            ("doc.get(\"organisation\").values()[0]", "DWP"),
+            ("type_of(doc.to_map())", "map"),
+            ("(doc.organisation == #{ id: \"DWP\" }).to_string()", "true"),
+            ("lookup(doc, \"services[0].phase\")", "live"),
+        ] {
+            assert_eq!(eval(script).to_string(), expected, "{script}");
+        }
+    }
+
+    /// A rule that writes into a shared map changes its own copy only.
+    #[test]
+    fn writes_copy_the_map_first() {
+        let engine = engine(&Sandbox::default());
+        let shared = doc();
+        let mut scope = Scope::new();
+        scope.push("doc", shared.clone());
+        let changed = engine
+            .eval_with_scope::<Dynamic>(
+                &mut scope,
+                "doc.organisation.id = \"HMRC\"; doc.extra = 1; doc.remove(\"services\"); \
+                 doc.organisation.id",
+            )
+            .expect("runs");
+        assert_eq!(changed.to_string(), "HMRC");
+        assert_eq!(unshare(&shared).to_string(), unshare(&doc()).to_string());
+    }
+}
