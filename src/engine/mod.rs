@@ -82,7 +82,7 @@ pub fn engine(sandbox: &Sandbox) -> Engine {
         None
     });
     api::register(&mut engine);
-    value::register(&mut engine);
+    value::register(&mut engine, sandbox.max_map_size);
     engine
 }
 

@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use rhai::{Array, Dynamic, Engine, INT, ImmutableString, Map};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, Position};
 
 use crate::node::{Node, Value};
 
@@ -126,16 +126,37 @@ fn shown(m: &Mapping, debug: bool) -> String {
     out
 }
 
-/// Register [`Mapping`] and the map functions scripts use on it.
-pub fn register(engine: &mut Engine) {
+/// Write `key` into a mapping, refusing to grow it past `max` entries: Rhai's own map-size
+/// limit does not see inside a custom type, so the sandbox's limit is applied here.
+fn insert(
+    m: &mut Mapping,
+    key: ImmutableString,
+    value: Dynamic,
+    max: usize,
+) -> Result<(), Box<EvalAltResult>> {
+    if m.0.len() >= max && !m.0.contains_key(key.as_str()) {
+        return Err(Box::new(EvalAltResult::ErrorDataTooLarge(
+            "Size of object map".into(),
+            Position::NONE,
+        )));
+    }
+    m.make_mut().insert(key.as_str().into(), value);
+    Ok(())
+}
+
+/// Register [`Mapping`] and the map functions scripts use on it. `max_entries` is the
+/// sandbox's map-size limit.
+pub fn register(engine: &mut Engine, max_entries: usize) {
     engine.register_type_with_name::<Mapping>("map");
     // Properties fall back to the indexer, so `m.key` and `m["key"]` both read here.
     engine.register_indexer_get(|m: &mut Mapping, key: ImmutableString| {
         m.get(&key).cloned().unwrap_or(Dynamic::UNIT)
     });
-    engine.register_indexer_set(|m: &mut Mapping, key: ImmutableString, value: Dynamic| {
-        m.make_mut().insert(key.as_str().into(), value);
-    });
+    engine.register_indexer_set(
+        move |m: &mut Mapping, key: ImmutableString, value: Dynamic| {
+            insert(m, key, value, max_entries)
+        },
+    );
     engine.register_fn("len", |m: &mut Mapping| m.0.len() as INT);
     engine.register_fn("is_empty", |m: &mut Mapping| m.0.is_empty());
     engine.register_fn("contains", |m: &mut Mapping, key: ImmutableString| {
@@ -146,8 +167,8 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn(
         "set",
-        |m: &mut Mapping, key: ImmutableString, value: Dynamic| {
-            m.make_mut().insert(key.as_str().into(), value);
+        move |m: &mut Mapping, key: ImmutableString, value: Dynamic| {
+            insert(m, key, value, max_entries)
         },
     );
     engine.register_fn("remove", |m: &mut Mapping, key: ImmutableString| {
@@ -240,6 +261,39 @@ mod tests {
         ] {
             assert_eq!(eval(script).to_string(), expected, "{script}");
         }
+    }
+
+    /// Rhai's map-size limit does not see inside a custom type: the sandbox's limit is applied
+    /// when a script adds keys to a document map.
+    #[test]
+    fn a_shared_map_cannot_grow_past_the_map_limit() {
+        let sandbox = Sandbox {
+            max_map_size: 10,
+            ..Sandbox::default()
+        };
+        let engine = engine(&sandbox);
+        let mut scope = Scope::new();
+        scope.push("doc", doc());
+        let err = engine
+            .eval_with_scope::<Dynamic>(&mut scope, "for i in 0..100 { doc[`k${i}`] = i; }")
+            .expect_err("stops at the limit");
+        assert!(
+            matches!(*err, EvalAltResult::ErrorDataTooLarge(..)),
+            "{err}"
+        );
+        let err = engine
+            .eval_with_scope::<Dynamic>(&mut scope, "for i in 0..100 { doc.set(`k${i}`, i); }")
+            .expect_err("stops at the limit");
+        assert!(
+            matches!(*err, EvalAltResult::ErrorDataTooLarge(..)),
+            "{err}"
+        );
+        // Replacing a key that exists is not growth.
+        assert!(
+            engine
+                .eval_with_scope::<Dynamic>(&mut scope, "doc.organisation = 1; doc.organisation")
+                .is_ok()
+        );
     }
 
     /// A rule that writes into a shared map changes its own copy only.
