@@ -267,7 +267,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     run.documents
         .reserve_exact(files.clone().map(|f| f.docs.len()).sum());
     run.findings
-        .reserve_exact(files.clone().map(|f| f.findings.len()).sum::<usize>() + 64);
+        .reserve_exact(files.clone().map(|f| f.findings.len()).sum());
     run.results
         .reserve_exact(files.map(|f| f.results.len()).sum());
     for outcome in outcomes {
@@ -614,32 +614,19 @@ enum Pass {
     Waiting(Box<load::LoadedFile>),
 }
 
-fn holds_proposal(file: &load::LoadedFile) -> bool {
-    file.docs.iter().any(|doc| {
-        doc.root
-            .as_ref()
-            .is_some_and(|r| schema::kind_of(r).ok() == Some("proposal"))
-    })
+fn is_proposal(root: &Node) -> bool {
+    schema::kind_of(root).ok() == Some("proposal")
 }
 
-/// A valid department declaration: a document that parses, is of kind `department` and passes
-/// the schema (one rules ran on, or would run on).
-fn declaration_of(root: &Node, doc: &ParsedDoc) -> Option<String> {
-    if doc.problems.iter().any(|p| p.severity == Severity::Error)
-        || schema::kind_of(root).ok() != Some("department")
-    {
-        return None;
-    }
-    let organisation = identity(root, "department", "id")?;
-    schema::validate("department", root)
-        .is_empty()
-        .then_some(organisation)
+fn holds_proposal(file: &load::LoadedFile) -> bool {
+    file.docs.iter().flat_map(|d| &d.root).any(is_proposal)
 }
 
 /// The declarations the run's proposals refer to: for each organisation a proposal names, the
-/// first valid department declaration of it in input order. Only proposals use them, so a run
-/// without one pays nothing; files already checked in the first pass are parsed again from
-/// their kept text, only when a proposal needs them.
+/// first valid department declaration of it in input order (a document that parses, is of kind
+/// `department` and passes the schema). Only proposals use them, so a run without one pays
+/// nothing; a file already checked in the first pass is parsed again from its kept text, and
+/// only when it holds a declaration a proposal needs.
 fn declarations(first: &[Pass], limits: &Limits) -> Vec<Declaration> {
     let wanted: BTreeSet<String> = first
         .iter()
@@ -647,62 +634,69 @@ fn declarations(first: &[Pass], limits: &Limits) -> Vec<Declaration> {
             Pass::Waiting(file) => Some(file),
             Pass::Done(_) => None,
         })
-        .flat_map(|file| file.docs.iter())
-        .filter_map(|doc| {
-            let root = doc.root.as_ref()?;
-            (schema::kind_of(root).ok() == Some("proposal"))
-                .then(|| identity(root, "proposal", "id"))
-                .flatten()
-        })
+        .flat_map(|file| file.docs.iter().flat_map(|d| &d.root))
+        .filter(|root| is_proposal(root))
+        .filter_map(|root| identity(root, "proposal", "id"))
         .collect();
     let mut out: Vec<Declaration> = Vec::new();
-    let mut found: BTreeSet<String> = BTreeSet::new();
+    let needed = |out: &[Declaration], organisation: &str| {
+        wanted.contains(organisation) && out.iter().all(|d| d.organisation != organisation)
+    };
+    let declaration =
+        |organisation: String, source: &SourceFile, doc: &ParsedDoc, root: &Node| Declaration {
+            organisation,
+            document: doc.index,
+            source: SourceFile::new(source.name.clone(), source.text.clone()),
+            root: root.clone(),
+            value: engine::to_dynamic(root),
+        };
     for pass in first {
-        if found.len() == wanted.len() {
+        if out.len() == wanted.len() {
             break;
         }
-        let take = |out: &mut Vec<Declaration>,
-                    found: &mut BTreeSet<String>,
-                    source: &SourceFile,
-                    doc: &ParsedDoc,
-                    root: &Node| {
-            if let Some(organisation) = declaration_of(root, doc)
-                && wanted.contains(&organisation)
-                && found.insert(organisation.clone())
-            {
-                out.push(Declaration {
-                    organisation,
-                    document: doc.index,
-                    source: SourceFile::new(source.name.clone(), source.text.clone()),
-                    root: root.clone(),
-                    value: engine::to_dynamic(root),
-                });
-            }
-        };
         match pass {
+            // Not checked yet: judge each document here.
             Pass::Waiting(file) => {
                 for doc in &file.docs {
-                    if let Some(root) = &doc.root {
-                        take(&mut out, &mut found, &file.source, doc, root);
+                    let Some(root) = &doc.root else { continue };
+                    if doc.problems.iter().any(|p| p.severity == Severity::Error)
+                        || schema::kind_of(root).ok() != Some("department")
+                    {
+                        continue;
+                    }
+                    if let Some(organisation) = identity(root, "department", "id")
+                        && needed(&out, &organisation)
+                        && schema::validate("department", root).is_empty()
+                    {
+                        out.push(declaration(organisation, &file.source, doc, root));
                     }
                 }
             }
+            // Checked: its documents' records say which are valid declarations.
             Pass::Done(done) => {
-                let Ok(outcome) = done.as_ref() else {
-                    continue;
-                };
-                let candidate = outcome.docs.iter().any(|d| {
-                    d.evaluated
-                        && d.kind.as_deref() == Some("department")
-                        && d.organisation
-                            .as_ref()
-                            .is_some_and(|o| wanted.contains(o) && !found.contains(o))
-                });
-                if candidate {
-                    for doc in load::yaml::parse(&outcome.source.text, limits) {
-                        if let Some(root) = &doc.root {
-                            take(&mut out, &mut found, &outcome.source, &doc, root);
-                        }
+                let Ok(outcome) = done.as_ref() else { continue };
+                let mut parsed: Option<Vec<ParsedDoc>> = None;
+                for info in &outcome.docs {
+                    let Some(organisation) = &info.organisation else {
+                        continue;
+                    };
+                    let wanted_here = info.evaluated
+                        && info.kind.as_deref() == Some("department")
+                        && needed(&out, organisation);
+                    if !wanted_here {
+                        continue;
+                    }
+                    let docs = parsed
+                        .get_or_insert_with(|| load::yaml::parse(&outcome.source.text, limits));
+                    if let Some(doc) = docs.iter().find(|d| d.index == info.document)
+                        && let Some(root) = &doc.root
+                    {
+                        out.push(declaration(
+                            organisation.clone(),
+                            &outcome.source,
+                            doc,
+                            root,
+                        ));
                     }
                 }
             }

@@ -54,17 +54,12 @@ fn tidy(path: &Path) -> PathBuf {
     out
 }
 
-/// Write `text` to `path` atomically: a temporary file in the same folder, then a rename.
+/// Write `text` to `path` atomically ([`crate::report::write_atomic`]), creating its folder
+/// first.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let dir = dir.unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    std::fs::create_dir_all(dir.unwrap_or(Path::new(".")))?;
+    crate::report::write_atomic(path, text)
 }
 
 /// Create the rule and its fixtures.

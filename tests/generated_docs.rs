@@ -48,7 +48,6 @@ fn splicing_replaces_only_the_table() {
     assert!(gendocs::splice_readme("no markers", "x").is_err());
 }
 
-/// (name, number of parameters) of a signature such as `report(path: String, message: String)`.
 /// Whether a signature's first parameter is a document mapping.
 fn on_shared_map(signature: &str) -> bool {
     let first = signature
@@ -59,6 +58,7 @@ fn on_shared_map(signature: &str) -> bool {
     matches!(first, Some(ty) if ty == "map" || ty.ends_with("Mapping"))
 }
 
+/// (name, number of parameters) of a signature such as `report(path: String, message: String)`.
 fn name_and_arity(signature: &str) -> Option<(String, usize)> {
     let (name, rest) = signature.split_once('(')?;
     let params = rest.split(')').next()?.trim();

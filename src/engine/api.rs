@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 
-use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, ImmutableString, Map, Position};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, ImmutableString, Position};
 
 use crate::date::Date;
 use crate::finding::Severity;
@@ -211,74 +211,53 @@ fn number(value: &Dynamic) -> Option<FLOAT> {
 /// Look up a dotted path in a value, `()` when any step is missing. Walks by reference and
 /// clones only what it finds.
 pub fn lookup(value: &Dynamic, path: &str) -> RhaiResult<Dynamic> {
-    if let Some(keys) = plain_keys(path) {
-        return Ok(walk_keys(value, keys, &|found| {
-            found.cloned().unwrap_or(Dynamic::UNIT)
-        }));
-    }
-    let path = DocPath::parse(path).or_else(misuse)?;
-    if path.0.len() > WALK_DEPTH {
-        return Ok(lookup_by_copy(value, path.0));
-    }
-    Ok(walk(value, &path.0, &|found| {
+    find(value, path, &|found| {
         found.cloned().unwrap_or(Dynamic::UNIT)
-    }))
+    })
 }
 
 /// Whether a dotted path leads to a value other than `()`.
 fn has_path(value: &Dynamic, path: &str) -> RhaiResult<bool> {
-    if let Some(keys) = plain_keys(path) {
-        return Ok(walk_keys(value, keys, &|found| {
-            found.is_some_and(|v| !v.is_unit())
-        }));
+    find(value, path, &|found| found.is_some_and(|v| !v.is_unit()))
+}
+
+/// Follow `path` in `value` and hand what is found to `at`. A path of plain keys
+/// (`organisation.id`), the form nearly every lookup takes, is walked without being parsed into
+/// a [`DocPath`]; any other path is parsed (a malformed one is a misuse of the helper).
+fn find<R>(value: &Dynamic, path: &str, at: &dyn Fn(Option<&Dynamic>) -> R) -> RhaiResult<R> {
+    let plain = !path.is_empty()
+        && !path.contains('[')
+        && path.trim() == path
+        && path.split('.').all(|k| !k.is_empty())
+        && path.split('.').count() <= WALK_DEPTH;
+    if plain {
+        return Ok(walk(value, path.split('.').map(Step::Key), at));
     }
     let path = DocPath::parse(path).or_else(misuse)?;
     if path.0.len() > WALK_DEPTH {
-        return Ok(!lookup_by_copy(value, path.0).is_unit());
+        return Ok(at(Some(&lookup_by_copy(value, path.0))));
     }
-    Ok(walk(value, &path.0, &|found| {
-        found.is_some_and(|v| !v.is_unit())
-    }))
-}
-
-/// The keys of a path that is only keys (`organisation.id`), the form nearly every lookup
-/// takes, without parsing it into a [`DocPath`]; `None` for any other path, which then goes
-/// through [`DocPath::parse`] (and its errors).
-fn plain_keys(path: &str) -> Option<std::str::Split<'_, char>> {
-    let plain = !path.is_empty()
-        && path.len() <= 256
-        && !path.contains('[')
-        && path.trim() == path
-        && path.split('.').all(|k| !k.is_empty());
-    plain.then(|| path.split('.'))
-}
-
-/// [`walk`] for a path of keys only.
-fn walk_keys<R>(
-    value: &Dynamic,
-    mut keys: std::str::Split<'_, char>,
-    at: &dyn Fn(Option<&Dynamic>) -> R,
-) -> R {
-    let Some(key) = keys.next() else {
-        return at(Some(value));
-    };
-    if let Some(m) = value.read_lock::<super::Mapping>() {
-        return match m.get(key) {
-            Some(v) => walk_keys(v, keys, at),
-            None => at(None),
-        };
-    }
-    match value.read_lock::<Map>() {
-        Some(m) => match m.get(key) {
-            Some(v) => walk_keys(v, keys, at),
-            None => at(None),
-        },
-        None => at(None),
-    }
+    Ok(walk(value, path.0.iter().map(Step::of), at))
 }
 
 /// Paths longer than this (no document has them) are followed without recursion.
 const WALK_DEPTH: usize = 64;
+
+/// One step of a path, borrowed from a [`Segment`] or from the path's text.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Step<'a> {
+    fn of(segment: &'a Segment) -> Self {
+        match segment {
+            Segment::Key(k) => Step::Key(k),
+            Segment::Index(i) => Step::Index(*i),
+        }
+    }
+}
 
 /// Follow a path one step at a time, copying each step's value: no recursion, whatever the
 /// path's length.
@@ -286,7 +265,7 @@ fn lookup_by_copy(value: &Dynamic, path: Vec<Segment>) -> Dynamic {
     let mut current = value.clone();
     for segment in path {
         let next = match segment {
-            Segment::Key(k) => super::value::entry(&current, k.as_str()),
+            Segment::Key(k) => super::value::with_entry(&current, &k, |v| v.cloned()),
             Segment::Index(i) => current.read_lock::<Array>().and_then(|a| a.get(i).cloned()),
         };
         match next {
@@ -298,29 +277,20 @@ fn lookup_by_copy(value: &Dynamic, path: Vec<Segment>) -> Dynamic {
 }
 
 /// Follow a path by reference (recursing once per step) and hand what is found to `at`.
-fn walk<R>(value: &Dynamic, path: &[Segment], at: &dyn Fn(Option<&Dynamic>) -> R) -> R {
-    let Some((first, rest)) = path.split_first() else {
-        return at(Some(value));
-    };
-    match first {
-        Segment::Key(k) => {
-            if let Some(m) = value.read_lock::<super::Mapping>() {
-                return match m.get(k.as_str()) {
-                    Some(v) => walk(v, rest, at),
-                    None => at(None),
-                };
-            }
-            match value.read_lock::<Map>() {
-                Some(m) => match m.get(k.as_str()) {
-                    Some(v) => walk(v, rest, at),
-                    None => at(None),
-                },
-                None => at(None),
-            }
-        }
-        Segment::Index(i) => match value.read_lock::<Array>() {
-            Some(a) => match a.get(*i) {
-                Some(v) => walk(v, rest, at),
+fn walk<'p, R>(
+    value: &Dynamic,
+    mut steps: impl Iterator<Item = Step<'p>>,
+    at: &dyn Fn(Option<&Dynamic>) -> R,
+) -> R {
+    match steps.next() {
+        None => at(Some(value)),
+        Some(Step::Key(k)) => super::value::with_entry(value, k, |found| match found {
+            Some(v) => walk(v, steps, at),
+            None => at(None),
+        }),
+        Some(Step::Index(i)) => match value.read_lock::<Array>() {
+            Some(a) => match a.get(i) {
+                Some(v) => walk(v, steps, at),
                 None => at(None),
             },
             None => at(None),

@@ -10,7 +10,6 @@
 //! To scripts a `Mapping` looks like a map: `type_of` says `"map"`, properties and `[]` read
 //! keys (a missing key is `()`), and the map functions rules use are registered for it.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, Position};
@@ -82,12 +81,15 @@ pub fn unshare(value: &Dynamic) -> Dynamic {
     }
 }
 
-/// The entry `key` of a map of either kind, if `value` is one and has it.
-pub fn entry(value: &Dynamic, key: &str) -> Option<Dynamic> {
+/// Hand `at` the entry `key` of a map of either kind (a document's [`Mapping`] or a map a
+/// script built), or `None` when `value` is not a map or has no such key.
+pub fn with_entry<R>(value: &Dynamic, key: &str, at: impl FnOnce(Option<&Dynamic>) -> R) -> R {
     if let Some(m) = value.read_lock::<Mapping>() {
-        m.get(key).cloned()
-    } else {
-        value.read_lock::<Map>().and_then(|m| m.get(key).cloned())
+        return at(m.get(key));
+    }
+    match value.read_lock::<Map>() {
+        Some(m) => at(m.get(key)),
+        None => at(None),
     }
 }
 
@@ -117,13 +119,11 @@ pub fn equal(a: &Dynamic, b: &Dynamic) -> bool {
 /// How a map is shown in messages: the same as Rhai shows a plain map.
 fn shown(m: &Mapping, debug: bool) -> String {
     let plain = unshare(&Dynamic::from(m.clone()));
-    let mut out = String::new();
     if debug {
-        let _ = write!(out, "{plain:?}");
+        format!("{plain:?}")
     } else {
-        let _ = write!(out, "{plain}");
+        plain.to_string()
     }
-    out
 }
 
 /// Write `key` into a mapping, refusing to grow it past `max` entries: Rhai's own map-size
@@ -274,20 +274,18 @@ mod tests {
         let engine = engine(&sandbox);
         let mut scope = Scope::new();
         scope.push("doc", doc());
-        let err = engine
-            .eval_with_scope::<Dynamic>(&mut scope, "for i in 0..100 { doc[`k${i}`] = i; }")
-            .expect_err("stops at the limit");
-        assert!(
-            matches!(*err, EvalAltResult::ErrorDataTooLarge(..)),
-            "{err}"
-        );
-        let err = engine
-            .eval_with_scope::<Dynamic>(&mut scope, "for i in 0..100 { doc.set(`k${i}`, i); }")
-            .expect_err("stops at the limit");
-        assert!(
-            matches!(*err, EvalAltResult::ErrorDataTooLarge(..)),
-            "{err}"
-        );
+        for script in [
+            "for i in 0..100 { doc[`k${i}`] = i; }",
+            "for i in 0..100 { doc.set(`k${i}`, i); }",
+        ] {
+            let err = engine
+                .eval_with_scope::<Dynamic>(&mut scope, script)
+                .expect_err("stops at the limit");
+            assert!(
+                matches!(*err, EvalAltResult::ErrorDataTooLarge(..)),
+                "{script}: {err}"
+            );
+        }
         // Replacing a key that exists is not growth.
         assert!(
             engine
