@@ -97,13 +97,46 @@ impl Node {
         }
     }
 
-    /// Counts the nodes in this subtree (used to price alias expansion).
-    pub fn size(&self) -> usize {
-        match &self.value {
-            Value::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
-            Value::Map(entries) => 1 + entries.iter().map(|e| 1 + e.value.size()).sum::<usize>(),
-            _ => 1,
+    /// What a copy of this subtree costs: its nodes (each key counts as one) and the bytes of
+    /// its strings and keys. Alias expansion is priced with it. Walked with an explicit stack,
+    /// so no nesting depth can overflow ours.
+    pub fn weight(&self) -> Weight {
+        let mut weight = Weight::default();
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            weight.nodes += 1;
+            match &node.value {
+                Value::Str(s) => weight.bytes += s.len(),
+                Value::Seq(items) => stack.extend(items),
+                Value::Map(entries) => {
+                    for e in entries {
+                        weight.nodes += 1;
+                        weight.bytes += e.key.len();
+                        stack.push(&e.value);
+                    }
+                }
+                _ => {}
+            }
         }
+        weight
+    }
+}
+
+/// The cost of a copy of a subtree (see [`Node::weight`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Weight {
+    pub nodes: usize,
+    pub bytes: usize,
+}
+
+/// What one node of a tree costs in memory, besides its text: a [`Node`] or an [`Entry`].
+pub const NODE_COST: usize = 48;
+
+impl Weight {
+    /// The memory a copy takes: its text and its nodes.
+    pub fn cost(self) -> usize {
+        self.bytes
+            .saturating_add(self.nodes.saturating_mul(NODE_COST))
     }
 }
 

@@ -2,8 +2,8 @@
 //! `check` and the other commands share it; nothing downstream re-runs a rule.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 use rhai::{Dynamic, Engine, Map};
@@ -197,9 +197,73 @@ struct FileOutcome {
     findings: Vec<Finding>,
     /// Rule results, with document and finding indices local to the file.
     results: Vec<RuleResult>,
-    failures: Vec<ToolDiagnostic>,
+    failures: Vec<Failure>,
     /// Portfolio `collect` values: (rule index, document index within file, value).
     collected: Vec<(usize, usize, Dynamic)>,
+}
+
+/// A rule that failed to run on one document. It affects that document only: the rule goes on
+/// with the others, so what a run reports never depends on the order files are checked in.
+struct Failure {
+    rule: usize,
+    diagnostic: ToolDiagnostic,
+    /// The document, as shown: `file.yaml, document 2`.
+    place: String,
+}
+
+/// What the portfolio rules' `collect` calls keep until `check_all`, per rule: the sum of
+/// [`engine::value::held_cost`] of every value, and whether it went over the sandbox's
+/// `max_collected`. Once over, values are no longer kept and the rule's `check_all` does not
+/// run; the outcome depends on the sum alone, not on the order files are checked in.
+struct Collected {
+    bytes: Vec<std::sync::atomic::AtomicUsize>,
+    /// The sandbox's `max_collected` plus twice the size of the run's inputs (known before
+    /// any is read, so the limit does not depend on the order they are read in).
+    limit: usize,
+}
+
+impl Collected {
+    fn new(rules: usize, limit: usize) -> Self {
+        Collected {
+            bytes: (0..rules)
+                .map(|_| std::sync::atomic::AtomicUsize::new(0))
+                .collect(),
+            limit,
+        }
+    }
+
+    /// Count a value; whether the rule is still within its budget.
+    fn keep(&self, rule: usize, cost: usize) -> bool {
+        let before = self.bytes[rule].fetch_add(cost, Ordering::Relaxed);
+        before.saturating_add(cost) <= self.limit
+    }
+
+    /// The rule's total, when it went over the limit.
+    fn over(&self, rule: usize) -> Option<usize> {
+        let total = self.bytes[rule].load(Ordering::Relaxed);
+        (total > self.limit).then_some(total)
+    }
+}
+
+/// The size of the inputs in bytes, as far as it is known before reading them (standard input
+/// counts as nothing).
+fn input_bytes(inputs: &[Input]) -> usize {
+    inputs
+        .iter()
+        .map(|input| match input {
+            Input::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            Input::Bytes { bytes, .. } => bytes.len() as u64,
+            Input::Stdin { .. } => 0,
+        })
+        .fold(0usize, |sum, n| {
+            sum.saturating_add(usize::try_from(n).unwrap_or(usize::MAX))
+        })
+}
+
+/// The document as named in messages: `file.yaml, document 2` (documents count from 1 in
+/// text; the JSON report's `document` index counts from 0).
+pub fn place(file: &str, document: usize) -> String {
+    format!("{file}, document {}", document + 1)
 }
 
 /// Run everything over the inputs.
@@ -211,8 +275,13 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         .enumerate()
         .flat_map(|(i, p)| p.rules.iter().map(move |r| (i, r.clone())))
         .collect();
-    let disabled: Vec<AtomicBool> = all_rules.iter().map(|_| AtomicBool::new(false)).collect();
-    let failures = Mutex::new(Vec::new());
+    let collected_bytes = Collected::new(
+        all_rules.len(),
+        prepared
+            .sandbox
+            .max_collected
+            .saturating_add(input_bytes(inputs).saturating_mul(2)),
+    );
     let unreadable = |e: load::InputError| {
         ToolDiagnostic::new("input-unreadable", e.message.clone())
             .file(e.path.clone())
@@ -232,8 +301,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
                 prepared,
                 options,
                 &all_rules,
-                &disabled,
-                &failures,
+                &collected_bytes,
                 &[],
             )))),
         })
@@ -248,8 +316,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
                 prepared,
                 options,
                 &all_rules,
-                &disabled,
-                &failures,
+                &collected_bytes,
                 &declarations,
             )),
         })
@@ -260,6 +327,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         ..Run::default()
     };
     let mut collected: Vec<(usize, usize, Dynamic)> = Vec::new();
+    let mut failures: Vec<Failure> = Vec::new();
     // Room for everything at once: growing these vectors by doubling held two copies of every
     // finding for a moment, which set the run's peak memory.
     let files = outcomes.iter().flatten();
@@ -293,18 +361,24 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
                         .into_iter()
                         .map(|(r, d, v)| (r, doc_base + d, v)),
                 );
-                run.diagnostics.extend(file.failures);
+                failures.extend(file.failures);
             }
         }
     }
-    portfolio(&mut run, prepared, options, &all_rules, collected);
+    run.diagnostics.extend(failure_diagnostics(failures));
+    portfolio(
+        &mut run,
+        prepared,
+        options,
+        &all_rules,
+        collected,
+        &collected_bytes,
+    );
     for f in &mut run.findings {
         if let Some(s) = options.severity.get(&f.rule) {
             f.severity = *s;
         }
     }
-    run.diagnostics
-        .extend(failures.into_inner().unwrap_or_default());
     sort(&mut run);
     run
 }
@@ -350,8 +424,7 @@ fn evaluate_file(
     prepared: &Prepared,
     options: &Options,
     rules: &[(usize, Arc<Rule>)],
-    disabled: &[AtomicBool],
-    failures: &Mutex<Vec<ToolDiagnostic>>,
+    collected_bytes: &Collected,
     declarations: &[Declaration],
 ) -> FileOutcome {
     let source = Arc::new(loaded.source);
@@ -428,8 +501,17 @@ fn evaluate_file(
         let value = engine::to_dynamic(&root);
         let mut ctx_by_pack: BTreeMap<usize, Dynamic> = BTreeMap::new();
         let mut pending: Vec<(usize, Pending)> = Vec::new();
+        let mut failed_here: BTreeSet<usize> = BTreeSet::new();
+        let mut fail = |ri: usize, diagnostic: ToolDiagnostic, out: &mut FileOutcome| {
+            failed_here.insert(ri);
+            out.failures.push(Failure {
+                rule: ri,
+                diagnostic,
+                place: place(&source.name, doc.index),
+            });
+        };
         for (ri, (pi, rule)) in rules.iter().enumerate() {
-            if !rule.applies_to(&kind) || disabled[ri].load(Ordering::Relaxed) {
+            if !rule.applies_to(&kind) {
                 continue;
             }
             // Built once per document and pack; each call below copies it once (Rhai takes
@@ -457,9 +539,13 @@ fn evaluate_file(
                     )
                 });
                 match result {
-                    Ok(v) if !v.is_unit() => out.collected.push((ri, out.docs.len(), v)),
+                    Ok(v) if !v.is_unit() => {
+                        if collected_bytes.keep(ri, engine::value::held_cost(&v)) {
+                            out.collected.push((ri, out.docs.len(), v));
+                        }
+                    }
                     Ok(_) => {}
-                    Err(d) => fail(ri, d, disabled, failures),
+                    Err(d) => fail(ri, d, &mut out),
                 }
                 continue;
             }
@@ -475,7 +561,7 @@ fn evaluate_file(
             });
             let status = match verdict {
                 Verdict::Failed(d) => {
-                    fail(ri, d, disabled, failures);
+                    fail(ri, d, &mut out);
                     Status::Failed
                 }
                 Verdict::NotApplicable(reason) => Status::NotApplicable(reason),
@@ -531,7 +617,7 @@ fn evaluate_file(
             &|id| match rules.iter().position(|(_, r)| r.id == id) {
                 Some(ri) => {
                     let r = &rules[ri].1;
-                    if r.portfolio || !r.applies_to(&kind) || disabled[ri].load(Ordering::Relaxed) {
+                    if r.portfolio || !r.applies_to(&kind) || failed_here.contains(&ri) {
                         crate::waiver::RuleState::Silent
                     } else {
                         crate::waiver::RuleState::Ran
@@ -573,18 +659,39 @@ fn rule_result(
     }
 }
 
-fn fail(
-    rule_index: usize,
-    d: ToolDiagnostic,
-    disabled: &[AtomicBool],
-    failures: &Mutex<Vec<ToolDiagnostic>>,
-) {
-    // One diagnostic per broken rule: the first failure disables it for the rest of the run.
-    if !disabled[rule_index].swap(true, Ordering::Relaxed)
-        && let Ok(mut f) = failures.lock()
-    {
-        f.push(d);
+/// One diagnostic per rule that failed, however many documents it failed on: the failure in the
+/// first document (in input order) with its own message, and the others named after it.
+fn failure_diagnostics(failures: Vec<Failure>) -> Vec<ToolDiagnostic> {
+    const NAMED: usize = 5;
+    let mut by_rule: BTreeMap<usize, Vec<Failure>> = BTreeMap::new();
+    for f in failures {
+        by_rule.entry(f.rule).or_default().push(f);
     }
+    by_rule
+        .into_values()
+        .filter_map(|list| {
+            let mut list = list.into_iter();
+            let first = list.next()?;
+            let others: Vec<String> = list.map(|f| f.place).collect();
+            let mut d = first.diagnostic;
+            d.message = format!("{} (in {})", d.message, first.place);
+            if !others.is_empty() {
+                let shown: Vec<&str> = others.iter().take(NAMED).map(String::as_str).collect();
+                let more = others.len().saturating_sub(NAMED);
+                let tail = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                d.message = format!(
+                    "{}; it also failed in {}{tail}",
+                    d.message,
+                    shown.join("; ")
+                );
+            }
+            Some(d)
+        })
+        .collect()
 }
 
 fn identity(root: &Node, kind: &str, field: &str) -> Option<String> {
@@ -717,7 +824,7 @@ fn with_declaration(
     }
     let mut map = ctx
         .try_cast::<Mapping>()
-        .map(|m| (*m.0).clone())
+        .map(|m| m.map().clone())
         .unwrap_or_default();
     let found = declarations
         .iter()
@@ -835,10 +942,28 @@ fn portfolio(
     options: &Options,
     rules: &[(usize, Arc<Rule>)],
     collected: Vec<(usize, usize, Dynamic)>,
+    collected_bytes: &Collected,
 ) {
     let as_of = portfolio_as_of(run, options);
     for (ri, (pi, rule)) in rules.iter().enumerate() {
         if !rule.portfolio {
+            continue;
+        }
+        if let Some(total) = collected_bytes.over(ri) {
+            run.diagnostics.push(
+                rule.diagnostic(
+                    "rule-limit",
+                    format!(
+                        "rule `{}` kept {total} bytes from its `collect` calls, over the limit \
+                         of {} bytes; its portfolio check did not run",
+                        rule.id, collected_bytes.limit
+                    ),
+                )
+                .help(
+                    "return only what `check_all` needs from `collect` (ids, dates, counts), \
+                     not documents or long texts",
+                ),
+            );
             continue;
         }
         let items: rhai::Array = collected

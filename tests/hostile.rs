@@ -121,6 +121,127 @@ fn the_alias_budget_is_configurable() {
     assert!(d.message.contains("more than 30 nodes"), "{d:?}");
 }
 
+/// Alias bombs priced in bytes, not nodes: one long anchored text aliased thousands of times
+/// (each alias used to be a deep copy: a 170 KB file needed 2 GB), anchors nested in anchors
+/// (each level copies the level below), and the same spread over many documents (the budget is
+/// the file's, not each document's). Every shape and size stays under the memory cap, gives one
+/// `yaml-alias-limit`, and leaves the good file's findings in the report.
+#[test]
+fn alias_byte_bombs_of_every_shape_are_stopped() {
+    let dir = scratch();
+    let long = |n: usize| "x".repeat(n);
+    let mut cases: Vec<(String, String)> = Vec::new();
+    // (length of the anchored text, aliases): files of 90 KB to 1 MB. A text longer than 64 KiB
+    // is refused on its own (`yaml-value-too-long`, below).
+    for (size, copies) in [(20_000, 10_000), (60_000, 10_000), (60_000, 135_000)] {
+        let mut text = format!("kind: department\nname: &a \"{}\"\nitems:\n", long(size));
+        text.push_str(&"  - *a\n".repeat(copies));
+        cases.push((format!("scalar-{size}-{copies}"), text));
+        // A flow list of aliases on one line.
+        let mut text = format!("kind: department\nname: &a \"{}\"\nitems: [", long(size));
+        text.push_str(&vec!["*a"; copies].join(", "));
+        text.push_str("]\n");
+        cases.push((format!("flow-{size}-{copies}"), text));
+    }
+    // Anchors nested in anchors: every level doubles the one below.
+    let mut nested = format!("a0: &a0 \"{}\"\n", long(50_000));
+    for i in 1..40 {
+        nested.push_str(&format!("a{i}: &a{i} [*a{}, *a{}]\n", i - 1, i - 1));
+    }
+    cases.push(("nested".into(), nested));
+    // A list anchored once and aliased as a whole, many times.
+    let mut list = String::from("base: &l\n");
+    for i in 0..2_000 {
+        list.push_str(&format!("  - item-{i}-{}\n", long(40)));
+    }
+    list.push_str("copies:\n");
+    list.push_str(&"  - *l\n".repeat(5_000));
+    cases.push(("list".into(), list));
+    // Many documents, each under any per-document budget, together over the file's.
+    let mut docs = String::new();
+    for i in 0..900 {
+        docs.push_str(&format!("---\nname: &a{i} \"{}\"\nitems: [", long(2_000)));
+        docs.push_str(&vec![format!("*a{i}"); 400].join(", "));
+        docs.push_str("]\n");
+    }
+    let path = dir.path().join("documents.yaml");
+    fs::write(&path, docs).unwrap();
+    let outcome = lint_with(
+        &["check", "--format", "json", &relative(&path), GOOD],
+        None,
+        CPU_SECONDS,
+    );
+    let all = diags(&outcome.json());
+    assert!(all.iter().any(|d| d.file == GOOD && d.code == GOOD_RULE));
+    let bombs: Vec<&Diag> = all
+        .iter()
+        .filter(|d| d.code == "yaml-alias-limit")
+        .collect();
+    assert_eq!(bombs.len(), 1, "{bombs:#?}");
+    for (name, text) in cases {
+        let path = dir.path().join(format!("{name}.yaml"));
+        fs::write(&path, text).unwrap();
+        let d = expect_one(&relative(&path), "yaml-alias-limit", None, &[]);
+        assert!(d.line.is_some(), "{name}: {d:?}");
+    }
+}
+
+/// A value longer than 64 KiB is refused where it stands, whatever aliases it: no rule could
+/// quote it in a message, and every later stage would copy it.
+#[test]
+fn a_value_over_64_kib_is_refused_at_its_line() {
+    let dir = scratch();
+    for (name, text) in [
+        (
+            "plain",
+            format!("kind: department\nname: {}\n", "v".repeat(100_000)),
+        ),
+        (
+            "aliased",
+            format!(
+                "kind: department\nname: &a \"{}\"\nitems: [{}]\n",
+                "v".repeat(100_000),
+                vec!["*a"; 10_000].join(", ")
+            ),
+        ),
+    ] {
+        let path = dir.path().join(format!("{name}.yaml"));
+        fs::write(&path, text).unwrap();
+        let outcome = lint_with(
+            &["check", "--format", "json", &relative(&path), GOOD],
+            None,
+            CPU_SECONDS,
+        );
+        let all = diags(&outcome.json());
+        assert!(all.iter().any(|d| d.file == GOOD && d.code == GOOD_RULE));
+        let long: Vec<&Diag> = all
+            .iter()
+            .filter(|d| d.code == "yaml-value-too-long")
+            .collect();
+        assert_eq!(long.len(), 1, "{name}: {all:#?}");
+        assert_eq!((long[0].line, long[0].column), (Some(2), Some(7)), "{name}");
+    }
+}
+
+/// A genuine file may anchor a long text and reuse it a few times.
+#[test]
+fn a_long_anchored_text_may_be_reused_a_few_times() {
+    let dir = scratch();
+    let path = dir.path().join("reuse.yaml");
+    let text = format!(
+        "schema_version: 1\nkind: department\nas_of: 2025-01-01\norganisation:\n  id: X\n  name: &n \"{}\"\n  type: ministerial\nx_names: [*n, *n, *n]\n",
+        "n".repeat(60_000)
+    );
+    fs::write(&path, text).unwrap();
+    let outcome = lint_with(
+        &["check", "--format", "json", &relative(&path)],
+        None,
+        CPU_SECONDS,
+    );
+    let all = diags(&outcome.json());
+    assert!(all.iter().all(|d| d.code != "yaml-alias-limit"), "{all:#?}");
+}
+
 #[test]
 fn deep_flow_nesting_is_too_deep() {
     let d = expect_one(&fixture("deep-flow.yaml"), "yaml-too-deep", None, &[]);

@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use limited::{CPU_SECONDS, Diag, GOOD, GOOD_RULE, diags, lint_with, truncate};
 
-/// A second good file: a broken rule is disabled after its first failure, so two documents
-/// still give one diagnostic.
+/// A second good file: a broken rule gives one diagnostic however many documents it fails on.
 const GOOD_2: &str = "fixtures/examples/dwp-compliant.yaml";
 
 struct Stopped {
@@ -437,4 +436,103 @@ fn extreme_limit_values_do_not_overflow() {
         &["--rule-timeout", &max],
     );
     assert!(s.diag.message.contains("Division by zero"), "{:?}", s.diag);
+}
+
+#[test]
+fn a_rule_cannot_hoard_memory_in_document_maps() {
+    // Each turn copies a document map and writes a megabyte into it: Rhai's own size checks do
+    // not see inside document maps, and 100,000 turns held 100 GB.
+    let s = stopped("map-hoard", "rule-limit", None, &[]);
+    assert!(
+        s.diag.message.contains("Memory written into document maps"),
+        "{:?}",
+        s.diag
+    );
+}
+
+#[test]
+fn what_portfolio_collect_keeps_is_bounded() {
+    // 8 MB kept per document over 1,000 documents was 8 GB, and an abort.
+    let dir = tempfile::tempdir_in(limited::root().join("target")).unwrap();
+    let many = dir.path().join("many.yaml");
+    let doc = "schema_version: 1\nkind: department\nas_of: 2025-01-01\norganisation:\n  id: X{i}\n  name: Department {i}\n  type: ministerial\n";
+    let text: String = (0..1_000)
+        .map(|i| format!("---\n{}", doc.replace("{i}", &i.to_string())))
+        .collect();
+    std::fs::write(&many, text).unwrap();
+    let many = many.display().to_string();
+    let pack = "fixtures/hostile-rules/collect-hoard";
+    let outcome = lint_with(
+        &["check", "--format", "json", "--rules", pack, &many, GOOD],
+        None,
+        CPU_SECONDS * 3,
+    );
+    assert_eq!(outcome.code, 2, "{}", truncate(&outcome.stderr));
+    let all = diags(&outcome.json());
+    assert!(all.iter().any(|d| d.file == GOOD && d.code == GOOD_RULE));
+    let mine: Vec<&Diag> = all.iter().filter(|d| d.file.starts_with(pack)).collect();
+    assert_eq!(mine.len(), 1, "{mine:#?}");
+    assert_eq!(mine[0].code, "rule-limit");
+    assert!(
+        mine[0].message.contains("from its `collect` calls"),
+        "{:?}",
+        mine[0]
+    );
+}
+
+/// A rule that fails on one document fails there only: it still judges the others, the
+/// diagnostic names the document, and the report is the same for any number of threads (a
+/// failure used to switch the rule off for the rest of the run, so what the others got
+/// depended on which file a thread reached first).
+#[test]
+fn a_rule_failure_touches_only_its_document_and_not_the_order() {
+    let pack = "fixtures/hostile-rules/fails-on-one";
+    let run = |jobs: &str| {
+        lint_with(
+            &[
+                "check",
+                "--format",
+                "json",
+                "--as-of",
+                "2025-01-01",
+                "--rules",
+                pack,
+                "--jobs",
+                jobs,
+                GOOD,
+                GOOD_2,
+                GOOD,
+                GOOD_2,
+            ],
+            None,
+            CPU_SECONDS,
+        )
+    };
+    let one = run("1");
+    assert_eq!(one.code, 2);
+    for jobs in ["2", "3"] {
+        assert_eq!(
+            one.stdout,
+            run(jobs).stdout,
+            "--jobs {jobs} differs from --jobs 1"
+        );
+    }
+    let all = diags(&one.json());
+    let failed: Vec<&Diag> = all.iter().filter(|d| d.code == "rule-error").collect();
+    assert_eq!(failed.len(), 1, "{failed:#?}");
+    assert!(
+        failed[0]
+            .message
+            .contains(&format!("in {GOOD}, document 1")),
+        "the failure names the document: {:?}",
+        failed[0]
+    );
+    let seen = all
+        .iter()
+        .filter(|d| d.code == "hostile-fails-on-one" && d.file == GOOD_2)
+        .count();
+    assert_eq!(
+        seen, 2,
+        "the rule still judged the other declarations: {all:#?}"
+    );
 }

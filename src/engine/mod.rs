@@ -26,6 +26,12 @@ pub struct Sandbox {
     pub max_array_size: usize,
     pub max_map_size: usize,
     pub time_limit: Duration,
+    /// Most memory one evaluation may put into document maps (which Rhai's own size checks
+    /// cannot see inside): every value written into one, and every copy made on write.
+    pub max_memory: usize,
+    /// Most memory a portfolio rule's `collect` calls may keep, over the whole run, until its
+    /// `check_all` (see [`value::held_cost`]), besides twice the size of the run's inputs.
+    pub max_collected: usize,
 }
 
 impl Default for Sandbox {
@@ -37,6 +43,8 @@ impl Default for Sandbox {
             max_array_size: 100_000,
             max_map_size: 100_000,
             time_limit: Duration::from_secs(2),
+            max_memory: 16 << 20,
+            max_collected: 64 << 20,
         }
     }
 }
@@ -109,6 +117,7 @@ pub fn call(
     as_of: Date,
 ) -> (Result<Dynamic, ToolDiagnostic>, api::Collector) {
     api::begin(as_of, rule.severity);
+    value::begin(sandbox.max_memory);
     DEADLINE.with(|d| d.set(Some(Instant::now() + sandbox.time_limit)));
     let mut scope = Scope::new();
     let result = engine.call_fn_with_options::<Dynamic>(
@@ -119,6 +128,7 @@ pub fn call(
         args,
     );
     DEADLINE.with(|d| d.set(None));
+    value::begin(usize::MAX);
     let collected = api::finish();
     (
         result.map_err(|e| rule_error(rule, function, *e)),
@@ -185,9 +195,13 @@ pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagno
             "rule-limit",
             "the rule called functions too deeply: look for recursion that never stops",
         ),
+        EvalAltResult::ErrorDataTooLarge(what, _) if what.starts_with(value::MEMORY_LIMIT) => (
+            "rule-limit",
+            "the rule wrote more into document maps than the sandbox allows: build findings, not copies of the document",
+        ),
         EvalAltResult::ErrorDataTooLarge(..) => (
             "rule-limit",
-            "the rule built a string, list or map beyond the size limit",
+            "the rule built a string, list or map beyond the size limit (a value from the document may be too long to quote: quote a part of it)",
         ),
         EvalAltResult::ErrorFunctionNotFound(..) => (
             "rule-error",

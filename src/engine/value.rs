@@ -10,6 +10,7 @@
 //! To scripts a `Mapping` looks like a map: `type_of` says `"map"`, properties and `[]` read
 //! keys (a missing key is `()`), and the map functions rules use are registered for it.
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, Position};
@@ -18,20 +19,101 @@ use crate::node::{Node, Value};
 
 /// A read-mostly map shared between rule calls; see the module documentation.
 #[derive(Debug, Clone, Default)]
-pub struct Mapping(pub Arc<Map>);
+pub struct Mapping {
+    map: Arc<Map>,
+    /// Memory rules have put into this map (and the maps inside it) by writing to it.
+    added: usize,
+}
 
 impl Mapping {
     pub fn new(map: Map) -> Self {
-        Mapping(Arc::new(map))
+        Mapping {
+            map: Arc::new(map),
+            added: 0,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&Dynamic> {
-        self.0.get(key)
+        self.map.get(key)
     }
 
-    fn make_mut(&mut self) -> &mut Map {
-        Arc::make_mut(&mut self.0)
+    /// The entries.
+    pub fn map(&self) -> &Map {
+        &self.map
     }
+
+    /// The map, for writing: copied first when it is shared, and the copy charged to the
+    /// evaluation's memory budget.
+    fn make_mut(&mut self) -> Result<&mut Map, Box<EvalAltResult>> {
+        if Arc::strong_count(&self.map) > 1 {
+            self.charge(self.map.len().saturating_mul(ENTRY_COST))?;
+        }
+        Ok(Arc::make_mut(&mut self.map))
+    }
+
+    fn charge(&mut self, bytes: usize) -> Result<(), Box<EvalAltResult>> {
+        charge(bytes)?;
+        self.added = self.added.saturating_add(bytes);
+        Ok(())
+    }
+}
+
+/// What one map entry or list item costs in memory besides its content, roughly (a key, a
+/// `Dynamic`, the map's own bookkeeping).
+const ENTRY_COST: usize = 64;
+
+/// The start of the error a rule gets when it goes over its memory budget.
+pub const MEMORY_LIMIT: &str = "Memory written into document maps";
+
+thread_local! {
+    /// (memory charged so far, limit) for the evaluation running on this thread.
+    static MEMORY: Cell<(usize, usize)> = const { Cell::new((0, usize::MAX)) };
+}
+
+/// Start counting an evaluation's writes into document maps against `limit` bytes.
+pub fn begin(limit: usize) {
+    MEMORY.with(|m| m.set((0, limit)));
+}
+
+fn charge(bytes: usize) -> Result<(), Box<EvalAltResult>> {
+    MEMORY.with(|m| {
+        let (used, limit) = m.get();
+        let used = used.saturating_add(bytes);
+        m.set((used, limit));
+        if used > limit {
+            Err(Box::new(EvalAltResult::ErrorDataTooLarge(
+                format!("{MEMORY_LIMIT} (more than {limit} bytes in one evaluation)"),
+                Position::NONE,
+            )))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// The memory a value holds of its own: strings, lists and plain maps in full, and of a
+/// document map only what rules wrote into it (the rest is the document's, shared). Used to
+/// price writes into document maps and what `collect` keeps. Walked with an explicit stack: a
+/// rule can nest lists thousands deep.
+pub fn held_cost(value: &Dynamic) -> usize {
+    let mut total = 0usize;
+    let mut stack: Vec<Dynamic> = vec![value.clone()];
+    while let Some(v) = stack.pop() {
+        total = total.saturating_add(ENTRY_COST);
+        if let Some(m) = v.read_lock::<Mapping>() {
+            total = total.saturating_add(m.added);
+        } else if let Some(s) = v.read_lock::<ImmutableString>() {
+            total = total.saturating_add(s.len());
+        } else if let Some(a) = v.read_lock::<Array>() {
+            stack.extend(a.iter().cloned());
+        } else if let Some(m) = v.read_lock::<Map>() {
+            for (k, item) in m.iter() {
+                total = total.saturating_add(k.len());
+                stack.push(item.clone());
+            }
+        }
+    }
+    total
 }
 
 /// A document as Rhai values: mappings become [`Mapping`]s, lists arrays, null `()`.
@@ -71,7 +153,7 @@ pub fn share(value: Dynamic) -> Dynamic {
 /// showing values, and for Rust code that reads what a rule returned.
 pub fn unshare(value: &Dynamic) -> Dynamic {
     if let Some(m) = value.read_lock::<Mapping>() {
-        Dynamic::from_map(m.0.iter().map(|(k, v)| (k.clone(), unshare(v))).collect())
+        Dynamic::from_map(m.map.iter().map(|(k, v)| (k.clone(), unshare(v))).collect())
     } else if let Some(m) = value.read_lock::<Map>() {
         Dynamic::from_map(m.iter().map(|(k, v)| (k.clone(), unshare(v))).collect())
     } else if let Some(a) = value.read_lock::<Array>() {
@@ -97,7 +179,7 @@ pub fn with_entry<R>(value: &Dynamic, key: &str, at: impl FnOnce(Option<&Dynamic
 pub fn equal(a: &Dynamic, b: &Dynamic) -> bool {
     fn map_of(v: &Dynamic) -> Option<Map> {
         v.read_lock::<Mapping>()
-            .map(|m| (*m.0).clone())
+            .map(|m| (*m.map).clone())
             .or_else(|| v.read_lock::<Map>().map(|m| m.clone()))
     }
     if let (Some(x), Some(y)) = (map_of(a), map_of(b)) {
@@ -134,13 +216,14 @@ fn insert(
     value: Dynamic,
     max: usize,
 ) -> Result<(), Box<EvalAltResult>> {
-    if m.0.len() >= max && !m.0.contains_key(key.as_str()) {
+    if m.map.len() >= max && !m.map.contains_key(key.as_str()) {
         return Err(Box::new(EvalAltResult::ErrorDataTooLarge(
             "Size of object map".into(),
             Position::NONE,
         )));
     }
-    m.make_mut().insert(key.as_str().into(), value);
+    m.charge(key.len().saturating_add(held_cost(&value)))?;
+    m.make_mut()?.insert(key.as_str().into(), value);
     Ok(())
 }
 
@@ -157,10 +240,10 @@ pub fn register(engine: &mut Engine, max_entries: usize) {
             insert(m, key, value, max_entries)
         },
     );
-    engine.register_fn("len", |m: &mut Mapping| m.0.len() as INT);
-    engine.register_fn("is_empty", |m: &mut Mapping| m.0.is_empty());
+    engine.register_fn("len", |m: &mut Mapping| m.map.len() as INT);
+    engine.register_fn("is_empty", |m: &mut Mapping| m.map.is_empty());
     engine.register_fn("contains", |m: &mut Mapping, key: ImmutableString| {
-        m.0.contains_key(key.as_str())
+        m.map.contains_key(key.as_str())
     });
     engine.register_fn("get", |m: &mut Mapping, key: ImmutableString| {
         m.get(&key).cloned().unwrap_or(Dynamic::UNIT)
@@ -171,23 +254,27 @@ pub fn register(engine: &mut Engine, max_entries: usize) {
             insert(m, key, value, max_entries)
         },
     );
-    engine.register_fn("remove", |m: &mut Mapping, key: ImmutableString| {
-        if m.0.contains_key(key.as_str()) {
-            m.make_mut().remove(key.as_str()).unwrap_or(Dynamic::UNIT)
-        } else {
-            Dynamic::UNIT
-        }
-    });
+    engine.register_fn(
+        "remove",
+        |m: &mut Mapping, key: ImmutableString| -> Result<Dynamic, Box<EvalAltResult>> {
+            if m.map.contains_key(key.as_str()) {
+                Ok(m.make_mut()?.remove(key.as_str()).unwrap_or(Dynamic::UNIT))
+            } else {
+                Ok(Dynamic::UNIT)
+            }
+        },
+    );
     engine.register_fn("clear", |m: &mut Mapping| *m = Mapping::default());
     engine.register_fn("keys", |m: &mut Mapping| {
-        m.0.keys()
+        m.map
+            .keys()
             .map(|k| Dynamic::from(k.clone()))
             .collect::<Array>()
     });
     engine.register_fn("values", |m: &mut Mapping| {
-        m.0.values().cloned().collect::<Array>()
+        m.map.values().cloned().collect::<Array>()
     });
-    engine.register_fn("to_map", |m: &mut Mapping| (*m.0).clone());
+    engine.register_fn("to_map", |m: &mut Mapping| (*m.map).clone());
     engine.register_fn("to_string", |m: &mut Mapping| shown(m, false));
     engine.register_fn("to_debug", |m: &mut Mapping| shown(m, true));
     engine.register_fn("==", |a: Mapping, b: Mapping| {

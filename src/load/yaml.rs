@@ -9,7 +9,7 @@ use std::collections::hash_map::Entry as KeyEntry;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
 
 use super::{Limits, Problem};
-use crate::node::{Entry, Node, Value};
+use crate::node::{Entry, Node, Value, Weight};
 use crate::source::Span;
 
 /// One YAML document of a file. `root` is `None` when the document could not be built; its
@@ -19,6 +19,16 @@ pub struct ParsedDoc {
     pub index: usize,
     pub root: Option<Node>,
     pub problems: Vec<Problem>,
+}
+
+/// What anchors and aliases have copied in a file so far. The budgets are the file's, not each
+/// document's: a file of a thousand documents must not get a thousand budgets.
+#[derive(Debug, Clone, Copy, Default)]
+struct Spent {
+    /// Nodes added by aliases.
+    alias_nodes: usize,
+    /// Memory taken by every copy, anchors' and aliases' (see [`Weight::cost`]).
+    memory: usize,
 }
 
 enum Frame {
@@ -43,8 +53,11 @@ struct Builder<'l> {
     /// A (char offset, byte offset) pair at or before the last scalar, to map offsets cheaply.
     cursor: (usize, usize),
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
-    alias_nodes: usize,
+    anchors: HashMap<usize, (Node, Weight)>,
+    /// What anchors and aliases have copied so far in this file.
+    spent: Spent,
+    /// Most memory copies may take in this file (see [`copy_budget`]).
+    budget: usize,
     root: Option<Node>,
     problems: Problems,
 }
@@ -59,6 +72,10 @@ struct Problems {
 
 /// Most problems reported for one document.
 pub const MAX_PROBLEMS: usize = 100;
+
+/// Longest value (a scalar) in bytes. A value any longer is a problem at its first character:
+/// rules quote values in their messages, and a rule's strings are capped at 1 MiB.
+pub const MAX_SCALAR_BYTES: usize = 64 * 1024;
 
 /// Most documents read from one file.
 pub const MAX_DOCUMENTS: usize = 1_000;
@@ -119,6 +136,8 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
     let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(text);
     let mut current: Option<Builder> = None;
+    // What aliases have added in the documents finished so far.
+    let mut spent = Spent::default();
     loop {
         let (event, yspan) = match parser.next_event() {
             None => break,
@@ -144,7 +163,9 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
                          point; every key needs a `:` and a space after it",
                     )
                 };
-                let builder = current.take().unwrap_or_else(|| Builder::new(limits, text));
+                let builder = current
+                    .take()
+                    .unwrap_or_else(|| Builder::new(limits, text, spent));
                 docs.push(builder.finish(docs.len(), Some(problem)));
                 return docs;
             }
@@ -166,17 +187,18 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
                     "split the file; a declaration file normally holds one document, and the \
                      documents after this one are not read",
                 );
-                docs.push(Builder::new(limits, text).finish(docs.len(), Some(problem)));
+                docs.push(Builder::new(limits, text, spent).finish(docs.len(), Some(problem)));
                 return docs;
             }
-            Event::DocumentStart(_) => current = Some(Builder::new(limits, text)),
+            Event::DocumentStart(_) => current = Some(Builder::new(limits, text, spent)),
             Event::DocumentEnd => {
                 if let Some(builder) = current.take() {
+                    spent = builder.spent;
                     docs.push(builder.finish(docs.len(), None));
                 }
             }
             other => {
-                let builder = current.get_or_insert_with(|| Builder::new(limits, text));
+                let builder = current.get_or_insert_with(|| Builder::new(limits, text, spent));
                 if let Err(problem) = builder.event(other, span) {
                     let builder = current.take().expect("builder exists");
                     docs.push(builder.finish(docs.len(), Some(*problem)));
@@ -192,14 +214,15 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
 }
 
 impl<'l> Builder<'l> {
-    fn new(limits: &'l Limits, text: &'l str) -> Self {
+    fn new(limits: &'l Limits, text: &'l str, spent: Spent) -> Self {
         Builder {
             limits,
             text,
             cursor: (0, 0),
             stack: Vec::new(),
             anchors: HashMap::new(),
-            alias_nodes: 0,
+            spent,
+            budget: copy_budget(text),
             root: None,
             problems: Problems::default(),
         }
@@ -222,9 +245,29 @@ impl<'l> Builder<'l> {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => self.quoted_span(span),
                     _ => span,
                 };
-                let value = self.scalar(&text, style, tag.as_deref(), span);
-                self.complete(Node { value, span }, anchor);
-                Ok(())
+                let value = if text.len() > MAX_SCALAR_BYTES {
+                    // Kept out of the tree: no rule could quote it, and every later stage
+                    // would copy it.
+                    self.problems.push(
+                        Problem::new(
+                            "yaml-value-too-long",
+                            format!(
+                                "a value of {} bytes is longer than the limit of {MAX_SCALAR_BYTES} bytes",
+                                text.len()
+                            ),
+                            Span::new(span.start, span.start + 1),
+                        )
+                        .label("this value is too long")
+                        .help(
+                            "declarations state facts in a few words: shorten it, or link to a \
+                             document that holds the full text",
+                        ),
+                    );
+                    Value::Null
+                } else {
+                    self.scalar(&text, style, tag.as_deref(), span)
+                };
+                self.complete(Node { value, span }, anchor)
             }
             Event::SequenceStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), span),
             Event::MappingStart(anchor, tag) => self.open(true, anchor, tag.as_deref(), span),
@@ -255,36 +298,37 @@ impl<'l> Builder<'l> {
                     ),
                     None => return Ok(()),
                 };
-                self.complete(node.0, node.1);
-                Ok(())
+                self.complete(node.0, node.1)
             }
             Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id) else {
+                let Some((_, weight)) = self.anchors.get(&id) else {
                     return Err(Box::new(
                         Problem::new("yaml-syntax", "alias refers to an unknown anchor", span)
                             .help("define the anchor (`&name`) before using it (`*name`)"),
                     ));
                 };
-                self.alias_nodes += size;
-                if self.alias_nodes > self.limits.max_alias_nodes {
-                    return Err(Box::new(Problem::new(
-                        "yaml-alias-limit",
+                // Each alias is a copy of its anchor, priced in nodes and in memory, so that
+                // neither many small copies nor a few copies of a long text can make the tree
+                // grow faster than the file.
+                let weight = *weight;
+                self.spent.alias_nodes = self.spent.alias_nodes.saturating_add(weight.nodes);
+                if self.spent.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(Box::new(alias_limit(
                         format!(
                             "aliases expand to more than {} nodes (a \"billion laughs\" alias bomb?)",
                             self.limits.max_alias_nodes
                         ),
+                        "raise the limit with `--max-alias-nodes` if this file is genuine",
                         span,
-                    )
-                    .label("expanding this alias goes over the limit")
-                    .help(
-                        "write the values out instead of nesting aliases; raise the limit with \
-                         `--max-alias-nodes` if this file is genuine",
                     )));
                 }
+                self.charge(weight, span)?;
+                let Some((node, _)) = self.anchors.get(&id) else {
+                    return Ok(());
+                };
                 let mut node = node.clone();
                 node.span = span;
-                self.complete(node, 0);
-                Ok(())
+                self.complete(node, 0)
             }
             _ => Ok(()),
         }
@@ -339,11 +383,31 @@ impl<'l> Builder<'l> {
         }
     }
 
+    /// Count a copy of a subtree against the file's copy budget.
+    fn charge(&mut self, weight: Weight, span: Span) -> Result<(), Box<Problem>> {
+        self.spent.memory = self.spent.memory.saturating_add(weight.cost());
+        if self.spent.memory > self.budget {
+            return Err(Box::new(alias_limit(
+                format!(
+                    "anchors and aliases copy more than {} bytes, {COPY_FACTOR} times the \
+                     file's size (an alias byte bomb?)",
+                    self.budget
+                ),
+                "an alias copies its anchor's whole value each time it is used",
+                span,
+            )));
+        }
+        Ok(())
+    }
+
     /// A node is complete: record its anchor and attach it to its parent.
-    fn complete(&mut self, node: Node, anchor: usize) {
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), Box<Problem>> {
         if anchor != 0 {
-            let size = node.size();
-            self.anchors.insert(anchor, (node.clone(), size));
+            // The anchor keeps a copy of its value for later aliases: priced like one, so that
+            // anchors nested in anchors cannot copy the file once per level.
+            let weight = node.weight();
+            self.charge(weight, node.span)?;
+            self.anchors.insert(anchor, (node.clone(), weight));
         }
         match self.stack.last_mut() {
             None => {
@@ -431,6 +495,7 @@ impl<'l> Builder<'l> {
                 }
             },
         }
+        Ok(())
     }
 
     /// Resolve a scalar by the YAML 1.2 core schema. Quoted scalars are always strings.
@@ -495,6 +560,26 @@ impl Builder<'_> {
 const PARSER_FLOW_LIMIT: &str = "recursion limit exceeded";
 /// saphyr-parser counts flow (bracket) nesting in a `u8`.
 const PARSER_FLOW_DEPTH: usize = 255;
+
+/// How much memory the copies made by anchors and aliases may take in one file, as a multiple of
+/// the file's size. A tree costs at most about 24 bytes of memory per byte of text (a flow list
+/// of one-digit numbers, 48 bytes a node), so any file may anchor its whole content once; what
+/// aliases add is bounded by the same multiple, never by their number.
+pub const COPY_FACTOR: usize = 32;
+/// The copy budget of a small file.
+pub const MIN_COPY_BUDGET: usize = 1 << 20;
+
+fn copy_budget(text: &str) -> usize {
+    text.len().saturating_mul(COPY_FACTOR).max(MIN_COPY_BUDGET)
+}
+
+fn alias_limit(message: String, raise: &str, span: Span) -> Problem {
+    Problem::new("yaml-alias-limit", message, span)
+        .label("expanding this alias goes over the limit")
+        .help(format!(
+            "write the values out instead of repeating them through aliases; {raise}"
+        ))
+}
 
 fn too_deep(limit: usize, span: Span) -> Problem {
     Problem::new(
