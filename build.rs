@@ -11,6 +11,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
+        // Fixtures are for `roadmap-lint test`, read from the folder; the binary needs none.
+        if path.is_dir() && path.file_name().is_some_and(|n| n == "fixtures") {
+            continue;
+        }
         if path.is_dir() {
             collect(&path, out);
         } else {

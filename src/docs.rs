@@ -1,6 +1,7 @@
 //! Rule documentation: `rules`, `explain`, and the generated reference.
 
 use crate::pack::{self, PackSources, RuleSet};
+use crate::render::escape::{terminal_line, terminal_text};
 use crate::report::human::{Style, render_diagnostic};
 
 fn load(sources: &PackSources) -> Result<RuleSet, u8> {
@@ -64,8 +65,8 @@ pub fn list_rules(sources: &PackSources, json: bool) -> u8 {
                 r.id,
                 c,
                 r.severity.to_string(),
-                p.manifest.name,
-                r.title
+                terminal_line(&p.manifest.name),
+                terminal_line(&r.title)
             );
         }
     }
@@ -87,7 +88,8 @@ pub fn explain(sources: &PackSources, id: &str) -> u8 {
         );
         return crate::cli::exit::TOOL_ERROR;
     };
-    print!("{}", explain_text(&rules, pack, rule));
+    // A pack's documentation is third-party text on its way to a terminal.
+    print!("{}", terminal_text(&explain_text(&rules, pack, rule)));
     crate::cli::exit::OK
 }
 

@@ -20,6 +20,7 @@ pub mod node;
 pub mod pack;
 pub mod parallel;
 pub mod profile;
+pub mod render;
 pub mod report;
 pub mod review;
 pub mod run;

@@ -14,7 +14,9 @@ use crate::diag::ToolDiagnostic;
 use crate::finding::{Finding, Severity};
 use crate::fixture::{self, Expectation};
 use crate::load::Input;
+use crate::load::read::Confined;
 use crate::pack::{PackSources, Rule};
+use crate::render::escape::terminal_line;
 use crate::report::human::{Style, render_diagnostic};
 use crate::run::{self, Options};
 use crate::source::{SourceFile, Span};
@@ -95,10 +97,9 @@ pub fn render(packs: &[PackTest], style: Style) -> String {
     let mut out = String::new();
     for pack in packs {
         out.push_str(&format!(
-            "pack {} ({})
-",
-            pack.name,
-            pack.dir.display()
+            "pack {} ({})\n",
+            terminal_line(&pack.name),
+            terminal_line(&pack.dir.display().to_string())
         ));
         for d in &pack.load {
             out.push_str(&render_diagnostic(d, style));
@@ -109,7 +110,7 @@ pub fn render(packs: &[PackTest], style: Style) -> String {
             let status = if rule.passed() { "ok  " } else { "FAIL" };
             out.push_str(&format!(
                 "{status} {} ({cases} fixture{})\n",
-                rule.id,
+                terminal_line(&rule.id),
                 if cases == 1 { "" } else { "s" }
             ));
             for d in rule
@@ -217,6 +218,7 @@ pub fn test_pack(dir: &Path, only: Option<&str>) -> PackTest {
         prepared.rules.packs[0].rules = vec![rule.clone()];
         out.rules.push(test_rule(
             rule,
+            dir,
             &fixtures.join(&rule.id),
             &prepared,
             &options,
@@ -227,24 +229,47 @@ pub fn test_pack(dir: &Path, only: Option<&str>) -> PackTest {
 }
 
 /// The cases in a rule's fixture folder: each YAML file, and each sub-folder (as one case).
-fn cases_in(dir: &Path) -> std::io::Result<Vec<(PathBuf, Vec<PathBuf>)>> {
+/// Every fixture must be a regular file inside the pack's folder (a fixture may be a link to
+/// `/dev/stdin`, a FIFO, or a file elsewhere on the machine): any other is refused with a
+/// diagnostic, and never opened.
+/// A fixture case: its name (a file or a folder) and its files.
+type FixtureCase = (PathBuf, Vec<PathBuf>);
+
+fn cases_in(
+    dir: &Path,
+    folder: &Confined,
+) -> std::io::Result<(Vec<FixtureCase>, Vec<ToolDiagnostic>)> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .collect();
     entries.sort();
     let mut cases = Vec::new();
+    let mut refused = Vec::new();
+    let usable = |path: &Path, refused: &mut Vec<ToolDiagnostic>| match folder.check_file(path) {
+        Ok(()) => true,
+        Err(why) => {
+            refused.push(crate::pack::refused(path, &why));
+            false
+        }
+    };
     for path in entries {
-        if path.is_dir() {
-            let files = yaml_files(&path)?;
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&path)?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| is_yaml(p))
+                .collect();
+            files.sort();
+            files.retain(|f| usable(f, &mut refused));
             if !files.is_empty() {
                 cases.push((path, files));
             }
-        } else if is_yaml(&path) {
+        } else if is_yaml(&path) && usable(&path, &mut refused) {
             cases.push((path.clone(), vec![path]));
         }
     }
-    Ok(cases)
+    Ok((cases, refused))
 }
 
 fn is_yaml(path: &Path) -> bool {
@@ -254,24 +279,30 @@ fn is_yaml(path: &Path) -> bool {
     )
 }
 
-fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && is_yaml(p))
-        .collect();
-    files.sort();
-    Ok(files)
-}
-
-fn test_rule(rule: &Rule, dir: &Path, prepared: &run::Prepared, options: &Options) -> RuleTest {
+fn test_rule(
+    rule: &Rule,
+    pack_dir: &Path,
+    dir: &Path,
+    prepared: &run::Prepared,
+    options: &Options,
+) -> RuleTest {
     let mut out = RuleTest {
         id: rule.id.clone(),
         cases: Vec::new(),
         problems: Vec::new(),
     };
-    let cases = match cases_in(dir) {
-        Ok(c) => c,
+    let folder = match Confined::new(pack_dir) {
+        Ok(f) => f,
+        Err(why) => {
+            out.problems.push(crate::pack::refused(pack_dir, &why));
+            return out;
+        }
+    };
+    let cases = match cases_in(dir, &folder) {
+        Ok((cases, refused)) => {
+            out.problems.extend(refused);
+            cases
+        }
         Err(_) => {
             out.problems.push(
                 rule.diagnostic(

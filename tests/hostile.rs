@@ -341,14 +341,19 @@ fn an_endless_stdin_is_cut_at_the_size_limit() {
 #[test]
 fn very_long_lines_and_keys() {
     let dir = scratch();
-    // A 6 MB value on one line, in a document that is otherwise a mapping without `kind`.
+    // A 6 MB value on one line: refused as too long, where it starts.
     let long_value = dir.path().join("long-value.yaml");
     fs::write(
         &long_value,
         format!("note: \"{}\"\n", "x".repeat(6 * 1024 * 1024)),
     )
     .unwrap();
-    let d = expect_one(&relative(&long_value), "schema-missing-key", None, &[]);
+    let d = expect_one(
+        &relative(&long_value),
+        "yaml-value-too-long",
+        Some((1, 7)),
+        &[],
+    );
     assert!(d.message.len() < 500, "the message stays short: {d:?}");
     // The human report does not print the 6 MB line, even though the label is at its start.
     let outcome = lint_with(
@@ -366,22 +371,17 @@ fn very_long_lines_and_keys() {
     assert!(
         outcome
             .stdout
-            .contains("at line 1, column 1: the line is too long to show"),
+            .contains("at line 1, column 7: the line is too long to show"),
         "{}",
         truncate(&outcome.stdout)
     );
     assert!(outcome.stdout.len() < 10_000, "{}", outcome.stdout.len());
-    // A 1 MB key: YAML caps implicit keys at 1024 characters, so this is a syntax error at
-    // the colon.
+    // A 60 KB key (a longer one is refused as a value too long): YAML caps implicit keys at
+    // 1024 characters, so this is a syntax error at the colon.
     let long_key = dir.path().join("long-key.yaml");
-    let key = "k".repeat(1024 * 1024);
+    let key = "k".repeat(60_000);
     fs::write(&long_key, format!("{key}: 1\n{key}: 2\n")).unwrap();
-    let d = expect_one(
-        &relative(&long_key),
-        "yaml-syntax",
-        Some((1, 1024 * 1024 + 1)),
-        &[],
-    );
+    let d = expect_one(&relative(&long_key), "yaml-syntax", Some((1, 60_001)), &[]);
     assert!(d.message.len() < 200, "the message stays short: {d:?}");
     // A 1000-character key given twice: the message shows the key shortened.
     let dup_key = dir.path().join("dup-long-key.yaml");
@@ -408,11 +408,11 @@ fn very_long_lines_and_keys() {
         "{}",
         truncate(&outcome.stdout)
     );
-    // miette cannot draw a label a million columns to the right; the place is given in words.
+    // miette cannot draw a label 60,000 columns to the right; the place is given in words.
     assert!(
         outcome
             .stdout
-            .contains("at line 1, column 1048577: the line is too long to show"),
+            .contains("at line 1, column 60001: the line is too long to show"),
         "{}",
         truncate(&outcome.stdout)
     );

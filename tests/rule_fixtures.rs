@@ -1,6 +1,6 @@
 //! Every rule's fixtures, through the same code as `roadmap-lint test`: each finding must start
 //! on a line marked `# expect: rule-id`, every marker must be met, and every rule needs a
-//! passing and a failing fixture. The built-in pack's fixtures live in `fixtures/rules/<rule-id>/`
+//! passing and a failing fixture. The built-in pack's fixtures live in `rules/roadmap-2022-25/fixtures/<rule-id>/`
 //! (a sub-folder of several files is one multi-file case, for portfolio rules).
 
 use std::path::Path;

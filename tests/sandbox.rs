@@ -356,6 +356,11 @@ fn pack_with(extra: impl FnOnce(&std::path::Path)) -> (tempfile::TempDir, String
 /// Run the pack at `pack`; expect the pack refused with `pack-unreadable` mentioning `text`,
 /// and the built-in rules still reporting.
 fn pack_refused(pack: &str, text: &str) {
+    pack_refused_with(pack, "pack-unreadable", text);
+}
+
+/// As [`pack_refused`], with the diagnostic's `code`. Returns the report's text.
+fn pack_refused_with(pack: &str, code: &str, text: &str) -> String {
     let outcome = lint_with(
         &[
             "check",
@@ -376,8 +381,9 @@ fn pack_refused(pack: &str, text: &str) {
     assert!(all.iter().any(|d| d.file == GOOD && d.code == GOOD_RULE));
     let tool: Vec<&Diag> = all.iter().filter(|d| d.file != GOOD).collect();
     assert_eq!(tool.len(), 1, "{tool:#?}");
-    assert_eq!(tool[0].code, "pack-unreadable");
+    assert_eq!(tool[0].code, code);
     assert!(tool[0].message.contains(text), "{:?}", tool[0]);
+    outcome.stdout
 }
 
 #[test]
@@ -386,7 +392,7 @@ fn a_rule_file_that_links_to_dev_zero_is_not_read() {
     let (_dir, pack) = pack_with(|d| {
         std::os::unix::fs::symlink("/dev/zero", d.join("zero.rhai")).unwrap();
     });
-    pack_refused(&pack, "not a regular file");
+    pack_refused_with(&pack, "pack-outside", "outside the rule pack's folder");
 }
 
 #[test]
@@ -535,4 +541,82 @@ fn a_rule_failure_touches_only_its_document_and_not_the_order() {
         seen, 2,
         "the rule still judged the other declarations: {all:#?}"
     );
+}
+
+/// A secret file outside every pack: its text must never reach a report.
+fn secret() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("id_rsa");
+    std::fs::write(&path, "TOP-SECRET-KEY-MATERIAL\n").unwrap();
+    (dir, path)
+}
+
+/// Every file a pack reads (its manifest, rules and data files) must resolve inside the pack's
+/// folder: a link to any other file on the machine used to be read, and a data file's text
+/// reached `ctx.data` and then finding messages and the SARIF that CI uploads.
+#[test]
+fn pack_files_that_link_outside_the_pack_are_refused() {
+    let (_keep, secret) = secret();
+    type Make<'a> = Box<dyn Fn(&std::path::Path) + 'a>;
+    let cases: [(&str, Make); 3] = [
+        (
+            "data",
+            Box::new(|d: &std::path::Path| {
+                let manifest = d.join("pack.yaml");
+                let text = std::fs::read_to_string(&manifest).unwrap();
+                std::fs::write(&manifest, format!("{text}data:\n  keys: keys.yaml\n")).unwrap();
+                std::os::unix::fs::symlink(&secret, d.join("keys.yaml")).unwrap();
+            }),
+        ),
+        (
+            "rule",
+            Box::new(|d: &std::path::Path| {
+                std::os::unix::fs::symlink(&secret, d.join("stolen.rhai")).unwrap();
+            }),
+        ),
+        (
+            "manifest",
+            Box::new(|d: &std::path::Path| {
+                std::fs::remove_file(d.join("pack.yaml")).unwrap();
+                std::os::unix::fs::symlink(&secret, d.join("pack.yaml")).unwrap();
+            }),
+        ),
+    ];
+    for (what, make) in cases {
+        let (_dir, pack) = pack_with(|d| make(d));
+        let report = pack_refused_with(&pack, "pack-outside", "outside the rule pack's folder");
+        assert!(
+            !report.contains("TOP-SECRET"),
+            "{what}: the secret's text reached the report"
+        );
+    }
+}
+
+/// `test` reads fixtures under the same rules: a fixture that is a FIFO, a link to
+/// `/dev/stdin` (git can store one) or a link out of the pack is refused, never opened, and the
+/// command ends.
+#[test]
+fn test_refuses_fixtures_that_are_not_files_of_the_pack() {
+    let (_keep, secret) = secret();
+    let (_dir, pack) = pack_with(|d| {
+        let fixtures = d.join("fixtures/hostile-division-by-zero");
+        std::fs::create_dir_all(&fixtures).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(fixtures.join("pipe.yaml"))
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        std::os::unix::fs::symlink("/dev/stdin", fixtures.join("stdin.yaml")).unwrap();
+        std::os::unix::fs::symlink(&secret, fixtures.join("secret.yaml")).unwrap();
+    });
+    // Opening the FIFO would block until the wall-clock guard, with no writer at its other end.
+    let outcome = lint_with(&["test", &pack], None, CPU_SECONDS);
+    assert_eq!(outcome.code, 1, "{}", truncate(&outcome.stdout));
+    for name in ["pipe.yaml", "stdin.yaml", "secret.yaml"] {
+        assert!(
+            outcome.stdout.contains(name),
+            "{name} is named in the report:\n{}",
+            truncate(&outcome.stdout)
+        );
+    }
+    assert!(!outcome.stdout.contains("TOP-SECRET"));
 }

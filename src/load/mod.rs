@@ -2,6 +2,7 @@
 //! spanned YAML documents. Every failure here becomes a [`Problem`] or an [`InputError`]; nothing
 //! stops the run.
 
+pub mod read;
 pub mod yaml;
 
 use std::fs;
@@ -116,7 +117,7 @@ pub fn expand(paths: &[String], stdin_name: &str) -> (Vec<Input>, Vec<InputError
     for path in paths {
         if path == "-" {
             inputs.push(Input::Stdin {
-                name: stdin_name.to_string(),
+                name: shown(Path::new(stdin_name)),
             });
             continue;
         }

@@ -17,6 +17,7 @@ pub use rule::Rule;
 
 use crate::date::Date;
 use crate::diag::ToolDiagnostic;
+use crate::load::read::{Confined, Refusal};
 use crate::source::SourceFile;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -65,6 +66,11 @@ fn builtin(name: &str) -> PackFiles {
 }
 
 fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
+    let folder = Confined::new(dir).map_err(|e| {
+        ToolDiagnostic::new("pack-unreadable", e.message(dir))
+            .file(crate::load::shown(dir))
+            .help("pass a folder that holds `pack.yaml` and `.rhai` rule files")
+    })?;
     let mut files = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(rel) = stack.pop() {
@@ -100,7 +106,9 @@ fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
                 Some("rhai" | "yaml" | "yml")
             ) && !name.starts_with("fixtures")
             {
-                let text = read_pack_file(&path)?;
+                let text = folder
+                    .read_text(&path, MAX_PACK_FILE)
+                    .map_err(|e| refused(&path, &e))?;
                 files.push((name.to_string_lossy().replace('\\', "/"), text));
             }
         }
@@ -116,33 +124,23 @@ fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
 /// Largest file of a pack (a rule script, the manifest, a data file).
 pub const MAX_PACK_FILE: u64 = 8 * 1024 * 1024;
 
-/// Read one file of a pack. Only regular files, and at most [`MAX_PACK_FILE`] bytes: a pack is
-/// third-party input, and a rule named `x.rhai` may be a link to `/dev/zero` or a FIFO.
-fn read_pack_file(path: &Path) -> Result<String, ToolDiagnostic> {
-    use std::io::Read;
-    let unreadable = |message: String| {
-        ToolDiagnostic::new("pack-unreadable", message)
-            .help("rule files and pack manifests must be UTF-8 text files of at most 8 MiB")
+/// The diagnostic for a pack file that was not read.
+pub fn refused(path: &Path, why: &Refusal) -> ToolDiagnostic {
+    let (code, help) = match why {
+        Refusal::Outside { .. } => (
+            "pack-outside",
+            "a pack reads only files inside its own folder: copy the file into the pack instead \
+             of linking to it",
+        ),
+        _ => (
+            "pack-unreadable",
+            "rule files, pack manifests, data files and fixtures must be regular UTF-8 text \
+             files of at most 8 MiB",
+        ),
     };
-    let meta = std::fs::metadata(path)
-        .map_err(|e| unreadable(format!("cannot read {}: {e}", path.display())))?;
-    if !meta.is_file() {
-        return Err(unreadable(format!(
-            "{} is not a regular file (a FIFO, socket or device)",
-            path.display()
-        )));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_PACK_FILE + 1).read_to_end(&mut bytes))
-        .map_err(|e| unreadable(format!("cannot read {}: {e}", path.display())))?;
-    if bytes.len() as u64 > MAX_PACK_FILE {
-        return Err(unreadable(format!(
-            "{} is larger than {MAX_PACK_FILE} bytes",
-            path.display()
-        )));
-    }
-    String::from_utf8(bytes).map_err(|e| unreadable(format!("cannot read {}: {e}", path.display())))
+    ToolDiagnostic::new(code, why.message(path))
+        .file(crate::load::shown(path))
+        .help(help)
 }
 
 /// Where packs come from in a run.
@@ -275,6 +273,25 @@ fn load_pack(
             return None;
         }
     };
+    if let Some(uri) = &manifest.help_uri
+        && !(uri.starts_with("https://") || uri.starts_with("http://"))
+    {
+        let line = manifest_text
+            .lines()
+            .position(|l| l.trim_start().starts_with("help_uri:"))
+            .map_or(1, |i| i + 1);
+        diags.push(
+            ToolDiagnostic::new(
+                "pack-manifest",
+                format!("`help_uri` must be an https:// or http:// address, not `{uri}`"),
+            )
+            .help(
+                "reports link each rule to this address; a link that is not a web page is refused",
+            )
+            .at_line(&manifest_src, line, 1),
+        );
+        return None;
+    }
     for (name, param) in &manifest.parameters {
         if let Err(msg) = param_value(param.kind, &param.default) {
             let line = manifest_text

@@ -1,22 +1,11 @@
 //! GitHub Actions workflow commands (`--format github`): each finding becomes an annotation on
 //! the line of the pull request's file. Errors and warnings keep their level; info findings and
-//! waived findings are notices. Escaping follows the runner's rules: in the message `%`, `\r`
-//! and `\n` are percent-encoded; in properties `:` and `,` are too.
+//! waived findings are notices. Values are escaped by [`crate::render::escape`]'s
+//! workflow-command policies.
 
 use crate::finding::{Finding, Severity};
+use crate::render::escape::{workflow_data as escape_data, workflow_property as escape_property};
 use crate::run::Run;
-
-/// Escape a command's message (the data after `::`).
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escape a property value (`file=`, `title=`, ...).
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
 
 fn command(f: &Finding) -> &'static str {
     match (f.waived, f.severity) {
@@ -104,15 +93,4 @@ pub fn render(run: &Run) -> String {
         out.push_str(&annotation(f));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_by_the_runner_rules() {
-        assert_eq!(escape_data("50%\r\nnext: a, b"), "50%25%0D%0Anext: a, b");
-        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
-    }
 }

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::Summary;
 use crate::finding::{Finding, Severity};
+use crate::render::escape;
 use crate::run::Run;
 use crate::source::{Snippets, SourceFile};
 
@@ -153,17 +154,105 @@ pub fn code_of(f: &Finding) -> String {
     }
 }
 
-/// Render one diagnostic of any kind.
+/// Render one diagnostic of any kind. Its text (message, code, help, labels, and those of its
+/// related diagnostics) is escaped for the terminal on the way: findings quote values from
+/// declarations, and a tool diagnostic may quote a file name.
 pub fn render_diagnostic(d: &dyn Diagnostic, style: Style) -> String {
+    let d = Escaped::new(d);
     let mut out = String::new();
-    let rendered = match far_right(d) {
-        Some(at) => handler(style).render_report(&mut out, &WithoutSnippet { inner: d, at }),
-        None => handler(style).render_report(&mut out, d),
+    let rendered = match far_right(&d) {
+        Some(at) => handler(style).render_report(&mut out, &WithoutSnippet { inner: &d, at }),
+        None => handler(style).render_report(&mut out, &d),
     };
     if rendered.is_err() {
-        out = format!("{d}\n");
+        out = format!("{}\n", d.message);
     }
-    out
+    escape::neutralise_commands(&out).into_owned()
+}
+
+/// A diagnostic with its text escaped for a terminal or CI log ([`escape::terminal_line`] for
+/// the message, code and labels, [`escape::terminal_text`] for help, which may span lines).
+struct Escaped<'a> {
+    inner: &'a dyn Diagnostic,
+    message: String,
+    code: Option<String>,
+    help: Option<String>,
+    labels: Option<Vec<LabeledSpan>>,
+    related: Vec<Escaped<'a>>,
+}
+
+impl<'a> Escaped<'a> {
+    fn new(d: &'a dyn Diagnostic) -> Self {
+        let line = |text: &str| escape::terminal_line(text).into_owned();
+        Escaped {
+            inner: d,
+            message: line(&d.to_string()),
+            code: d.code().map(|c| line(&c.to_string())),
+            help: d
+                .help()
+                .map(|h| escape::terminal_text(&h.to_string()).into_owned()),
+            labels: d.labels().map(|labels| {
+                labels
+                    .map(|l| {
+                        let text = l.label().map(line);
+                        if l.primary() {
+                            LabeledSpan::new_primary_with_span(text, *l.inner())
+                        } else {
+                            LabeledSpan::new_with_span(text, *l.inner())
+                        }
+                    })
+                    .collect()
+            }),
+            related: d
+                .related()
+                .map(|r| r.map(Escaped::new).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl fmt::Debug for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for Escaped<'_> {}
+impl Diagnostic for Escaped<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.url()
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.inner.source_code()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.labels
+            .as_ref()
+            .map(|l| Box::new(l.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
 }
 
 /// Labels further right than this (in bytes) are not drawn: miette pads to the label's column
@@ -276,12 +365,12 @@ pub fn render_finding(run: &Run, f: &Finding, style: Style) -> String {
             .iter()
             .find(|s| s.name == file)
             .map_or_else(empty, |s| Snippets(s.clone()));
-        NamedSource::new(file, source)
+        NamedSource::new(escape::terminal_line(file), source)
     };
     let report = FindingReport {
         finding: f,
         source: NamedSource::new(
-            f.file.clone(),
+            escape::terminal_line(&f.file),
             run.sources
                 .get(f.source)
                 .map_or_else(empty, |s| Snippets(s.clone())),

@@ -9,38 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::finding::{Finding, Severity};
+use crate::render::escape::{xml as escape, xml_text as escape_text};
 use crate::run::{Run, Status};
-
-/// Escape text for an XML attribute value; characters XML 1.0 cannot hold at all (most control
-/// characters) are replaced.
-pub fn escape(s: &str) -> String {
-    escape_xml(s, true)
-}
-
-/// Escape text for element content, where line breaks and tabs may stay as they are.
-pub fn escape_text(s: &str) -> String {
-    escape_xml(s, false)
-}
-
-fn escape_xml(s: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\n' | '\t' if !attribute => out.push(c),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 #[derive(Default)]
 struct Case {
@@ -273,17 +243,4 @@ pub fn render(run: &Run) -> String {
     }
     out.push_str("</testsuites>\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escapes_markup_and_control_characters() {
-        assert_eq!(
-            escape("a<b>&\"c'\n\u{1}"),
-            "a&lt;b&gt;&amp;&quot;c&apos;&#10;\u{FFFD}"
-        );
-    }
 }

@@ -3,20 +3,9 @@
 
 use super::{Outcome, Review, gbp, places, thousands};
 
-/// Escape text for HTML element content and attribute values.
+/// Text from a document or a pack, escaped for HTML.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::escape::html(text).into_owned()
 }
 
 const STYLE: &str = "

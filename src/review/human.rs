@@ -1,8 +1,16 @@
 //! The terminal review: summary, derived rating band by band, verdict, each finding with the
 //! commitment's text and its snippets (both files for cross-checks), and the questions.
 
+use std::borrow::Cow;
+
 use super::{Outcome, Review, gbp, thousands};
+use crate::render::escape::terminal_line;
 use crate::report::human::{Style, render_diagnostic, render_finding};
+
+/// A value from a document, escaped for the terminal.
+fn t(s: &str) -> Cow<'_, str> {
+    terminal_line(s)
+}
 
 fn yes_no(v: Option<bool>) -> &'static str {
     match v {
@@ -12,8 +20,8 @@ fn yes_no(v: Option<bool>) -> &'static str {
     }
 }
 
-fn or_unstated(v: &Option<String>) -> &str {
-    v.as_deref().unwrap_or("not stated")
+fn or_unstated(v: &Option<String>) -> Cow<'_, str> {
+    t(v.as_deref().unwrap_or("not stated"))
 }
 
 /// Wrap text at word boundaries to `width`, continuation lines indented by three spaces.
@@ -55,7 +63,7 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
         or_unstated(&p.id),
         p.title
             .as_deref()
-            .map(|t| format!("({t})"))
+            .map(|title| format!("({})", t(title)))
             .unwrap_or_default()
     );
     out.push_str(heading.trim_end());
@@ -63,8 +71,8 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
     out.push_str(&"=".repeat(heading.trim_end().chars().count()));
     out.push('\n');
     out.push_str(&format!(
-        "Proposal:          {} (document {})\n",
-        r.file, r.document
+        "Proposal:          {}\n",
+        t(&crate::run::place(&r.file, r.document))
     ));
     out.push_str(&format!(
         "Organisation:      {}\n",
@@ -72,12 +80,11 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
     ));
     match &r.declaration {
         Some(d) => out.push_str(&format!(
-            "Declaration:       {} (document {}{})\n",
-            d.file,
-            d.document,
+            "Declaration:       {}{}\n",
+            t(&crate::run::place(&d.file, d.document)),
             d.as_of
                 .as_deref()
-                .map(|a| format!(", as of {a}"))
+                .map(|a| format!(", as of {}", t(a)))
                 .unwrap_or_default()
         )),
         None => out.push_str(
@@ -118,7 +125,10 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
         Some(false) => "not required",
         None => "cannot be decided",
     };
-    out.push_str(&format!("Approval: {approval} ({})\n\n", r.approval.reason));
+    out.push_str(&format!(
+        "Approval: {approval} ({})\n\n",
+        t(&r.approval.reason)
+    ));
 
     out.push_str(&format!(
         "Risk and importance: {}\n",
@@ -132,7 +142,7 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
             "  {:<20} {:<8} {}\n",
             b.name,
             b.level.map_or("unknown", |l| l.as_str()),
-            b.reason
+            t(&b.reason)
         ));
     }
     out.push_str(&format!(
@@ -142,7 +152,7 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
         } else {
             "answers optional"
         },
-        r.answers.reason
+        t(&r.answers.reason)
     ));
 
     let errors = r
@@ -161,13 +171,13 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
         if errors == 1 { "error" } else { "errors" },
         if warnings == 1 { "warning" } else { "warnings" },
     ));
-    out.push_str(&format!("  Rule: {}.\n\n", r.verdict_rule));
+    out.push_str(&format!("  Rule: {}.\n\n", t(r.verdict_rule)));
 
     if !r.findings.is_empty() {
         out.push_str(&format!("Findings ({})\n\n", r.findings.len()));
     }
     for (i, f) in r.findings.iter().enumerate() {
-        out.push_str(&wrap(&format!("{}. {}", i + 1, f.context), style.width));
+        out.push_str(&wrap(&format!("{}. {}", i + 1, t(&f.context)), style.width));
         out.push_str(&render_finding(&outcome.run, &f.finding, style));
         out.push('\n');
     }
@@ -175,7 +185,7 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
     if !r.questions.is_empty() {
         out.push_str("Questions for the department\n");
         for (i, q) in r.questions.iter().enumerate() {
-            out.push_str(&format!("  {}. {q}\n", i + 1));
+            out.push_str(&format!("  {}. {}\n", i + 1, t(q)));
         }
         out.push('\n');
     }

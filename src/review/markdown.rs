@@ -2,16 +2,16 @@
 
 use super::{Outcome, Review, gbp, places, thousands};
 
-/// Text from the documents, made inert: no raw HTML, and no line breaks or pipes to break a
-/// table.
+use crate::render::escape::{markdown, markdown_block, markdown_code, markdown_code_span};
+
+/// Text from the documents or a pack, made inert (its `code spans` kept): see
+/// [`crate::render::escape`].
 fn md(text: &str) -> String {
-    text.replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\n', " ")
+    markdown_code(text)
 }
 
 fn cell(text: &str) -> String {
-    md(text).replace('|', "\\|")
+    markdown(text)
 }
 
 fn yes_no(v: Option<bool>) -> &'static str {
@@ -37,7 +37,7 @@ pub fn render(outcome: &Outcome) -> String {
                 d.code,
                 d.file
                     .as_deref()
-                    .map(|f| format!(" in `{f}`"))
+                    .map(|f| format!(" in {}", markdown_code_span(f)))
                     .unwrap_or_default(),
                 md(&d.message)
             ));
@@ -63,17 +63,17 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
     out.push_str(&format!(
         "**Verdict: {}.** The rule: {}.\n\n",
         r.verdict.title(),
-        r.verdict_rule
+        md(r.verdict_rule)
     ));
     out.push_str("## Proposal\n\n| | |\n| --- | --- |\n");
     let declaration = match &r.declaration {
         Some(d) => format!(
-            "`{}` (document {}{})",
-            d.file,
-            d.document,
+            "{} (document {}{})",
+            markdown_code_span(&d.file),
+            d.document + 1,
             d.as_of
                 .as_deref()
-                .map(|a| format!(", as of {a}"))
+                .map(|a| format!(", as of {}", cell(a)))
                 .unwrap_or_default()
         ),
         None => "none given for this organisation: cross-checks not run".into(),
@@ -81,7 +81,11 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
     let rows = [
         (
             "Proposal",
-            format!("`{}` (document {})", r.file, r.document),
+            format!(
+                "{} (document {})",
+                markdown_code_span(&r.file),
+                r.document + 1
+            ),
         ),
         ("Organisation", or_unstated(&p.organisation)),
         ("Declaration", declaration),
@@ -128,7 +132,7 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
     ));
     out.push_str(&format!(
         "- **Risk and importance:** {}.\n",
-        r.rating.describe()
+        md(&r.rating.describe())
     ));
     out.push_str(&format!(
         "- **Strategic commitments:** {}: {}.\n\n",
@@ -137,13 +141,13 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         } else {
             "answers optional"
         },
-        r.answers.reason
+        md(&r.answers.reason)
     ));
     out.push_str("| Band | Level | Why |\n| --- | --- | --- |\n");
     for b in &r.rating.bands {
         out.push_str(&format!(
             "| {} | {} | {} |\n",
-            b.name,
+            cell(b.name),
             b.level.map_or("unknown", |l| l.as_str()),
             cell(&b.reason)
         ));
@@ -157,8 +161,8 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
     for (i, rf) in r.findings.iter().enumerate() {
         let f = &rf.finding;
         let code = match f.commitment {
-            Some(c) => format!("`{}` (commitment {c})", f.rule),
-            None => format!("`{}`", f.rule),
+            Some(c) => format!("{} (commitment {c})", markdown_code_span(&f.rule)),
+            None => markdown_code_span(&f.rule),
         };
         out.push_str(&format!(
             "### {}. {}{}: {}\n\n",
@@ -171,19 +175,19 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         out.push_str(&format!("> {}\n\n", md(&rf.context)));
         for place in places(&outcome.run, f) {
             out.push_str(&format!(
-                "- `{}:{}:{}`{}: {}\n",
-                place.file,
-                place.line,
-                place.column,
+                "- {}{}: {}\n",
+                markdown_code_span(&format!("{}:{}:{}", place.file, place.line, place.column)),
                 if place.path.is_empty() {
                     String::new()
                 } else {
-                    format!(" (`{}`)", place.path)
+                    format!(" ({})", markdown_code_span(&place.path))
                 },
                 md(&place.label)
             ));
             if let Some(text) = place.text {
-                out.push_str(&format!("\n  ```yaml\n  {text}\n  ```\n\n"));
+                out.push('\n');
+                out.push_str(&markdown_block(&text, "yaml", "  "));
+                out.push('\n');
             }
         }
         if let Some(w) = &f.waiver {

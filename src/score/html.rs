@@ -8,20 +8,9 @@ use super::{Band, ScoreReport, Value, show};
 use crate::finding::Severity;
 use crate::run::Run;
 
-/// Escape text for HTML element content and attribute values.
+/// Text from a document or a pack, escaped for HTML.
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::render::escape::html(text).into_owned()
 }
 
 fn band_of(v: &Value) -> (&'static str, &'static str) {
@@ -512,8 +501,9 @@ fn findings(h: &mut String, report: &ScoreReport, run: &Run, doc_link: DocLink<'
                     Severity::Info => "info",
                 }
             };
-            let rule = match doc_link(&f.rule) {
-                Some(url) => format!("<a href=\"{}\">{}</a>", esc(&url), esc(&f.rule)),
+            let url = doc_link(&f.rule);
+            let rule = match url.as_deref().and_then(crate::render::escape::link) {
+                Some(url) => format!("<a href=\"{}\">{}</a>", esc(url), esc(&f.rule)),
                 None => esc(&f.rule),
             };
             let commitment = f

@@ -8,6 +8,8 @@ use super::{
     mission_grid, portfolio_lines, show_delta, show_value, tally_text,
 };
 
+use crate::render::escape::terminal_line as t;
+
 /// Failed checks listed per department in the terminal; the rest are counted.
 const MAX_LOSSES: usize = 10;
 
@@ -22,7 +24,7 @@ pub fn render(report: &ScoreReport, view: View, color: bool) -> String {
             table(&mut out, &mission_grid(report), color);
             out.push('\n');
             for m in &report.missions {
-                let _ = writeln!(out, "M{}  {} (weight {})", m.number, m.title, m.weight);
+                let _ = writeln!(out, "M{}  {} (weight {})", m.number, t(&m.title), m.weight);
             }
         }
         View::Commitment => table(&mut out, &commitment_grid(report), color),
@@ -63,6 +65,17 @@ fn paint(text: &str, band: Option<Band>, color: bool) -> String {
 }
 
 fn table(out: &mut String, grid: &Grid, color: bool) {
+    // Labels and columns name departments: escaped before they are measured.
+    let escaped = Grid {
+        corner: t(&grid.corner).into_owned(),
+        columns: grid.columns.iter().map(|c| t(c).into_owned()).collect(),
+        rows: grid
+            .rows
+            .iter()
+            .map(|(l, cells)| (t(l).into_owned(), cells.clone()))
+            .collect(),
+    };
+    let grid = &escaped;
     let texts: Vec<Vec<String>> = grid
         .rows
         .iter()
@@ -116,15 +129,20 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
     let name = d
         .name
         .as_deref()
-        .map_or_else(String::new, |n| format!(" {n}"));
+        .map_or_else(String::new, |n| format!(" {}", t(n)));
     let headline = if d.documents.is_empty() {
         "not scored".to_string()
     } else {
         show_value(&d.score, true)
     };
-    let _ = writeln!(out, "{}{name}: {headline}", d.organisation);
+    let _ = writeln!(out, "{}{name}: {headline}", t(&d.organisation));
     for doc in &d.documents {
-        let _ = writeln!(out, "  from {} (document {})", doc.file, doc.document + 1);
+        let _ = writeln!(
+            out,
+            "  from {} (document {})",
+            t(&doc.file),
+            doc.document + 1
+        );
     }
     if d.unscored_documents > 0 {
         let _ = writeln!(
@@ -141,7 +159,7 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
             out,
             "  M{} {}: {}",
             m.number,
-            m.title,
+            t(&m.title),
             show_value(&ms.score, true)
         );
         for c in d.commitments.iter().filter(|c| c.mission == m.number) {
@@ -154,7 +172,7 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
                 if reasons.is_empty() {
                     "nothing to check".to_string()
                 } else {
-                    format!("not applicable: {}", reasons.join("; "))
+                    format!("not applicable: {}", t(&reasons.join("; ")))
                 }
             } else {
                 tally_text(&c.tally)
@@ -169,7 +187,7 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
                 let _ = writeln!(
                     out,
                     "         rule {} failed to run: this score is incomplete",
-                    r.rule
+                    t(&r.rule)
                 );
             }
         }
@@ -180,7 +198,13 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
             let _ = writeln!(
                 out,
                 "    {:>5.1} pts  C{} {}  {} ({}:{})\n               {}",
-                l.points, l.commitment, l.rule, l.path, l.file, l.line, l.message
+                l.points,
+                l.commitment,
+                t(&l.rule),
+                t(&l.path),
+                t(&l.file),
+                l.line,
+                t(&l.message)
             );
         }
     }
@@ -197,7 +221,11 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
             let _ = writeln!(
                 out,
                 "    C{} {}  {} ({}:{})",
-                l.commitment, l.rule, l.path, l.file, l.line
+                l.commitment,
+                t(&l.rule),
+                t(&l.path),
+                t(&l.file),
+                l.line
             );
         }
     }
@@ -212,7 +240,7 @@ fn notes(out: &mut String, report: &ScoreReport) {
         .map(|d| {
             format!(
                 "  {}: {}; {} waived check(s)",
-                d.organisation,
+                t(&d.organisation),
                 show_value(&d.score, true),
                 d.tally.waived
             )
@@ -233,10 +261,10 @@ fn notes(out: &mut String, report: &ScoreReport) {
     let _ = writeln!(
         out,
         "\nCommitment 1 portfolio (government view, from rule {}):",
-        report.government.portfolio.rule
+        t(&report.government.portfolio.rule)
     );
     for l in portfolio_lines(&report.government.portfolio) {
-        let _ = writeln!(out, "  {l}");
+        let _ = writeln!(out, "  {}", t(&l));
     }
     if !report.not_scored.is_empty() {
         let _ = writeln!(out, "\nNot scored (never counted as 0 or 100):");
@@ -245,8 +273,8 @@ fn notes(out: &mut String, report: &ScoreReport) {
                 .document
                 .map_or_else(String::new, |d| format!(", document {}", d + 1));
             let _ = match &n.organisation {
-                Some(org) => writeln!(out, "  {org} ({}{doc}): {}", n.file, n.reason),
-                None => writeln!(out, "  {}{doc}: {}", n.file, n.reason),
+                Some(org) => writeln!(out, "  {} ({}{doc}): {}", t(org), t(&n.file), t(&n.reason)),
+                None => writeln!(out, "  {}{doc}: {}", t(&n.file), t(&n.reason)),
             };
         }
     }
@@ -261,14 +289,14 @@ fn notes(out: &mut String, report: &ScoreReport) {
         let _ = writeln!(
             out,
             "\nIncomplete: these rules failed to run and count no checks: {}",
-            report.incomplete_rules.join(", ")
+            t(&report.incomplete_rules.join(", "))
         );
     }
     if let Some(c) = &report.comparison {
         let since = c
             .baseline_as_of
             .as_deref()
-            .map_or_else(String::new, |d| format!(" (as of {d})"));
+            .map_or_else(String::new, |d| format!(" (as of {})", t(d)));
         let _ = writeln!(out, "\nChange since the baseline{since}:");
         let mut parts = vec![format!("Government: {}", show_delta(&c.government))];
         for m in &c.government_missions {
@@ -279,9 +307,13 @@ fn notes(out: &mut String, report: &ScoreReport) {
         }
         let _ = writeln!(out, "  {}", parts.join("; "));
         for d in &c.departments {
-            let mut parts = vec![format!("{}: {}", d.organisation, show_delta(&d.overall))];
+            let mut parts = vec![format!(
+                "{}: {}",
+                t(&d.organisation),
+                show_delta(&d.overall)
+            )];
             if d.status != "compared" {
-                parts[0].push_str(&format!(" [{}]", d.status));
+                parts[0].push_str(&format!(" [{}]", t(&d.status)));
             }
             for m in &d.missions {
                 parts.push(format!("M{} {}", m.number, show_delta(&m.delta)));
@@ -297,7 +329,12 @@ fn notes(out: &mut String, report: &ScoreReport) {
                 let _ = writeln!(
                     out,
                     "    {} {} {} {} ({}:{})",
-                    f.severity, f.organisation, f.rule, f.path, f.file, f.line
+                    f.severity,
+                    t(&f.organisation),
+                    t(&f.rule),
+                    t(&f.path),
+                    t(&f.file),
+                    f.line
                 );
             }
         }
@@ -307,9 +344,9 @@ fn notes(out: &mut String, report: &ScoreReport) {
                 let _ = writeln!(
                     out,
                     "    {} {} {}: {}{} -> {}{}",
-                    a.organisation,
-                    a.rule,
-                    a.path,
+                    t(&a.organisation),
+                    t(&a.rule),
+                    t(&a.path),
                     b.severity,
                     if b.waived { " (waived)" } else { "" },
                     a.severity,
@@ -322,7 +359,7 @@ fn notes(out: &mut String, report: &ScoreReport) {
         } else {
             let _ = writeln!(out, "  Regressions:");
             for r in &c.regressions {
-                let _ = writeln!(out, "    {r}");
+                let _ = writeln!(out, "    {}", t(r));
             }
         }
     }

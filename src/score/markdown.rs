@@ -8,10 +8,7 @@ use super::{
     show_delta, show_value, tally_text,
 };
 
-/// Markdown table cells may not hold `|` or line breaks.
-fn esc(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
+use crate::render::escape::{markdown as esc, markdown_code_span as code};
 
 pub fn render(report: &ScoreReport, view: View) -> String {
     let mut out = String::new();
@@ -50,8 +47,8 @@ pub fn render(report: &ScoreReport, view: View) -> String {
                 let _ = writeln!(
                     out,
                     "## {} {}: {headline}\n",
-                    d.organisation,
-                    d.name.as_deref().unwrap_or("")
+                    esc(&d.organisation),
+                    esc(d.name.as_deref().unwrap_or(""))
                 );
                 if !d.commitments.is_empty() {
                     let _ = writeln!(out, "| Commitment | Mission | Score | Checks |");
@@ -75,11 +72,11 @@ pub fn render(report: &ScoreReport, view: View) -> String {
                     for l in &d.losses {
                         let _ = writeln!(
                             out,
-                            "| {:.1} | C{} | `{}` | `{}` | {}:{} |",
+                            "| {:.1} | C{} | {} | {} | {}:{} |",
                             l.points,
                             l.commitment,
-                            l.rule,
-                            esc(&l.path),
+                            code(&l.rule),
+                            code(&l.path),
                             esc(&l.file),
                             l.line
                         );
@@ -91,8 +88,12 @@ pub fn render(report: &ScoreReport, view: View) -> String {
                     for l in &d.waived {
                         let _ = writeln!(
                             out,
-                            "- C{} `{}` at `{}` ({}:{})",
-                            l.commitment, l.rule, l.path, l.file, l.line
+                            "- C{} {} at {} ({}:{})",
+                            l.commitment,
+                            code(&l.rule),
+                            code(&l.path),
+                            esc(&l.file),
+                            l.line
                         );
                     }
                     out.push('\n');
@@ -104,7 +105,7 @@ pub fn render(report: &ScoreReport, view: View) -> String {
         .departments
         .iter()
         .filter(|d| d.score.waivers_matter())
-        .map(|d| format!("- {}: {}", d.organisation, show_value(&d.score, true)))
+        .map(|d| format!("- {}: {}", esc(&d.organisation), show_value(&d.score, true)))
         .collect();
     if !waived.is_empty() {
         let _ = writeln!(out, "\n## Waivers\n");
@@ -124,8 +125,14 @@ pub fn render(report: &ScoreReport, view: View) -> String {
                 .document
                 .map_or_else(String::new, |d| format!(", document {}", d + 1));
             let _ = match &n.organisation {
-                Some(org) => writeln!(out, "- {org} (`{}`{doc}): {}", n.file, esc(&n.reason)),
-                None => writeln!(out, "- `{}`{doc}: {}", n.file, esc(&n.reason)),
+                Some(org) => writeln!(
+                    out,
+                    "- {} ({}{doc}): {}",
+                    esc(org),
+                    code(&n.file),
+                    esc(&n.reason)
+                ),
+                None => writeln!(out, "- {}{doc}: {}", code(&n.file), esc(&n.reason)),
             };
         }
     }
@@ -133,7 +140,7 @@ pub fn render(report: &ScoreReport, view: View) -> String {
         let _ = writeln!(
             out,
             "\nIncomplete: these rules failed to run and count no checks: {}",
-            report.incomplete_rules.join(", ")
+            esc(&report.incomplete_rules.join(", "))
         );
     }
     if let Some(c) = &report.comparison {
@@ -170,7 +177,7 @@ pub fn render(report: &ScoreReport, view: View) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                d.organisation,
+                esc(&d.organisation),
                 show_delta(&d.overall),
                 moved.join("; ")
             );
@@ -180,8 +187,11 @@ pub fn render(report: &ScoreReport, view: View) -> String {
             for f in list {
                 let _ = writeln!(
                     out,
-                    "- {} {} `{}` at `{}`",
-                    f.severity, f.organisation, f.rule, f.path
+                    "- {} {} {} at {}",
+                    f.severity,
+                    esc(&f.organisation),
+                    code(&f.rule),
+                    code(&f.path)
                 );
             }
         }
@@ -196,7 +206,7 @@ pub fn render(report: &ScoreReport, view: View) -> String {
 }
 
 fn table(out: &mut String, grid: &Grid) {
-    let _ = write!(out, "| {} |", grid.corner);
+    let _ = write!(out, "| {} |", esc(&grid.corner));
     for c in &grid.columns {
         let _ = write!(out, " {} |", esc(c));
     }

@@ -1,0 +1,513 @@
+//! Escaping, one policy per place where text lands. Every value that comes from a document, a
+//! file name or a rule pack reaches a report through one of these functions: a declaration is
+//! written by whoever can open a pull request, and a report lands in a terminal, a CI log, a
+//! pull-request comment, a web page or an XML file. JSON and SARIF need nothing more than
+//! `serde_json`'s own escaping.
+//!
+//! | context | function | what it guards against |
+//! | --- | --- | --- |
+//! | terminal or CI log, one line | [`terminal_line`] | escape sequences, line breaks that start a forged line, workflow commands (`::add-mask::`, `##[error]`) |
+//! | terminal, a block of text | [`terminal_text`] | the same, keeping the line breaks |
+//! | GitHub workflow command, message | [`workflow_data`] | line breaks and `%` (the runner's own encoding), control characters |
+//! | GitHub workflow command, property | [`workflow_property`] | as data, and `:` `,` that end a property |
+//! | Markdown, inline or in a table cell | [`markdown`] | emphasis, links, images, raw HTML, table pipes, headings, @-mentions, issue and URL autolinks |
+//! | Markdown with `code spans` kept | [`markdown_code`] | as [`markdown`] outside the spans |
+//! | a value as a Markdown code span | [`markdown_code_span`] | backticks that would close the span early, table pipes |
+//! | file lines in a Markdown code block | [`markdown_block`] | a fence in the text that would close the block |
+//! | HTML text or attribute | [`html`] | markup and attribute breakout |
+//! | XML attribute (or text) | [`xml`] | markup, and characters XML 1.0 does not allow |
+//! | XML element text | [`xml_text`] | as [`xml`], keeping line feeds and tabs |
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// Characters that reorder or hide text (bidirectional overrides and isolates, the
+/// right-to-left and left-to-right marks): they can make a report say something other than
+/// what it holds ("Trojan Source").
+fn reorders(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// Control characters (C0, DEL and C1) and the reordering marks: never written raw anywhere.
+fn unsafe_char(c: char) -> bool {
+    c.is_control() || reorders(c)
+}
+
+/// A zero-width space: breaks a token that a CI runner or GitHub would act on, invisibly.
+const BREAK: char = '\u{200B}';
+
+/// Text for a terminal or a CI log, on one line: every control character (line breaks, escape,
+/// bell, C1 controls) and every reordering mark is written as a visible `\u{..}` (a line break
+/// as `\n`), so a value cannot move the cursor, retitle the window or start a new log line; a
+/// workflow command that a value would put at the start of a line (`::add-mask::`) or anywhere
+/// in it (`##[error]`) is broken up.
+pub fn terminal_line(s: &str) -> Cow<'_, str> {
+    if !needs_terminal(s, false) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    push_terminal_line(&mut out, s);
+    Cow::Owned(out)
+}
+
+/// Text for a terminal or a CI log that may span lines (a rule's documentation, help text):
+/// as [`terminal_line`], but line feeds are kept, and each line is guarded on its own.
+pub fn terminal_text(s: &str) -> Cow<'_, str> {
+    if !needs_terminal(s, true) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        push_terminal_line(&mut out, line);
+    }
+    Cow::Owned(out)
+}
+
+/// Rendered terminal text (a miette report, whose snippets quote the file's own lines): each
+/// line's workflow commands are broken up as in [`terminal_text`]; nothing else changes. A
+/// comment in a declaration may hold `##[error]`, and a snippet would show it.
+pub fn neutralise_commands(text: &str) -> Cow<'_, str> {
+    let live = text.contains("##[")
+        || text
+            .split('\n')
+            .any(|line| line.trim_start().starts_with("::"));
+    if !live {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let lead = line.len() - line.trim_start().len();
+        let (head, rest) = if line[lead..].starts_with("::") {
+            out.push_str(&line[..lead + 1]);
+            out.push(BREAK);
+            ("", &line[lead + 1..])
+        } else {
+            ("", line)
+        };
+        out.push_str(head);
+        out.push_str(&rest.replace("##[", "#\u{200B}#["));
+    }
+    Cow::Owned(out)
+}
+
+fn needs_terminal(s: &str, keep_newlines: bool) -> bool {
+    s.chars()
+        .any(|c| unsafe_char(c) && !(keep_newlines && c == '\n'))
+        || s.contains("##[")
+        || s.split('\n')
+            .any(|line| line.trim_start().starts_with("::"))
+}
+
+fn push_terminal_line(out: &mut String, line: &str) {
+    // The runner trims leading white space before it looks for `::`.
+    let lead = line.len() - line.trim_start().len();
+    let mut rest = line;
+    if line[lead..].starts_with("::") {
+        push_visible(out, &line[..lead + 1]);
+        out.push(BREAK);
+        rest = &line[lead + 1..];
+    }
+    for (i, c) in rest.char_indices() {
+        if c == '#' && rest[i..].starts_with("##[") {
+            out.push('#');
+            out.push(BREAK);
+        } else {
+            push_visible_char(out, c);
+        }
+    }
+}
+
+fn push_visible(out: &mut String, s: &str) {
+    for c in s.chars() {
+        push_visible_char(out, c);
+    }
+}
+
+fn push_visible_char(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if unsafe_char(c) => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// The message of a GitHub workflow command (after the second `::`): the runner decodes `%25`,
+/// `%0D` and `%0A`, so line breaks stay inside the annotation; other control characters and
+/// reordering marks are made visible as in [`terminal_line`], and `##[` is broken up.
+pub fn workflow_data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, c) in s.char_indices() {
+        match c {
+            '#' if s[i..].starts_with("##[") => {
+                out.push('#');
+                out.push(BREAK);
+            }
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if unsafe_char(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A property of a GitHub workflow command (`file=`, `title=`): as [`workflow_data`], and `:`
+/// and `,`, which end a property, are encoded too.
+pub fn workflow_property(s: &str) -> String {
+    workflow_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Text for inline Markdown: a table cell, a list item or a heading of a pull-request comment
+/// or report. Markup characters are backslash-escaped (those that mean something inline: a
+/// value never starts a line, so list and heading markers need nothing, and with `[` and `]`
+/// escaped no link can form); `&`, `<` and `>` are entities, so no raw
+/// HTML can form; line breaks become spaces (a table row is one line); control characters and
+/// reordering marks become U+FFFD. GitHub links some plain text after the Markdown is rendered
+/// (`@mentions`, `#123`, `https://`, `www.`): a zero-width space breaks each of them.
+pub fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '@' => {
+                out.push('@');
+                out.push(BREAK);
+            }
+            '#' => {
+                out.push_str("\\#");
+                if chars.peek().is_some_and(|n| n.is_alphanumeric()) {
+                    out.push(BREAK);
+                }
+            }
+            ':' => {
+                out.push_str("\\:");
+                if chars.peek() == Some(&'/') {
+                    out.push(BREAK);
+                }
+            }
+            '.' if out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
+            {
+                out.push(BREAK);
+                out.push('.');
+            }
+            '\r' | '\n' | '\t' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if unsafe_char(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Markdown text whose `code spans` should stay code spans (rule messages quote keys and
+/// values in backticks). Outside the spans, [`markdown`]. Inside a span nothing can be escaped
+/// (an entity or a backslash shows as it is), so a span is kept only when it holds nothing
+/// that could matter (no `<`, `&`, `@`, `#`, `:`, `|`, backslash, line break or unsafe
+/// character); any other span is shown as escaped text between escaped backticks. An unpaired
+/// backtick is escaped and an empty pair dropped, so the pairing cannot shift.
+pub fn markdown_code(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    let spans = (parts.len() - 1) / 2;
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, part) in parts.iter().enumerate() {
+        let in_span = i % 2 == 1 && i <= spans * 2;
+        if !in_span {
+            if i % 2 == 1 {
+                out.push_str("\\`");
+            }
+            out.push_str(&markdown(part));
+        } else if part.is_empty() {
+        } else if part.chars().all(inert_in_code) {
+            out.push('`');
+            out.push_str(part);
+            out.push('`');
+        } else {
+            out.push_str("\\`");
+            out.push_str(&markdown(part));
+            out.push_str("\\`");
+        }
+    }
+    out
+}
+
+/// A character that means nothing inside a Markdown code span, to GitHub or to a CI log.
+fn inert_in_code(c: char) -> bool {
+    !(unsafe_char(c) || matches!(c, '<' | '>' | '&' | '@' | '#' | ':' | '|' | '\\'))
+}
+
+/// A value shown as a Markdown code span (a file name, a path): delimited by more backticks
+/// than the value holds in a row, so it cannot close the span early; pipes escaped for tables;
+/// line breaks and unsafe characters as in [`markdown_code`].
+pub fn markdown_code_span(s: &str) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    let mut out = String::with_capacity(s.len() + 2 * fence.len() + 2);
+    out.push_str(&fence);
+    out.push_str(pad);
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if unsafe_char(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out.push_str(pad);
+    out.push_str(&fence);
+    out
+}
+
+/// Lines of a file shown as a fenced Markdown code block: the fence is longer than any run of
+/// backticks in the text, so the text cannot close it; unsafe characters become U+FFFD.
+pub fn markdown_block(text: &str, language: &str, indent: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let mut out = format!("{indent}{fence}{language}\n");
+    for line in text.lines() {
+        out.push_str(indent);
+        for c in line.chars() {
+            if unsafe_char(c) && c != '\t' {
+                out.push('\u{FFFD}');
+            } else {
+                out.push(c);
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(indent);
+    out.push_str(&fence);
+    out.push('\n');
+    out
+}
+
+/// Text for HTML, in an element or a quoted attribute: `& < > " '` become entities, control
+/// characters and reordering marks U+FFFD (line feeds and tabs are kept).
+pub fn html(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| {
+        matches!(c, '&' | '<' | '>' | '"' | '\'') || (unsafe_char(c) && !matches!(c, '\n' | '\t'))
+    }) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' | '\t' => out.push(c),
+            c if unsafe_char(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A link a report may carry (a rule's documentation, from a pack's `help_uri`): `https:`,
+/// `http:` or a relative path, and nothing that a browser would run (`javascript:`, `data:`).
+/// `None` for anything else; the text is then shown without a link.
+pub fn link(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let scheme = lower
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| !s.contains(['/', '?', '#']));
+    match scheme {
+        Some("https" | "http") => Some(url),
+        Some(_) => None,
+        None if url.chars().any(unsafe_char) || url.starts_with("//") => None,
+        None => Some(url),
+    }
+}
+
+/// Text for XML 1.0, in an element or a quoted attribute: `& < > " '` become entities; line
+/// breaks and tabs become character references (kept in attributes, where a parser would
+/// otherwise fold them into spaces); characters XML does not allow (other C0 controls, DEL and
+/// C1 controls, U+FFFE, U+FFFF) and reordering marks become U+FFFD.
+pub fn xml(s: &str) -> String {
+    xml_with(s, false)
+}
+
+/// Text for XML element content, where line feeds and tabs may stay as they are: otherwise as
+/// [`xml`].
+pub fn xml_text(s: &str) -> String {
+    xml_with(s, true)
+}
+
+fn xml_with(s: &str, keep_breaks: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' if keep_breaks => out.push(c),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if unsafe_char(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `s` holds a character that no report may carry raw: the invariant the hostile-input
+/// tests check in every format's output.
+pub fn has_unsafe_char(s: &str) -> bool {
+    s.chars()
+        .any(|c| (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || reorders(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &[&str] = &[
+        "\u{1b}]0;T\u{7}\u{1b}[2J\r",
+        "\n::error file=x::forged",
+        "  ::add-mask::secret",
+        "x ##[error]forged",
+        "<img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\">x</a>",
+        "@here @org/team #123 https://evil.example www.evil.example [a](b) ![i](j)",
+        "| forged | table |\n|---|---|",
+        "\u{202E}txt.exe",
+        "\u{85}\u{9b}31m",
+    ];
+
+    #[test]
+    fn terminal_text_has_no_raw_controls_and_no_command_at_a_line_start() {
+        for s in HOSTILE {
+            for out in [terminal_line(s).into_owned(), terminal_text(s).into_owned()] {
+                assert!(!has_unsafe_char(&out), "{s:?} -> {out:?}");
+                assert!(!out.contains('\r'), "{out:?}");
+                for line in out.split('\n') {
+                    assert!(!line.trim_start().starts_with("::"), "{out:?}");
+                }
+                assert!(!out.contains("##["), "{out:?}");
+            }
+            assert!(!terminal_line(s).contains('\n'));
+        }
+        assert_eq!(terminal_line("plain text"), "plain text");
+        assert_eq!(terminal_line("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(terminal_line("a\nb"), "a\\nb");
+        assert_eq!(terminal_text("a\nb"), "a\nb");
+        assert_eq!(terminal_line("C::D"), "C::D");
+    }
+
+    #[test]
+    fn workflow_commands_cannot_be_ended_or_forged() {
+        assert_eq!(workflow_data("50%\r\nnext: a, b"), "50%25%0D%0Anext: a, b");
+        assert_eq!(workflow_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        for s in HOSTILE {
+            let out = workflow_data(s);
+            assert!(!out.contains('\n') && !out.contains('\r'), "{out:?}");
+            assert!(!has_unsafe_char(&out), "{out:?}");
+            let prop = workflow_property(s);
+            assert!(!prop.contains(':') && !prop.contains(','), "{prop:?}");
+        }
+    }
+
+    #[test]
+    fn markdown_has_no_live_markup() {
+        for s in HOSTILE {
+            for out in [markdown(s), markdown_code(s)] {
+                assert!(!out.contains('<') && !out.contains('\n'), "{out:?}");
+                assert!(!has_unsafe_char(&out), "{out:?}");
+                assert!(!out.contains("@h") && !out.contains("@o"), "{out:?}");
+                assert!(!out.contains("#1") && !out.contains("://"), "{out:?}");
+                assert!(!out.contains("www."), "{out:?}");
+                // Every pipe is escaped.
+                assert!(
+                    out.match_indices('|')
+                        .all(|(i, _)| out[..i].ends_with('\\')),
+                    "{out:?}"
+                );
+            }
+        }
+        assert_eq!(markdown_code("the `x.y[2]` key"), "the `x.y[2]` key");
+        assert_eq!(markdown_code("the `x|y` key"), "the \\`x\\|y\\` key");
+        assert_eq!(markdown_code_span("a`b|c"), "``a`b\\|c``");
+        assert_eq!(
+            markdown_block("x: 1\n```\n# injected", "yaml", "  "),
+            "  ````yaml\n  x: 1\n  ```\n  # injected\n  ````\n"
+        );
+        assert_eq!(markdown_code("a ` b"), "a \\` b");
+    }
+
+    #[test]
+    fn html_and_xml_have_no_markup() {
+        for s in HOSTILE {
+            for out in [html(s).into_owned(), xml(s)] {
+                assert!(!out.contains('<') && !out.contains('"'), "{out:?}");
+                assert!(!has_unsafe_char(&out), "{out:?}");
+            }
+        }
+        assert_eq!(xml("a\nb"), "a&#10;b");
+        assert_eq!(link("https://x.org/r#id"), Some("https://x.org/r#id"));
+        assert_eq!(link("docs/rules.md#id"), Some("docs/rules.md#id"));
+        for bad in [
+            "javascript:alert(1)",
+            " JaVaScript:x",
+            "data:text/html,x",
+            "//evil",
+            "vbscript:x",
+        ] {
+            assert_eq!(link(bad), None, "{bad}");
+        }
+        assert_eq!(html("plain"), "plain");
+    }
+}
+
+#[cfg(test)]
+mod exact {
+    use super::*;
+
+    #[test]
+    fn markdown_output_is_exactly_this() {
+        assert_eq!(
+            markdown_code("system `a|<b>` is *x*"),
+            "system \\`a\\|&lt;b&gt;\\` is \\*x\\*"
+        );
+        assert_eq!(markdown_code("odd ` <i>"), "odd \\` &lt;i&gt;");
+        assert_eq!(markdown_code("empty `` @x"), "empty  @\u{200B}x");
+        assert_eq!(markdown_code("`a\\|b`"), "\\`a\\\\\\|b\\`");
+        assert_eq!(
+            markdown("a|b <img> [x](y) @team\n* https://www.x.org #1"),
+            "a\\|b &lt;img&gt; \\[x\\](y) @\u{200B}team \\* https\\:\u{200B}//www\u{200B}.x.org \\#\u{200B}1"
+        );
+    }
+}

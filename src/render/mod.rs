@@ -1,0 +1,3 @@
+//! What every reporter shares: escaping by output context.
+
+pub mod escape;
