@@ -21,6 +21,6 @@ for t in $targets; do
     mkdir -p "corpus/$t"
     echo "== $t: ${secs}s"
     cargo fuzz run "$t" -s none "corpus/$t" "seeds/$t" -- \
-        -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
+        -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
         -print_final_stats=1
 done

@@ -198,9 +198,10 @@ pub struct CheckArgs {
     /// Print each rule's total evaluation time and call count to stderr, slowest first.
     #[arg(long)]
     pub profile: bool,
-    /// Most worker threads to use (default: one per core). The output is the same for any number.
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    /// Most worker threads to use (default: one per core; never more than the inputs, nor four
+    /// per core). The output is the same for any number.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: Option<u16>,
     /// Only read and parse the inputs, then print counts (the benchmark's floor; not for users).
     #[arg(long, hide = true)]
     pub parse_only: bool,
@@ -394,7 +395,6 @@ fn check(args: CheckArgs) -> u8 {
             ..Default::default()
         },
     };
-    crate::parallel::set_jobs(args.jobs);
     let fail_on = args.fail_on.unwrap_or(match config.fail_on.as_deref() {
         Some("warning") => FailOn::Warning,
         Some("never") => FailOn::Never,
@@ -402,6 +402,7 @@ fn check(args: CheckArgs) -> u8 {
     });
     let (mut inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);
     inputs.retain(|i| !config.ignores(i));
+    crate::parallel::set_jobs(args.jobs.map(usize::from), inputs.len());
     if args.parse_only {
         let count = crate::parallel::parse_only(&inputs, &options.limits);
         print(&format!(

@@ -7,15 +7,23 @@ use rayon::prelude::*;
 use crate::load::{self, Input, Limits};
 
 /// Cap the worker threads of everything that runs in parallel afterwards (evaluation and report
-/// rendering) at `jobs`; `None` or `0` keeps rayon's default (one per core, or
-/// `RAYON_NUM_THREADS`). Call it once, before any parallel work. If the global pool is already
-/// built, nothing changes: fewer or more threads is a matter of speed, never of output.
-pub fn set_jobs(jobs: Option<usize>) {
+/// rendering) at `jobs`, and never more than [`useful_threads`] for `inputs` files; `None` or
+/// `0` keeps rayon's default (one per core, or `RAYON_NUM_THREADS`). Call it once, before any
+/// parallel work. If the global pool is already built, nothing changes: fewer or more threads
+/// is a matter of speed, never of output.
+pub fn set_jobs(jobs: Option<usize>, inputs: usize) {
     if let Some(n) = jobs.filter(|&n| n > 0) {
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
+            .num_threads(n.min(useful_threads(inputs)))
             .build_global();
     }
+}
+
+/// The most threads worth starting for `inputs` files: one per file (a file is the unit of
+/// work), and at most four per core. `--jobs 4096` on one file started 4,096 threads.
+pub fn useful_threads(inputs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    inputs.clamp(1, cores.saturating_mul(4).max(1))
 }
 
 /// Run `work` on its own pool of at most `jobs` worker threads (for library users and tests

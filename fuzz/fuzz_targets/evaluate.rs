@@ -18,7 +18,7 @@ fn setup() -> &'static (Options, Prepared) {
             as_of: Date::parse("2024-06-01"),
             packs: PackSources {
                 builtin: true,
-                dirs: Vec::new(),
+                ..PackSources::default()
             },
             ..Options::default()
         };
