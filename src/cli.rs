@@ -212,17 +212,23 @@ pub struct LimitArgs {
     /// Largest input file, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
     pub max_file_size: u64,
-    /// Deepest nesting of YAML lists and mappings.
-    #[arg(long, value_name = "LEVELS", default_value_t = Limits::default().max_depth)]
+    /// Deepest nesting of YAML lists and mappings (1 to 10,000).
+    #[arg(long, value_name = "LEVELS", default_value_t = Limits::default().max_depth,
+          value_parser = clap::builder::TypedValueParser::map(
+              clap::value_parser!(u64).range(1..=10_000), |n| n as usize))]
     pub max_depth: usize,
     /// Most nodes that YAML aliases may add to one document.
     #[arg(long, value_name = "NODES", default_value_t = Limits::default().max_alias_nodes)]
     pub max_alias_nodes: usize,
-    /// Most operations one rule may run on one document.
-    #[arg(long, value_name = "N", default_value_t = crate::engine::Sandbox::default().max_operations)]
+    /// Most operations one rule may run on one document (1 to 10,000,000,000; there is no
+    /// "unlimited").
+    #[arg(long, value_name = "N", default_value_t = crate::engine::Sandbox::default().max_operations,
+          value_parser = clap::value_parser!(u64).range(1..=10_000_000_000))]
     pub max_operations: u64,
-    /// Longest time one rule may run on one document, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    /// Longest time one rule may run on one document, in milliseconds (1 to 600,000: ten
+    /// minutes).
+    #[arg(long, value_name = "MS", default_value_t = 2000,
+          value_parser = clap::value_parser!(u64).range(1..=600_000))]
     pub rule_timeout: u64,
 }
 
@@ -419,13 +425,9 @@ fn check(args: CheckArgs) -> u8 {
         .diagnostics
         .extend(config.check_rule_ids(&prepared.rules));
     let mut result = run::run(&inputs, &prepared, &options);
-    for e in input_errors {
-        result.diagnostics.push(
-            ToolDiagnostic::new("input-unreadable", e.message)
-                .file(e.path)
-                .help(e.help),
-        );
-    }
+    result
+        .diagnostics
+        .extend(input_errors.into_iter().map(ToolDiagnostic::from));
     let file_ctx = report::Context {
         rules: &prepared.rules,
         style: Style {
@@ -634,13 +636,9 @@ fn score(args: ScoreArgs) -> u8 {
     let (inputs, input_errors) = load::expand(&args.paths, &args.stdin_name);
     // One evaluation, shared with `check`; scoring never runs a rule again.
     let mut result = run::run(&inputs, &prepared, &options);
-    for e in input_errors {
-        result.diagnostics.push(
-            ToolDiagnostic::new("input-unreadable", e.message)
-                .file(e.path)
-                .help(e.help),
-        );
-    }
+    result
+        .diagnostics
+        .extend(input_errors.into_iter().map(ToolDiagnostic::from));
     let mut model = match score::Model::from_prepared(&prepared, &config) {
         Ok(m) => m,
         Err(msg) => {

@@ -29,8 +29,10 @@ impl Date {
         Date::from_ymd(y, m, d)
     }
 
+    /// The date of a year, month and day, when it is a real day of the years 0001 to 9999 (the
+    /// years a `YYYY-MM-DD` date can write).
     pub fn from_ymd(y: i64, m: i64, d: i64) -> Option<Date> {
-        if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
             return None;
         }
         // Days from civil, after Howard Hinnant's well-known algorithm.
@@ -73,23 +75,23 @@ impl Date {
         later.days - self.days
     }
 
-    pub fn add_days(self, n: i64) -> Date {
-        Date {
-            days: self
-                .days
-                .saturating_add(n)
-                .clamp(-1_000_000_000, 1_000_000_000),
-        }
+    /// The date `n` days later (earlier when negative), when it lies within the years 0001 to
+    /// 9999; `None` otherwise.
+    pub fn add_days(self, n: i64) -> Option<Date> {
+        let date = Date {
+            days: self.days.checked_add(n)?,
+        };
+        (1..=9999).contains(&date.ymd().0).then_some(date)
     }
 
-    /// Add calendar months, clamping the day to the end of the month.
-    pub fn add_months(self, n: i64) -> Date {
+    /// Add calendar months, clamping the day to the end of the month; `None` when the result
+    /// lies outside the years 0001 to 9999.
+    pub fn add_months(self, n: i64) -> Option<Date> {
         let (y, m, d) = self.ymd();
-        let n = n.clamp(-1_000_000, 1_000_000);
-        let total = y * 12 + (m - 1) + n;
+        let total = (y * 12 + (m - 1)).checked_add(n)?;
         let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);
         let nd = d.min(days_in_month(ny, nm));
-        Date::from_ymd(ny, nm, nd).unwrap_or(self)
+        Date::from_ymd(ny, nm, nd)
     }
 }
 
@@ -125,11 +127,32 @@ mod tests {
                 .days_until(Date::parse("2025-03-31").unwrap()),
             365
         );
-        assert_eq!(d.add_days(1).to_string(), "2024-03-01");
+        assert_eq!(d.add_days(1).unwrap().to_string(), "2024-03-01");
         assert_eq!(
-            Date::parse("2024-01-31").unwrap().add_months(1).to_string(),
+            Date::parse("2024-01-31")
+                .unwrap()
+                .add_months(1)
+                .unwrap()
+                .to_string(),
             "2024-02-29"
         );
+    }
+
+    /// Huge counts used to clamp silently to dates such as 2739877-01-03.
+    #[test]
+    fn arithmetic_outside_years_1_to_9999_is_none() {
+        let d = Date::parse("2024-02-29").unwrap();
+        for n in [i64::MAX, i64::MIN, 10_000_000, -1_000_000] {
+            assert_eq!(d.add_days(n), None, "{n} days");
+        }
+        for n in [i64::MAX, i64::MIN, 100_000, -30_000] {
+            assert_eq!(d.add_months(n), None, "{n} months");
+        }
+        assert_eq!(
+            d.add_days(-738_944).map(|x| x.to_string()),
+            Some("0001-01-01".into())
+        );
+        assert!(Date::parse("0000-12-31").is_none());
     }
 
     #[test]

@@ -282,11 +282,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
             .max_collected
             .saturating_add(input_bytes(inputs).saturating_mul(2)),
     );
-    let unreadable = |e: load::InputError| {
-        ToolDiagnostic::new("input-unreadable", e.message.clone())
-            .file(e.path.clone())
-            .help(e.help.clone())
-    };
+    let unreadable = ToolDiagnostic::from;
     // Files stream through: each is read, parsed, checked and dropped on its worker, so memory
     // holds findings and source texts, never every parsed tree at once. Files holding a
     // proposal wait for the second pass, because a proposal's rules see its department's

@@ -125,7 +125,12 @@ fn jobs_is_capped_and_bounded() {
         .args(["--jobs", "1024", "fixtures/examples/dwp-compliant.yaml"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         started.elapsed() < std::time::Duration::from_secs(20),
         "{:?}",
@@ -134,7 +139,12 @@ fn jobs_is_capped_and_bounded() {
     for bad in ["0", "100000", "many"] {
         let out = Command::cargo_bin("roadmap-lint")
             .unwrap()
-            .args(["check", "--jobs", bad, "fixtures/examples/dwp-compliant.yaml"])
+            .args([
+                "check",
+                "--jobs",
+                bad,
+                "fixtures/examples/dwp-compliant.yaml",
+            ])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "--jobs {bad}");

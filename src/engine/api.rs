@@ -71,6 +71,12 @@ fn misuse<T>(message: String) -> RhaiResult<T> {
     )))
 }
 
+fn out_of_range(helper: &str, date: Date, n: INT, unit: &str) -> String {
+    format!(
+        "`{helper}({date}, {n})` is not a date: {n} {unit} after {date} lies outside the years 0001 to 9999"
+    )
+}
+
 fn check_path(path: &str) -> RhaiResult<()> {
     DocPath::parse(path).map(|_| ()).or_else(misuse)
 }
@@ -416,13 +422,13 @@ pub const HELPERS: &[Helper] = &[
     helper!(
         "add_days(date: Date, days: int)",
         "Date",
-        "The date `days` after `date` (before it, when negative).",
+        "The date `days` after `date` (before it, when negative). A result outside the years 0001 to 9999 is an error of the rule.",
         r#"let window_end = add_days(identified, 180);"#
     ),
     helper!(
         "add_months(date: Date, months: int)",
         "Date",
-        "The date `months` calendar months after `date`, the day clamped to the month's end.",
+        "The date `months` calendar months after `date`, the day clamped to the month's end. A result outside the years 0001 to 9999 is an error of the rule.",
         r#"let contract_end = add_months(date(c.start), c.term_months);"#
     ),
     helper!(
@@ -602,8 +608,14 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("date", date_or_unit);
     engine.register_fn("is_date", |v: Dynamic| to_date(&v).is_some());
     engine.register_fn("days_between", |a: Date, b: Date| a.days_until(b) as INT);
-    engine.register_fn("add_days", |d: Date, n: INT| d.add_days(n));
-    engine.register_fn("add_months", |d: Date, n: INT| d.add_months(n));
+    engine.register_fn("add_days", |d: Date, n: INT| -> RhaiResult<Date> {
+        d.add_days(n)
+            .map_or_else(|| misuse(out_of_range("add_days", d, n, "days")), Ok)
+    });
+    engine.register_fn("add_months", |d: Date, n: INT| -> RhaiResult<Date> {
+        d.add_months(n)
+            .map_or_else(|| misuse(out_of_range("add_months", d, n, "months")), Ok)
+    });
 
     // The value is taken by reference (a pure method, so constants are fine): `lookup(doc, ...)`
     // must not copy the whole document at each call.

@@ -87,6 +87,15 @@ pub struct InputError {
     pub help: String,
 }
 
+impl From<InputError> for crate::diag::ToolDiagnostic {
+    /// The path is named in the message itself: an unreadable path has no text to show.
+    fn from(e: InputError) -> Self {
+        crate::diag::ToolDiagnostic::new("input-unreadable", format!("{}: {}", e.path, e.message))
+            .file(e.path)
+            .help(e.help)
+    }
+}
+
 /// An input named on the command line.
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -130,7 +139,20 @@ pub fn expand(paths: &[String], stdin_name: &str) -> (Vec<Input>, Vec<InputError
             }),
             Ok(meta) if meta.is_dir() => {
                 let mut seen = Vec::new();
+                let (before, errors_before) = (inputs.len(), errors.len());
                 walk(&p, &mut seen, &mut inputs, &mut errors);
+                if inputs.len() == before && errors.len() == errors_before {
+                    // A wrong folder in CI must not pass by checking nothing.
+                    errors.push(InputError {
+                        path: shown(&p),
+                        message:
+                            "no declarations here: the folder holds no `*.yaml` or `*.yml` file"
+                                .into(),
+                        help:
+                            "check the path; declarations are YAML files named `*.yaml` or `*.yml`"
+                                .into(),
+                    });
+                }
             }
             Ok(meta) if meta.is_file() => inputs.push(Input::File(p)),
             Ok(_) => errors.push(not_regular(&p)),
@@ -203,8 +225,18 @@ fn walk(dir: &Path, seen: &mut Vec<DirId>, inputs: &mut Vec<Input>, errors: &mut
     for path in entries {
         let meta = match fs::metadata(&path) {
             Ok(m) => m,
-            Err(_) if fs::symlink_metadata(&path).is_ok() => {
-                // A dangling symlink: nothing to read, and nothing worth an error.
+            Err(_) if fs::symlink_metadata(&path).is_ok() && !is_yaml(&path) => {
+                // A dangling link to something that would not be read anyway.
+                continue;
+            }
+            Err(e) if fs::symlink_metadata(&path).is_ok() => {
+                errors.push(InputError {
+                    path: shown(&path),
+                    message: format!("a symbolic link whose target cannot be read: {e}"),
+                    help:
+                        "the link points at a file that is missing (or at itself); fix or remove it"
+                            .into(),
+                });
                 continue;
             }
             Err(e) => {

@@ -273,6 +273,32 @@ fn load_pack(
             return None;
         }
     };
+    if let Some((what, n)) = manifest
+        .missions
+        .iter()
+        .map(|m| ("mission", m.number))
+        .chain(
+            manifest
+                .missions
+                .iter()
+                .flat_map(|m| m.commitments.iter().map(|c| ("commitment", c.number))),
+        )
+        .find(|(_, n)| !(1..1000).contains(n))
+    {
+        let line = manifest_text
+            .lines()
+            .position(|l| l.contains(&format!("number: {n}")))
+            .map_or(1, |i| i + 1);
+        diags.push(
+            ToolDiagnostic::new(
+                "pack-manifest",
+                format!("{what} number {n} is out of range: numbers run from 1 to 999"),
+            )
+            .help("number missions and commitments as the policy does, from 1")
+            .at_line(&manifest_src, line, 1),
+        );
+        return None;
+    }
     if let Some(uri) = &manifest.help_uri
         && !(uri.starts_with("https://") || uri.starts_with("http://"))
     {

@@ -883,13 +883,9 @@ pub fn review(args: &ReviewArgs) -> Outcome {
         inputs.extend(rest);
     }
     let mut result = run::run(&inputs, &prepared, &options);
-    for e in input_errors {
-        result.diagnostics.push(
-            ToolDiagnostic::new("input-unreadable", e.message)
-                .file(e.path)
-                .help(e.help),
-        );
-    }
+    result
+        .diagnostics
+        .extend(input_errors.into_iter().map(ToolDiagnostic::from));
     let file = inputs
         .first()
         .map(|i| i.display_name())
