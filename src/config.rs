@@ -3,7 +3,7 @@
 //! JSON Schema, `schemas/config.schema.json`), so a mistake in it is a diagnostic that points at
 //! the line. Command-line flags override what it says.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -11,16 +11,19 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use jsonschema::{Draft, Validator};
 use serde_json::Value as Json;
 
-use crate::diag::ToolDiagnostic;
+use crate::diag::{Code, ToolDiagnostic};
 use crate::finding::Severity;
 use crate::load::{Input, Limits, yaml};
 use crate::node::{DocPath, Node};
-use crate::pack::{Rule, RuleSet};
+use crate::pack::Rule;
 use crate::schema;
 use crate::source::SourceFile;
 
 pub const FILE_NAME: &str = ".roadmap-lint.yaml";
 pub const SCHEMA: &str = include_str!("../schemas/config.schema.json");
+
+/// Largest config file read.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// Rules picked by id, commitment or mission.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,7 +63,7 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub selection: RuleSelection,
     pub severity: BTreeMap<String, Severity>,
-    pub params: Vec<(String, String)>,
+    pub params: Vec<crate::run::ParamSetting>,
     /// Rule folders, resolved against the config file's folder.
     pub rule_folders: Vec<PathBuf>,
     pub builtin: Option<bool>,
@@ -71,13 +74,22 @@ pub struct Config {
     source: Option<(Arc<SourceFile>, Node)>,
 }
 
-/// The nearest `.roadmap-lint.yaml` in `start` or a folder above it.
+/// The nearest `.roadmap-lint.yaml` in `start` or a folder above it, up to the repository's
+/// root (the first folder holding `.git`): a config in a folder above the repository (a
+/// runner's home, `/tmp`) belongs to someone else. Whatever is found under that name is
+/// returned, even if it is not a readable file, so that [`Config::load`] can say so.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-    start
-        .ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .find(|p| p.is_file())
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if std::fs::symlink_metadata(&candidate).is_ok() {
+            return Some(candidate);
+        }
+        if std::fs::symlink_metadata(dir.join(".git")).is_ok() {
+            return None;
+        }
+    }
+    None
 }
 
 fn validator() -> &'static (Json, Validator) {
@@ -147,12 +159,13 @@ fn selector(v: Option<&Json>) -> Option<Selector> {
 impl Config {
     /// Read and check a config file. Any problem is a diagnostic pointing into the file.
     pub fn load(path: &Path) -> Result<Config, Vec<ToolDiagnostic>> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let shown = crate::load::shown(path);
+        // Only a regular file: a FIFO would block, a link to `/dev/zero` would never end.
+        let text = crate::load::read::read_text(path, MAX_CONFIG_BYTES).map_err(|e| {
             vec![
-                ToolDiagnostic::new("config-unreadable", format!("cannot read {shown}: {e}"))
+                ToolDiagnostic::new(Code::ConfigUnreadable, e.message(path))
                     .file(shown.clone())
-                    .help("check the --config path, or remove the file"),
+                    .help("the config must be a YAML file of at most 1 MiB: check the --config path, or remove the file"),
             ]
         })?;
         let source = Arc::new(SourceFile::new(shown.clone(), text));
@@ -172,7 +185,7 @@ impl Config {
         if docs.len() > 1 {
             diags.push(
                 ToolDiagnostic::new(
-                    "config-several-documents",
+                    Code::ConfigSeveralDocuments,
                     "the config file holds more than one YAML document",
                 )
                 .file(shown.clone())
@@ -225,7 +238,23 @@ impl Config {
             params: json
                 .get("params")
                 .and_then(Json::as_object)
-                .map(|o| o.iter().map(|(k, v)| (k.clone(), json_text(v))).collect())
+                .map(|o| {
+                    o.iter()
+                        .map(|(k, v)| {
+                            let mut at = DocPath::default();
+                            at.push_key("params");
+                            at.push_key(k.as_str());
+                            crate::run::ParamSetting {
+                                name: k.clone(),
+                                value: json_text(v),
+                                from: Some(crate::source::Origin {
+                                    source: source.clone(),
+                                    span: root.resolve(&at).span,
+                                }),
+                            }
+                        })
+                        .collect()
+                })
                 .unwrap_or_default(),
             rule_folders: strings(json.get("rule_folders"))
                 .iter()
@@ -258,7 +287,7 @@ impl Config {
                         .span;
                     diags.push(
                         ToolDiagnostic::new(
-                            "config-bad-glob",
+                            Code::ConfigBadGlob,
                             format!("`{pattern}` is not a glob pattern: {}", e.kind()),
                         )
                         .at(&source, span)
@@ -319,31 +348,13 @@ impl Config {
         }
     }
 
-    /// Rule ids the config names that no loaded pack has: likely typos, reported as warnings at
-    /// the line that names them.
-    pub fn check_rule_ids(&self, rules: &RuleSet) -> Vec<ToolDiagnostic> {
+    /// Rule ids, commitments and missions the config names that no loaded pack has: a typo
+    /// would silently switch nothing on or off, so each is an error at its line, with the
+    /// closest valid name.
+    pub fn check_rule_ids(&self, known: &crate::pack::Known) -> Vec<ToolDiagnostic> {
         let Some((source, root)) = &self.source else {
             return Vec::new();
         };
-        let known = |id: &str| rules.find(id).is_some();
-        let mut named: Vec<(String, String)> = Vec::new();
-        for section in ["enable", "disable"] {
-            let list = match section {
-                "enable" => self.selection.enable.as_ref(),
-                _ => Some(&self.selection.disable),
-            };
-            for (i, id) in list
-                .map(|s| s.rules.clone())
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
-                named.push((format!("{section}.rules[{i}]"), id.clone()));
-            }
-        }
-        for id in self.severity.keys() {
-            named.push((format!("severity.{id}"), id.clone()));
-        }
         // Waiver findings have codes of their own, and their severity may be overridden too.
         let waiver_codes = [
             crate::waiver::EXPIRED,
@@ -351,19 +362,80 @@ impl Config {
             crate::waiver::EXPIRING,
             crate::waiver::BAD_PATH,
         ];
-        named
-            .into_iter()
-            .filter(|(_, id)| !known(id) && !waiver_codes.contains(&id.as_str()))
-            .map(|(path, id)| {
-                let r = root.resolve(&DocPath::parse(&path).unwrap_or_default());
-                // For `severity.ID` the key is the thing to point at.
-                ToolDiagnostic::new("config-unknown-rule", format!("no loaded rule has the id `{id}`"))
-                    .severity(Severity::Warning)
-                    .at(source, r.span)
-                    .label("unknown rule id")
-                    .help("`roadmap-lint rules` lists the rule ids; check the spelling, or the rule folders")
-            })
-            .collect()
+        let ids: Vec<&str> = known
+            .ids
+            .iter()
+            .map(String::as_str)
+            .chain(waiver_codes)
+            .collect();
+        let (commitments, missions) = (&known.commitments, &known.missions);
+        let mut out = Vec::new();
+        let mut report = |path: String, message: String, help: String| {
+            let span = root
+                .resolve(&DocPath::parse(&path).unwrap_or_default())
+                .span;
+            out.push(
+                ToolDiagnostic::new(Code::ConfigUnknownRule, message)
+                    .at(source, span)
+                    .label("not in any loaded pack")
+                    .help(help),
+            );
+        };
+        for (section, selector) in [
+            ("enable", self.selection.enable.as_ref()),
+            ("disable", Some(&self.selection.disable)),
+        ] {
+            let Some(selector) = selector else { continue };
+            for (i, id) in selector.rules.iter().enumerate() {
+                if !ids.contains(&id.as_str()) {
+                    report(
+                        format!("{section}.rules[{i}]"),
+                        format!("no loaded rule has the id `{id}`"),
+                        crate::suggest::help(id, "rule id", &ids),
+                    );
+                }
+            }
+            for (i, n) in selector.commitments.iter().enumerate() {
+                if !commitments.contains(n) {
+                    report(
+                        format!("{section}.commitments[{i}]"),
+                        format!("no loaded pack has a commitment {n}"),
+                        format!("the commitments are numbered {}", numbers_text(commitments)),
+                    );
+                }
+            }
+            for (i, n) in selector.missions.iter().enumerate() {
+                if !missions.contains(n) {
+                    report(
+                        format!("{section}.missions[{i}]"),
+                        format!("no loaded pack has a mission {n}"),
+                        format!("the missions are numbered {}", numbers_text(missions)),
+                    );
+                }
+            }
+        }
+        for id in self.severity.keys() {
+            if !ids.contains(&id.as_str()) {
+                report(
+                    format!("severity.{id}"),
+                    format!("no loaded rule has the id `{id}`"),
+                    crate::suggest::help(id, "rule id", &ids),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// `1-21` for a run of numbers, else the numbers separated by commas.
+fn numbers_text(numbers: &BTreeSet<u32>) -> String {
+    match (numbers.first(), numbers.last()) {
+        (Some(a), Some(b)) if (b - a) as usize + 1 == numbers.len() => format!("{a} to {b}"),
+        _ => numbers
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -386,13 +458,17 @@ mod tests {
         .unwrap();
         assert_eq!(c.selection.disable.commitments, [12]);
         assert_eq!(c.severity["a-rule"], Severity::Warning);
-        assert_eq!(
-            c.params,
-            [
-                ("deadline_2025".to_string(), "2025-12-31".to_string()),
-                ("n".to_string(), "3".to_string())
-            ]
-        );
+        let params: Vec<(&str, &str)> = c
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.value.as_str()))
+            .collect();
+        assert_eq!(params, [("deadline_2025", "2025-12-31"), ("n", "3")]);
+        let line = |p: &crate::run::ParamSetting| {
+            let o = p.from.as_ref().unwrap();
+            o.source.locate(o.span).line
+        };
+        assert_eq!(line(&c.params[1]), 3);
         assert_eq!(c.fail_on.as_deref(), Some("warning"));
         assert_eq!(c.waiver_warning_days, Some(10));
         assert_eq!(c.builtin, Some(false));
@@ -406,7 +482,7 @@ mod tests {
     fn mistakes_point_at_their_line() {
         let errs = load("fail_on: warning\nseverty: {}\nwaiver_warning_days: soon\n").unwrap_err();
         let found: Vec<(&str, Option<usize>)> =
-            errs.iter().map(|d| (d.code.as_str(), d.line)).collect();
+            errs.iter().map(|d| (d.code.id(), d.line)).collect();
         assert!(
             found.contains(&("schema-unknown-key", Some(2))),
             "{found:?}"

@@ -1,6 +1,7 @@
 //! Diagnostics about the tool's own inputs other than declarations: rule scripts, pack
-//! manifests, config files and unreadable paths. They carry their own source text so that
-//! miette can show the offending line of a `.rhai` or manifest file.
+//! manifests, config files and unreadable paths, and the typed [`Code`] of every diagnostic the
+//! tool itself raises (the built-in codes). They carry their own source text so that miette
+//! can show the offending line of a `.rhai` or manifest file.
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,9 +12,246 @@ use serde::Serialize;
 use crate::finding::Severity;
 use crate::source::{SourceFile, Span};
 
+/// Where a diagnostic is raised: in a document's findings (`Finding`), or about the tool's own
+/// inputs (`Tool`, a [`ToolDiagnostic`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Finding,
+    Tool,
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $id:literal, $kind:ident, $title:literal, $doc:literal; )*) => {
+        /// Every code the tool raises itself (rules have their own ids). Each has a title, a
+        /// description and a documentation link; `explain CODE` prints them, the SARIF report
+        /// lists them, and `docs/diagnostics.md` is generated from this table.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($variant),*
+        }
+
+        impl Code {
+            /// Every code, in the order of the reference.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The kebab-case id, as reports show it.
+            pub fn id(self) -> &'static str {
+                match self { $(Code::$variant => $id),* }
+            }
+
+            /// A readable name, such as "Duplicate key".
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$variant => $title),* }
+            }
+
+            /// What the code means and what to do about it.
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $doc),* }
+            }
+
+            /// Whether it is raised in a document's findings or about the tool's inputs.
+            pub fn kind(self) -> Kind {
+                match self { $(Code::$variant => Kind::$kind),* }
+            }
+        }
+    };
+}
+
+codes! {
+    InputUnreadable = "input-unreadable", Tool, "Input cannot be read",
+        "A path on the command line, or a file a folder scan found, could not be read: it does not exist, a link points nowhere, or permissions forbid it. Nothing of it was checked, so the run exits with code 2.";
+    InputNone = "input-none", Tool, "Nothing to check",
+        "The run was given no input it could check (every path was ignored by the config file, or none was given). Checking nothing is a failure, not a pass: a wrong path in CI must not turn green.";
+    InputTooLarge = "input-too-large", Finding, "File too large",
+        "The file is larger than `--max-file-size` (8 MiB by default). It is read no further than the limit.";
+    InputEncoding = "input-encoding", Finding, "File is not UTF-8",
+        "Declarations are UTF-8 text. The file is UTF-16 (it starts with a byte order mark) or holds a byte sequence that is not UTF-8; the diagnostic points at the first bad byte.";
+    InputBinary = "input-binary", Finding, "File holds binary data",
+        "The file holds a NUL byte or bytes that are not text: it is probably not a declaration.";
+    InputControlChar = "input-control-char", Finding, "Control character in the file",
+        "The file holds a raw control character (such as escape, U+001B) that YAML does not allow in a stream. A terminal would obey it if a report showed it, so the file is refused.";
+    YamlSyntax = "yaml-syntax", Finding, "YAML syntax error",
+        "The YAML parser stopped here: check indentation, brackets and quotes opened before this point, and that every key has a colon and a space after it. Documents before the error are still checked.";
+    YamlEmpty = "yaml-empty", Finding, "Empty file",
+        "The file holds no YAML document (it is empty, or holds only comments). A warning: there is nothing to check in it.";
+    YamlDuplicateKey = "yaml-duplicate-key", Finding, "Duplicate key",
+        "A mapping gives the same key twice. YAML keeps only one of the values, so the other is silently lost; the first occurrence is pointed at too.";
+    YamlMergeKey = "yaml-merge-key", Finding, "Merge key",
+        "Merge keys (`<<`) are not part of YAML 1.2 and hide where a value comes from. Write the keys out.";
+    YamlComplexKey = "yaml-complex-key", Finding, "Complex or empty key",
+        "A list or a mapping is used as a key, or a key is empty. Declaration keys are plain names.";
+    YamlTag = "yaml-tag", Finding, "Tag not allowed",
+        "A tag such as `!!python/object` asks other YAML tools to build objects. Declarations are plain data: remove the tag.";
+    YamlTooDeep = "yaml-too-deep", Finding, "Nesting too deep",
+        "Lists and mappings nest deeper than `--max-depth` (64 by default). Brackets can never nest more than 255 levels, the parser's own cap.";
+    YamlAliasLimit = "yaml-alias-limit", Finding, "Alias expansion over budget",
+        "Aliases copy their anchor's value each time they are used. A file's aliases may add at most `--max-alias-nodes` nodes, and anchors and aliases together may copy at most 32 times the file's size: a \"billion laughs\" or alias byte bomb stops here, at the alias that goes over.";
+    YamlValueTooLong = "yaml-value-too-long", Finding, "Value too long",
+        "A single value is longer than 64 KiB. Declarations state facts in a few words; no rule could quote such a value, and every later stage would copy it.";
+    YamlTooManyDocuments = "yaml-too-many-documents", Finding, "Too many documents",
+        "A file may hold at most 1,000 documents; the ones after are not read.";
+    YamlTooManyProblems = "yaml-too-many-problems", Finding, "More problems not shown",
+        "Only the first 100 YAML problems of a document are reported; this note says how many more there are.";
+    SchemaNotAMapping = "schema-not-a-mapping", Finding, "Document is not a mapping",
+        "A declaration is a mapping of keys starting with `schema_version` and `kind`; this document is a scalar or a list.";
+    SchemaMissingKey = "schema-missing-key", Finding, "Required key missing",
+        "The document lacks a key the format requires. The diagnostic points at the mapping that should hold it.";
+    SchemaUnknownKind = "schema-unknown-kind", Finding, "Unknown document kind",
+        "`kind` names no known document kind (`department` or `proposal`).";
+    SchemaUnknownKey = "schema-unknown-key", Finding, "Unknown key",
+        "The key is not part of the format. A typo hides non-compliance, so unknown keys are errors; keys starting with `x_` are kept for a department's own use. The help names the closest valid key.";
+    SchemaType = "schema-type", Finding, "Wrong type",
+        "The value has the wrong type (for example text where a number is expected).";
+    SchemaEnum = "schema-enum", Finding, "Value not allowed",
+        "The value is not one of the values the format allows; the help lists them, and names the closest.";
+    SchemaDate = "schema-date", Finding, "Not a date",
+        "Dates are ISO `YYYY-MM-DD` strings of a real calendar day (`2025-02-30` is not one).";
+    SchemaValue = "schema-value", Finding, "Value out of range",
+        "The value breaks a constraint of the format (a range, a pattern, a length).";
+    SchemaTooManyProblems = "schema-too-many-problems", Finding, "More schema problems not shown",
+        "Only the first 100 schema problems of a document are reported.";
+    WaiverExpired = "waiver-expired", Finding, "Waiver expired",
+        "A waiver's `expires` date has passed: it waives nothing, and is itself an error until it is renewed or removed.";
+    WaiverExpiring = "waiver-expiring", Finding, "Waiver expiring soon",
+        "A waiver expires within `--waiver-warning-days` (30 by default): fix the finding or seek a renewal.";
+    WaiverUnused = "waiver-unused", Finding, "Waiver matches nothing",
+        "A waiver names a rule and path that produced no finding: the problem was fixed, or the path is wrong.";
+    WaiverPathInvalid = "waiver-path-invalid", Finding, "Waiver path invalid",
+        "A waiver's `path` is not a document path such as `technology.systems[2]`.";
+    StrategicCommitmentsUnanswered = "proposal-strategic-commitments-unanswered", Finding, "Strategic commitments unanswered",
+        "A proposal rated high, or with an assurance rating of `control`, must answer every strategic commitment (true or false, explaining each false).";
+    RuleSyntax = "rule-syntax", Tool, "Rule does not compile",
+        "A rule script has a Rhai syntax error, or uses a disabled feature such as `eval`.";
+    RuleMetadata = "rule-metadata", Tool, "Rule metadata invalid",
+        "A rule's `let rule = #{...}` map is missing, has an unknown key or a wrong value, or the functions the rule must define are missing.";
+    RuleDocs = "rule-docs", Tool, "Rule documentation incomplete",
+        "A rule's leading `//!` documentation lacks one of its sections: What it checks, Why, Failing example, Passing example.";
+    RuleDuplicateId = "rule-duplicate-id", Tool, "Rule id used twice",
+        "Two packs other than the built-in one define a rule with the same id.";
+    RuleUnknown = "rule-unknown", Tool, "Unknown rule id",
+        "`--rule` names a rule no loaded pack has. A typo would run nothing and pass, so it is an error.";
+    RuleUnknownFunction = "rule-unknown-function", Tool, "Rule calls an unknown function",
+        "A rule calls a function that neither the rule nor the rule API defines (with that number of arguments). Caught when the pack loads.";
+    RulePath = "rule-path", Tool, "Rule names an impossible path",
+        "A rule reports, reads or passes a literal path that no document of its kinds can have. Caught when the pack loads.";
+    RuleError = "rule-error", Tool, "Rule failed",
+        "A rule stopped with an error on one document. It still judges the other documents; the diagnostic names the documents it failed on.";
+    RuleLimit = "rule-limit", Tool, "Rule over a sandbox limit",
+        "A rule went over a limit of the sandbox (operations, time, call depth, string, list or map size, memory written into document maps, findings) on one document, or its portfolio `collect` kept more than allowed.";
+    PackUnreadable = "pack-unreadable", Tool, "Pack file unreadable",
+        "A file of a rule pack is not a regular UTF-8 text file of at most 8 MiB, or a folder link was found in the pack.";
+    PackOutside = "pack-outside", Tool, "Pack file outside the pack",
+        "A file of a rule pack (a rule, the manifest, a data file, a fixture) resolves outside the pack's folder through a link. A pack reads only its own files.";
+    PackManifest = "pack-manifest", Tool, "Pack manifest invalid",
+        "`pack.yaml` is missing, is not valid, or holds a value out of range.";
+    PackData = "pack-data", Tool, "Pack data file invalid",
+        "A data file that `pack.yaml` names is missing or is not valid YAML.";
+    ParamInvalid = "param-invalid", Tool, "Parameter value invalid",
+        "A parameter override (`--param` or `params:` in the config) does not have the parameter's type.";
+    ParamUnknown = "param-unknown", Tool, "Unknown parameter",
+        "No loaded pack has a parameter of that name; the help names the closest.";
+    ConfigUnreadable = "config-unreadable", Tool, "Config file unreadable",
+        "The config file is not a readable YAML file of at most 1 MiB (a FIFO, a folder or a link to a device is refused).";
+    ConfigSeveralDocuments = "config-several-documents", Tool, "Config holds several documents",
+        "The config file must be one YAML document.";
+    ConfigBadGlob = "config-bad-glob", Tool, "Bad ignore pattern",
+        "An `ignore` entry of the config is not a glob pattern.";
+    ConfigUnknownRule = "config-unknown-rule", Tool, "Config names an unknown rule",
+        "`enable`, `disable` or `severity` in the config names a rule id, commitment or mission that no loaded pack has.";
+    OutputUnwritable = "output-unwritable", Tool, "Report not written",
+        "A report named with `--output` could not be written; nothing was written at that path.";
+    ReviewNoProposal = "review-no-proposal", Tool, "No proposal to review",
+        "The file given to `review` holds no document of kind `proposal`.";
+    WeightsUnreadable = "weights-unreadable", Tool, "Weights file unreadable",
+        "The `--weights` file of `score` cannot be read.";
+    WeightsInvalid = "weights-invalid", Tool, "Weights invalid",
+        "The `--weights` file names a mission or commitment that no pack has, or gives a weight or band out of range.";
+    BaselineUnreadable = "baseline-unreadable", Tool, "Baseline unreadable",
+        "The `--baseline` file of `score` cannot be read.";
+    BaselineInvalid = "baseline-invalid", Tool, "Baseline invalid",
+        "The `--baseline` file is not a `score --format json` report of a version this tool reads.";
+    ExplainUnknown = "explain-unknown", Tool, "Nothing to explain",
+        "`explain` names no rule and no built-in diagnostic code.";
+    TestNoPack = "test-no-pack", Tool, "No pack to test",
+        "`test` found no rule pack: no `rules/<pack>/pack.yaml` in the working directory, and no folder given.";
+    TestNoRule = "test-no-rule", Tool, "No such rule in the pack",
+        "`test --rule` names a rule the pack does not have.";
+    TestNoFixtures = "test-no-fixtures", Tool, "Fixtures missing",
+        "A rule needs a failing fixture (with `# expect:` markers) and a passing one (with none).";
+    TestMissing = "test-missing", Tool, "Expected finding missing",
+        "A fixture's `# expect:` marker names a finding the rule did not report at that line.";
+    TestUnexpected = "test-unexpected", Tool, "Unexpected finding",
+        "The rule reported a finding in a fixture that no `# expect:` marker announces.";
+    TestMisplaced = "test-misplaced", Tool, "Finding on another line",
+        "The rule reported the expected finding, but not on the marked line.";
+    TestUntouched = "test-untouched", Tool, "Scaffold not finished",
+        "A rule still holds the placeholders `roadmap-lint new` wrote (a `TODO` title or documentation): finish it before it can pass.";
+    NewBadId = "new-bad-id", Tool, "Rule id not valid",
+        "A rule id is kebab-case: lower-case words and digits joined by hyphens, naming the problem.";
+    NewNoPack = "new-no-pack", Tool, "Pack folder missing",
+        "`new --pack` names a folder that cannot be created or read.";
+    NewBadCommitment = "new-bad-commitment", Tool, "Commitment not in the pack",
+        "`new --commitment` names a commitment the pack's `pack.yaml` does not list.";
+    NewExists = "new-exists", Tool, "Rule exists",
+        "A rule with that id exists; `--force` overwrites it and its fixtures.";
+    NewWrite = "new-write", Tool, "Cannot write the scaffold",
+        "A file of the new rule could not be written.";
+}
+
+/// The documentation link of a built-in code, pinned to the version that is running.
+pub const CODE_DOCS: &str =
+    "https://github.com/roadmap-lint/roadmap-lint/blob/v{version}/docs/diagnostics.md#{id}";
+
+impl Code {
+    /// The code with this id.
+    pub fn from_id(id: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.id() == id)
+    }
+
+    /// Where the code is documented, for this version.
+    pub fn url(self) -> String {
+        CODE_DOCS
+            .replace("{version}", env!("CARGO_PKG_VERSION"))
+            .replace("{id}", self.id())
+    }
+
+    /// The code's documentation as `explain` prints it.
+    pub fn explain(self) -> String {
+        format!(
+            "# {}: {}\n\nBuilt-in {}. {}\n\n{}\n",
+            self.id(),
+            self.title(),
+            match self.kind() {
+                Kind::Finding => "finding about a document",
+                Kind::Tool => "diagnostic about the tool's own inputs",
+            },
+            self.description(),
+            self.url()
+        )
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.id() == *other
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ToolDiagnostic {
-    pub code: String,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,9 +270,9 @@ pub struct ToolDiagnostic {
 }
 
 impl ToolDiagnostic {
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         ToolDiagnostic {
-            code: code.into(),
+            code,
             severity: Severity::Error,
             message: message.into(),
             help: None,
@@ -112,6 +350,9 @@ impl Diagnostic for ToolDiagnostic {
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code.url()))
+    }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.snippet.as_ref().map(|(s, _, _)| s as &dyn SourceCode)
     }
@@ -120,5 +361,33 @@ impl Diagnostic for ToolDiagnostic {
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(self.label.clone(), (*start, *len)),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Codes are unique, kebab-case, titled and documented, and each finds itself by id.
+    #[test]
+    fn codes_are_unique_and_documented() {
+        let mut ids = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(ids.insert(code.id()), "{} twice", code.id());
+            assert!(
+                code.id()
+                    .split('-')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase())),
+                "{}",
+                code.id()
+            );
+            assert!(
+                !code.title().is_empty() && code.description().len() > 40,
+                "{}",
+                code.id()
+            );
+            assert_eq!(Code::from_id(code.id()), Some(*code));
+            assert!(code.url().ends_with(&format!("#{}", code.id())));
+        }
     }
 }

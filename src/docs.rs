@@ -1,39 +1,20 @@
 //! Rule documentation: `rules`, `explain`, and the generated reference.
 
+use crate::diag::ToolDiagnostic;
+use crate::finding::Severity;
 use crate::pack::{self, PackSources, RuleSet};
-use crate::render::escape::{terminal_line, terminal_text};
-use crate::report::human::{Style, render_diagnostic};
 
-fn load(sources: &PackSources) -> Result<RuleSet, u8> {
+/// Load the packs for the commands that describe rules. Warnings come with the rules; an error
+/// stops the command.
+pub fn load(sources: &PackSources) -> (Option<RuleSet>, Vec<ToolDiagnostic>) {
     let engine = crate::engine::engine(&crate::engine::Sandbox::default());
     let (rules, diags) = pack::load(sources, &engine);
-    let mut fatal = false;
-    for d in &diags {
-        eprint!(
-            "{}",
-            render_diagnostic(
-                d,
-                Style {
-                    color: false,
-                    width: 100
-                }
-            )
-        );
-        fatal |= d.severity == crate::finding::Severity::Error;
-    }
-    if fatal {
-        Err(crate::cli::exit::TOOL_ERROR)
-    } else {
-        Ok(rules)
-    }
+    let fatal = diags.iter().any(|d| d.severity == Severity::Error);
+    ((!fatal).then_some(rules), diags)
 }
 
-/// `roadmap-lint rules`.
-pub fn list_rules(sources: &PackSources, json: bool) -> u8 {
-    let rules = match load(sources) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+/// The rules as `roadmap-lint rules` lists them: a table, or JSON.
+pub fn rules_list(rules: &RuleSet, json: bool) -> String {
     if json {
         let list: Vec<serde_json::Value> = rules
             .rules()
@@ -52,45 +33,24 @@ pub fn list_rules(sources: &PackSources, json: bool) -> u8 {
                 })
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&list).unwrap_or_default()
-        );
-    } else {
-        let width = rules.rules().map(|(_, r)| r.id.len()).max().unwrap_or(10);
-        for (p, r) in rules.rules() {
-            let c = r.commitment.map_or("-".to_string(), |c| format!("C{c}"));
-            println!(
-                "{:<width$}  {:<4} {:<8} {:<20} {}",
-                r.id,
-                c,
-                r.severity.to_string(),
-                terminal_line(&p.manifest.name),
-                terminal_line(&r.title)
-            );
-        }
+        let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+        text.push('\n');
+        return text;
     }
-    crate::cli::exit::OK
-}
-
-/// `roadmap-lint explain ID`.
-pub fn explain(sources: &PackSources, id: &str) -> u8 {
-    let rules = match load(sources) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let Some((pack, rule)) = rules.find(id) else {
-        let ids: Vec<&str> = rules.rules().map(|(_, r)| r.id.as_str()).collect();
-        eprintln!(
-            "error: no rule `{id}`; `roadmap-lint rules` lists them ({} rules: {})",
-            ids.len(),
-            ids.join(", ")
-        );
-        return crate::cli::exit::TOOL_ERROR;
-    };
-    // A pack's documentation is third-party text on its way to a terminal.
-    print!("{}", terminal_text(&explain_text(&rules, pack, rule)));
-    crate::cli::exit::OK
+    let width = rules.rules().map(|(_, r)| r.id.len()).max().unwrap_or(10);
+    let mut out = String::new();
+    for (p, r) in rules.rules() {
+        let c = r.commitment.map_or("-".to_string(), |c| format!("C{c}"));
+        out.push_str(&format!(
+            "{:<width$}  {:<4} {:<8} {:<20} {}\n",
+            r.id,
+            c,
+            r.severity.to_string(),
+            p.manifest.name,
+            r.title
+        ));
+    }
+    out
 }
 
 /// One rule's documentation as markdown, as `explain` prints it.

@@ -6,6 +6,23 @@
 // Errors here are cold paths that carry spans and help text; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
+/// The exit codes, a documented contract (README.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// No finding at or above `--fail-on`.
+    Clean = 0,
+    /// Findings at or above `--fail-on` (or, for `review`, a proposal that is not ready).
+    Findings = 1,
+    /// The tool could not do its job: bad arguments, unreadable input, a broken rule pack.
+    ToolError = 2,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(exit as u8)
+    }
+}
+
 pub mod cli;
 pub mod config;
 pub mod date;
@@ -28,5 +45,6 @@ pub mod scaffold;
 pub mod schema;
 pub mod score;
 pub mod source;
+pub mod suggest;
 pub mod testing;
 pub mod waiver;

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use rhai::{Dynamic, Engine, Map};
 
 use crate::date::Date;
-use crate::diag::ToolDiagnostic;
+use crate::diag::{Code, ToolDiagnostic};
 use crate::engine::{self, Mapping, RawFinding, Sandbox, Verdict};
 use crate::finding::{Finding, Related, Severity};
 use crate::load::{self, Input, Limits, ParsedDoc, Problem};
@@ -18,11 +18,50 @@ use crate::pack::{self, Pack, PackSources, Rule, RuleSet};
 use crate::schema;
 use crate::source::SourceFile;
 
+/// A parameter override: `--param NAME=VALUE`, or `params:` in the config file (with where it
+/// was written, so that a bad value is pointed at).
+#[derive(Debug, Clone)]
+pub struct ParamSetting {
+    pub name: String,
+    pub value: String,
+    pub from: Option<crate::source::Origin>,
+}
+
+impl ParamSetting {
+    /// A setting from the command line.
+    pub fn flag(name: impl Into<String>, value: impl Into<String>) -> Self {
+        ParamSetting {
+            name: name.into(),
+            value: value.into(),
+            from: None,
+        }
+    }
+
+    /// A diagnostic about this setting: at its line in the config file, or naming the flag.
+    fn diagnostic(&self, code: Code, problem: &str) -> ToolDiagnostic {
+        match &self.from {
+            Some(origin) => ToolDiagnostic::new(
+                code,
+                format!(
+                    "`params.{}` in {}: {problem}",
+                    self.name, origin.source.name
+                ),
+            )
+            .at(&origin.source, origin.span)
+            .label("set here"),
+            None => ToolDiagnostic::new(
+                code,
+                format!("--param {}={}: {problem}", self.name, self.value),
+            ),
+        }
+    }
+}
+
 /// Everything that shapes a run.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub as_of: Option<Date>,
-    pub params: Vec<(String, String)>,
+    pub params: Vec<ParamSetting>,
     pub limits: Limits,
     pub sandbox: Sandbox,
     pub packs: PackSources,
@@ -34,6 +73,8 @@ pub struct Options {
     pub severity: BTreeMap<String, Severity>,
     /// How waivers are applied (`--no-waivers`, `--waiver-warning-days`).
     pub waivers: crate::waiver::WaiverSettings,
+    /// The config file the settings came from, as shown in reports.
+    pub config_file: Option<String>,
 }
 
 /// A document that was read, whatever became of it.
@@ -73,9 +114,46 @@ pub enum Status {
     Failed,
 }
 
+/// A rule pack a run used, as reports name it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PackUsed {
+    pub name: String,
+    pub version: String,
+    /// `builtin`, or the folder it was read from.
+    pub origin: String,
+}
+
+/// What a run was configured from: the config file and the rule packs. Reports say so, so that
+/// a config found in a parent folder, or a pack it names, never applies unseen.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Provenance {
+    pub config: Option<String>,
+    pub packs: Vec<PackUsed>,
+}
+
+impl Provenance {
+    pub fn of(prepared: &Prepared, options: &Options) -> Provenance {
+        Provenance {
+            config: options.config_file.clone(),
+            packs: prepared
+                .rules
+                .packs
+                .iter()
+                .map(|p| PackUsed {
+                    name: p.manifest.name.clone(),
+                    version: p.manifest.version.clone(),
+                    origin: p.origin.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The outcome of a run.
 #[derive(Debug, Default)]
 pub struct Run {
+    /// The config file and the packs the run used.
+    pub provenance: Provenance,
     pub sources: Vec<Arc<SourceFile>>,
     pub documents: Vec<DocInfo>,
     pub findings: Vec<Finding>,
@@ -95,6 +173,8 @@ pub struct Prepared {
     /// for a document copies two reference counts, not the pack's data.
     pack_shared: BTreeMap<String, (Dynamic, Dynamic)>,
     pub diagnostics: Vec<ToolDiagnostic>,
+    /// What the packs define, before `--rule` and the config's selection.
+    pub known: pack::Known,
     /// Time per rule, when `check --profile` asked for it.
     pub profile: Option<crate::profile::Profile>,
 }
@@ -103,7 +183,19 @@ pub struct Prepared {
 pub fn prepare(options: &Options) -> Prepared {
     let engine = engine::engine(&options.sandbox);
     let (mut rules, mut diagnostics) = pack::load(&options.packs, &engine);
+    let known = pack::Known::of(&rules);
     if let Some(only) = &options.only_rules {
+        // A typo in `--rule` would run nothing and pass: each unknown id is an error.
+        let ids: Vec<&str> = rules.rules().map(|(_, r)| r.id.as_str()).collect();
+        for id in only.iter().filter(|id| !ids.contains(&id.as_str())) {
+            diagnostics.push(
+                ToolDiagnostic::new(
+                    Code::RuleUnknown,
+                    format!("--rule {id}: no loaded rule has this id"),
+                )
+                .help(crate::suggest::help(id, "rule id", &ids)),
+            );
+        }
         for p in &mut rules.packs {
             p.rules.retain(|r| only.contains(&r.id));
         }
@@ -122,20 +214,18 @@ pub fn prepare(options: &Options) -> Prepared {
                 params.insert(name.as_str().into(), v);
             }
         }
-        for (i, (name, text)) in options.params.iter().enumerate() {
-            if let Some(param) = p.manifest.parameters.get(name) {
+        for (i, setting) in options.params.iter().enumerate() {
+            if let Some(param) = p.manifest.parameters.get(&setting.name) {
                 used[i] = true;
-                match pack::parse_override(param.kind, text) {
+                match pack::parse_override(param.kind, &setting.value) {
                     Ok(v) => {
-                        params.insert(name.as_str().into(), v);
+                        params.insert(setting.name.as_str().into(), v);
                     }
                     Err(msg) => diagnostics.push(
-                        ToolDiagnostic::new(
-                            "param-invalid",
-                            format!("--param {name}={text}: {msg}"),
-                        )
-                        .help(format!(
-                            "`{name}` is a {}: {}",
+                        setting.diagnostic(Code::ParamInvalid, &msg).help(format!(
+                            "`{}` is {} {}: {}",
+                            setting.name,
+                            crate::pack::article(param.kind.name()),
                             param.kind.name(),
                             param.rationale
                         )),
@@ -145,19 +235,17 @@ pub fn prepare(options: &Options) -> Prepared {
         }
         pack_ctx.insert(p.manifest.name.clone(), (params, p.data.clone()));
     }
-    for (i, (name, _)) in options.params.iter().enumerate() {
+    let param_names: Vec<&str> = known.params.iter().map(String::as_str).collect();
+    for (i, setting) in options.params.iter().enumerate() {
         if !used[i] {
-            let known: Vec<&str> = rules
-                .packs
-                .iter()
-                .flat_map(|p| p.manifest.parameters.keys().map(String::as_str))
-                .collect();
             diagnostics.push(
-                ToolDiagnostic::new(
-                    "param-unknown",
-                    format!("--param {name}: no pack has a parameter of that name"),
-                )
-                .help(format!("known parameters: {}", known.join(", "))),
+                setting
+                    .diagnostic(Code::ParamUnknown, "no pack has a parameter of that name")
+                    .help(crate::suggest::help(
+                        &setting.name,
+                        "parameter",
+                        &param_names,
+                    )),
             );
         }
     }
@@ -180,6 +268,7 @@ pub fn prepare(options: &Options) -> Prepared {
         pack_ctx,
         pack_shared,
         diagnostics,
+        known,
         profile: None,
     }
 }
@@ -320,6 +409,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
 
     let mut run = Run {
         diagnostics: prepared.diagnostics.clone(),
+        provenance: Provenance::of(prepared, options),
         ..Run::default()
     };
     let mut collected: Vec<(usize, usize, Dynamic)> = Vec::new();
@@ -948,7 +1038,7 @@ fn portfolio(
         if let Some(total) = collected_bytes.over(ri) {
             run.diagnostics.push(
                 rule.diagnostic(
-                    "rule-limit",
+                    Code::RuleLimit,
                     format!(
                         "rule `{}` kept {total} bytes from its `collect` calls, over the limit \
                          of {} bytes; its portfolio check did not run",

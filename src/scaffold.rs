@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::ToolDiagnostic;
+use crate::diag::{Code, ToolDiagnostic};
 use crate::pack::Manifest;
 
 /// What `new` was asked to create.
@@ -23,6 +23,8 @@ pub struct Request {
 /// The files `new` wrote, in the order written.
 #[derive(Debug)]
 pub struct Created {
+    /// The pack's `pack.yaml`, when `new` created the pack.
+    pub manifest: Option<PathBuf>,
     pub rule: PathBuf,
     pub fixtures: Vec<PathBuf>,
 }
@@ -66,22 +68,35 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
 pub fn create(req: &Request) -> Result<Created, ToolDiagnostic> {
     if !is_kebab(&req.id) {
         return Err(ToolDiagnostic::new(
-            "new-bad-id",
+            Code::NewBadId,
             format!("`{}` is not a kebab-case rule id", req.id),
         )
         .help("use lower-case words joined by hyphens that name the problem, such as `api-catalogue-entry-missing`"));
     }
     let manifest_path = req.pack.join("pack.yaml");
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
-        ToolDiagnostic::new(
-            "new-no-pack",
-            format!("cannot read {}: {e}", manifest_path.display()),
-        )
-        .help("name a pack folder holding a pack.yaml with `--pack DIR` (default `rules/roadmap-2022-25`)")
-    })?;
+    // A new pack: its manifest is written first, with the roadmap's missions and commitments,
+    // so that the rule has a commitment to serve.
+    let created_manifest = if std::fs::symlink_metadata(&manifest_path).is_err() {
+        let text = new_manifest(&req.pack);
+        write_atomic(&manifest_path, &text).map_err(|e| {
+            ToolDiagnostic::new(
+                Code::NewNoPack,
+                format!("cannot create {}: {e}", manifest_path.display()),
+            )
+            .help("name a folder that can be created, with `--pack DIR`")
+        })?;
+        Some(manifest_path.clone())
+    } else {
+        None
+    };
+    let text = crate::load::read::read_text(&manifest_path, crate::pack::MAX_PACK_FILE)
+        .map_err(|e| {
+            ToolDiagnostic::new(Code::NewNoPack, e.message(&manifest_path))
+                .help("name a pack folder holding a pack.yaml with `--pack DIR` (default `rules/roadmap-2022-25`)")
+        })?;
     let manifest: Manifest = yaml_serde::from_str(&text).map_err(|e| {
         ToolDiagnostic::new(
-            "pack-manifest",
+            Code::PackManifest,
             format!("invalid pack manifest {}: {e}", manifest_path.display()),
         )
         .help("fix pack.yaml first; `roadmap-lint rules --rules DIR` shows its problems")
@@ -98,7 +113,7 @@ pub fn create(req: &Request) -> Result<Created, ToolDiagnostic> {
             .flat_map(|m| m.commitments.iter().map(|c| c.number.to_string()))
             .collect();
         return Err(ToolDiagnostic::new(
-            "new-bad-commitment",
+            Code::NewBadCommitment,
             format!(
                 "pack `{}` has no commitment {}",
                 manifest.name, req.commitment
@@ -121,7 +136,7 @@ pub fn create(req: &Request) -> Result<Created, ToolDiagnostic> {
         for path in std::iter::once(&rule_path).chain(&fixtures) {
             if path.exists() {
                 return Err(ToolDiagnostic::new(
-                    "new-exists",
+                    Code::NewExists,
                     format!("{} already exists", path.display()),
                 )
                 .help("pick another rule id, or pass `--force` to overwrite the rule and its two fixtures"));
@@ -129,8 +144,11 @@ pub fn create(req: &Request) -> Result<Created, ToolDiagnostic> {
         }
     }
     let io = |path: &Path, e: std::io::Error| {
-        ToolDiagnostic::new("new-write", format!("cannot write {}: {e}", path.display()))
-            .help("check that the folder exists and is writable")
+        ToolDiagnostic::new(
+            Code::NewWrite,
+            format!("cannot write {}: {e}", path.display()),
+        )
+        .help("check that the folder exists and is writable")
     };
     let rule = rule_text(&req.id, mission.number, commitment.number, &commitment.text);
     write_atomic(&rule_path, &rule).map_err(|e| io(&rule_path, e))?;
@@ -138,9 +156,39 @@ pub fn create(req: &Request) -> Result<Created, ToolDiagnostic> {
         write_atomic(path, &fixture_text(&req.id, met)).map_err(|e| io(path, e))?;
     }
     Ok(Created {
+        manifest: created_manifest,
         rule: rule_path,
         fixtures,
     })
+}
+
+/// The `pack.yaml` of a new pack in `dir`: named after the folder, with the built-in pack's
+/// missions and commitments (the roadmap's own words) and no parameters yet.
+fn new_manifest(dir: &Path) -> String {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "my-pack".into());
+    let builtin = crate::pack::builtin_manifest_text();
+    let missions: String = builtin
+        .lines()
+        .skip_while(|l| !l.starts_with("missions:"))
+        .take_while(|l| {
+            l.starts_with("missions:") || !l.starts_with(|c: char| c.is_ascii_alphabetic())
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    format!(
+        "# A rule pack: `roadmap-lint check --rules {dir}` runs its rules beside the built-in\n\
+         # ones. Its rules serve the roadmap's commitments, listed below.\n\
+         name: {name}\n\
+         version: 0.1.0\n\
+         description: Rules of {name} (describe what they check here).\n\
+         fixtures: fixtures\n\
+         {missions}",
+        dir = dir.display()
+    )
 }
 
 /// Wrap a commitment's text into `//!` lines of about 96 characters.

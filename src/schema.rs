@@ -2,6 +2,7 @@
 //! is mapped back to the span of the YAML node it concerns: an unknown key points at the key, a
 //! wrong value at the value, a missing key at the mapping that lacks it.
 
+use crate::diag::Code;
 use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -58,7 +59,7 @@ pub fn kind_of(root: &Node) -> Result<&str, SchemaProblem> {
         return Err(SchemaProblem {
             path: DocPath::default(),
             problem: Problem::new(
-                "schema-not-a-mapping",
+                Code::SchemaNotAMapping,
                 format!("a declaration must be a mapping of keys, but this document is a {}", root.type_name()),
                 root.span,
             )
@@ -70,7 +71,7 @@ pub fn kind_of(root: &Node) -> Result<&str, SchemaProblem> {
         None => Err(SchemaProblem {
             path: DocPath::default(),
             problem: Problem::new(
-                "schema-missing-key",
+                Code::SchemaMissingKey,
                 "missing required key `kind`",
                 root.resolve(&DocPath::default()).span,
             )
@@ -82,7 +83,7 @@ pub fn kind_of(root: &Node) -> Result<&str, SchemaProblem> {
             _ => Err(SchemaProblem {
                 path: DocPath(vec![Segment::Key("kind".into())]),
                 problem: Problem::new(
-                    "schema-unknown-kind",
+                    Code::SchemaUnknownKind,
                     format!("unknown document kind {}", shown(node)),
                     node.span,
                 )
@@ -164,7 +165,7 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
                     out.push(SchemaProblem {
                         path: kpath,
                         problem: Problem::new(
-                            "schema-unknown-key",
+                            Code::SchemaUnknownKey,
                             format!("unknown key `{key}`"),
                             span,
                         )
@@ -185,7 +186,7 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
                 out.push(SchemaProblem {
                     path: kpath,
                     problem: Problem::new(
-                        "schema-missing-key",
+                        Code::SchemaMissingKey,
                         format!("missing required key `{key}` in {where_}"),
                         resolved.span,
                     )
@@ -205,7 +206,7 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
                 out.push(SchemaProblem {
                     path: path.clone(),
                     problem: Problem::new(
-                        "schema-type",
+                        Code::SchemaType,
                         format!("`{field}` must be {expected}, not {}", shown(node)),
                         node.span,
                     )
@@ -227,7 +228,7 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
                 out.push(SchemaProblem {
                     path: path.clone(),
                     problem: Problem::new(
-                        "schema-enum",
+                        Code::SchemaEnum,
                         format!("`{field}` cannot be {}", shown(node)),
                         node.span,
                     )
@@ -239,7 +240,7 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
                 out.push(SchemaProblem {
                     path: path.clone(),
                     problem: Problem::new(
-                        "schema-date",
+                        Code::SchemaDate,
                         format!("`{field}` is not a valid date: {}", shown(node)),
                         node.span,
                     )
@@ -251,7 +252,7 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
                 out.push(SchemaProblem {
                     path: path.clone(),
                     problem: Problem::new(
-                        "schema-value",
+                        Code::SchemaValue,
                         format!("`{field}` must be {expected_value}, not {}", shown(node)),
                         node.span,
                     )
@@ -263,7 +264,7 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
                 out.push(SchemaProblem {
                     path: path.clone(),
                     problem: Problem::new(
-                        "schema-value",
+                        Code::SchemaValue,
                         format!("`{field}`: {}", plain_message(&error.to_string())),
                         resolved.span,
                     )
@@ -277,7 +278,7 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
         out.push(SchemaProblem {
             path: DocPath::default(),
             problem: Problem::new(
-                "schema-too-many-problems",
+                Code::SchemaTooManyProblems,
                 format!("{left_out} more schema problems in this document are not shown"),
                 crate::source::Span::new(root.span.start, root.span.start),
             )

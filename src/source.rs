@@ -178,6 +178,13 @@ impl SourceCode for Snippets {
     }
 }
 
+/// Where a setting was written (a config file's line), for diagnostics about it.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub source: Arc<SourceFile>,
+    pub span: Span,
+}
+
 /// A range of character offsets into a source file (end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {

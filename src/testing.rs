@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::ToolDiagnostic;
+use crate::diag::{Code, ToolDiagnostic};
 use crate::finding::{Finding, Severity};
 use crate::fixture::{self, Expectation};
 use crate::load::Input;
@@ -129,31 +129,33 @@ pub fn render(packs: &[PackTest], style: Style) -> String {
     out
 }
 
-/// Test the given pack folders (or every pack under `rules/` when none is given) and print the
-/// report; the exit code is 1 when anything failed.
-pub fn command(dirs: &[PathBuf], only: Option<&str>, style: Style) -> (String, u8) {
+/// Test the given pack folders (or every pack under `rules/` when none is given). `Err` when
+/// there is no pack to test.
+pub fn test_packs(dirs: &[PathBuf], only: Option<&str>) -> Result<Vec<PackTest>, ToolDiagnostic> {
     let dirs = if dirs.is_empty() {
         pack_dirs(Path::new("rules"))
     } else {
         dirs.to_vec()
     };
     if dirs.is_empty() {
-        let d = ToolDiagnostic::new("test-no-pack", "no rule pack to test: there is no `rules/<pack>/pack.yaml` here")
-            .help("run it from the project folder, or name pack folders: `roadmap-lint test path/to/pack`");
-        return (render_diagnostic(&d, style), crate::cli::exit::TOOL_ERROR);
+        return Err(ToolDiagnostic::new(Code::TestNoPack, "no rule pack to test: there is no `rules/<pack>/pack.yaml` here")
+            .help("run it from the project folder, or name pack folders: `roadmap-lint test path/to/pack`"));
     }
     let mut packs: Vec<PackTest> = dirs.iter().map(|d| test_pack(d, only)).collect();
     // With `--rule`, the packs without that rule are left out, unless no pack has it.
     if only.is_some() && packs.iter().any(|p| !p.rules.is_empty()) {
         packs.retain(|p| !p.rules.is_empty());
     }
-    let failed: usize = packs.iter().map(PackTest::failed).sum();
-    let code = if failed > 0 {
-        crate::cli::exit::FINDINGS
+    Ok(packs)
+}
+
+/// The exit code of a test run: 1 when anything failed.
+pub fn exit_code(packs: &[PackTest]) -> crate::Exit {
+    if packs.iter().map(PackTest::failed).sum::<usize>() > 0 {
+        crate::Exit::Findings
     } else {
-        crate::cli::exit::OK
-    };
-    (render(&packs, style), code)
+        crate::Exit::Clean
+    }
 }
 
 /// The pack folders under a `rules/` folder (each sub-folder holding a `pack.yaml`), sorted.
@@ -201,7 +203,7 @@ pub fn test_pack(dir: &Path, only: Option<&str>) -> PackTest {
     {
         out.load.push(
             ToolDiagnostic::new(
-                "test-no-rule",
+                Code::TestNoRule,
                 format!("pack `{}` has no rule `{id}`", out.name),
             )
             .help(format!(
@@ -306,7 +308,7 @@ fn test_rule(
         Err(_) => {
             out.problems.push(
                 rule.diagnostic(
-                    "test-no-fixtures",
+                    Code::TestNoFixtures,
                     format!("rule `{}` has no fixture folder {}", rule.id, dir.display()),
                 )
                 .help("add at least one failing and one passing fixture there; `roadmap-lint new` writes both")
@@ -324,7 +326,7 @@ fn test_rule(
         let lacking = if failing == 0 { "failing" } else { "passing" };
         out.problems.push(
             rule.diagnostic(
-                "test-no-fixtures",
+                Code::TestNoFixtures,
                 format!("rule `{}` has no {lacking} fixture in {}", rule.id, dir.display()),
             )
             .help("every rule needs a failing fixture (with `# expect: rule-id` markers) and a passing one (with none)")
@@ -356,7 +358,7 @@ fn run_case(path: &Path, files: &[PathBuf], prepared: &run::Prepared, options: &
         for e in &mismatch.missing {
             case.problems.push(
                 ToolDiagnostic::new(
-                    "test-missing",
+                    Code::TestMissing,
                     format!(
                         "expected {} `{}` here, but the rule reported nothing on this line",
                         e.severity, e.rule
@@ -375,7 +377,7 @@ fn run_case(path: &Path, files: &[PathBuf], prepared: &run::Prepared, options: &
                 finding_diag(
                     source,
                     f,
-                    "test-unexpected",
+                    Code::TestUnexpected,
                     format!("unexpected {} `{}`: {}", e.severity, e.rule, message(f)),
                 )
                 .help(format!(
@@ -397,7 +399,7 @@ fn run_case(path: &Path, files: &[PathBuf], prepared: &run::Prepared, options: &
                 finding_diag(
                     source,
                     f,
-                    "test-misplaced",
+                    Code::TestMisplaced,
                     format!(
                         "`{}` reported on line {actual}, but its marker is on line {}: {}",
                         e.rule,
@@ -443,7 +445,7 @@ fn message(f: Option<&Finding>) -> String {
 fn finding_diag(
     source: &SourceFile,
     f: Option<&Finding>,
-    code: &str,
+    code: Code,
     message: String,
 ) -> ToolDiagnostic {
     let d = ToolDiagnostic::new(code, message);

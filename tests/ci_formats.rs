@@ -667,10 +667,16 @@ fn config_mistakes_are_diagnostics_with_lines() {
         "{err}"
     );
 
-    let (code, out, _) =
-        run("enable: { rules: [resilience-test-overdue] }\nseverity: { no-such-rule: info }\n");
-    assert_eq!(code, 0, "an unknown rule id is a warning: {out}");
+    // A typo would switch nothing on or off: an error, with the closest id.
+    let (code, out, _) = run(
+        "enable: { rules: [resilience-test-overdue] }\nseverity: { resilience-test-overdu: info }\n",
+    );
+    assert_eq!(code, 2, "an unknown rule id is an error: {out}");
     assert!(out.contains("config-unknown-rule"), "{out}");
+    assert!(
+        out.contains("did you mean `resilience-test-overdue`?"),
+        "{out}"
+    );
 
     let (code, _, err) = check_in(dir.path(), &["--config", "missing.yaml", &input]);
     assert_eq!(code, 2);

@@ -425,13 +425,12 @@ fn a_link_to_a_directory_in_a_pack_is_not_followed() {
 
 #[test]
 fn extreme_limit_values_do_not_overflow() {
-    // No operation limit at all: the clock still stops an endless loop.
-    let max = u64::MAX.to_string();
+    // The largest operation limit: the clock still stops an endless loop.
     let s = stopped(
         "infinite-loop",
         "rule-limit",
         Some(FIRST_LOOP),
-        &["--max-operations", &max, "--rule-timeout", "300"],
+        &["--max-operations", "10000000000", "--rule-timeout", "300"],
     );
     assert!(s.diag.message.contains("time limit"), "{:?}", s.diag);
     // The longest timeout does not overflow the deadline.
@@ -439,9 +438,30 @@ fn extreme_limit_values_do_not_overflow() {
         "division-by-zero",
         "rule-error",
         Some(26),
-        &["--rule-timeout", &max],
+        &["--rule-timeout", "600000"],
     );
     assert!(s.diag.message.contains("Division by zero"), "{:?}", s.diag);
+}
+
+/// There is no "unlimited": 0 operations, a timeout past ten minutes, or u64::MAX is refused
+/// by the argument parser, with the range in the message.
+#[test]
+fn limits_out_of_range_are_refused() {
+    for (flag, value) in [
+        ("--max-operations", "0"),
+        ("--max-operations", "18446744073709551615"),
+        ("--rule-timeout", "0"),
+        ("--rule-timeout", "600001"),
+        ("--max-depth", "0"),
+    ] {
+        let outcome = lint_with(&["check", flag, value, GOOD], None, CPU_SECONDS);
+        assert_eq!(outcome.code, 2, "{flag} {value}");
+        assert!(
+            outcome.stderr.contains(flag) && outcome.stderr.contains("is not in"),
+            "{flag} {value}: {}",
+            outcome.stderr
+        );
+    }
 }
 
 #[test]

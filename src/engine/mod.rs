@@ -14,7 +14,7 @@ pub use api::RawFinding;
 pub use value::{Mapping, to_dynamic};
 
 use crate::date::Date;
-use crate::diag::ToolDiagnostic;
+use crate::diag::{Code, ToolDiagnostic};
 use crate::pack::Rule;
 
 /// Bounds on what one rule evaluation may use.
@@ -184,31 +184,31 @@ pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagno
     }
     let (code, help) = match inner {
         EvalAltResult::ErrorTooManyOperations(_) => (
-            "rule-limit",
+            Code::RuleLimit,
             "the rule ran too many operations: look for a loop that never ends, or raise `--max-operations`",
         ),
         EvalAltResult::ErrorTerminated(..) => (
-            "rule-limit",
+            Code::RuleLimit,
             "the rule ran out of time: look for a loop that never ends, or raise `--rule-timeout`",
         ),
         EvalAltResult::ErrorStackOverflow(_) => (
-            "rule-limit",
+            Code::RuleLimit,
             "the rule called functions too deeply: look for recursion that never stops",
         ),
         EvalAltResult::ErrorDataTooLarge(what, _) if what.starts_with(value::MEMORY_LIMIT) => (
-            "rule-limit",
+            Code::RuleLimit,
             "the rule wrote more into document maps than the sandbox allows: build findings, not copies of the document",
         ),
         EvalAltResult::ErrorDataTooLarge(..) => (
-            "rule-limit",
+            Code::RuleLimit,
             "the rule built a string, list or map beyond the size limit (a value from the document may be too long to quote: quote a part of it)",
         ),
         EvalAltResult::ErrorFunctionNotFound(..) => (
-            "rule-error",
+            Code::RuleError,
             "the function does not exist for these argument types: check the name against docs/rule-api.md, and the values' types (a missing field is `()`)",
         ),
         _ => (
-            "rule-error",
+            Code::RuleError,
             "fix the rule script; a missing field is `()`, so check values with `has()` or `lookup()` before using them",
         ),
     };
@@ -219,7 +219,7 @@ pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagno
     };
     let mut label = "the rule failed here";
     if pos.is_none()
-        && code == "rule-limit"
+        && code == Code::RuleLimit
         && let Some(at) = crate::pack::lint::first_loop(&rule.ast)
     {
         (pos, label) = (at, "the rule's first loop: does it end?");

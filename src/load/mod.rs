@@ -5,6 +5,7 @@
 pub mod read;
 pub mod yaml;
 
+use crate::diag::Code;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -38,7 +39,7 @@ impl Default for Limits {
 /// Something wrong inside a file, at a span of it.
 #[derive(Debug, Clone)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub label: Option<String>,
@@ -48,7 +49,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+    pub fn new(code: Code, message: impl Into<String>, span: Span) -> Self {
         Problem {
             code,
             severity: Severity::Error,
@@ -90,9 +91,12 @@ pub struct InputError {
 impl From<InputError> for crate::diag::ToolDiagnostic {
     /// The path is named in the message itself: an unreadable path has no text to show.
     fn from(e: InputError) -> Self {
-        crate::diag::ToolDiagnostic::new("input-unreadable", format!("{}: {}", e.path, e.message))
-            .file(e.path)
-            .help(e.help)
+        crate::diag::ToolDiagnostic::new(
+            Code::InputUnreadable,
+            format!("{}: {}", e.path, e.message),
+        )
+        .file(e.path)
+        .help(e.help)
     }
 }
 
@@ -360,7 +364,7 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
             name,
             text,
             Problem::new(
-                "input-too-large",
+                Code::InputTooLarge,
                 format!(
                     "file is larger than the limit of {} bytes",
                     limits.max_file_bytes
@@ -376,7 +380,7 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
             name,
             String::new(),
             Problem::new(
-                "input-encoding",
+                Code::InputEncoding,
                 "file is UTF-16 (it starts with a UTF-16 byte order mark)",
                 Span::new(0, 0),
             )
@@ -394,7 +398,7 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
                     name,
                     shown,
                     Problem::new(
-                        "input-binary",
+                        Code::InputBinary,
                         "file holds binary data (a NUL byte)",
                         Span::new(at, at + 1),
                     )
@@ -412,7 +416,7 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
                     name,
                     shown_text,
                     Problem::new(
-                        "input-control-char",
+                        Code::InputControlChar,
                         format!(
                             "file holds a control character (U+{:04X}) that YAML does not allow",
                             c as u32
@@ -431,10 +435,14 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
             let mut problems = Vec::new();
             if docs.is_empty() {
                 problems.push(
-                    Problem::new("yaml-empty", "file holds no YAML document", Span::new(0, 0))
-                        .severity(Severity::Warning)
-                        .label("empty")
-                        .help("add a declaration, or remove the file"),
+                    Problem::new(
+                        Code::YamlEmpty,
+                        "file holds no YAML document",
+                        Span::new(0, 0),
+                    )
+                    .severity(Severity::Warning)
+                    .label("empty")
+                    .help("add a declaration, or remove the file"),
                 );
             }
             LoadedFile {
@@ -453,9 +461,9 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
                 text,
                 Problem::new(
                     if binary {
-                        "input-binary"
+                        Code::InputBinary
                     } else {
-                        "input-encoding"
+                        Code::InputEncoding
                     },
                     if binary {
                         "file holds binary data, not UTF-8 text".to_string()

@@ -75,6 +75,11 @@ impl Confined {
         Ok(Confined { root })
     }
 
+    /// The folder, with every link resolved.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// `path` with every link resolved, when it lies inside the folder.
     pub fn resolve(&self, path: &Path) -> Result<PathBuf, Refusal> {
         let target = fs::canonicalize(path).map_err(|e| Refusal::Io(e.to_string()))?;

@@ -3,6 +3,7 @@
 //! duplicate keys, merge keys, complex keys and foreign tags. The parser is driven event by event
 //! with an explicit stack, so no input can recurse deeply in our code.
 
+use crate::diag::Code;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as KeyEntry;
 
@@ -97,7 +98,7 @@ impl Problems {
         {
             self.list.push(
                 Problem::new(
-                    "yaml-too-many-problems",
+                    Code::YamlTooManyProblems,
                     format!(
                         "{} more problems in this document are not shown",
                         self.dropped
@@ -153,7 +154,7 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
                     )
                 } else {
                     Problem::new(
-                        "yaml-syntax",
+                        Code::YamlSyntax,
                         format!("YAML syntax error: {}", err.info()),
                         Span::new(at, at + 1),
                     )
@@ -178,7 +179,7 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
                 // Each document costs a report entry and a schema check; a 7.8 MB file of
                 // `--- 1` lines is 1.3 million documents, which exhausted 1 GiB.
                 let problem = Problem::new(
-                    "yaml-too-many-documents",
+                    Code::YamlTooManyDocuments,
                     format!("file holds more than {MAX_DOCUMENTS} documents"),
                     Span::new(span.start, span.start + 1),
                 )
@@ -250,7 +251,7 @@ impl<'l> Builder<'l> {
                     // would copy it.
                     self.problems.push(
                         Problem::new(
-                            "yaml-value-too-long",
+                            Code::YamlValueTooLong,
                             format!(
                                 "a value of {} bytes is longer than the limit of {MAX_SCALAR_BYTES} bytes",
                                 text.len()
@@ -303,7 +304,7 @@ impl<'l> Builder<'l> {
             Event::Alias(id) => {
                 let Some((_, weight)) = self.anchors.get(&id) else {
                     return Err(Box::new(
-                        Problem::new("yaml-syntax", "alias refers to an unknown anchor", span)
+                        Problem::new(Code::YamlSyntax, "alias refers to an unknown anchor", span)
                             .help("define the anchor (`&name`) before using it (`*name`)"),
                     ));
                 };
@@ -434,7 +435,7 @@ impl<'l> Builder<'l> {
                         Value::Null => {
                             self.problems.push(
                                 Problem::new(
-                                    "yaml-complex-key",
+                                    Code::YamlComplexKey,
                                     "a mapping key is empty",
                                     node.span,
                                 )
@@ -445,7 +446,7 @@ impl<'l> Builder<'l> {
                         Value::Seq(_) | Value::Map(_) => {
                             self.problems.push(
                                 Problem::new(
-                                    "yaml-complex-key",
+                                    Code::YamlComplexKey,
                                     "a list or mapping is used as a key",
                                     node.span,
                                 )
@@ -457,7 +458,7 @@ impl<'l> Builder<'l> {
                     if key == "<<" {
                         self.problems.push(
                             Problem::new(
-                                "yaml-merge-key",
+                                Code::YamlMergeKey,
                                 "merge keys (`<<`) are not supported",
                                 node.span,
                             )
@@ -477,7 +478,7 @@ impl<'l> Builder<'l> {
                                 // repeated keys must stay linear.
                                 self.problems.push(
                                     Problem::new(
-                                        "yaml-duplicate-key",
+                                        Code::YamlDuplicateKey,
                                         format!("duplicate key `{}`", shorten(&key)),
                                         node.span,
                                     )
@@ -574,7 +575,7 @@ fn copy_budget(text: &str) -> usize {
 }
 
 fn alias_limit(message: String, raise: &str, span: Span) -> Problem {
-    Problem::new("yaml-alias-limit", message, span)
+    Problem::new(Code::YamlAliasLimit, message, span)
         .label("expanding this alias goes over the limit")
         .help(format!(
             "write the values out instead of repeating them through aliases; {raise}"
@@ -583,7 +584,7 @@ fn alias_limit(message: String, raise: &str, span: Span) -> Problem {
 
 fn too_deep(limit: usize, span: Span) -> Problem {
     Problem::new(
-        "yaml-too-deep",
+        Code::YamlTooDeep,
         format!("nesting is deeper than the limit of {limit} levels"),
         span,
     )
@@ -601,7 +602,7 @@ fn foreign_tag(tag: &Tag, span: Span) -> Problem {
         tag.to_string()
     });
     Problem::new(
-        "yaml-tag",
+        Code::YamlTag,
         format!("the tag `{shown}` is not allowed"),
         span,
     )
@@ -688,7 +689,7 @@ mod tests {
     fn codes(text: &str, limits: &Limits) -> Vec<&'static str> {
         parse(text, limits)
             .iter()
-            .flat_map(|d| d.problems.iter().map(|p| p.code))
+            .flat_map(|d| d.problems.iter().map(|p| p.code.id()))
             .collect()
     }
 

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use rhai::{AST, ASTNode, Engine, Expr, FnCallExpr, Position, Stmt};
 use serde_json::Value as Json;
 
-use crate::diag::ToolDiagnostic;
+use crate::diag::{Code, ToolDiagnostic};
 use crate::node::{DocPath, Segment};
 use crate::source::{SourceFile, Span};
 
@@ -170,7 +170,7 @@ fn check_call(
         };
         out.push(
             ToolDiagnostic::new(
-                "rule-unknown-function",
+                Code::RuleUnknownFunction,
                 format!("`{name}` is not a helper, a Rhai {what}, or a function of this rule"),
             )
             .help(help)
@@ -188,7 +188,7 @@ fn check_call(
         let counts: Vec<String> = arities.iter().map(usize::to_string).collect();
         out.push(
             ToolDiagnostic::new(
-                "rule-unknown-function",
+                Code::RuleUnknownFunction,
                 format!(
                     "`{name}` takes {} argument{}, not {}",
                     counts.join(" or "),
@@ -224,7 +224,7 @@ fn check_call(
         Err(msg) => {
             out.push(point(
                 ToolDiagnostic::new(
-                    "rule-path",
+                    Code::RulePath,
                     format!("`{text}` is not a document path: {msg}"),
                 )
                 .help("write a path such as `technology.systems[0].hosting`")
@@ -248,7 +248,7 @@ fn check_call(
         .join("; ");
     out.push(point(
         ToolDiagnostic::new(
-            "rule-path",
+            Code::RulePath,
             format!(
                 "`{name}` names the path `{text}`, which a {} document cannot have",
                 kinds.join(" or ")

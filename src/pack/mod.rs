@@ -16,7 +16,7 @@ pub use manifest::{Manifest, Mission, ParamType, Parameter};
 pub use rule::Rule;
 
 use crate::date::Date;
-use crate::diag::ToolDiagnostic;
+use crate::diag::{Code, ToolDiagnostic};
 use crate::load::read::{Confined, Refusal};
 use crate::source::SourceFile;
 
@@ -38,6 +38,14 @@ struct PackFiles {
     origin: String,
     display_root: String,
     files: Vec<(String, String)>,
+}
+
+/// The built-in pack's `pack.yaml`, as written.
+pub fn builtin_manifest_text() -> &'static str {
+    BUILTIN_FILES
+        .iter()
+        .find(|(p, _)| p.ends_with("/pack.yaml"))
+        .map_or("", |(_, t)| t)
 }
 
 /// Names of the built-in packs.
@@ -67,7 +75,7 @@ fn builtin(name: &str) -> PackFiles {
 
 fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
     let folder = Confined::new(dir).map_err(|e| {
-        ToolDiagnostic::new("pack-unreadable", e.message(dir))
+        ToolDiagnostic::new(Code::PackUnreadable, e.message(dir))
             .file(crate::load::shown(dir))
             .help("pass a folder that holds `pack.yaml` and `.rhai` rule files")
     })?;
@@ -77,7 +85,7 @@ fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
         let full = dir.join(&rel);
         let entries = std::fs::read_dir(&full).map_err(|e| {
             ToolDiagnostic::new(
-                "pack-unreadable",
+                Code::PackUnreadable,
                 format!("cannot read rule pack folder {}: {e}", full.display()),
             )
             .help("pass a folder that holds `pack.yaml` and `.rhai` rule files")
@@ -90,7 +98,7 @@ fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
                 // A link to a directory could lead anywhere (`/`, or back up into a loop).
                 if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
                     return Err(ToolDiagnostic::new(
-                        "pack-unreadable",
+                        Code::PackUnreadable,
                         format!(
                             "{} is a symbolic link to a directory, which is not followed",
                             path.display()
@@ -115,7 +123,8 @@ fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
     }
     files.sort();
     Ok(PackFiles {
-        origin: dir.display().to_string(),
+        // Reports name the folder in full: a config file may name any folder on the machine.
+        origin: crate::load::shown(folder.root()),
         display_root: dir.display().to_string(),
         files,
     })
@@ -128,12 +137,12 @@ pub const MAX_PACK_FILE: u64 = 8 * 1024 * 1024;
 pub fn refused(path: &Path, why: &Refusal) -> ToolDiagnostic {
     let (code, help) = match why {
         Refusal::Outside { .. } => (
-            "pack-outside",
+            Code::PackOutside,
             "a pack reads only files inside its own folder: copy the file into the pack instead \
              of linking to it",
         ),
         _ => (
-            "pack-unreadable",
+            Code::PackUnreadable,
             "rule files, pack manifests, data files and fixtures must be regular UTF-8 text \
              files of at most 8 MiB",
         ),
@@ -154,6 +163,39 @@ pub struct PackSources {
     pub skip_builtin_lint: bool,
 }
 
+/// What the loaded packs define, before any selection: the names a config or a flag may use.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    pub ids: Vec<String>,
+    pub commitments: std::collections::BTreeSet<u32>,
+    pub missions: std::collections::BTreeSet<u32>,
+    pub params: Vec<String>,
+}
+
+impl Known {
+    pub fn of(rules: &RuleSet) -> Known {
+        Known {
+            ids: rules.rules().map(|(_, r)| r.id.clone()).collect(),
+            commitments: rules
+                .packs
+                .iter()
+                .flat_map(|p| &p.manifest.missions)
+                .flat_map(|m| m.commitments.iter().map(|c| c.number))
+                .collect(),
+            missions: rules
+                .packs
+                .iter()
+                .flat_map(|p| p.manifest.missions.iter().map(|m| m.number))
+                .collect(),
+            params: rules
+                .packs
+                .iter()
+                .flat_map(|p| p.manifest.parameters.keys().cloned())
+                .collect(),
+        }
+    }
+}
+
 /// Everything the run's rules need: the packs and their rules, in a fixed order.
 #[derive(Debug)]
 pub struct RuleSet {
@@ -169,6 +211,21 @@ impl RuleSet {
 
     pub fn find(&self, id: &str) -> Option<(&Pack, &Arc<Rule>)> {
         self.rules().find(|(_, r)| r.id == id)
+    }
+
+    /// Where a rule's documentation can be read, for the version that is running: its pack's
+    /// `help_uri` (with `{id}` and `{version}` filled in), else the rule reference in this
+    /// repository. A built-in code's link comes from [`crate::diag::Code::url`].
+    pub fn doc_link(&self, id: &str) -> Option<String> {
+        if let Some((pack, rule)) = self.find(id) {
+            return Some(match &pack.manifest.help_uri {
+                Some(uri) => uri
+                    .replace("{id}", &rule.id)
+                    .replace("{version}", env!("CARGO_PKG_VERSION")),
+                None => format!("docs/rules.md#{}", rule.id),
+            });
+        }
+        crate::diag::Code::from_id(id).map(crate::diag::Code::url)
     }
 
     /// The commitment (with its mission) a rule serves, from its pack.
@@ -219,7 +276,7 @@ pub fn load(sources: &PackSources, engine: &Engine) -> (RuleSet, Vec<ToolDiagnos
                 Some((j, other_file)) if packs[*j].origin != "builtin" => {
                     diags.push(
                         rule.diagnostic(
-                            "rule-duplicate-id",
+                            Code::RuleDuplicateId,
                             format!("rule id `{}` is already used by {other_file}", rule.id),
                         )
                         .help(
@@ -253,7 +310,7 @@ fn load_pack(
     let manifest_path = format!("{}/pack.yaml", files.display_root);
     let Some((_, manifest_text)) = files.files.iter().find(|(p, _)| p == "pack.yaml") else {
         diags.push(
-            ToolDiagnostic::new("pack-manifest", format!("{} has no pack.yaml", files.display_root))
+            ToolDiagnostic::new(Code::PackManifest, format!("{} has no pack.yaml", files.display_root))
                 .help("a pack folder needs a `pack.yaml` with its name, version and description (see `roadmap-lint new --help`)"),
         );
         return None;
@@ -262,9 +319,10 @@ fn load_pack(
     let manifest: Manifest = match yaml_serde::from_str(manifest_text) {
         Ok(m) => m,
         Err(e) => {
-            let mut d = ToolDiagnostic::new("pack-manifest", format!("invalid pack manifest: {e}"))
-                .help("see the built-in pack's pack.yaml for the expected keys")
-                .label("here");
+            let mut d =
+                ToolDiagnostic::new(Code::PackManifest, format!("invalid pack manifest: {e}"))
+                    .help("see the built-in pack's pack.yaml for the expected keys")
+                    .label("here");
             d = match e.location() {
                 Some(loc) => d.at_line(&manifest_src, loc.line(), loc.column()),
                 None => d.file(manifest_path),
@@ -291,7 +349,7 @@ fn load_pack(
             .map_or(1, |i| i + 1);
         diags.push(
             ToolDiagnostic::new(
-                "pack-manifest",
+                Code::PackManifest,
                 format!("{what} number {n} is out of range: numbers run from 1 to 999"),
             )
             .help("number missions and commitments as the policy does, from 1")
@@ -308,7 +366,7 @@ fn load_pack(
             .map_or(1, |i| i + 1);
         diags.push(
             ToolDiagnostic::new(
-                "pack-manifest",
+                Code::PackManifest,
                 format!("`help_uri` must be an https:// or http:// address, not `{uri}`"),
             )
             .help(
@@ -325,7 +383,7 @@ fn load_pack(
                 .position(|l| l.trim_start().starts_with(&format!("{name}:")))
                 .map_or(1, |i| i + 1);
             diags.push(
-                ToolDiagnostic::new("pack-manifest", format!("parameter `{name}`: {msg}"))
+                ToolDiagnostic::new(Code::PackManifest, format!("parameter `{name}`: {msg}"))
                     .help("a parameter's default must match its declared type")
                     .at_line(&manifest_src, line, 1),
             );
@@ -343,7 +401,7 @@ fn load_pack(
                 }
                 Err(e) => diags.push(
                     ToolDiagnostic::new(
-                        "pack-data",
+                        Code::PackData,
                         format!("data file `{rel}` is not valid YAML: {e}"),
                     )
                     .file(format!("{}/{rel}", files.display_root))
@@ -352,7 +410,7 @@ fn load_pack(
             },
             None => diags.push(
                 ToolDiagnostic::new(
-                    "pack-data",
+                    Code::PackData,
                     format!("data file `{rel}` named in pack.yaml does not exist"),
                 )
                 .file(manifest_path.clone())
@@ -389,6 +447,15 @@ fn load_pack(
     })
 }
 
+/// "a" or "an" before a word.
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// A typed parameter value, as rules see it.
 pub fn param_value(kind: ParamType, value: &yaml_serde::Value) -> Result<Dynamic, String> {
     use yaml_serde::Value as Y;
@@ -406,7 +473,7 @@ pub fn param_value(kind: ParamType, value: &yaml_serde::Value) -> Result<Dynamic
             .ok_or_else(|| "not a whole number".into()),
         (ParamType::Boolean, Y::Bool(b)) => Ok(Dynamic::from_bool(*b)),
         (ParamType::String, Y::String(s)) => Ok(Dynamic::from(s.clone())),
-        (kind, _) => Err(format!("expected a {}", kind.name())),
+        (kind, _) => Err(format!("expected {} {}", article(kind.name()), kind.name())),
     }
 }
 
@@ -414,9 +481,8 @@ pub fn param_value(kind: ParamType, value: &yaml_serde::Value) -> Result<Dynamic
 pub fn parse_override(kind: ParamType, text: &str) -> Result<Dynamic, String> {
     let value = match kind {
         ParamType::Date | ParamType::String => yaml_serde::Value::String(text.to_string()),
-        _ => {
-            yaml_serde::from_str(text).map_err(|_| format!("`{text}` is not a {}", kind.name()))?
-        }
+        _ => yaml_serde::from_str(text)
+            .map_err(|_| format!("`{text}` is not {} {}", article(kind.name()), kind.name()))?,
     };
     param_value(kind, &value)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rhai::{AST, Dynamic, Engine, Map, Scope};
 
 use super::Manifest;
-use crate::diag::ToolDiagnostic;
+use crate::diag::{Code, ToolDiagnostic};
 use crate::finding::Severity;
 use crate::source::{SourceFile, Span};
 
@@ -44,7 +44,7 @@ pub struct Rule {
 
 impl Rule {
     /// A diagnostic pointing at the first line of the rule's metadata.
-    pub fn diagnostic(&self, code: &str, message: String) -> ToolDiagnostic {
+    pub fn diagnostic(&self, code: Code, message: String) -> ToolDiagnostic {
         let line = meta_line(&self.source.text, "id").unwrap_or(1);
         ToolDiagnostic::new(code, message).at_line(&self.source, line, 1)
     }
@@ -121,7 +121,7 @@ pub fn compile(
         let pos = e.position();
         vec![
             ToolDiagnostic::new(
-                "rule-syntax",
+                Code::RuleSyntax,
                 format!("rule script does not compile: {}", e.err_type()),
             )
             .help("fix the Rhai syntax; see docs/rule-api.md for the rule format")
@@ -138,7 +138,7 @@ pub fn compile(
         let pos = e.position();
         return Err(vec![
             ToolDiagnostic::new(
-                "rule-metadata",
+                Code::RuleMetadata,
                 format!("the rule's top level failed to run: {e}"),
             )
             .help("the top level of a rule should only define `let rule = #{...};` and functions")
@@ -152,13 +152,13 @@ pub fn compile(
     }
     let at = |key: &str| meta_line(text, key).unwrap_or(1);
     let bad = |key: &str, message: String, help: &str| {
-        ToolDiagnostic::new("rule-metadata", message)
+        ToolDiagnostic::new(Code::RuleMetadata, message)
             .help(help.to_string())
             .label(format!("`{key}` is set here"))
             .at_line(&source, at(key), 1)
     };
     let Some(meta) = scope.get_value::<Map>("rule") else {
-        return Err(vec![ToolDiagnostic::new("rule-metadata", "the rule has no metadata: `let rule = #{ ... };` is missing or is not a map")
+        return Err(vec![ToolDiagnostic::new(Code::RuleMetadata, "the rule has no metadata: `let rule = #{ ... };` is missing or is not a map")
             .help("start the script with `let rule = #{ id: \"...\", title: \"...\", commitment: N, mission: N, severity: \"error\", kinds: [\"department\"] };`")
             .label("expected here")
             .at(&source, Span::point(0))]);
@@ -356,7 +356,7 @@ pub fn compile(
         if !has_fn(name, *params) {
             errors.push(
                 ToolDiagnostic::new(
-                    "rule-metadata",
+                    Code::RuleMetadata,
                     format!(
                         "the rule defines no `fn {name}({})`",
                         if *name == "check_all" {
@@ -387,7 +387,7 @@ pub fn compile(
         .collect();
     if !missing.is_empty() {
         errors.push(
-            ToolDiagnostic::new("rule-docs", format!("the rule's documentation lacks: {}", missing.iter().map(|s| format!("`# {s}`")).collect::<Vec<_>>().join(", ")))
+            ToolDiagnostic::new(Code::RuleDocs, format!("the rule's documentation lacks: {}", missing.iter().map(|s| format!("`# {s}`")).collect::<Vec<_>>().join(", ")))
                 .severity(Severity::Warning)
                 .help("start the script with `//!` lines holding the four sections; `roadmap-lint new` writes the template")
                 .label("documentation goes at the top")

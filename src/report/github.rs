@@ -78,7 +78,7 @@ pub fn render(run: &Run) -> String {
                 props.push(format!("col={col}"));
             }
         }
-        props.push(format!("title={}", escape_property(&d.code)));
+        props.push(format!("title={}", escape_property(d.code.id())));
         let mut message = d.message.clone();
         if let Some(h) = &d.help {
             message.push_str(&format!("\nhelp: {h}"));

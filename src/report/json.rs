@@ -8,6 +8,9 @@ use crate::diag::ToolDiagnostic;
 use crate::finding::Finding;
 use crate::run::{DocInfo, Run};
 
+/// The JSON Schema of the report (`roadmap-lint schema report`).
+pub const SCHEMA: &str = include_str!("../../schemas/report.schema.json");
+
 /// Version of the report format. Bump the major part on any breaking change.
 pub const REPORT_VERSION: &str = "1.0";
 

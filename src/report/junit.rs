@@ -168,7 +168,7 @@ pub fn render(run: &Run) -> String {
                 "failure"
             };
             suite.cases.push(Case {
-                name: d.code.clone(),
+                name: d.code.id().to_string(),
                 classname: d.file.clone().unwrap_or_else(|| "roadmap-lint".into()),
                 outcome: Some((kind, d.severity.to_string(), d.message.clone(), text)),
                 output: String::new(),

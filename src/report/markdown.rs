@@ -69,7 +69,7 @@ pub fn render(run: &Run) -> String {
     if !run.diagnostics.is_empty() {
         out.push_str("### Problems running the checks\n\n");
         for d in &run.diagnostics {
-            let mut line = format!("- **{}** {}", escape(&d.code), escape(&d.message));
+            let mut line = format!("- **{}** {}", escape(d.code.id()), escape(&d.message));
             if let Some(file) = &d.file {
                 line.push_str(&format!(
                     " ({}{})",

@@ -15,7 +15,7 @@ use crate::run::Run;
 
 /// The output formats. Each has its own module with a `render` function; this enum is the one
 /// interface the command line uses to pick one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Diagnostics with YAML snippets, for people at a terminal.
     Human,
@@ -40,6 +40,22 @@ pub struct Context<'a> {
 }
 
 impl Format {
+    pub const ALL: &'static [Format] = &[
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+        Format::Markdown,
+    ];
+    pub const NAMES: &'static [&'static str] =
+        &["human", "json", "sarif", "junit", "github", "markdown"];
+
+    /// The format of a name (`sarif`), as the command line and the config spell it.
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
     pub fn render(self, run: &Run, ctx: &Context) -> String {
         match self {
             Format::Human => human::render(run, ctx.style),

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use crate::diag::Code;
 use crate::finding::{Finding, Related, Severity};
 use crate::pack::RuleSet;
 use crate::run::Run;
@@ -127,7 +128,7 @@ fn rules(run: &Run, set: &RuleSet) -> (Vec<Value>, BTreeMap<String, usize>) {
         }
         let mut d = json!({
             "id": rule.id,
-            "name": rule.id,
+            "name": pascal(&rule.id),
             "shortDescription": { "text": rule.title },
             "fullDescription": {
                 "text": rule.section("What it checks").filter(|s| !s.is_empty()).unwrap_or_else(|| rule.title.clone())
@@ -139,40 +140,51 @@ fn rules(run: &Run, set: &RuleSet) -> (Vec<Value>, BTreeMap<String, usize>) {
             "defaultConfiguration": { "level": level(rule.severity) },
             "properties": props,
         });
-        if let Some(h) = &pack.manifest.help_uri {
-            d["helpUri"] = json!(h.replace("{id}", &rule.id));
+        if let Some(link) = set.doc_link(&rule.id).filter(|l| l.starts_with("http")) {
+            d["helpUri"] = json!(link);
         }
         index.insert(rule.id.clone(), out.len());
         out.push(d);
     }
+    // The built-in codes that appear (syntax, schema and waiver findings), described from the
+    // table of codes like the rules.
     for f in &run.findings {
         if index.contains_key(&f.rule) {
             continue;
         }
-        let help = f
-            .help
-            .clone()
-            .unwrap_or_else(|| "see the finding's message".to_string());
+        let Some(code) = Code::from_id(&f.rule) else {
+            continue;
+        };
         index.insert(f.rule.clone(), out.len());
         out.push(json!({
-            "id": f.rule,
-            "name": f.rule,
-            "shortDescription": { "text": describe_code(&f.rule) },
-            "help": { "text": help },
+            "id": code.id(),
+            "name": pascal(code.id()),
+            "shortDescription": { "text": code.title() },
+            "fullDescription": { "text": code.description() },
+            "help": {
+                "text": code.description(),
+                "markdown": format!("{}\n\n[Documentation]({})", code.description(), code.url()),
+            },
+            "helpUri": code.url(),
             "defaultConfiguration": { "level": level(f.severity) },
-            "properties": { "tags": ["roadmap-lint"] },
+            "properties": { "tags": ["roadmap-lint", "built-in"] },
         }));
     }
     (out, index)
 }
 
-fn describe_code(code: &str) -> String {
-    match code.split('-').next() {
-        Some("schema") => format!("{code}: the declaration does not fit the format"),
-        Some("waiver") => format!("{code}: a problem with a waiver"),
-        Some("yaml") | Some("syntax") => format!("{code}: the file is not valid YAML"),
-        _ => code.to_string(),
-    }
+/// A rule's readable name for SARIF (`one-login-strategy-overdue` is `OneLoginStrategyOverdue`):
+/// viewers show it where the id would be cryptic, and it must differ from the id.
+fn pascal(id: &str) -> String {
+    id.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        })
+        .collect()
 }
 
 fn result(f: &Finding, index: &BTreeMap<String, usize>) -> Value {
@@ -275,10 +287,19 @@ pub fn log(run: &Run, set: &RuleSet) -> Value {
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
                     "informationUri": information_uri,
                     "rules": descriptors,
-                }
+                },
+                // The rule packs, as SARIF describes plug-ins of a tool.
+                "extensions": run.provenance.packs.iter().map(|p| json!({
+                    "name": p.name,
+                    "version": p.version,
+                    "properties": { "origin": p.origin },
+                })).collect::<Vec<_>>(),
             },
             "invocations": [{
                 "executionSuccessful": !run.has_tool_errors(),
+                "properties": {
+                    "configFile": run.provenance.config,
+                },
                 "toolExecutionNotifications":
                     run.diagnostics.iter().map(notification).collect::<Vec<_>>(),
             }],

@@ -68,7 +68,7 @@ pub fn render(outcome: &Outcome) -> String {
             out.push_str(&format!(
                 "<li><strong>{}</strong> <code>{}</code>{}: {}</li>\n",
                 escape(d.severity.as_str()),
-                escape(&d.code),
+                escape(d.code.id()),
                 d.file
                     .as_deref()
                     .map(|f| format!(" in <code>{}</code>", escape(f)))

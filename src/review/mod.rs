@@ -14,13 +14,11 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 
-use clap::{Args, ValueEnum};
 use rhai::{Dynamic, Map};
 use serde::Serialize;
 
-use crate::cli::{ColorChoice, LimitArgs, PackArgs, exit};
-use crate::date::Date;
-use crate::diag::ToolDiagnostic;
+use crate::Exit;
+use crate::diag::{Code, ToolDiagnostic};
 use crate::finding::{Finding, Severity};
 use crate::load::{self, Limits};
 use crate::node::{DocPath, Node, Value};
@@ -37,42 +35,38 @@ pub const STRATEGIC: &[(&str, u32)] = &[
     ("transparency_record", 13),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReviewFormat {
+/// The review's output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
     Human,
     Markdown,
     Html,
     Json,
 }
 
-#[derive(Debug, Args)]
-pub struct ReviewArgs {
-    /// The proposal file (`kind: proposal`); `-` reads stdin.
-    #[arg(value_name = "PROPOSAL")]
+impl Format {
+    pub const NAMES: &'static [&'static str] = &["human", "markdown", "html", "json"];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        Some(match name {
+            "human" => Format::Human,
+            "markdown" => Format::Markdown,
+            "html" => Format::Html,
+            "json" => Format::Json,
+            _ => return None,
+        })
+    }
+}
+
+/// What to review: one proposal file, the declarations to check it against, and the run's
+/// options (from the config file and the flags).
+#[derive(Debug, Clone)]
+pub struct Request {
     pub proposal: String,
-    /// Department declarations (files or directories) to check the proposal against; the one
-    /// whose `organisation.id` equals `proposal.organisation` is used.
-    #[arg(long, value_name = "PATH", num_args = 1..)]
     pub declarations: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: ReviewFormat,
-    /// Evaluation date (YYYY-MM-DD). Default: the proposal's `as_of`, else today.
-    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
-    pub as_of: Option<Date>,
-    /// Override a pack parameter, such as `--param risk_high_whole_life_gbp=60000000` (repeatable).
-    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = crate::cli::parse_param)]
-    pub params: Vec<(String, String)>,
-    /// Name shown for standard input.
-    #[arg(long, default_value = "<stdin>", value_name = "NAME")]
+    /// The name shown for standard input.
     pub stdin_name: String,
-    /// Colour in the human report.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorChoice,
-    #[command(flatten)]
-    pub packs: PackArgs,
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub options: Options,
 }
 
 /// A risk-and-importance level.
@@ -847,29 +841,23 @@ fn date_text(root: &Node, path: &str) -> Option<String> {
 }
 
 /// Run the proposal rules over the proposal, with the declarations at hand, and review it.
-pub fn review(args: &ReviewArgs) -> Outcome {
+pub fn review(request: &Request) -> Outcome {
     let options = Options {
-        as_of: args.as_of,
-        params: args.params.clone(),
-        limits: args.limits.limits(),
-        sandbox: args.limits.sandbox(),
-        packs: args.packs.evaluated(),
-        only_rules: None,
         // Only proposal rules run here: a declaration's waivers of other rules are not stale.
         waivers: crate::waiver::WaiverSettings {
             flag_unknown_rules: false,
-            ..Default::default()
+            ..request.options.waivers
         },
-        ..Default::default()
+        ..request.options.clone()
     };
     let mut prepared = run::prepare(&options);
     // Only proposal rules: the declarations are context here, not under review.
     for pack in &mut prepared.rules.packs {
         pack.rules.retain(|r| r.applies_to("proposal"));
     }
-    let mut paths = vec![args.proposal.clone()];
-    paths.extend(args.declarations.iter().cloned());
-    let (mut inputs, input_errors) = load::expand(&paths, &args.stdin_name);
+    let mut paths = vec![request.proposal.clone()];
+    paths.extend(request.declarations.iter().cloned());
+    let (mut inputs, input_errors) = load::expand(&paths, &request.stdin_name);
     // A declarations directory may hold the proposal itself: read it once.
     if let Some(load::Input::File(first)) = inputs.first().cloned() {
         let same = |p: &std::path::Path| {
@@ -889,12 +877,12 @@ pub fn review(args: &ReviewArgs) -> Outcome {
     let file = inputs
         .first()
         .map(|i| i.display_name())
-        .unwrap_or_else(|| args.proposal.clone());
+        .unwrap_or_else(|| request.proposal.clone());
     let reviews = reviews(&result, &prepared, &file, &options.limits);
     if reviews.is_empty() && !result.has_tool_errors() {
         result.diagnostics.push(
             ToolDiagnostic::new(
-                "review-no-proposal",
+                Code::ReviewNoProposal,
                 format!("`{file}` holds no document of kind `proposal`"),
             )
             .file(file.clone())
@@ -909,31 +897,28 @@ pub fn review(args: &ReviewArgs) -> Outcome {
 
 /// The exit code of a review: 2 when the tool could not do its job, 1 when a proposal is not
 /// ready, else 0.
-pub fn exit_code(outcome: &Outcome) -> u8 {
+pub fn exit_code(outcome: &Outcome) -> Exit {
     if outcome.run.has_tool_errors() {
-        exit::TOOL_ERROR
+        Exit::ToolError
     } else if outcome
         .reviews
         .iter()
         .any(|r| r.verdict == Verdict::NotReady)
     {
-        exit::FINDINGS
+        Exit::Findings
     } else {
-        exit::OK
+        Exit::Clean
     }
 }
 
-/// `roadmap-lint review`.
-pub fn run_cli(args: ReviewArgs) -> u8 {
-    let outcome = review(&args);
-    let text = match args.format {
-        ReviewFormat::Human => human::render(&outcome, crate::cli::style(args.color)),
-        ReviewFormat::Markdown => markdown::render(&outcome),
-        ReviewFormat::Html => html::render(&outcome),
-        ReviewFormat::Json => json::render(&outcome),
-    };
-    crate::cli::print(&text);
-    exit_code(&outcome)
+/// The review in a format.
+pub fn render(outcome: &Outcome, format: Format, style: crate::report::human::Style) -> String {
+    match format {
+        Format::Human => human::render(outcome, style),
+        Format::Markdown => markdown::render(outcome),
+        Format::Html => html::render(outcome),
+        Format::Json => json::render(outcome),
+    }
 }
 
 #[cfg(test)]

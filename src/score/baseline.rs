@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{EPSILON, ScoreReport, ScoredFinding, Value};
-use crate::diag::ToolDiagnostic;
+use crate::diag::{Code, ToolDiagnostic};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Comparison {
@@ -85,13 +85,13 @@ pub fn load(path: &Path) -> Result<ScoreReport, ToolDiagnostic> {
     let name = path.display().to_string();
     let help = "save a baseline with `roadmap-lint score --format json PATH... > baseline.json`";
     let text = std::fs::read_to_string(path).map_err(|e| {
-        ToolDiagnostic::new("baseline-unreadable", format!("cannot read {name}: {e}"))
+        ToolDiagnostic::new(Code::BaselineUnreadable, format!("cannot read {name}: {e}"))
             .file(name.clone())
             .help(help)
     })?;
     let report: ScoreReport = serde_json::from_str(&text).map_err(|e| {
         ToolDiagnostic::new(
-            "baseline-invalid",
+            Code::BaselineInvalid,
             format!("{name} is not a score report: {e}"),
         )
         .file(name.clone())
@@ -100,7 +100,7 @@ pub fn load(path: &Path) -> Result<ScoreReport, ToolDiagnostic> {
     let major = |v: &str| v.split('.').next().unwrap_or_default().to_string();
     if major(&report.version) != major(super::SCORE_REPORT_VERSION) {
         return Err(ToolDiagnostic::new(
-            "baseline-invalid",
+            Code::BaselineInvalid,
             format!(
                 "{name} is a version {} score report; this tool reads version {}",
                 report.version,

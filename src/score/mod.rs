@@ -31,7 +31,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::ToolDiagnostic;
+use crate::diag::{Code, ToolDiagnostic};
 use crate::finding::Severity;
 use crate::load::Limits;
 use crate::run::{Prepared, Run, Status};
@@ -112,12 +112,12 @@ impl ScoreConfig {
     pub fn load(path: &Path) -> Result<ScoreConfig, ToolDiagnostic> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            ToolDiagnostic::new("weights-unreadable", format!("cannot read {name}: {e}"))
+            ToolDiagnostic::new(Code::WeightsUnreadable, format!("cannot read {name}: {e}"))
                 .file(name.clone())
                 .help("give the path of a YAML file with `missions`, `commitments` and `bands`")
         })?;
         Self::parse(&text).map_err(|msg| {
-            ToolDiagnostic::new("weights-invalid", format!("{name}: {msg}"))
+            ToolDiagnostic::new(Code::WeightsInvalid, format!("{name}: {msg}"))
                 .file(name.clone())
                 .help("expected `missions: {N: weight}`, `commitments: {N: weight}` and `bands: {green: 90, amber: 70}`; weights are numbers >= 0")
         })
@@ -1019,19 +1019,45 @@ pub enum View {
     Department,
 }
 
-/// Output formats. A new one (HTML) is a new module and one more arm in [`render`].
+/// Output formats. A new one is a new module and one more arm in [`render`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    Human { color: bool },
+    Human,
     Json,
     Markdown,
+    /// A self-contained page for boards: heatmap, mission bars, filterable findings.
+    Html,
 }
 
-pub fn render(report: &ScoreReport, format: Format, view: View) -> String {
+impl Format {
+    pub const NAMES: &'static [&'static str] = &["human", "json", "markdown", "html"];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        Some(match name {
+            "human" => Format::Human,
+            "json" => Format::Json,
+            "markdown" => Format::Markdown,
+            "html" => Format::Html,
+            _ => return None,
+        })
+    }
+}
+
+/// The report in a format. `view` shapes the human and Markdown tables; `color` the human
+/// report; `doc_link` gives the HTML page a link for each rule.
+pub fn render(
+    report: &ScoreReport,
+    run: &Run,
+    format: Format,
+    view: View,
+    color: bool,
+    doc_link: html::DocLink<'_>,
+) -> String {
     match format {
-        Format::Human { color } => human::render(report, view, color),
+        Format::Human => human::render(report, view, color),
         Format::Json => json::render(report),
         Format::Markdown => markdown::render(report, view),
+        Format::Html => html::render(report, run, doc_link),
     }
 }
 

@@ -1,0 +1,153 @@
+//! `roadmap-lint check`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::args::{ColorChoice, EvalArgs, FailOn, format_parser};
+use super::output;
+use super::settings::{self, Settings};
+use crate::Exit;
+use crate::diag::{Code, ToolDiagnostic};
+use crate::report::{self, Format};
+use crate::run::{self, Run};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (directories are searched for *.yaml and *.yml); `-` reads stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format on standard output.
+    #[arg(long, default_value = "human", value_parser = format_parser(Format::NAMES, Format::parse))]
+    pub format: Format,
+    /// Also write a report to a file, such as `--output sarif=results.sarif` (repeatable). The
+    /// file is replaced whole, never left half-written.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<(Format, PathBuf)>,
+    /// Lowest severity that makes the exit code 1 (waived findings never count) [default: error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Colour in the human report.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Run only this rule (repeatable); schema and syntax checks always run.
+    #[arg(long = "rule", value_name = "ID")]
+    pub only: Vec<String>,
+    #[command(flatten)]
+    pub eval: EvalArgs,
+    /// Print each rule's total evaluation time and call count to stderr, slowest first.
+    #[arg(long)]
+    pub profile: bool,
+    /// Most worker threads to use (default: one per core; never more than the inputs, nor four
+    /// per core). The output is the same for any number.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: Option<u16>,
+    /// Only read and parse the inputs, then print counts (the benchmark's floor; not for users).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+}
+
+fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .filter(|(f, p)| !f.is_empty() && !p.is_empty())
+        .ok_or_else(|| format!("`{s}` is not FORMAT=PATH, such as sarif=results.sarif"))?;
+    let format = Format::parse(format.trim()).ok_or_else(|| {
+        format!(
+            "unknown format `{format}`; use one of {}",
+            Format::NAMES.join(", ")
+        )
+    })?;
+    Ok((format, PathBuf::from(path)))
+}
+
+pub fn run(args: CheckArgs) -> Exit {
+    let err_style = output::err_style(args.color);
+    let mut settings = match settings::settings(&args.eval) {
+        Ok(s) => s,
+        Err(diagnostics) => return output::fail(&diagnostics, err_style),
+    };
+    if !args.only.is_empty() {
+        settings.options.only_rules = Some(args.only.clone());
+    }
+    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(FailOn::Error);
+    let (inputs, input_errors) = settings.inputs(&args.paths, &args.eval.stdin_name);
+    crate::parallel::set_jobs(args.jobs.map(usize::from), inputs.len());
+    if args.parse_only {
+        let count = crate::parallel::parse_only(&inputs, &settings.options.limits);
+        output::print(&format!(
+            "parsed {} documents ({} nodes) from {} files; {} with problems\n",
+            count.documents, count.nodes, count.files, count.problems
+        ));
+        return Exit::Clean;
+    }
+    let mut prepared = run::prepare(&settings.options);
+    if args.profile {
+        prepared.profile = Some(crate::profile::Profile::new(prepared.rules.rules().count()));
+    }
+    prepared
+        .diagnostics
+        .extend(settings.config.check_rule_ids(&prepared.known));
+    let mut result = run::run(&inputs, &prepared, &settings.options);
+    result.diagnostics.extend(input_errors);
+    write_outputs(&args, &mut result, &prepared, &settings);
+    let ctx = report::Context {
+        rules: &prepared.rules,
+        style: output::style(args.color),
+    };
+    {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        // A closed pipe (`| head`) is not an error worth reporting.
+        let _ = args
+            .format
+            .write(&result, &ctx, &mut out)
+            .and_then(|()| out.flush());
+    }
+    if let Some(profile) = &prepared.profile {
+        output::eprint_text(&profile.render(&prepared.rules));
+    }
+    exit_code(&result, fail_on)
+}
+
+/// Write the `--output` reports, each atomically; a report that cannot be written is a tool
+/// problem of the run.
+fn write_outputs(args: &CheckArgs, result: &mut Run, prepared: &run::Prepared, _: &Settings) {
+    let file_ctx = report::Context {
+        rules: &prepared.rules,
+        style: crate::report::human::Style {
+            color: false,
+            width: 100,
+        },
+    };
+    let mut errors = Vec::new();
+    for (format, path) in &args.outputs {
+        if let Err(e) = report::write_atomic_with(path, |out| format.write(result, &file_ctx, out))
+        {
+            errors.push(
+                ToolDiagnostic::new(
+                    Code::OutputUnwritable,
+                    format!(
+                        "cannot write the {} report to {}: {e}",
+                        format.name(),
+                        crate::load::shown(path)
+                    ),
+                )
+                .file(crate::load::shown(path))
+                .help("check that the folder exists and is writable; nothing was written there"),
+            );
+        }
+    }
+    result.diagnostics.extend(errors);
+}
+
+/// The exit code of a run, by the documented contract.
+pub fn exit_code(result: &Run, fail_on: FailOn) -> Exit {
+    if result.has_tool_errors() {
+        return Exit::ToolError;
+    }
+    match (fail_on.threshold(), result.worst()) {
+        (Some(threshold), Some(worst)) if worst >= threshold => Exit::Findings,
+        _ => Exit::Clean,
+    }
+}

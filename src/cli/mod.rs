@@ -1,0 +1,74 @@
+//! The command line: argument definitions, the merge of config file and flags, and printing.
+//! This is the only part of the crate that parses flags, prints or decides an exit code; the
+//! rest is the library it drives (see the crate documentation), and no module outside this
+//! folder names it.
+
+pub mod args;
+mod check;
+mod output;
+mod review;
+mod rules;
+mod score;
+pub mod settings;
+mod test;
+
+use clap::{Parser, Subcommand};
+
+use crate::Exit;
+
+pub use args::{ColorChoice, EvalArgs, FailOn, LimitArgs, PackArgs};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "roadmap-lint",
+    version,
+    about = "Lints department declarations and spend-control proposals against the UK government's 2022-25 Roadmap for Digital and Data.",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check declarations and proposals against the rules.
+    Check(check::CheckArgs),
+    /// Review a spend-control proposal against the rules and its department's declaration.
+    Review(review::ReviewArgs),
+    /// Score compliance by department, mission and commitment (see docs/scoring.md).
+    Score(score::ScoreArgs),
+    /// List the rules.
+    Rules(rules::RulesArgs),
+    /// Print the documentation of a rule or of a built-in diagnostic code.
+    Explain(rules::ExplainArgs),
+    /// Print a JSON Schema (for editors and other validators).
+    Schema(rules::SchemaArgs),
+    /// Run rule packs' fixtures: every finding must match an `# expect:` marker, and back.
+    Test(test::TestArgs),
+    /// Scaffold a new rule, with a failing and a passing fixture.
+    New(test::NewArgs),
+    /// Print a shell completion script, such as `roadmap-lint completions bash > roadmap-lint.bash`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Run the parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> Exit {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Review(args) => review::run(args),
+        Command::Score(args) => score::run(args),
+        Command::Rules(args) => rules::list(args),
+        Command::Explain(args) => rules::explain(args),
+        Command::Schema(args) => rules::schema(args),
+        Command::Test(args) => test::run(args),
+        Command::New(args) => test::new_rule(args),
+        Command::Completions { shell } => {
+            output::print(&rules::completions(shell));
+            Exit::Clean
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Writing to the terminal: colour (following `--color`, `NO_COLOR`, `CLICOLOR_FORCE`,
+//! `FORCE_COLOR` and `TERM=dumb`), the width of the report, standard output and error, and the
+//! exit code.
+
+use std::io::{IsTerminal, Write};
+
+use super::args::ColorChoice;
+use crate::Exit;
+use crate::diag::ToolDiagnostic;
+use crate::report::human::{Style, render_diagnostic};
+
+/// Whether an environment variable is set to something other than empty (or `0`, for the
+/// `*_FORCE` conventions).
+fn set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Whether to colour, by the conventions terminals share: `--color always|never` wins; then
+/// `NO_COLOR` (no colour), `CLICOLOR_FORCE` or `FORCE_COLOR` (colour even into a pipe),
+/// `TERM=dumb` (no colour); else colour when standard output is a terminal.
+pub fn colour(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
+        ColorChoice::Auto if set("CLICOLOR_FORCE") || set("FORCE_COLOR") => true,
+        ColorChoice::Auto if std::env::var("TERM").is_ok_and(|t| t == "dumb") => false,
+        ColorChoice::Auto => terminal,
+    }
+}
+
+/// How to draw reports on standard output.
+pub fn style(choice: ColorChoice) -> Style {
+    let tty = std::io::stdout().is_terminal();
+    Style {
+        color: colour(choice, tty),
+        width: if tty { terminal_width() } else { 100 },
+    }
+}
+
+/// How to draw diagnostics on standard error.
+pub fn err_style(choice: ColorChoice) -> Style {
+    let tty = std::io::stderr().is_terminal();
+    Style {
+        color: colour(choice, tty),
+        width: if tty { terminal_width() } else { 100 },
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+        .clamp(60, 200)
+}
+
+/// Write text to standard output. A closed pipe (`| head`) is not an error worth reporting.
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Write diagnostics to standard error.
+pub fn eprint_diagnostics(diagnostics: &[ToolDiagnostic], style: Style) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = err.write_all(render_diagnostic(d, style).as_bytes());
+    }
+}
+
+/// Write one line to standard error, escaped for the terminal (it may quote a document).
+pub fn eprint_line(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{}", crate::render::escape::terminal_line(text));
+}
+
+/// Write text of several lines to standard error, escaped for the terminal.
+pub fn eprint_text(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(crate::render::escape::terminal_text(text).as_bytes());
+}
+
+/// Print the diagnostics that stopped a command, and give the tool-error exit code.
+pub fn fail(diagnostics: &[ToolDiagnostic], style: Style) -> Exit {
+    eprint_diagnostics(diagnostics, style);
+    Exit::ToolError
+}

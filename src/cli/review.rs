@@ -1,0 +1,48 @@
+//! `roadmap-lint review`.
+
+use clap::Args;
+
+use super::args::{ColorChoice, EvalArgs, format_parser};
+use super::output;
+use super::settings;
+use crate::Exit;
+use crate::review::{self, Format, Request};
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The proposal file (`kind: proposal`); `-` reads stdin.
+    #[arg(value_name = "PROPOSAL")]
+    pub proposal: String,
+    /// Department declarations (files or directories) to check the proposal against; the one
+    /// whose `organisation.id` equals `proposal.organisation` is used.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub declarations: Vec<String>,
+    /// Output format.
+    #[arg(long, default_value = "human", value_parser = format_parser(Format::NAMES, Format::parse))]
+    pub format: Format,
+    /// Colour in the human report.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub eval: EvalArgs,
+}
+
+pub fn run(args: ReviewArgs) -> Exit {
+    let err_style = output::err_style(args.color);
+    let settings = match settings::settings(&args.eval) {
+        Ok(s) => s,
+        Err(diagnostics) => return output::fail(&diagnostics, err_style),
+    };
+    let outcome = review::review(&Request {
+        proposal: args.proposal.clone(),
+        declarations: args.declarations.clone(),
+        stdin_name: args.eval.stdin_name.clone(),
+        options: settings.options,
+    });
+    output::print(&review::render(
+        &outcome,
+        args.format,
+        output::style(args.color),
+    ));
+    review::exit_code(&outcome)
+}

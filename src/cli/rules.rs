@@ -1,0 +1,124 @@
+//! `rules`, `explain`, `schema` and `completions`: the commands that describe the tool.
+
+use clap::{Args, ValueEnum};
+
+use super::args::PackArgs;
+use super::output;
+use crate::Exit;
+use crate::diag::{Code, ToolDiagnostic};
+use crate::render::escape::{terminal_line, terminal_text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id, such as `one-login-strategy-overdue`, or a built-in code, such as
+    /// `waiver-expired`.
+    pub id: String,
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema: a document kind, the config file, or a report.
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A department declaration.
+    Department,
+    /// A spend-control proposal.
+    Proposal,
+    /// The config file, `.roadmap-lint.yaml`.
+    Config,
+    /// The `check --format json` report.
+    Report,
+}
+
+fn diagnostics_style() -> crate::report::human::Style {
+    output::err_style(super::args::ColorChoice::Auto)
+}
+
+pub fn list(args: RulesArgs) -> Exit {
+    let (rules, diagnostics) = crate::docs::load(&args.packs.sources());
+    output::eprint_diagnostics(&diagnostics, diagnostics_style());
+    let Some(rules) = rules else {
+        return Exit::ToolError;
+    };
+    let text = crate::docs::rules_list(&rules, args.format == ListFormat::Json);
+    // A pack's titles are third-party text on their way to a terminal.
+    output::print(&if args.format == ListFormat::Json {
+        text
+    } else {
+        terminal_text(&text).into_owned()
+    });
+    Exit::Clean
+}
+
+pub fn explain(args: ExplainArgs) -> Exit {
+    let (rules, diagnostics) = crate::docs::load(&args.packs.sources());
+    output::eprint_diagnostics(&diagnostics, diagnostics_style());
+    let Some(rules) = rules else {
+        return Exit::ToolError;
+    };
+    if let Some((pack, rule)) = rules.find(&args.id) {
+        output::print(&terminal_text(&crate::docs::explain_text(
+            &rules, pack, rule,
+        )));
+        return Exit::Clean;
+    }
+    if let Some(code) = Code::from_id(&args.id) {
+        output::print(&code.explain());
+        return Exit::Clean;
+    }
+    let mut names: Vec<&str> = rules.rules().map(|(_, r)| r.id.as_str()).collect();
+    names.extend(Code::ALL.iter().map(|c| c.id()));
+    output::fail(
+        &[ToolDiagnostic::new(
+            Code::ExplainUnknown,
+            format!(
+                "no rule or diagnostic code is called `{}`",
+                terminal_line(&args.id)
+            ),
+        )
+        .help(format!(
+            "{}; `roadmap-lint rules` lists the rules",
+            crate::suggest::help(&args.id, "id", &names)
+        ))],
+        diagnostics_style(),
+    )
+}
+
+pub fn schema(args: SchemaArgs) -> Exit {
+    let text = match args.kind {
+        SchemaKind::Department => crate::schema::DEPARTMENT,
+        SchemaKind::Proposal => crate::schema::PROPOSAL,
+        SchemaKind::Config => crate::config::SCHEMA,
+        SchemaKind::Report => crate::report::json::SCHEMA,
+    };
+    output::print(text);
+    Exit::Clean
+}
+
+/// The completion script for a shell.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut cmd = <super::Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "roadmap-lint", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,111 @@
+//! The config file and the flags, merged once into the library's [`Options`]: every command that
+//! evaluates documents (`check`, `score`, `review`, `test`) reads the same config the same way.
+//! A flag given on the command line wins over the config; the config wins over the defaults.
+
+use std::path::PathBuf;
+
+use super::args::{EvalArgs, FailOn};
+use crate::config::{self, Config};
+use crate::diag::{Code, ToolDiagnostic};
+use crate::load::Input;
+use crate::run::{Options, ParamSetting};
+use crate::waiver::{DEFAULT_WARNING_DAYS, WaiverSettings};
+
+/// The merged settings of one command.
+pub struct Settings {
+    pub options: Options,
+    /// `fail_on` from the config, when it sets one (a flag overrides it).
+    pub fail_on: Option<FailOn>,
+    pub config: Config,
+}
+
+/// The config file to read: `--config`, else the one found from the working directory; none
+/// with `--no-config`.
+fn config_path(eval: &EvalArgs) -> Option<PathBuf> {
+    match (&eval.config, eval.no_config) {
+        (_, true) => None,
+        (Some(p), false) => Some(p.clone()),
+        (None, false) => std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d)),
+    }
+}
+
+/// Read the config and merge the flags into it.
+pub fn settings(eval: &EvalArgs) -> Result<Settings, Vec<ToolDiagnostic>> {
+    let config = match config_path(eval) {
+        None => Config::default(),
+        Some(path) => Config::load(&path)?,
+    };
+    let mut params: Vec<ParamSetting> = config.params.clone();
+    params.extend(
+        eval.params
+            .iter()
+            .map(|(name, value)| ParamSetting::flag(name, value)),
+    );
+    let mut packs = eval.packs.sources();
+    // Evaluating commands need not lint the built-in pack at every start: a test does.
+    packs.skip_builtin_lint = true;
+    if !eval.packs.no_builtin
+        && let Some(builtin) = config.builtin
+    {
+        packs.builtin = builtin;
+    }
+    let mut dirs = config.rule_folders.clone();
+    dirs.extend(packs.dirs);
+    packs.dirs = dirs;
+    let fail_on = config.fail_on.as_deref().and_then(FailOn::parse);
+    let options = Options {
+        as_of: eval.as_of,
+        params,
+        limits: eval.limits.limits(),
+        sandbox: eval.limits.sandbox(),
+        packs,
+        only_rules: None,
+        selection: Some(config.selection.clone()),
+        severity: config.severity.clone(),
+        waivers: WaiverSettings {
+            enabled: !eval.no_waivers,
+            warning_days: eval
+                .waiver_warning_days
+                .or(config.waiver_warning_days)
+                .unwrap_or(DEFAULT_WARNING_DAYS),
+            ..WaiverSettings::default()
+        },
+        config_file: config.path.as_deref().map(crate::load::shown),
+    };
+    Ok(Settings {
+        options,
+        fail_on,
+        config,
+    })
+}
+
+impl Settings {
+    /// The inputs to check: the paths expanded, minus what the config ignores. A file named on
+    /// the command line is always checked: `ignore` is for what a folder scan finds.
+    pub fn inputs(&self, paths: &[String], stdin_name: &str) -> (Vec<Input>, Vec<ToolDiagnostic>) {
+        let (mut inputs, errors) = crate::load::expand(paths, stdin_name);
+        let named: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+        inputs.retain(|i| match i {
+            Input::File(p) if named.contains(p) => true,
+            other => !self.config.ignores(other),
+        });
+        let mut diagnostics: Vec<ToolDiagnostic> =
+            errors.into_iter().map(ToolDiagnostic::from).collect();
+        if inputs.is_empty() && diagnostics.is_empty() {
+            let why = match &self.config.path {
+                Some(c) => format!(
+                    "every input is ignored by `ignore` in {}",
+                    crate::load::shown(c)
+                ),
+                None => "no input was given".to_string(),
+            };
+            diagnostics.push(
+                ToolDiagnostic::new(Code::InputNone, format!("nothing to check: {why}"))
+                    .help("check the paths, and the config's `ignore` patterns"),
+            );
+        }
+        (inputs, diagnostics)
+    }
+}
