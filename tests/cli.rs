@@ -42,7 +42,8 @@ fn json_report_carries_the_contract_fields() {
     ]);
     assert_eq!(code, 1);
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(report["version"], "1.0");
+    assert_eq!(report["version"], "1.1");
+    assert_eq!(report["provenance"]["packs"][0]["origin"], "builtin");
     let findings = report["findings"].as_array().unwrap();
     assert!(!findings.is_empty());
     for f in findings {

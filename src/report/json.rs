@@ -12,13 +12,14 @@ use crate::run::{DocInfo, Run};
 pub const SCHEMA: &str = include_str!("../../schemas/report.schema.json");
 
 /// Version of the report format. Bump the major part on any breaking change.
-pub const REPORT_VERSION: &str = "1.0";
+pub const REPORT_VERSION: &str = "1.1";
 
 #[derive(Serialize)]
 struct Report<'a> {
     version: &'static str,
     tool: Tool,
     summary: Summary,
+    provenance: &'a crate::run::Provenance,
     findings: &'a [Finding],
     diagnostics: &'a [ToolDiagnostic],
     documents: &'a [DocInfo],
@@ -47,6 +48,7 @@ pub fn write(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()> {
             version: env!("CARGO_PKG_VERSION"),
         },
         summary: Summary::of(run),
+        provenance: &run.provenance,
         findings: &run.findings,
         diagnostics: &run.diagnostics,
         documents: &run.documents,

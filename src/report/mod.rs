@@ -137,6 +137,9 @@ pub struct Summary {
     pub files: usize,
     pub documents: usize,
     pub tool_errors: usize,
+    /// Of the tool errors, the inputs that could not be read.
+    #[serde(skip)]
+    pub unreadable: usize,
 }
 
 impl Summary {
@@ -149,6 +152,11 @@ impl Summary {
                 .diagnostics
                 .iter()
                 .filter(|d| d.severity == Error)
+                .count(),
+            unreadable: run
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Error && d.code.id().starts_with("input-"))
                 .count(),
             ..Summary::default()
         };
@@ -192,12 +200,16 @@ impl std::fmt::Display for Summary {
             plural(self.documents, "document"),
             plural(self.files, "file")
         )?;
-        if self.tool_errors > 0 {
+        if self.unreadable > 0 {
             write!(
                 f,
-                "; {} could not be checked",
-                plural(self.tool_errors, "input")
+                "; {} could not be read",
+                plural(self.unreadable, "input")
             )?;
+        }
+        let other = self.tool_errors - self.unreadable;
+        if other > 0 {
+            write!(f, "; {}", plural(other, "tool error"))?;
         }
         Ok(())
     }
