@@ -761,3 +761,79 @@ fn portfolio_findings_are_waived_and_relate_across_files() {
     assert_eq!(code, 1);
     assert!(log["runs"][0]["results"][0].get("suppressions").is_none());
 }
+
+/// A config in a parent folder that names a rule folder anywhere on the machine still loads it,
+/// but never unseen: the report names the config file and the pack's folder. Above the
+/// repository's root (the folder holding `.git`), no config is looked for.
+#[test]
+fn the_config_and_packs_in_use_are_named_and_discovery_stops_at_the_repository() {
+    let outer = tempfile::tempdir().unwrap();
+    let pack =
+        std::fs::canonicalize(root().join("fixtures/hostile-rules/division-by-zero")).unwrap();
+    std::fs::write(
+        outer.path().join(".roadmap-lint.yaml"),
+        format!("rule_folders: [{}]\n", pack.display()),
+    )
+    .unwrap();
+    let work = outer.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let decl = root().join("fixtures/examples/dwp-compliant.yaml");
+    let decl = decl.display().to_string();
+    let (_, out, _) = check_in(&work, &[&decl]);
+    assert!(out.contains("Using config"), "{out}");
+    assert!(out.contains(&pack.display().to_string()), "{out}");
+    let (_, json, _) = check_in(&work, &["--format", "json", &decl]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        report["provenance"]["config"]
+            .as_str()
+            .is_some_and(|c| c.ends_with(".roadmap-lint.yaml"))
+    );
+    // A repository inside: the config above it is not read.
+    std::fs::create_dir_all(work.join(".git")).unwrap();
+    let (_, out, _) = check_in(&work, &[&decl]);
+    assert!(!out.contains("Using config"), "{out}");
+}
+
+/// A config that is not a regular file is an error, never skipped: a FIFO would block, a link
+/// to `/dev/zero` would never end.
+#[test]
+fn a_config_that_is_not_a_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let decl = root().join("fixtures/examples/dwp-compliant.yaml");
+    let decl = decl.display().to_string();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join(".roadmap-lint.yaml")).unwrap();
+    let (code, _, err) = check_in(dir.path(), &[&decl]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("config-unreadable"), "{err}");
+    std::fs::remove_file(dir.path().join(".roadmap-lint.yaml")).unwrap();
+    std::fs::create_dir(dir.path().join(".roadmap-lint.yaml")).unwrap();
+    let (code, _, err) = check_in(dir.path(), &[&decl]);
+    assert_eq!(code, 2, "{err}");
+}
+
+/// `ignore` is for what a folder scan finds: a file named on the command line is checked.
+#[test]
+fn named_files_are_checked_whatever_the_config_ignores() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".roadmap-lint.yaml"), "ignore: ['**']\n").unwrap();
+    std::fs::copy(
+        root().join("fixtures/examples/hmrc-needs-work.yaml"),
+        dir.path().join("hmrc.yaml"),
+    )
+    .unwrap();
+    let (code, out, _) = check_in(dir.path(), &["hmrc.yaml"]);
+    assert_eq!(code, 1, "{out}");
+    // Only ignored files under a folder: nothing to check, exit 2.
+    let (code, _, err) = check_in(dir.path(), &["."]);
+    assert_eq!(code, 2);
+    let (_, out, _) = check_in(dir.path(), &["--format", "json", "."]);
+    assert!(
+        out.contains("input-none") || err.contains("input-none"),
+        "{out}{err}"
+    );
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
