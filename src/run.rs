@@ -160,6 +160,8 @@ pub struct Run {
     pub results: Vec<RuleResult>,
     /// Problems with the tool's own inputs: unreadable paths, broken rules, bad parameters.
     pub diagnostics: Vec<ToolDiagnostic>,
+    /// [`Run::sources`] by name, built on first use.
+    by_name: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 /// The loaded packs and the engine, ready to evaluate documents.
@@ -1155,7 +1157,7 @@ fn tree_of<'a>(
 ) -> &'a Option<Node> {
     trees.entry(doc).or_insert_with(|| {
         let info = &run.documents[doc];
-        let source = run.sources.iter().find(|s| s.name == info.file)?;
+        let source = run.source(&info.file)?;
         let docs = load::yaml::parse(&source.text, &options.limits);
         docs.into_iter().nth(info.document).and_then(|d| d.root)
     })
@@ -1170,11 +1172,7 @@ fn resolve_portfolio(
     options: &Options,
 ) -> Finding {
     let info = run.documents[doc].clone();
-    let source_index = run
-        .sources
-        .iter()
-        .position(|s| s.name == info.file)
-        .unwrap_or(0);
+    let source_index = run.source_index(&info.file).unwrap_or(0);
     let source = run.sources[source_index].clone();
     let path = DocPath::parse(&raw.path).unwrap_or_default();
     let (location, complete, found) = match tree_of(run, trees, doc, options) {
@@ -1192,7 +1190,7 @@ fn resolve_portfolio(
         }
         let rinfo = run.documents[rdoc].clone();
         let rp = DocPath::parse(rpath).unwrap_or_default();
-        let rsource = run.sources.iter().find(|s| s.name == rinfo.file).cloned();
+        let rsource = run.source(&rinfo.file).cloned();
         let loc = match (tree_of(run, trees, rdoc, options), rsource) {
             (Some(root), Some(src)) => src.locate(root.resolve(&rp).span),
             _ => Default::default(),
@@ -1263,6 +1261,45 @@ fn sort(run: &mut Run) {
 }
 
 impl Run {
+    /// The index in [`Run::sources`] of the file shown as `file`. An index built once: lookups
+    /// by name in a loop over documents made a 30,000-file run quadratic.
+    pub fn source_index(&self, file: &str) -> Option<usize> {
+        self.by_name
+            .get_or_init(|| {
+                self.sources
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.name.clone(), i))
+                    .collect()
+            })
+            .get(file)
+            .copied()
+    }
+
+    /// The source of the file shown as `file`.
+    pub fn source(&self, file: &str) -> Option<&Arc<SourceFile>> {
+        self.source_index(file).map(|i| &self.sources[i])
+    }
+
+    /// The findings of a file, or of one document of it, found by binary search: findings are
+    /// sorted by file, then document.
+    pub fn findings_of(&self, file: &str, document: Option<usize>) -> &[Finding] {
+        fn key(f: &Finding) -> (&str, usize) {
+            (f.file.as_str(), f.document)
+        }
+        let (start, end) = match document {
+            Some(d) => (
+                self.findings.partition_point(|f| key(f) < (file, d)),
+                self.findings.partition_point(|f| key(f) <= (file, d)),
+            ),
+            None => (
+                self.findings.partition_point(|f| f.file.as_str() < file),
+                self.findings.partition_point(|f| f.file.as_str() <= file),
+            ),
+        };
+        &self.findings[start..end.max(start)]
+    }
+
     /// The most severe unwaived finding.
     pub fn worst(&self) -> Option<Severity> {
         self.findings

@@ -347,13 +347,13 @@ fn run_case(path: &Path, files: &[PathBuf], prepared: &run::Prepared, options: &
     case.problems.extend(result.diagnostics.iter().cloned());
     for file in files {
         let name = file.display().to_string();
-        let source = result.sources.iter().find(|s| s.name == name);
+        let source = result.source(&name);
         let Some(source) = source else {
             continue;
         };
         let expected = fixture::expectations(&source.text);
         case.expects_findings |= !expected.is_empty();
-        let findings: Vec<&Finding> = result.findings.iter().filter(|f| f.file == name).collect();
+        let findings: Vec<&Finding> = result.findings_of(&name, None).iter().collect();
         let mismatch = fixture::compare(&expected, &findings);
         for e in &mismatch.missing {
             case.problems.push(

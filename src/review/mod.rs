@@ -530,7 +530,7 @@ fn on_top75_list(prepared: &Prepared, organisation: &str, service: &str) -> bool
 }
 
 fn parsed_root(run: &Run, file: &str, document: usize, limits: &Limits) -> Option<Node> {
-    let source = run.sources.iter().find(|s| s.name == file)?;
+    let source = run.source(file)?;
     load::yaml::parse(&source.text, limits)
         .into_iter()
         .nth(document)
@@ -607,7 +607,7 @@ fn unanswered(
     if !answers.required || answers.missing.is_empty() {
         return None;
     }
-    let source_index = run.sources.iter().position(|s| s.name == file)?;
+    let source_index = run.source_index(file)?;
     let source = &run.sources[source_index];
     let path = DocPath::parse("proposal.strategic_commitments").ok()?;
     let resolved = root.resolve(&path);
@@ -791,7 +791,7 @@ pub fn reviews(run: &Run, prepared: &Prepared, file: &str, limits: &Limits) -> V
 
 /// The text of line `line` (1-based) of a file of the run, for the reports' snippets.
 pub fn line_text(run: &Run, file: &str, line: usize) -> Option<String> {
-    let source = run.sources.iter().find(|s| s.name == file)?;
+    let source = run.source(file)?;
     source
         .text
         .lines()

@@ -427,7 +427,7 @@ fn missions(h: &mut String, report: &ScoreReport) {
 
 /// Up to three lines of the file around a finding's line, the line itself marked.
 fn snippet(run: &Run, file: &str, line: usize) -> String {
-    let Some(source) = run.sources.iter().find(|s| s.name == file) else {
+    let Some(source) = run.source(file) else {
         return String::new();
     };
     let lines: Vec<&str> = source.text.lines().collect();

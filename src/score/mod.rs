@@ -694,8 +694,9 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
             });
         }
     }
+    let with_documents: BTreeSet<&str> = run.documents.iter().map(|d| d.file.as_str()).collect();
     for s in &run.sources {
-        if !run.documents.iter().any(|d| d.file == s.name) {
+        if !with_documents.contains(s.name.as_str()) {
             not_scored.push(NotScored {
                 organisation: None,
                 file: s.name.clone(),
@@ -978,9 +979,8 @@ fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department
 /// Why a document (or a file with no document) was not scored: its first error.
 fn reason_of(run: &Run, file: &str, document: Option<usize>) -> String {
     let mine: Vec<_> = run
-        .findings
+        .findings_of(file, document)
         .iter()
-        .filter(|f| f.file == file && document.is_none_or(|d| f.document == d))
         .filter(|f| f.commitment.is_none())
         .collect();
     let errors: Vec<_> = mine

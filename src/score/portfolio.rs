@@ -131,7 +131,7 @@ pub(super) fn portfolio(
 
 fn tree_of(run: &Run, doc: usize, model: &Model) -> Option<Node> {
     let info = run.documents.get(doc)?;
-    let source = run.sources.iter().find(|s| s.name == info.file)?;
+    let source = run.source(&info.file)?;
     crate::load::yaml::parse(&source.text, &model.limits)
         .into_iter()
         .nth(info.document)
