@@ -104,6 +104,21 @@ pub fn write_atomic_with(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    // A report is an ordinary file; one being replaced keeps its mode.
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777)
+    };
+    #[cfg(target_os = "linux")]
+    if let Some(mut pending) = unnamed::Pending::open(dir, mode) {
+        {
+            let mut out = std::io::BufWriter::new(&mut pending.file);
+            fill(&mut out)?;
+            out.flush()?;
+        }
+        return pending.commit(path);
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".roadmap-lint-")
         .suffix(".tmp")
@@ -114,17 +129,68 @@ pub fn write_atomic_with(
         out.flush()?;
     }
     tmp.as_file().sync_all()?;
-    // A temporary file is private (0600); a report is an ordinary file. Keep the mode of a
-    // report being replaced.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Reports written through an unnamed temporary file (`O_TMPFILE`): it has no name while it
+/// is written, so a run killed at any point (even by SIGKILL) leaves nothing behind. Once
+/// complete, it is linked under a temporary name and renamed over the target in one step; only
+/// the microseconds between the two could leave a `.roadmap-lint-*.tmp` file.
+#[cfg(target_os = "linux")]
+mod unnamed {
+    use std::os::fd::{AsRawFd, OwnedFd};
+    use std::path::Path;
+
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags, linkat, openat, renameat, unlinkat};
+
+    /// An unnamed file being written in a folder.
+    pub struct Pending {
+        dir: OwnedFd,
+        pub file: std::fs::File,
+    }
+
+    impl Pending {
+        /// `None` when the file system cannot make unnamed files (the caller falls back).
+        pub fn open(dir: &Path, mode: u32) -> Option<Pending> {
+            let flags = OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC;
+            let dir = openat(CWD, dir, flags, Mode::empty()).ok()?;
+            let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
+            let fd = openat(&dir, ".", flags, Mode::from_raw_mode(mode)).ok()?;
+            Some(Pending {
+                dir,
+                file: std::fs::File::from(fd),
+            })
+        }
+
+        /// Give the complete file its name, replacing whatever had it.
+        pub fn commit(self, path: &Path) -> std::io::Result<()> {
+            self.file.sync_all()?;
+            let name = path.file_name().ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file")
+            })?;
+            let fd = self.file.as_raw_fd();
+            let tmp = format!(".roadmap-lint-{}-{fd}.tmp", std::process::id());
+            let proc_path = format!("/proc/self/fd/{fd}");
+            linkat(
+                CWD,
+                proc_path.as_str(),
+                &self.dir,
+                tmp.as_str(),
+                AtFlags::SYMLINK_FOLLOW,
+            )?;
+            renameat(&self.dir, tmp.as_str(), &self.dir, name).inspect_err(|_| {
+                let _ = unlinkat(&self.dir, tmp.as_str(), AtFlags::empty());
+            })?;
+            Ok(())
+        }
+    }
 }
 
 /// Counts shown in summaries.
@@ -212,5 +278,45 @@ impl std::fmt::Display for Summary {
             write!(f, "; {}", plural(other, "tool error"))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// While a report is being written, no file of it is visible in the folder (a killed run
+    /// leaves nothing), and when it is done the old report is replaced whole, keeping its mode.
+    #[test]
+    fn a_report_has_no_name_until_it_is_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.sarif");
+        std::fs::write(&path, "old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        write_atomic_with(&path, |out| {
+            out.write_all(b"new")?;
+            let names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            #[cfg(target_os = "linux")]
+            assert_eq!(names, ["report.sarif"], "a file named while writing");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o640);
+        }
     }
 }
