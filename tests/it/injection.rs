@@ -3,13 +3,11 @@
 //! table) go through `check`, `review` and `score` in every format. No format may carry a raw
 //! control character or a reordering mark from a document, no line may start a workflow command
 //! that the tool did not write, and no Markdown or HTML may carry live markup from a document.
-#![cfg(target_os = "linux")]
 
-mod limited;
 
 use std::fs;
 
-use limited::{lint_with, root};
+use crate::harness::{lint_with, root};
 
 /// One value holding every attack, as a YAML double-quoted string (its escapes make the real
 /// control characters).

@@ -2,13 +2,11 @@
 //! next to the built-in pack on a good declaration, under the limits of tests/limited. Each
 //! attempt must be stopped with one diagnostic that names the rule, its file and line, and the
 //! built-in rules must still produce their findings.
-#![cfg(target_os = "linux")]
 
-mod limited;
 
 use std::time::Duration;
 
-use limited::{CPU_SECONDS, Diag, GOOD, GOOD_RULE, diags, lint_with, truncate};
+use crate::harness::{CPU_SECONDS, Diag, GOOD, GOOD_RULE, diags, lint_with, truncate};
 
 /// A second good file: a broken rule gives one diagnostic however many documents it fails on.
 const GOOD_2: &str = "fixtures/examples/dwp-compliant.yaml";
@@ -335,10 +333,10 @@ fn a_flood_of_megabyte_findings_is_capped() {
 
 /// A copy of the `division-by-zero` pack in a temporary folder inside the crate, plus `extra`.
 fn pack_with(extra: impl FnOnce(&std::path::Path)) -> (tempfile::TempDir, String) {
-    let base = limited::root().join("target").join("sandbox-scratch");
+    let base = crate::harness::root().join("target").join("sandbox-scratch");
     std::fs::create_dir_all(&base).unwrap();
     let dir = tempfile::tempdir_in(base).unwrap();
-    let src = limited::root().join("fixtures/hostile-rules/division-by-zero");
+    let src = crate::harness::root().join("fixtures/hostile-rules/division-by-zero");
     for entry in std::fs::read_dir(src).unwrap() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
@@ -346,7 +344,7 @@ fn pack_with(extra: impl FnOnce(&std::path::Path)) -> (tempfile::TempDir, String
     extra(dir.path());
     let rel = dir
         .path()
-        .strip_prefix(limited::root())
+        .strip_prefix(crate::harness::root())
         .unwrap()
         .display()
         .to_string();
@@ -479,7 +477,7 @@ fn a_rule_cannot_hoard_memory_in_document_maps() {
 #[test]
 fn what_portfolio_collect_keeps_is_bounded() {
     // 8 MB kept per document over 1,000 documents was 8 GB, and an abort.
-    let dir = tempfile::tempdir_in(limited::root().join("target")).unwrap();
+    let dir = tempfile::tempdir_in(crate::harness::root().join("target")).unwrap();
     let many = dir.path().join("many.yaml");
     let doc = "schema_version: 1\nkind: department\nas_of: 2025-01-01\norganisation:\n  id: X{i}\n  name: Department {i}\n  type: ministerial\n";
     let text: String = (0..1_000)

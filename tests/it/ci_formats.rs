@@ -7,17 +7,12 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 const CONFIG: &str = "tests/data/ci-config.yaml";
 const AS_OF: &str = "2025-06-30";
 
-fn cli() -> Command {
-    let mut c = Command::cargo_bin("roadmap-lint").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "100");
-    c
-}
+use crate::harness::cli as cli;
 
 /// Run `check` with the test config; returns (exit code, stdout, stderr).
 fn check(args: &[&str]) -> (i32, String, String) {
@@ -834,6 +829,4 @@ fn named_files_are_checked_whatever_the_config_ignores() {
     );
 }
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::harness::root;

@@ -3,13 +3,8 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 
-fn cmd() -> Command {
-    let mut c = Command::cargo_bin("roadmap-lint").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "100");
-    c
-}
+use crate::harness::cli as cmd;
 
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

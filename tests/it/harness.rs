@@ -1,6 +1,7 @@
-//! Runs the real binary under resource limits, shared by tests/hostile.rs and tests/sandbox.rs:
-//! 1 GiB of address space, a CPU budget, and a wall-clock guard against hangs. A crash, an abort
-//! (an allocation refused by the cap), a panic or a hang fails the calling test.
+//! The shared harness: [`cli`] for a plain run of the real binary, and [`lint_with`] for a run
+//! under resource limits (1 GiB of address space, a CPU budget, and a wall-clock guard against
+//! hangs), where a crash, an abort (an allocation refused by the cap), a panic or a hang fails
+//! the calling test.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
@@ -36,6 +37,17 @@ const RLIMIT_AS: i32 = 9;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary, with colour off, a fixed width, and none of the colour-forcing variables a
+/// developer's shell may set.
+pub fn cli() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("roadmap-lint").expect("the binary is built");
+    c.env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR");
+    c
 }
 
 pub struct Outcome {

@@ -3,9 +3,7 @@
 //! A crash, an abort (an allocation refused by the cap) or a hang fails the test. Each case must
 //! give exactly one diagnostic for the hostile input, and the good file's finding must still
 //! appear.
-#![cfg(target_os = "linux")]
 
-mod limited;
 
 use std::fs;
 use std::io::Write;
@@ -13,7 +11,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use limited::{CPU_SECONDS, Diag, GOOD, GOOD_RULE, diags, lint_with, root, truncate};
+use crate::harness::{CPU_SECONDS, Diag, GOOD, GOOD_RULE, diags, lint_with, root, truncate};
 
 /// Check `hostile` next to the good file; expect exactly one diagnostic with `code` for it (at
 /// `at`, a line and column, when given), and the good file's finding. Returns the diagnostic.

@@ -5,9 +5,7 @@ use std::fs;
 
 use assert_cmd::Command;
 
-#[path = "../examples/gen_corpus.rs"]
-#[allow(dead_code)]
-mod gen_corpus;
+use crate::gen_corpus;
 
 fn check(dir: &std::path::Path, jobs: &str, format: &str) -> Vec<u8> {
     let out = Command::cargo_bin("roadmap-lint")

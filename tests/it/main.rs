@@ -1,0 +1,29 @@
+//! The integration tests: one binary, with a shared harness (`harness`) that runs the real
+//! binary (under resource limits where a test needs them). One module per area.
+
+mod harness;
+
+#[path = "../../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
+
+mod broken_rules;
+mod browser;
+mod ci_formats;
+mod cli;
+mod cli_toolkit;
+mod doc_isolation;
+mod example_findings_c8_to_c21;
+mod generated_docs;
+#[cfg(target_os = "linux")]
+mod hostile;
+#[cfg(target_os = "linux")]
+mod injection;
+mod jobs_determinism;
+mod man_page;
+mod proposal_declaration;
+mod review_cli;
+mod rule_fixtures;
+#[cfg(target_os = "linux")]
+mod sandbox;
+mod score_cli;
