@@ -160,6 +160,8 @@ pub struct Run {
     pub results: Vec<RuleResult>,
     /// Problems with the tool's own inputs: unreadable paths, broken rules, bad parameters.
     pub diagnostics: Vec<ToolDiagnostic>,
+    /// Where each loaded rule is documented (see [`crate::pack::RuleSet::doc_link`]).
+    pub doc_links: std::collections::HashMap<String, String>,
     /// [`Run::sources`] by name, built on first use.
     by_name: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
@@ -412,6 +414,11 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     let mut run = Run {
         diagnostics: prepared.diagnostics.clone(),
         provenance: Provenance::of(prepared, options),
+        doc_links: prepared
+            .rules
+            .rules()
+            .filter_map(|(_, r)| Some((r.id.clone(), prepared.rules.doc_link(&r.id)?)))
+            .collect(),
         ..Run::default()
     };
     let mut collected: Vec<(usize, usize, Dynamic)> = Vec::new();
@@ -1298,6 +1305,14 @@ impl Run {
             ),
         };
         &self.findings[start..end.max(start)]
+    }
+
+    /// Where a rule or a built-in code is documented.
+    pub fn doc_link(&self, id: &str) -> Option<String> {
+        self.doc_links
+            .get(id)
+            .cloned()
+            .or_else(|| crate::diag::Code::from_id(id).map(crate::diag::Code::url))
     }
 
     /// The most severe unwaived finding.

@@ -27,6 +27,8 @@ struct FindingReport<'a> {
     finding: &'a Finding,
     source: NamedSource<Snippets>,
     code: String,
+    /// Where the rule (or built-in code) is documented.
+    url: Option<String>,
     related: Vec<RelatedReport>,
 }
 
@@ -72,6 +74,11 @@ impl Diagnostic for FindingReport<'_> {
             (None, Some(h)) => Some(Box::new(h)),
             (None, None) => None,
         }
+    }
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
@@ -141,9 +148,10 @@ fn handler(style: Style) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // On a colour terminal the code is a link (OSC 8); elsewhere the address is written out.
     GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false)
+        .with_links(style.color)
 }
 
 /// The code shown for a finding: its rule id, and the commitment it serves.
@@ -402,6 +410,7 @@ pub fn render_finding(run: &Run, f: &Finding, style: Style) -> String {
         )
         .with_language("yaml"),
         code: code_of(f),
+        url: run.doc_link(&f.rule),
         related: f
             .related
             .iter()

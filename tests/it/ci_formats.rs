@@ -12,7 +12,7 @@ use serde_json::Value;
 const CONFIG: &str = "tests/data/ci-config.yaml";
 const AS_OF: &str = "2025-06-30";
 
-use crate::harness::cli as cli;
+use crate::harness::cli;
 
 /// Run `check` with the test config; returns (exit code, stdout, stderr).
 fn check(args: &[&str]) -> (i32, String, String) {

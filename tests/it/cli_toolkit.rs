@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-
 use crate::harness::cli as cmd;
 
 fn stdout(out: &std::process::Output) -> String {

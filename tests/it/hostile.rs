@@ -4,7 +4,6 @@
 //! give exactly one diagnostic for the hostile input, and the good file's finding must still
 //! appear.
 
-
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;

@@ -4,7 +4,6 @@
 //! control character or a reordering mark from a document, no line may start a workflow command
 //! that the tool did not write, and no Markdown or HTML may carry live markup from a document.
 
-
 use std::fs;
 
 use crate::harness::{lint_with, root};

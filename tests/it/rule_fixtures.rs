@@ -117,3 +117,74 @@ fn check_all(items, ctx) {
     assert!(problem.file.as_deref().unwrap().ends_with("b.yaml"));
     assert_eq!(problem.line, Some(5));
 }
+
+/// Each built-in rule's messages, as a reader sees them: the findings of its failing fixtures,
+/// one line each (where, severity, message, help), in a small snapshot per rule. A change to a
+/// rule's wording shows in review as a change to that rule's snapshot alone.
+#[test]
+fn rule_messages() {
+    use roadmap_lint::load::Input;
+    use roadmap_lint::pack::PackSources;
+    use roadmap_lint::run::{self, Options};
+
+    let fixtures = Path::new("rules/roadmap-2022-25/fixtures");
+    let base = Options {
+        packs: PackSources {
+            builtin: true,
+            ..PackSources::default()
+        },
+        ..Options::default()
+    };
+    let all = run::prepare(&base);
+    let ids: Vec<String> = all.rules.rules().map(|(_, r)| r.id.clone()).collect();
+    for id in ids {
+        let mut cases: Vec<std::path::PathBuf> = std::fs::read_dir(fixtures.join(&id))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                !name.starts_with("pass")
+            })
+            .collect();
+        cases.sort();
+        let options = Options {
+            only_rules: Some(vec![id.clone()]),
+            ..base.clone()
+        };
+        let prepared = run::prepare(&options);
+        let mut text = String::new();
+        for case in cases {
+            let files: Vec<std::path::PathBuf> = if case.is_dir() {
+                let mut f: Vec<_> = std::fs::read_dir(&case)
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .collect();
+                f.sort();
+                f
+            } else {
+                vec![case.clone()]
+            };
+            let inputs: Vec<Input> = files.iter().cloned().map(Input::File).collect();
+            let result = run::run(&inputs, &prepared, &options);
+            text.push_str(&format!(
+                "{}:\n",
+                case.strip_prefix(fixtures).unwrap().display()
+            ));
+            for f in result.findings.iter().filter(|f| f.rule == id) {
+                let file = Path::new(&f.file).file_name().unwrap().to_string_lossy();
+                text.push_str(&format!(
+                    "  {file}:{}:{} {}{}: {}\n",
+                    f.location.line,
+                    f.location.column,
+                    f.severity,
+                    if f.waived { " (waived)" } else { "" },
+                    f.message
+                ));
+                if let Some(h) = &f.help {
+                    text.push_str(&format!("    help: {h}\n"));
+                }
+            }
+        }
+        insta::assert_snapshot!(format!("rule_messages__{id}"), text);
+    }
+}

@@ -3,7 +3,6 @@
 //! attempt must be stopped with one diagnostic that names the rule, its file and line, and the
 //! built-in rules must still produce their findings.
 
-
 use std::time::Duration;
 
 use crate::harness::{CPU_SECONDS, Diag, GOOD, GOOD_RULE, diags, lint_with, truncate};
@@ -333,7 +332,9 @@ fn a_flood_of_megabyte_findings_is_capped() {
 
 /// A copy of the `division-by-zero` pack in a temporary folder inside the crate, plus `extra`.
 fn pack_with(extra: impl FnOnce(&std::path::Path)) -> (tempfile::TempDir, String) {
-    let base = crate::harness::root().join("target").join("sandbox-scratch");
+    let base = crate::harness::root()
+        .join("target")
+        .join("sandbox-scratch");
     std::fs::create_dir_all(&base).unwrap();
     let dir = tempfile::tempdir_in(base).unwrap();
     let src = crate::harness::root().join("fixtures/hostile-rules/division-by-zero");
