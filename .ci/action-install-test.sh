@@ -118,5 +118,14 @@ fi
 run TAG= TARGET=x86_64-unknown-linux-gnu REPO=x/y bash "$script" download
 expect installed false "download with no tag"
 
-echo "action installer: $passed passed, $failed failed"
+# -- the release workflow builds an archive for every target the installer asks for --
+release_targets=$(sed -n 's/^ *- target: \([a-z0-9_-]*\)$/\1/p' .github/workflows/release.yml | sort)
+installer_targets=$(sed -n 's/^ *[A-Za-z]*\/[A-Z0-9]*) echo \([a-z0-9_-]*\) ;;$/\1/p' "$script" | sort)
+if [ -n "$release_targets" ] && [ "$release_targets" = "$installer_targets" ]; then
+  ok "release.yml and the installer name the same targets ($(echo "$release_targets" | tr '\n' ' '))"
+else
+  not_ok "release.yml builds [$release_targets], the installer asks for [$installer_targets]"
+fi
+
+echo "action-installer: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
