@@ -133,6 +133,9 @@ plan() {
 download() {
   local tag=${TAG:-} target=${TARGET:-} repo=${REPO:-$DEFAULT_REPO}
   if [ -z "$tag" ] || [ -z "$target" ]; then
+    if [ -n "$tag" ]; then
+      notice "no prebuilt roadmap-lint for ${RUNNER_OS:-this system} on ${RUNNER_ARCH:-this CPU}; building $tag with cargo instead"
+    fi
     output installed false
     return 0
   fi
