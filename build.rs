@@ -1,6 +1,9 @@
 //! Embeds the built-in rule packs (everything under `rules/`) in the binary, so the tool works
 //! from any directory.
 
+// A build script: failing loudly is its way to report.
+#![allow(clippy::unwrap_used)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

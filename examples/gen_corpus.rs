@@ -11,6 +11,9 @@
 //! vacancies above the objective, and so on). Files go to `OUT/NNNN/dept-NNNNN.yaml`, at most 1,000
 //! per folder, as a department's repository of declarations might hold them.
 
+// A command-line program: it reports on standard error.
+#![allow(clippy::print_stderr)]
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 

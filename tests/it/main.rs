@@ -1,12 +1,17 @@
 //! The integration tests: one binary, with a shared harness (`harness`) that runs the real
 //! binary (under resource limits where a test needs them). One module per area.
 
+// Tests report by failing: unwrapping is how a helper fails. The harness sets resource limits
+// through `setrlimit`, which needs `unsafe`.
+#![allow(clippy::unwrap_used, unsafe_code)]
+
 mod harness;
 
 #[path = "../../examples/gen_corpus.rs"]
 #[allow(dead_code)]
 mod gen_corpus;
 
+mod architecture;
 mod broken_rules;
 mod browser;
 mod ci_formats;
