@@ -1,0 +1,374 @@
+//! One evaluation of a set of inputs: load, validate, run the rules, resolve paths into spans.
+//! `check` and the other commands share it; nothing downstream re-runs a rule. The stages are
+//! one module each: [`prepare`] (packs, parameters, the engine), [`document`] (one file's
+//! documents through schema, rules and waivers), [`declarations`] (what proposals are checked
+//! against), [`resolve`] (rule paths into spans), [`portfolio`] (rules over every document) and
+//! [`order`] (the deterministic order of the report).
+
+mod declarations;
+mod document;
+mod order;
+mod portfolio;
+mod prepare;
+mod resolve;
+
+use prepare::context;
+pub use prepare::{Prepared, prepare};
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rhai::Dynamic;
+
+use crate::date::Date;
+use crate::diag::{Code, ToolDiagnostic};
+use crate::engine::Sandbox;
+use crate::finding::{Finding, Severity};
+use crate::load::{self, Input, Limits};
+use crate::pack::{PackSources, Rule};
+use crate::source::SourceFile;
+
+use declarations::*;
+use document::*;
+use order::*;
+use portfolio::*;
+use resolve::*;
+
+/// A parameter override: `--param NAME=VALUE`, or `params:` in the config file (with where it
+/// was written, so that a bad value is pointed at).
+#[derive(Debug, Clone)]
+pub struct ParamSetting {
+    pub name: String,
+    pub value: String,
+    pub from: Option<crate::source::Origin>,
+}
+
+impl ParamSetting {
+    /// A setting from the command line.
+    pub fn flag(name: impl Into<String>, value: impl Into<String>) -> Self {
+        ParamSetting {
+            name: name.into(),
+            value: value.into(),
+            from: None,
+        }
+    }
+
+    /// A diagnostic about this setting: at its line in the config file, or naming the flag.
+    fn diagnostic(&self, code: Code, problem: &str) -> ToolDiagnostic {
+        match &self.from {
+            Some(origin) => ToolDiagnostic::new(
+                code,
+                format!(
+                    "`params.{}` in {}: {problem}",
+                    self.name, origin.source.name
+                ),
+            )
+            .at(&origin.source, origin.span)
+            .label("set here"),
+            None => ToolDiagnostic::new(
+                code,
+                format!("--param {}={}: {problem}", self.name, self.value),
+            ),
+        }
+    }
+}
+
+/// Everything that shapes a run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub as_of: Option<Date>,
+    pub params: Vec<ParamSetting>,
+    pub limits: Limits,
+    pub sandbox: Sandbox,
+    pub packs: PackSources,
+    /// Run only these rules (by id), when given.
+    pub only_rules: Option<Vec<String>>,
+    /// Rules enabled and disabled by the config file (by id, commitment or mission).
+    pub selection: Option<crate::config::RuleSelection>,
+    /// Severity overrides by rule id (config file).
+    pub severity: BTreeMap<String, Severity>,
+    /// How waivers are applied (`--no-waivers`, `--waiver-warning-days`).
+    pub waivers: crate::waiver::WaiverSettings,
+    /// The config file the settings came from, as shown in reports.
+    pub config_file: Option<String>,
+}
+
+/// A document that was read, whatever became of it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DocInfo {
+    pub file: String,
+    pub document: usize,
+    pub kind: Option<String>,
+    pub organisation: Option<String>,
+    pub name: Option<String>,
+    /// The evaluation date used for this document.
+    pub as_of: Option<String>,
+    /// Whether rules ran on it (they do not on documents with syntax or schema errors).
+    pub evaluated: bool,
+}
+
+/// What one rule concluded about one document, for scores and JUnit.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleResult {
+    /// Index into [`Run::documents`].
+    pub doc: usize,
+    pub rule: String,
+    pub commitment: Option<u32>,
+    pub mission: Option<u32>,
+    pub status: Status,
+    /// Paths of the checks that passed.
+    pub passed: Vec<String>,
+    /// Indices into [`Run::findings`] of the findings this rule raised in the document.
+    pub findings: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "reason")]
+pub enum Status {
+    Applied,
+    NotApplicable(String),
+    Failed,
+}
+
+/// A rule pack a run used, as reports name it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PackUsed {
+    pub name: String,
+    pub version: String,
+    /// `builtin`, or the folder it was read from.
+    pub origin: String,
+}
+
+/// What a run was configured from: the config file and the rule packs. Reports say so, so that
+/// a config found in a parent folder, or a pack it names, never applies unseen.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Provenance {
+    pub config: Option<String>,
+    pub packs: Vec<PackUsed>,
+}
+
+impl Provenance {
+    pub fn of(prepared: &Prepared, options: &Options) -> Provenance {
+        Provenance {
+            config: options.config_file.clone(),
+            packs: prepared
+                .rules
+                .packs
+                .iter()
+                .map(|p| PackUsed {
+                    name: p.manifest.name.clone(),
+                    version: p.manifest.version.clone(),
+                    origin: p.origin.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The outcome of a run.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// The config file and the packs the run used.
+    pub provenance: Provenance,
+    pub sources: Vec<Arc<SourceFile>>,
+    pub documents: Vec<DocInfo>,
+    pub findings: Vec<Finding>,
+    pub results: Vec<RuleResult>,
+    /// Problems with the tool's own inputs: unreadable paths, broken rules, bad parameters.
+    pub diagnostics: Vec<ToolDiagnostic>,
+    /// Where each loaded rule is documented (see [`crate::pack::RuleSet::doc_link`]).
+    pub doc_links: std::collections::HashMap<String, String>,
+    /// [`Run::sources`] by name, built on first use.
+    by_name: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+}
+
+impl Run {
+    /// The index in [`Run::sources`] of the file shown as `file`. An index built once: lookups
+    /// by name in a loop over documents made a 30,000-file run quadratic.
+    pub fn source_index(&self, file: &str) -> Option<usize> {
+        self.by_name
+            .get_or_init(|| {
+                self.sources
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.name.clone(), i))
+                    .collect()
+            })
+            .get(file)
+            .copied()
+    }
+
+    /// The source of the file shown as `file`.
+    pub fn source(&self, file: &str) -> Option<&Arc<SourceFile>> {
+        self.source_index(file).map(|i| &self.sources[i])
+    }
+
+    /// The findings of a file, or of one document of it, found by binary search: findings are
+    /// sorted by file, then document.
+    pub fn findings_of(&self, file: &str, document: Option<usize>) -> &[Finding] {
+        fn key(f: &Finding) -> (&str, usize) {
+            (f.file.as_str(), f.document)
+        }
+        let (start, end) = match document {
+            Some(d) => (
+                self.findings.partition_point(|f| key(f) < (file, d)),
+                self.findings.partition_point(|f| key(f) <= (file, d)),
+            ),
+            None => (
+                self.findings.partition_point(|f| f.file.as_str() < file),
+                self.findings.partition_point(|f| f.file.as_str() <= file),
+            ),
+        };
+        &self.findings[start..end.max(start)]
+    }
+
+    /// Where a rule or a built-in code is documented.
+    pub fn doc_link(&self, id: &str) -> Option<String> {
+        self.doc_links
+            .get(id)
+            .cloned()
+            .or_else(|| crate::diag::Code::from_id(id).map(crate::diag::Code::url))
+    }
+
+    /// The most severe unwaived finding.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings
+            .iter()
+            .filter(|f| !f.waived)
+            .map(|f| f.severity)
+            .max()
+    }
+
+    /// Whether the tool failed to do part of its job (exit code 2).
+    pub fn has_tool_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// The document as named in messages: `file.yaml, document 2` (documents count from 1 in
+/// text; the JSON report's `document` index counts from 0).
+pub fn place(file: &str, document: usize) -> String {
+    format!("{file}, document {}", document + 1)
+}
+
+/// Run everything over the inputs.
+pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
+    let all_rules: Vec<(usize, Arc<Rule>)> = prepared
+        .rules
+        .packs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.rules.iter().map(move |r| (i, r.clone())))
+        .collect();
+    let collected_bytes = Collected::new(
+        all_rules.len(),
+        prepared
+            .sandbox
+            .max_collected
+            .saturating_add(input_bytes(inputs).saturating_mul(2)),
+    );
+    let unreadable = ToolDiagnostic::from;
+    // Files stream through: each is read, parsed, checked and dropped on its worker, so memory
+    // holds findings and source texts, never every parsed tree at once. Files holding a
+    // proposal wait for the second pass, because a proposal's rules see its department's
+    // declaration, which may be any other file of the run.
+    let first: Vec<Pass> = inputs
+        .par_iter()
+        .map(|input| match load::load(input, &options.limits) {
+            Err(e) => Pass::Done(Box::new(Err(unreadable(e)))),
+            Ok(loaded) if holds_proposal(&loaded) => Pass::Waiting(Box::new(loaded)),
+            Ok(loaded) => Pass::Done(Box::new(Ok(evaluate_file(
+                loaded,
+                prepared,
+                options,
+                &all_rules,
+                &collected_bytes,
+                &[],
+            )))),
+        })
+        .collect();
+    let declarations = declarations(&first, &options.limits);
+    let outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = first
+        .into_par_iter()
+        .map(|pass| match pass {
+            Pass::Done(outcome) => *outcome,
+            Pass::Waiting(loaded) => Ok(evaluate_file(
+                *loaded,
+                prepared,
+                options,
+                &all_rules,
+                &collected_bytes,
+                &declarations,
+            )),
+        })
+        .collect();
+
+    let mut run = Run {
+        diagnostics: prepared.diagnostics.clone(),
+        provenance: Provenance::of(prepared, options),
+        doc_links: prepared
+            .rules
+            .rules()
+            .filter_map(|(_, r)| Some((r.id.clone(), prepared.rules.doc_link(&r.id)?)))
+            .collect(),
+        ..Run::default()
+    };
+    let mut collected: Vec<(usize, usize, Dynamic)> = Vec::new();
+    let mut failures: Vec<Failure> = Vec::new();
+    // Room for everything at once: growing these vectors by doubling held two copies of every
+    // finding for a moment, which set the run's peak memory.
+    let files = outcomes.iter().flatten();
+    run.sources.reserve_exact(files.clone().count());
+    run.documents
+        .reserve_exact(files.clone().map(|f| f.docs.len()).sum());
+    run.findings
+        .reserve_exact(files.clone().map(|f| f.findings.len()).sum());
+    run.results
+        .reserve_exact(files.map(|f| f.results.len()).sum());
+    for outcome in outcomes {
+        match outcome {
+            Err(d) => run.diagnostics.push(d),
+            Ok(file) => {
+                let source_index = run.sources.len();
+                let doc_base = run.documents.len();
+                let finding_base = run.findings.len();
+                run.sources.push(file.source);
+                run.documents.extend(file.docs);
+                run.findings.extend(file.findings.into_iter().map(|mut f| {
+                    f.source = source_index;
+                    f
+                }));
+                for mut r in file.results {
+                    r.doc += doc_base;
+                    r.findings.iter_mut().for_each(|i| *i += finding_base);
+                    run.results.push(r);
+                }
+                collected.extend(
+                    file.collected
+                        .into_iter()
+                        .map(|(r, d, v)| (r, doc_base + d, v)),
+                );
+                failures.extend(file.failures);
+            }
+        }
+    }
+    run.diagnostics.extend(failure_diagnostics(failures));
+    portfolio(
+        &mut run,
+        prepared,
+        options,
+        &all_rules,
+        collected,
+        &collected_bytes,
+    );
+    for f in &mut run.findings {
+        if let Some(s) = options.severity.get(&f.rule) {
+            f.severity = *s;
+        }
+    }
+    sort(&mut run);
+    run
+}

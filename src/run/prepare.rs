@@ -1,0 +1,153 @@
+//! Preparing a run: the packs loaded, parameters resolved, the engine built, and the `ctx` each
+//! rule sees.
+
+use std::collections::BTreeMap;
+
+use rhai::{Dynamic, Engine, Map};
+
+use crate::date::Date;
+use crate::diag::{Code, ToolDiagnostic};
+use crate::engine::{self, Mapping, Sandbox};
+use crate::pack::{self, Pack, RuleSet};
+
+use super::*;
+
+/// The loaded packs and the engine, ready to evaluate documents.
+pub struct Prepared {
+    pub rules: RuleSet,
+    pub engine: Engine,
+    pub sandbox: Sandbox,
+    /// `ctx.params` and `ctx.data` per pack, by pack name.
+    pub pack_ctx: BTreeMap<String, (Map, Map)>,
+    /// The same as Rhai values every rule call shares (see [`engine::value`]): building `ctx`
+    /// for a document copies two reference counts, not the pack's data.
+    pack_shared: BTreeMap<String, (Dynamic, Dynamic)>,
+    pub diagnostics: Vec<ToolDiagnostic>,
+    /// What the packs define, before `--rule` and the config's selection.
+    pub known: pack::Known,
+    /// Time per rule, when `check --profile` asked for it.
+    pub profile: Option<crate::profile::Profile>,
+}
+
+/// Load the packs and resolve parameters. Problems become diagnostics.
+pub fn prepare(options: &Options) -> Prepared {
+    let engine = engine::engine(&options.sandbox);
+    let (mut rules, mut diagnostics) = pack::load(&options.packs, &engine);
+    let known = pack::Known::of(&rules);
+    if let Some(only) = &options.only_rules {
+        // A typo in `--rule` would run nothing and pass: each unknown id is an error.
+        let ids: Vec<&str> = rules.rules().map(|(_, r)| r.id.as_str()).collect();
+        for id in only.iter().filter(|id| !ids.contains(&id.as_str())) {
+            diagnostics.push(
+                ToolDiagnostic::new(
+                    Code::RuleUnknown,
+                    format!("--rule {id}: no loaded rule has this id"),
+                )
+                .help(crate::suggest::help(id, "rule id", &ids)),
+            );
+        }
+        for p in &mut rules.packs {
+            p.rules.retain(|r| only.contains(&r.id));
+        }
+    }
+    if let Some(selection) = &options.selection {
+        for p in &mut rules.packs {
+            p.rules.retain(|r| selection.allows(r));
+        }
+    }
+    let mut pack_ctx = BTreeMap::new();
+    let mut used = vec![false; options.params.len()];
+    for p in &rules.packs {
+        let mut params = Map::new();
+        for (name, param) in &p.manifest.parameters {
+            if let Ok(v) = pack::param_value(param.kind, &param.default) {
+                params.insert(name.as_str().into(), v);
+            }
+        }
+        for (i, setting) in options.params.iter().enumerate() {
+            if let Some(param) = p.manifest.parameters.get(&setting.name) {
+                used[i] = true;
+                match pack::parse_override(param.kind, &setting.value) {
+                    Ok(v) => {
+                        params.insert(setting.name.as_str().into(), v);
+                    }
+                    Err(msg) => diagnostics.push(
+                        setting.diagnostic(Code::ParamInvalid, &msg).help(format!(
+                            "`{}` is {} {}: {}",
+                            setting.name,
+                            crate::pack::article(param.kind.name()),
+                            param.kind.name(),
+                            param.rationale
+                        )),
+                    ),
+                }
+            }
+        }
+        pack_ctx.insert(p.manifest.name.clone(), (params, p.data.clone()));
+    }
+    let param_names: Vec<&str> = known.params.iter().map(String::as_str).collect();
+    for (i, setting) in options.params.iter().enumerate() {
+        if !used[i] {
+            diagnostics.push(
+                setting
+                    .diagnostic(Code::ParamUnknown, "no pack has a parameter of that name")
+                    .help(crate::suggest::help(
+                        &setting.name,
+                        "parameter",
+                        &param_names,
+                    )),
+            );
+        }
+    }
+    let pack_shared = pack_ctx
+        .iter()
+        .map(|(name, (params, data))| {
+            (
+                name.clone(),
+                (
+                    engine::value::share(Dynamic::from_map(params.clone())),
+                    engine::value::share(Dynamic::from_map(data.clone())),
+                ),
+            )
+        })
+        .collect();
+    Prepared {
+        rules,
+        engine,
+        sandbox: options.sandbox.clone(),
+        pack_ctx,
+        pack_shared,
+        diagnostics,
+        known,
+        profile: None,
+    }
+}
+
+/// The `ctx` a rule sees for a document.
+pub(super) fn context(
+    pack: &Pack,
+    prepared: &Prepared,
+    as_of: Date,
+    file: &str,
+    document: usize,
+    kind: &str,
+) -> Dynamic {
+    let (params, data) = prepared
+        .pack_shared
+        .get(&pack.manifest.name)
+        .cloned()
+        .unwrap_or_else(|| {
+            (
+                Dynamic::from(Mapping::default()),
+                Dynamic::from(Mapping::default()),
+            )
+        });
+    let mut ctx = Map::new();
+    ctx.insert("as_of".into(), Dynamic::from(as_of));
+    ctx.insert("params".into(), params);
+    ctx.insert("data".into(), data);
+    ctx.insert("file".into(), Dynamic::from(file.to_string()));
+    ctx.insert("document".into(), Dynamic::from_int(document as i64));
+    ctx.insert("kind".into(), Dynamic::from(kind.to_string()));
+    Dynamic::from(Mapping::new(ctx))
+}
