@@ -80,14 +80,27 @@ pub(super) fn problem_finding(
     }
 }
 
-pub(super) fn evaluate_file(
-    loaded: load::LoadedFile,
-    prepared: &Prepared,
-    options: &Options,
-    rules: &[(usize, Arc<Rule>)],
-    collected_bytes: &Collected,
-    declarations: &[Declaration],
-) -> FileOutcome {
+/// What every document of a run is evaluated with.
+pub(super) struct Env<'a> {
+    pub(super) prepared: &'a Prepared,
+    pub(super) options: &'a Options,
+    /// Every rule, with the index of its pack.
+    pub(super) rules: &'a [(usize, Arc<Rule>)],
+    pub(super) collected_bytes: &'a Collected,
+    pub(super) declarations: &'a [Declaration],
+}
+
+/// A document being evaluated: where it is, and what it is.
+struct Doc<'a> {
+    source: &'a Arc<SourceFile>,
+    index: usize,
+    root: &'a Node,
+    kind: &'a str,
+    as_of: Date,
+}
+
+/// Evaluate every document of a file.
+pub(super) fn evaluate_file(loaded: load::LoadedFile, env: &Env) -> FileOutcome {
     let source = Arc::new(loaded.source);
     let mut out = FileOutcome {
         source: source.clone(),
@@ -102,204 +115,288 @@ pub(super) fn evaluate_file(
             .push(problem_finding(problem, &source, 0, String::new()));
     }
     for doc in loaded.docs {
-        let mut info = DocInfo {
-            file: source.name.clone(),
-            document: doc.index,
-            kind: None,
-            organisation: None,
-            name: None,
-            as_of: None,
-            evaluated: false,
-        };
-        for problem in &doc.problems {
-            out.findings
-                .push(problem_finding(problem, &source, doc.index, String::new()));
-        }
-        let blocked = doc.problems.iter().any(|p| p.severity == Severity::Error);
-        let Some(root) = doc.root.filter(|_| !blocked) else {
-            out.docs.push(info);
-            continue;
-        };
-        let kind = match schema::kind_of(&root) {
-            Ok(kind) => kind.to_string(),
-            Err(sp) => {
-                out.findings.push(problem_finding(
-                    &sp.problem,
-                    &source,
-                    doc.index,
-                    sp.path.to_string(),
-                ));
-                out.docs.push(info);
-                continue;
-            }
-        };
-        info.kind = Some(kind.clone());
-        info.organisation = identity(&root, &kind, "id");
-        info.name = identity(&root, &kind, "name");
-        let schema_problems = schema::validate(&kind, &root);
-        let as_of = options
+        let info = evaluate_document(&mut out, &source, doc, env);
+        out.docs.push(info);
+    }
+    out
+}
+
+/// One document: its problems, kind and schema; when it passes them, every rule that applies,
+/// its findings resolved and its waivers applied.
+fn evaluate_document(
+    out: &mut FileOutcome,
+    source: &Arc<SourceFile>,
+    doc: load::ParsedDoc,
+    env: &Env,
+) -> DocInfo {
+    let mut info = DocInfo {
+        file: source.name.clone(),
+        document: doc.index,
+        kind: None,
+        organisation: None,
+        name: None,
+        as_of: None,
+        evaluated: false,
+    };
+    for problem in &doc.problems {
+        out.findings
+            .push(problem_finding(problem, source, doc.index, String::new()));
+    }
+    let blocked = doc.problems.iter().any(|p| p.severity == Severity::Error);
+    let Some(root) = doc.root.filter(|_| !blocked) else {
+        return info;
+    };
+    let Some(kind) = admit(out, source, doc.index, &root, &mut info, env.options) else {
+        return info;
+    };
+    info.evaluated = true;
+    let d = Doc {
+        source,
+        index: doc.index,
+        root: &root,
+        kind: &kind,
+        as_of: info
             .as_of
-            .or_else(|| {
-                root.get("as_of")
-                    .and_then(Node::as_str)
-                    .and_then(Date::parse)
-            })
-            .unwrap_or_else(Date::today);
-        info.as_of = Some(as_of.to_string());
-        if !schema_problems.is_empty() {
-            for sp in &schema_problems {
-                out.findings.push(problem_finding(
-                    &sp.problem,
-                    &source,
-                    doc.index,
-                    sp.path.to_string(),
-                ));
-            }
-            out.docs.push(info);
+            .as_deref()
+            .and_then(Date::parse)
+            .unwrap_or_else(Date::today),
+    };
+    let (pending, failed_here) = run_rules(out, &d, info.organisation.as_deref(), env);
+    // Resolve this document's findings now, while its tree is at hand.
+    let base = out.findings.len();
+    for p in &pending {
+        out.findings
+            .push(resolve(p, d.root, d.source, d.index, env.declarations));
+    }
+    let doc_index = out.docs.len();
+    for r in out.results.iter_mut().filter(|r| r.doc == doc_index) {
+        r.findings.iter_mut().for_each(|i| *i += base);
+    }
+    apply_waivers(out, base, &d, &failed_here, env);
+    info
+}
+
+/// The document's kind, identity and evaluation date, then its schema: `None` (with the
+/// problems recorded) when rules must not run on it.
+fn admit(
+    out: &mut FileOutcome,
+    source: &SourceFile,
+    index: usize,
+    root: &Node,
+    info: &mut DocInfo,
+    options: &Options,
+) -> Option<String> {
+    let kind = match schema::kind_of(root) {
+        Ok(kind) => kind.to_string(),
+        Err(sp) => {
+            out.findings.push(problem_finding(
+                &sp.problem,
+                source,
+                index,
+                sp.path.to_string(),
+            ));
+            return None;
+        }
+    };
+    info.kind = Some(kind.clone());
+    info.organisation = identity(root, &kind, "id");
+    info.name = identity(root, &kind, "name");
+    let as_of = options
+        .as_of
+        .or_else(|| {
+            root.get("as_of")
+                .and_then(Node::as_str)
+                .and_then(Date::parse)
+        })
+        .unwrap_or_else(Date::today);
+    info.as_of = Some(as_of.to_string());
+    let problems = schema::validate(&kind, root);
+    if problems.is_empty() {
+        return Some(kind);
+    }
+    for sp in &problems {
+        out.findings.push(problem_finding(
+            &sp.problem,
+            source,
+            index,
+            sp.path.to_string(),
+        ));
+    }
+    None
+}
+
+/// Run every rule that applies to the document: per-document rules give results and pending
+/// findings, portfolio rules give what their `collect` keeps. A rule that fails is recorded as
+/// failing on this document only. Returns the pending findings and the rules that failed.
+fn run_rules(
+    out: &mut FileOutcome,
+    d: &Doc,
+    organisation: Option<&str>,
+    env: &Env,
+) -> (Vec<Pending>, BTreeSet<usize>) {
+    let prepared = env.prepared;
+    let value = engine::to_dynamic(d.root);
+    let mut ctx_by_pack: BTreeMap<usize, Dynamic> = BTreeMap::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut failed = BTreeSet::new();
+    for (ri, (pi, rule)) in env.rules.iter().enumerate() {
+        if !rule.applies_to(d.kind) {
             continue;
         }
-        info.evaluated = true;
-        let value = engine::to_dynamic(&root);
-        let mut ctx_by_pack: BTreeMap<usize, Dynamic> = BTreeMap::new();
-        let mut pending: Vec<(usize, Pending)> = Vec::new();
-        let mut failed_here: BTreeSet<usize> = BTreeSet::new();
-        let mut fail = |ri: usize, diagnostic: ToolDiagnostic, out: &mut FileOutcome| {
-            failed_here.insert(ri);
-            out.failures.push(Failure {
-                rule: ri,
-                diagnostic,
-                place: place(&source.name, doc.index),
-            });
-        };
-        for (ri, (pi, rule)) in rules.iter().enumerate() {
-            if !rule.applies_to(&kind) {
-                continue;
-            }
-            // Built once per document and pack; each call below copies it once (Rhai takes
-            // arguments by value), not twice.
-            let ctx = ctx_by_pack.entry(*pi).or_insert_with(|| {
-                let ctx = context(
-                    &prepared.rules.packs[*pi],
-                    prepared,
-                    as_of,
-                    &source.name,
-                    doc.index,
-                    &kind,
-                );
-                with_declaration(ctx, &kind, info.organisation.as_deref(), declarations)
-            });
+        // Built once per document and pack; each call below copies it once (Rhai takes
+        // arguments by value), not twice.
+        let ctx = ctx_by_pack.entry(*pi).or_insert_with(|| {
+            let pack = &prepared.rules.packs[*pi];
+            let ctx = context(pack, prepared, d.as_of, &d.source.name, d.index, d.kind);
+            with_declaration(ctx, d.kind, organisation, env.declarations)
+        });
+        let outcome = crate::profile::timed(prepared.profile.as_ref(), ri, || {
             if rule.portfolio {
-                let (result, _) = crate::profile::timed(prepared.profile.as_ref(), ri, || {
-                    engine::call(
-                        &prepared.engine,
-                        &prepared.sandbox,
-                        rule,
-                        "collect",
-                        (value.clone(), ctx.clone()),
-                        as_of,
-                    )
-                });
-                match result {
-                    Ok(v) if !v.is_unit() => {
-                        if collected_bytes.keep(ri, engine::value::held_cost(&v)) {
-                            out.collected.push((ri, out.docs.len(), v));
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(d) => fail(ri, d, &mut out),
-                }
-                continue;
-            }
-            let verdict = crate::profile::timed(prepared.profile.as_ref(), ri, || {
-                engine::evaluate(
+                let (result, _) = engine::call(
+                    &prepared.engine,
+                    &prepared.sandbox,
+                    rule,
+                    "collect",
+                    (value.clone(), ctx.clone()),
+                    d.as_of,
+                );
+                result.map(RuleOutcome::Collected)
+            } else {
+                match engine::evaluate(
                     &prepared.engine,
                     &prepared.sandbox,
                     rule,
                     &value,
                     ctx,
-                    as_of,
-                )
-            });
-            let status = match verdict {
-                Verdict::Failed(d) => {
-                    fail(ri, d, &mut out);
-                    Status::Failed
-                }
-                Verdict::NotApplicable(reason) => Status::NotApplicable(reason),
-                Verdict::Applied { passed, findings } => {
-                    let start = pending.len();
-                    pending.extend(findings.into_iter().map(|raw| {
-                        (
-                            ri,
-                            Pending {
-                                rule: rule.clone(),
-                                raw,
-                            },
-                        )
-                    }));
-                    out.results.push(rule_result(
-                        out.docs.len(),
-                        rule,
-                        Status::Applied,
-                        passed.into_iter().map(|(_, p)| p).collect(),
-                        (start..pending.len()).collect(),
-                    ));
-                    continue;
-                }
-            };
-            out.results.push(rule_result(
-                out.docs.len(),
-                rule,
-                status,
-                Vec::new(),
-                Vec::new(),
-            ));
-        }
-        // Resolve this document's findings now, while its tree is at hand.
-        let base = out.findings.len();
-        for (_, p) in &pending {
-            out.findings
-                .push(resolve(p, &root, &source, doc.index, declarations));
-        }
-        let doc_index = out.docs.len();
-        for r in out.results.iter_mut().filter(|r| r.doc == doc_index) {
-            r.findings.iter_mut().for_each(|i| *i += base);
-        }
-        // Waivers, now that the document's findings have their paths (see waiver.rs).
-        let about_waivers = crate::waiver::apply(
-            &crate::waiver::DocContext {
-                root: &root,
-                source: &source,
-                document: doc.index,
-                as_of,
-            },
-            &mut out.findings[base..],
-            options.waivers,
-            &|id| match rules.iter().position(|(_, r)| r.id == id) {
-                Some(ri) => {
-                    let r = &rules[ri].1;
-                    if r.portfolio || !r.applies_to(&kind) || failed_here.contains(&ri) {
-                        crate::waiver::RuleState::Silent
-                    } else {
-                        crate::waiver::RuleState::Ran
+                    d.as_of,
+                ) {
+                    Verdict::Failed(diagnostic) => Err(diagnostic),
+                    Verdict::NotApplicable(reason) => Ok(RuleOutcome::NotApplicable(reason)),
+                    Verdict::Applied { passed, findings } => {
+                        Ok(RuleOutcome::Applied { passed, findings })
                     }
                 }
-                // Rules switched off by --config or a rule filter are not loaded at all.
-                None if options.only_rules.is_some()
-                    || options
-                        .selection
-                        .as_ref()
-                        .is_some_and(|s| *s != crate::config::RuleSelection::default()) =>
-                {
-                    crate::waiver::RuleState::Silent
+            }
+        });
+        match outcome {
+            Err(diagnostic) => {
+                failed.insert(ri);
+                out.failures.push(Failure {
+                    rule: ri,
+                    diagnostic,
+                    place: place(&d.source.name, d.index),
+                });
+                if !rule.portfolio {
+                    let doc = out.docs.len();
+                    out.results.push(rule_result(
+                        doc,
+                        rule,
+                        Status::Failed,
+                        Vec::new(),
+                        Vec::new(),
+                    ));
                 }
-                None => crate::waiver::RuleState::Unknown,
-            },
-        );
-        out.findings.extend(about_waivers);
-        out.docs.push(info);
+            }
+            Ok(outcome) => record(out, &mut pending, ri, rule, outcome, env),
+        }
     }
-    out
+    (pending, failed)
+}
+
+/// What a rule gave on one document, when it did not fail.
+enum RuleOutcome {
+    Applied {
+        passed: Vec<(Option<usize>, String)>,
+        findings: Vec<RawFinding>,
+    },
+    NotApplicable(String),
+    Collected(Dynamic),
+}
+
+/// Record a rule's outcome on the document being evaluated (the next of `out.docs`).
+fn record(
+    out: &mut FileOutcome,
+    pending: &mut Vec<Pending>,
+    ri: usize,
+    rule: &Arc<Rule>,
+    outcome: RuleOutcome,
+    env: &Env,
+) {
+    let doc = out.docs.len();
+    match outcome {
+        RuleOutcome::Collected(value) => {
+            if !value.is_unit()
+                && env
+                    .collected_bytes
+                    .keep(ri, engine::value::held_cost(&value))
+            {
+                out.collected.push((ri, doc, value));
+            }
+        }
+        RuleOutcome::NotApplicable(reason) => out.results.push(rule_result(
+            doc,
+            rule,
+            Status::NotApplicable(reason),
+            Vec::new(),
+            Vec::new(),
+        )),
+        RuleOutcome::Applied { passed, findings } => {
+            let start = pending.len();
+            pending.extend(findings.into_iter().map(|raw| Pending {
+                rule: rule.clone(),
+                raw,
+            }));
+            out.results.push(rule_result(
+                doc,
+                rule,
+                Status::Applied,
+                passed.into_iter().map(|(_, p)| p).collect(),
+                (start..pending.len()).collect(),
+            ));
+        }
+    }
+}
+
+/// Waivers, now that the document's findings (from `base` on) have their paths (see
+/// waiver.rs). A waiver of a rule that did not run here (switched off, not for this kind, or
+/// failed on this document) is not reported as unused.
+fn apply_waivers(
+    out: &mut FileOutcome,
+    base: usize,
+    d: &Doc,
+    failed_here: &BTreeSet<usize>,
+    env: &Env,
+) {
+    let (rules, options) = (env.rules, env.options);
+    let filtered = options.only_rules.is_some()
+        || options
+            .selection
+            .as_ref()
+            .is_some_and(|s| *s != crate::config::RuleSelection::default());
+    let about_waivers = crate::waiver::apply(
+        &crate::waiver::DocContext {
+            root: d.root,
+            source: d.source,
+            document: d.index,
+            as_of: d.as_of,
+        },
+        &mut out.findings[base..],
+        options.waivers,
+        &|id| match rules.iter().position(|(_, r)| r.id == id) {
+            Some(ri) => {
+                let r = &rules[ri].1;
+                if r.portfolio || !r.applies_to(d.kind) || failed_here.contains(&ri) {
+                    crate::waiver::RuleState::Silent
+                } else {
+                    crate::waiver::RuleState::Ran
+                }
+            }
+            // Rules switched off by --config or a rule filter are not loaded at all.
+            None if filtered => crate::waiver::RuleState::Silent,
+            None => crate::waiver::RuleState::Unknown,
+        },
+    );
+    out.findings.extend(about_waivers);
 }
 
 pub(super) fn rule_result(

@@ -275,19 +275,19 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     // holds findings and source texts, never every parsed tree at once. Files holding a
     // proposal wait for the second pass, because a proposal's rules see its department's
     // declaration, which may be any other file of the run.
+    let env = |declarations| Env {
+        prepared,
+        options,
+        rules: &all_rules,
+        collected_bytes: &collected_bytes,
+        declarations,
+    };
     let first: Vec<Pass> = inputs
         .par_iter()
         .map(|input| match load::load(input, &options.limits) {
             Err(e) => Pass::Done(Box::new(Err(unreadable(e)))),
             Ok(loaded) if holds_proposal(&loaded) => Pass::Waiting(Box::new(loaded)),
-            Ok(loaded) => Pass::Done(Box::new(Ok(evaluate_file(
-                loaded,
-                prepared,
-                options,
-                &all_rules,
-                &collected_bytes,
-                &[],
-            )))),
+            Ok(loaded) => Pass::Done(Box::new(Ok(evaluate_file(loaded, &env(&[]))))),
         })
         .collect();
     let declarations = declarations(&first, &options.limits);
@@ -295,14 +295,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         .into_par_iter()
         .map(|pass| match pass {
             Pass::Done(outcome) => *outcome,
-            Pass::Waiting(loaded) => Ok(evaluate_file(
-                *loaded,
-                prepared,
-                options,
-                &all_rules,
-                &collected_bytes,
-                &declarations,
-            )),
+            Pass::Waiting(loaded) => Ok(evaluate_file(*loaded, &env(&declarations))),
         })
         .collect();
 
