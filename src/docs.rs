@@ -7,8 +7,7 @@ use crate::pack::{self, PackSources, RuleSet};
 /// Load the packs for the commands that describe rules. Warnings come with the rules; an error
 /// stops the command.
 pub fn load(sources: &PackSources) -> (Option<RuleSet>, Vec<ToolDiagnostic>) {
-    let engine = crate::engine::engine(&crate::engine::Sandbox::default());
-    let (rules, diags) = pack::load(sources, &engine);
+    let (rules, diags) = pack::load(sources, &crate::engine::Sandbox::default());
     let fatal = diags.iter().any(|d| d.severity == Severity::Error);
     ((!fatal).then_some(rules), diags)
 }

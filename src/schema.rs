@@ -15,12 +15,72 @@ use crate::node::{DocPath, Node, Segment, Value};
 pub const DEPARTMENT: &str = include_str!("../schemas/department.schema.json");
 pub const PROPOSAL: &str = include_str!("../schemas/proposal.schema.json");
 
-/// The document kinds, each with its schema.
-pub const KINDS: &[(&str, &str)] = &[("department", DEPARTMENT), ("proposal", PROPOSAL)];
+/// A kind of document: what every stage needs to know of it. A new kind is one schema file and
+/// one row of [`KINDS`].
+#[derive(Debug)]
+pub struct Kind {
+    /// The value of `kind:` in a document.
+    pub name: &'static str,
+    /// Its JSON Schema.
+    pub schema: &'static str,
+    /// Where the organisation it concerns is written.
+    pub organisation: &'static str,
+    /// Where its name or title is written.
+    pub title: &'static str,
+    /// Whether `score` scores it.
+    pub scored: bool,
+    /// The kind of document of the same organisation that its rules see as `ctx.declaration`.
+    pub checked_against: Option<&'static str>,
+    /// What it is, in a few words.
+    pub description: &'static str,
+}
 
-/// Print the schema for a kind, if there is one.
-pub fn schema_text(kind: &str) -> Option<&'static str> {
-    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, s)| *s)
+/// The document kinds.
+pub const KINDS: &[Kind] = &[
+    Kind {
+        name: "department",
+        schema: DEPARTMENT,
+        organisation: "organisation.id",
+        title: "organisation.name",
+        scored: true,
+        checked_against: None,
+        description: "what a department declares about itself",
+    },
+    Kind {
+        name: "proposal",
+        schema: PROPOSAL,
+        organisation: "proposal.organisation",
+        title: "proposal.title",
+        scored: false,
+        checked_against: Some("department"),
+        description: "a spend-control request a reviewer checks",
+    },
+];
+
+/// The kind named `name`.
+pub fn kind(name: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.name == name)
+}
+
+/// The kinds' names, for messages.
+pub fn kind_names() -> Vec<&'static str> {
+    KINDS.iter().map(|k| k.name).collect()
+}
+
+/// The schema of a kind, if there is one.
+pub fn schema_text(kind_name: &str) -> Option<&'static str> {
+    kind(kind_name).map(|k| k.schema)
+}
+
+impl Kind {
+    /// The text at `path` (one of the kind's identity paths) in a document of this kind.
+    pub fn text_at(&self, root: &Node, path: &str) -> Option<String> {
+        let mut node = root;
+        for key in path.split('.') {
+            node = node.get(key)?;
+        }
+        node.as_str().map(str::to_string)
+    }
 }
 
 struct Compiled {
@@ -28,21 +88,19 @@ struct Compiled {
     validator: Validator,
 }
 
-fn compiled(kind: &str) -> Option<&'static Compiled> {
-    static DEP: OnceLock<Compiled> = OnceLock::new();
-    static PRO: OnceLock<Compiled> = OnceLock::new();
-    let (cell, text) = match kind {
-        "department" => (&DEP, DEPARTMENT),
-        "proposal" => (&PRO, PROPOSAL),
-        _ => return None,
-    };
-    Some(cell.get_or_init(|| {
-        let json: Json = serde_json::from_str(text).expect("embedded schema is valid JSON");
+fn compiled(kind_name: &str) -> Option<&'static Compiled> {
+    const N: usize = KINDS.len();
+    static CELLS: [OnceLock<Compiled>; N] = [const { OnceLock::new() }; N];
+    let i = KINDS.iter().position(|k| k.name == kind_name)?;
+    Some(CELLS[i].get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // embedded, and checked by the tests: cannot fail
+        let json: Json = serde_json::from_str(KINDS[i].schema).unwrap();
+        #[allow(clippy::unwrap_used)]
         let validator = jsonschema::options()
             .with_draft(Draft::Draft202012)
             .should_validate_formats(true)
             .build(&json)
-            .expect("embedded schema compiles");
+            .unwrap();
         Compiled { json, validator }
     }))
 }
@@ -79,7 +137,7 @@ pub fn kind_of(root: &Node) -> Result<&str, SchemaProblem> {
             .help("add `kind: department` or `kind: proposal`"),
         }),
         Some(node) => match node.as_str() {
-            Some(k) if compiled(k).is_some() => Ok(k),
+            Some(k) if kind(k).is_some() => Ok(k),
             _ => Err(SchemaProblem {
                 path: DocPath(vec![Segment::Key("kind".into())]),
                 problem: Problem::new(

@@ -53,10 +53,34 @@ thread_local! {
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
+/// The engine of a pack whose `lib/` folder holds modules: each is registered under its file's
+/// stem, so a rule calls `legacy::score(...)`, and `import "legacy" as l;` resolves to the same
+/// module. Nothing else can be imported: the modules were compiled from the pack's own folder
+/// when it loaded, and no file is read at run time.
+pub fn pack_engine(sandbox: &Sandbox, libs: &[(String, rhai::Shared<rhai::Module>)]) -> Engine {
+    if libs.is_empty() {
+        return engine(sandbox);
+    }
+    let mut engine = build(sandbox, true);
+    let mut resolver = rhai::module_resolvers::StaticModuleResolver::new();
+    for (name, module) in libs {
+        engine.register_static_module(name.as_str(), module.clone());
+        resolver.insert(name.as_str(), (**module).clone());
+    }
+    engine
+        .set_module_resolver(resolver)
+        .set_max_modules(libs.len().saturating_mul(4).max(8));
+    engine
+}
+
 /// Build the sandboxed engine. Rhai has no file, network or environment access of its own; on
 /// top of that, `eval` and `import` are disabled, printing goes nowhere, and every evaluation is
 /// bounded in operations, call depth, sizes and wall-clock time.
 pub fn engine(sandbox: &Sandbox) -> Engine {
+    build(sandbox, false)
+}
+
+fn build(sandbox: &Sandbox, imports: bool) -> Engine {
     let mut engine = Engine::new();
     engine
         .set_max_operations(sandbox.max_operations)
@@ -73,8 +97,10 @@ pub fn engine(sandbox: &Sandbox) -> Engine {
         .set_max_strings_interned(0)
         .set_module_resolver(DummyModuleResolver::new())
         .disable_symbol("eval")
-        .disable_symbol("import")
         .disable_symbol("export");
+    if !imports {
+        engine.disable_symbol("import");
+    }
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
     engine.on_progress(|ops| {

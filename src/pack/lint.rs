@@ -107,6 +107,7 @@ pub fn lint(
     source: &SourceFile,
     kinds: &[String],
     engine: &Engine,
+    libs: &Libs,
 ) -> Vec<ToolDiagnostic> {
     let known = known(engine);
     let mut own: BTreeSet<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
@@ -138,10 +139,67 @@ pub fn lint(
             Some(ASTNode::Stmt(Stmt::FnCall(x, pos))) => (&**x, *pos, false),
             _ => return true,
         };
-        check_call(call, pos, method, known, &own, source, kinds, &mut out);
+        if call.namespace.is_empty() {
+            check_call(call, pos, method, known, &own, source, kinds, &mut out);
+        } else {
+            check_qualified(call, pos, libs, source, &mut out);
+        }
         true
     });
     out
+}
+
+/// The functions of the pack's `lib/` modules (see [`super::library`]).
+pub type Libs = super::library::Functions;
+
+/// A qualified call, `module::function(...)`: the module must be one of the pack's library
+/// modules, and define the function with that many arguments.
+fn check_qualified(
+    call: &FnCallExpr,
+    pos: Position,
+    libs: &Libs,
+    source: &SourceFile,
+    out: &mut Vec<ToolDiagnostic>,
+) {
+    let module = call.namespace.root();
+    let name = call.name.as_str();
+    let at =
+        |d: ToolDiagnostic| d.at_line(source, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+    let Some(functions) = libs.get(module) else {
+        let names: Vec<&str> = libs.keys().map(String::as_str).collect();
+        out.push(at(ToolDiagnostic::new(
+            Code::RuleUnknownFunction,
+            format!("`{module}` is not a module of this pack's `lib/` folder"),
+        )
+        .help(crate::suggest::help(module, "library module", &names))
+        .label("unknown module")));
+        return;
+    };
+    match functions.get(name) {
+        None => {
+            let names: Vec<&str> = functions.keys().map(String::as_str).collect();
+            out.push(at(ToolDiagnostic::new(
+                Code::RuleUnknownFunction,
+                format!("`lib/{module}.rhai` defines no function `{name}`"),
+            )
+            .help(crate::suggest::help(name, "function", &names))
+            .label("unknown function")));
+        }
+        Some(arities) if !arities.contains(&call.args.len()) => {
+            let counts: Vec<String> = arities.iter().map(usize::to_string).collect();
+            out.push(at(ToolDiagnostic::new(
+                Code::RuleUnknownFunction,
+                format!(
+                    "`{module}::{name}` takes {} arguments, not {}",
+                    counts.join(" or "),
+                    call.args.len()
+                ),
+            )
+            .help(format!("see `fn {name}` in lib/{module}.rhai"))
+            .label("called here")));
+        }
+        Some(_) => {}
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

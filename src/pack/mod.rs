@@ -1,6 +1,7 @@
 //! Policy packs: a folder with `pack.yaml` and one `.rhai` script per rule. The built-in pack is
 //! embedded in the binary; more packs come from `--rules DIR`.
 
+pub mod library;
 pub mod lint;
 pub mod manifest;
 pub mod rule;
@@ -10,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rhai::{Dynamic, Engine};
+use rhai::Dynamic;
+
+use crate::engine::Sandbox;
 
 pub use manifest::{Manifest, Mission, ParamType, Parameter};
 pub use rule::Rule;
@@ -31,6 +34,8 @@ pub struct Pack {
     pub rules: Vec<Arc<Rule>>,
     /// Pack data files, ready for rules (`ctx.data`).
     pub data: rhai::Map,
+    /// The engine its rules run in, with the pack's `lib/` modules.
+    pub engine: Arc<rhai::Engine>,
 }
 
 /// The files of one pack, from the binary or from disk: (path within the pack, text).
@@ -245,7 +250,7 @@ impl RuleSet {
 
 /// Load every pack. Broken packs and rules become diagnostics; what loads is still used. Rules
 /// from later packs override rules with the same id from the built-in pack.
-pub fn load(sources: &PackSources, engine: &Engine) -> (RuleSet, Vec<ToolDiagnostic>) {
+pub fn load(sources: &PackSources, sandbox: &Sandbox) -> (RuleSet, Vec<ToolDiagnostic>) {
     let mut all = Vec::new();
     let mut diags = Vec::new();
     if sources.builtin {
@@ -262,7 +267,7 @@ pub fn load(sources: &PackSources, engine: &Engine) -> (RuleSet, Vec<ToolDiagnos
     let mut packs: Vec<Pack> = Vec::new();
     for files in all {
         let lint = !(sources.skip_builtin_lint && files.origin == "builtin");
-        if let Some(pack) = load_pack(files, engine, lint, &mut diags) {
+        if let Some(pack) = load_pack(files, sandbox, lint, &mut diags) {
             packs.push(pack);
         }
     }
@@ -303,15 +308,54 @@ pub fn load(sources: &PackSources, engine: &Engine) -> (RuleSet, Vec<ToolDiagnos
 
 fn load_pack(
     files: PackFiles,
-    engine: &Engine,
+    sandbox: &Sandbox,
     lint: bool,
     diags: &mut Vec<ToolDiagnostic>,
 ) -> Option<Pack> {
+    let manifest = read_manifest(&files, diags)?;
+    let data = read_data(&files, &manifest, diags);
+    let libs = library::compile(&files.files, &files.display_root, sandbox, diags);
+    let engine = Arc::new(crate::engine::pack_engine(sandbox, &libs.modules));
+    let lint = lint.then_some(&libs.functions);
+    // Rules compile in parallel (a pack has dozens); results keep the files' order. A rule is a
+    // `.rhai` file outside `lib/`.
+    let compiled: Vec<_> = files
+        .files
+        .par_iter()
+        .filter(|(rel, _)| rel.ends_with(".rhai") && !rel.starts_with("lib/"))
+        .map(|(rel, text)| {
+            let file = format!("{}/{rel}", files.display_root);
+            rule::compile(&file, text, &manifest, &engine, lint)
+        })
+        .collect();
+    let mut rules = Vec::new();
+    for result in compiled {
+        match result {
+            Ok((r, mut warnings)) => {
+                rules.push(Arc::new(r));
+                diags.append(&mut warnings);
+            }
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    Some(Pack {
+        manifest,
+        origin: files.origin,
+        rules,
+        data,
+        engine,
+    })
+}
+
+/// `pack.yaml`, read and checked: numbers in range, a web `help_uri`, parameter defaults of
+/// their declared types.
+fn read_manifest(files: &PackFiles, diags: &mut Vec<ToolDiagnostic>) -> Option<Manifest> {
     let manifest_path = format!("{}/pack.yaml", files.display_root);
     let Some((_, manifest_text)) = files.files.iter().find(|(p, _)| p == "pack.yaml") else {
         diags.push(
             ToolDiagnostic::new(Code::PackManifest, format!("{} has no pack.yaml", files.display_root))
-                .help("a pack folder needs a `pack.yaml` with its name, version and description (see `roadmap-lint new --help`)"),
+                .help("a pack folder needs a `pack.yaml` with its name, version and description (`roadmap-lint new --pack DIR` writes one)"),
         );
         return None;
     };
@@ -389,6 +433,12 @@ fn load_pack(
             );
         }
     }
+    Some(manifest)
+}
+
+/// The data files `pack.yaml` names, as rules see them (`ctx.data`).
+fn read_data(files: &PackFiles, manifest: &Manifest, diags: &mut Vec<ToolDiagnostic>) -> rhai::Map {
+    let manifest_path = format!("{}/pack.yaml", files.display_root);
     let mut data = rhai::Map::new();
     for (name, rel) in &manifest.data {
         match files.files.iter().find(|(p, _)| p == rel) {
@@ -418,33 +468,7 @@ fn load_pack(
             ),
         }
     }
-    // Rules compile in parallel (a pack has dozens); results keep the files' order.
-    let compiled: Vec<_> = files
-        .files
-        .par_iter()
-        .filter(|(rel, _)| rel.ends_with(".rhai"))
-        .map(|(rel, text)| {
-            let file = format!("{}/{rel}", files.display_root);
-            rule::compile(&file, text, &manifest, engine, lint)
-        })
-        .collect();
-    let mut rules = Vec::new();
-    for result in compiled {
-        match result {
-            Ok((r, mut warnings)) => {
-                rules.push(Arc::new(r));
-                diags.append(&mut warnings);
-            }
-            Err(mut d) => diags.append(&mut d),
-        }
-    }
-    rules.sort_by(|a, b| a.id.cmp(&b.id));
-    Some(Pack {
-        manifest,
-        origin: files.origin,
-        rules,
-        data,
-    })
+    data
 }
 
 /// "a" or "an" before a word.

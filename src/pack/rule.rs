@@ -11,9 +11,6 @@ use crate::diag::{Code, ToolDiagnostic};
 use crate::finding::Severity;
 use crate::source::{SourceFile, Span};
 
-/// The document kinds rules can judge.
-pub const DOC_KINDS: &[&str] = &["department", "proposal"];
-
 /// The sections every rule's documentation has, in order.
 pub const DOC_SECTIONS: &[&str] = &[
     "What it checks",
@@ -38,6 +35,10 @@ pub struct Rule {
     pub file: String,
     pub source: Arc<SourceFile>,
     pub ast: AST,
+    /// The engine of its pack (with the pack's `lib/` modules), to call it with.
+    pub engine: Arc<Engine>,
+    /// For proposal rules: the question a finding puts to the department in a review.
+    pub question: Option<String>,
     /// Name of the pack it came from.
     pub pack: String,
 }
@@ -107,264 +108,318 @@ fn is_kebab(id: &str) -> bool {
         })
 }
 
+/// A rule's metadata, the script's top-level `let rule = #{...};` map, read with serde. An
+/// unknown key is an error (a typo such as `severty` would otherwise be ignored).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Meta {
+    id: String,
+    title: String,
+    #[serde(default)]
+    commitment: Option<u32>,
+    /// Optional: the commitment decides it. When given, it must agree.
+    #[serde(default)]
+    mission: Option<u32>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    kinds: Option<Vec<String>>,
+    #[serde(default)]
+    portfolio: bool,
+    /// For proposal rules: the question a finding puts to the department in a review.
+    #[serde(default)]
+    question: Option<String>,
+}
+
+/// The metadata keys, with what each must hold (for messages).
+const META_KEYS: &[(&str, &str)] = &[
+    ("id", "a non-empty string"),
+    ("title", "a non-empty string"),
+    ("commitment", "a positive whole number"),
+    ("mission", "a positive whole number"),
+    ("severity", "\"error\", \"warning\" or \"info\""),
+    (
+        "kinds",
+        "a list of document kinds, such as [\"department\"]",
+    ),
+    ("portfolio", "true or false"),
+    ("question", "a string"),
+];
+
+/// A diagnostic at the line where `key` is written in the metadata map.
+fn at_key(source: &Arc<SourceFile>, key: &str, message: String, help: &str) -> ToolDiagnostic {
+    let line = meta_line(&source.text, key).unwrap_or(1);
+    ToolDiagnostic::new(Code::RuleMetadata, message)
+        .help(help.to_string())
+        .label(format!("`{key}` is set here"))
+        .at_line(source, line, 1)
+}
+
+/// Read the metadata map with serde. On failure, the key at fault is found by reading each key
+/// on its own, so that the diagnostic points at its line.
+fn read_meta(map: &Map, source: &Arc<SourceFile>) -> Result<Meta, ToolDiagnostic> {
+    use rhai::serde::from_dynamic;
+    let err = match from_dynamic::<Meta>(&Dynamic::from_map(map.clone())) {
+        Ok(meta) => return Ok(meta),
+        Err(e) => e.to_string(),
+    };
+    let allowed: Vec<&str> = META_KEYS.iter().map(|(k, _)| *k).collect();
+    for key in map.keys() {
+        if !allowed.contains(&key.as_str()) {
+            return Err(at_key(
+                source,
+                key,
+                format!("unknown metadata key `{key}`"),
+                &format!(
+                    "{}; the keys are: {}",
+                    crate::suggest::help(key, "key", &allowed),
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    for (key, wanted) in META_KEYS {
+        let Some(value) = map.get(*key) else {
+            if matches!(*key, "id" | "title") {
+                return Err(at_key(
+                    source,
+                    "id",
+                    format!("metadata has no `{key}`"),
+                    "add it to the `rule` map",
+                ));
+            }
+            continue;
+        };
+        let ok = match *key {
+            "commitment" | "mission" => value.is_unit() || from_dynamic::<u32>(value).is_ok(),
+            "kinds" => from_dynamic::<Vec<String>>(value).is_ok(),
+            "portfolio" => value.is_bool(),
+            _ => value.is_string(),
+        };
+        if !ok {
+            return Err(at_key(
+                source,
+                key,
+                format!("`{key}` must be {wanted}, not {}", describe(value)),
+                "fix the value in the `rule` map",
+            ));
+        }
+    }
+    Err(ToolDiagnostic::new(
+        Code::RuleMetadata,
+        format!("the rule's metadata cannot be read: {err}"),
+    )
+    .help("see docs/rule-api.md for the `rule` map")
+    .at(source, Span::point(0)))
+}
+
 /// Compile a rule script and read its metadata. Every problem is a diagnostic into the file;
 /// a rule whose only problems are warnings still loads, and the warnings come with it.
 pub fn compile(
     file: &str,
     text: &str,
     manifest: &Manifest,
-    engine: &Engine,
-    lint: bool,
+    engine: &Arc<Engine>,
+    lint: Option<&super::lint::Libs>,
 ) -> Result<(Rule, Vec<ToolDiagnostic>), Vec<ToolDiagnostic>> {
     let source = Arc::new(SourceFile::new(file, text));
-    let ast = engine.compile(text).map_err(|e| {
-        let pos = e.position();
-        vec![
-            ToolDiagnostic::new(
-                Code::RuleSyntax,
-                format!("rule script does not compile: {}", e.err_type()),
-            )
-            .help("fix the Rhai syntax; see docs/rule-api.md for the rule format")
-            .label("here")
-            .at_line(
+    let (ast, map) = compile_script(&source, engine).map_err(|d| vec![d])?;
+    let meta = read_meta(&map, &source).map_err(|d| vec![d])?;
+    let mut errors = Vec::new();
+    check_id(&meta.id, file, &source, &mut errors);
+    if meta.title.trim().is_empty() {
+        errors.push(at_key(
+            &source,
+            "title",
+            "`title` is empty".into(),
+            "say what the rule finds",
+        ));
+    }
+    // `commitment: ()` says the rule serves no single commitment (a cross-check); leaving the
+    // key out is an oversight.
+    let stated = map.contains_key("commitment");
+    let mission = mission_of(&meta, stated, manifest, &source, &mut errors);
+    let severity = match meta.severity.as_deref() {
+        None => Severity::Error,
+        Some(s) => Severity::parse(s).unwrap_or_else(|| {
+            errors.push(at_key(
                 &source,
-                pos.line().unwrap_or(1),
-                pos.position().unwrap_or(1),
+                "severity",
+                format!("`severity` must be \"error\", \"warning\" or \"info\", not \"{s}\""),
+                "pick one of the three",
+            ));
+            Severity::Error
+        }),
+    };
+    let kinds = meta
+        .kinds
+        .clone()
+        .unwrap_or_else(|| vec!["department".to_string()]);
+    if kinds.is_empty() || kinds.iter().any(|k| crate::schema::kind(k).is_none()) {
+        errors.push(at_key(
+            &source,
+            "kinds",
+            format!(
+                "`kinds` must list document kinds from: {}",
+                crate::schema::kind_names().join(", ")
             ),
-        ]
+            "for example `kinds: [\"department\"]`",
+        ));
+    }
+    check_functions(&ast, meta.portfolio, &source, &mut errors);
+    if let Some(libs) = lint {
+        errors.extend(super::lint::lint(&ast, &source, &kinds, engine, libs));
+    }
+    let doc = doc_comment(text);
+    errors.extend(check_docs(&doc, &source));
+    if errors.iter().any(|d| d.severity == Severity::Error) {
+        return Err(errors);
+    }
+    let rule = Rule {
+        id: meta.id,
+        title: meta.title,
+        commitment: meta.commitment,
+        mission,
+        severity,
+        kinds,
+        portfolio: meta.portfolio,
+        question: meta.question,
+        doc,
+        file: file.to_string(),
+        source,
+        ast,
+        engine: engine.clone(),
+        pack: manifest.name.clone(),
+    };
+    Ok((rule, errors))
+}
+
+/// Compile the script and run its top level once, for the `rule` map.
+fn compile_script(source: &Arc<SourceFile>, engine: &Engine) -> Result<(AST, Map), ToolDiagnostic> {
+    let at = |pos: rhai::Position| (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+    let ast = engine.compile(&*source.text).map_err(|e| {
+        let (line, column) = at(e.position());
+        ToolDiagnostic::new(
+            Code::RuleSyntax,
+            format!("rule script does not compile: {}", e.err_type()),
+        )
+        .help("fix the Rhai syntax; see docs/rule-api.md for the rule format")
+        .label("here")
+        .at_line(source, line, column)
     })?;
     let mut scope = Scope::new();
     if let Err(e) = engine.run_ast_with_scope(&mut scope, &ast) {
-        let pos = e.position();
-        return Err(vec![
-            ToolDiagnostic::new(
-                Code::RuleMetadata,
-                format!("the rule's top level failed to run: {e}"),
-            )
-            .help("the top level of a rule should only define `let rule = #{...};` and functions")
-            .label("here")
-            .at_line(
-                &source,
-                pos.line().unwrap_or(1),
-                pos.position().unwrap_or(1),
-            ),
-        ]);
+        let (line, column) = at(e.position());
+        return Err(ToolDiagnostic::new(
+            Code::RuleMetadata,
+            format!("the rule's top level failed to run: {e}"),
+        )
+        .help("the top level of a rule should only define `let rule = #{...};` and functions")
+        .label("here")
+        .at_line(source, line, column));
     }
-    let at = |key: &str| meta_line(text, key).unwrap_or(1);
-    let bad = |key: &str, message: String, help: &str| {
-        ToolDiagnostic::new(Code::RuleMetadata, message)
-            .help(help.to_string())
-            .label(format!("`{key}` is set here"))
-            .at_line(&source, at(key), 1)
-    };
-    let Some(meta) = scope.get_value::<Map>("rule") else {
-        return Err(vec![ToolDiagnostic::new(Code::RuleMetadata, "the rule has no metadata: `let rule = #{ ... };` is missing or is not a map")
-            .help("start the script with `let rule = #{ id: \"...\", title: \"...\", commitment: N, mission: N, severity: \"error\", kinds: [\"department\"] };`")
+    let Some(map) = scope.get_value::<Map>("rule") else {
+        return Err(ToolDiagnostic::new(Code::RuleMetadata, "the rule has no metadata: `let rule = #{ ... };` is missing or is not a map")
+            .help("start the script with `let rule = #{ id: \"...\", title: \"...\", commitment: N, severity: \"error\", kinds: [\"department\"] };`")
             .label("expected here")
-            .at(&source, Span::point(0))]);
+            .at(source, Span::point(0)));
     };
-    let mut errors = Vec::new();
-    let text_field = |key: &str, errors: &mut Vec<ToolDiagnostic>| -> Option<String> {
-        match meta.get(key) {
-            None => {
-                errors.push(bad(
-                    key,
-                    format!("metadata has no `{key}`"),
-                    "add it to the `rule` map",
-                ));
-                None
-            }
-            Some(v) => match v.clone().into_string() {
-                Ok(s) if !s.trim().is_empty() => Some(s),
-                _ => {
-                    errors.push(bad(
-                        key,
-                        format!("`{key}` must be a non-empty string, not {}", v.type_name()),
-                        "write it in double quotes",
-                    ));
-                    None
-                }
-            },
-        }
-    };
-    let int_field = |key: &str, errors: &mut Vec<ToolDiagnostic>| -> Option<u32> {
-        match meta.get(key) {
-            None => None,
-            Some(v) if v.is_unit() => None,
-            Some(v) => match v.as_int() {
-                Ok(n) if n > 0 && n < 1000 => Some(n as u32),
-                _ => {
-                    errors.push(bad(
-                        key,
-                        format!(
-                            "`{key}` must be a positive whole number, not {}",
-                            describe(v)
-                        ),
-                        "write a number such as `3`, without quotes",
-                    ));
-                    None
-                }
-            },
-        }
-    };
+    Ok((ast, map))
+}
+
+/// The id is kebab-case and is the file's name.
+fn check_id(id: &str, file: &str, source: &Arc<SourceFile>, errors: &mut Vec<ToolDiagnostic>) {
     let stem = file
         .rsplit('/')
         .next()
         .unwrap_or(file)
         .trim_end_matches(".rhai");
-    let id = text_field("id", &mut errors);
-    if let Some(id) = &id {
-        if !is_kebab(id) {
-            errors.push(bad(
-                "id",
-                format!("rule id `{id}` is not kebab-case"),
-                "use lower-case words joined by hyphens, naming the problem",
-            ));
-        } else if id != stem {
-            errors.push(bad(
-                "id",
-                format!("rule id `{id}` differs from the file name `{stem}.rhai`"),
-                "a rule's id is its file name: rename one of them",
-            ));
-        }
+    if !is_kebab(id) {
+        errors.push(at_key(
+            source,
+            "id",
+            format!("rule id `{id}` is not kebab-case"),
+            "use lower-case words joined by hyphens, naming the problem",
+        ));
+    } else if id != stem {
+        errors.push(at_key(
+            source,
+            "id",
+            format!("rule id `{id}` differs from the file name `{stem}.rhai`"),
+            "a rule's id is its file name: rename one of them",
+        ));
     }
-    let title = text_field("title", &mut errors);
-    let commitment = int_field("commitment", &mut errors);
-    let mut mission = int_field("mission", &mut errors);
-    if !manifest.missions.is_empty() {
-        match commitment {
-            None if !meta.contains_key("commitment") => errors.push(bad(
+}
+
+/// The mission of the rule's commitment (a `mission` key, when given, must agree with it).
+fn mission_of(
+    meta: &Meta,
+    stated: bool,
+    manifest: &Manifest,
+    source: &Arc<SourceFile>,
+    errors: &mut Vec<ToolDiagnostic>,
+) -> Option<u32> {
+    if manifest.missions.is_empty() {
+        return meta.mission;
+    }
+    let Some(c) = meta.commitment else {
+        if !stated {
+            errors.push(at_key(
+                source,
                 "id",
                 "metadata has no `commitment`".into(),
-                "name the commitment number the rule serves",
-            )),
-            None => {}
-            Some(c) => match manifest
-                .missions
-                .iter()
-                .find(|m| m.commitments.iter().any(|x| x.number == c))
-            {
-                None => errors.push(bad(
-                    "commitment",
-                    format!("commitment {c} is not one of this pack's commitments"),
-                    "see the `missions` list in pack.yaml",
-                )),
-                Some(m) => match mission {
-                    Some(n) if n != m.number => errors.push(bad(
-                        "mission",
-                        format!("commitment {c} belongs to mission {}, not {n}", m.number),
-                        "fix `mission`, or leave it out to take it from the commitment",
-                    )),
-                    _ => mission = Some(m.number),
-                },
-            },
-        }
-    }
-    let severity = match meta.get("severity") {
-        None => Severity::Error,
-        Some(v) => match v
-            .clone()
-            .into_string()
-            .ok()
-            .as_deref()
-            .and_then(Severity::parse)
-        {
-            Some(s) => s,
-            None => {
-                errors.push(bad(
-                    "severity",
-                    format!(
-                        "`severity` must be \"error\", \"warning\" or \"info\", not {}",
-                        describe(v)
-                    ),
-                    "pick one of the three",
-                ));
-                Severity::Error
-            }
-        },
-    };
-    let kinds: Vec<String> = match meta.get("kinds") {
-        None => vec!["department".to_string()],
-        Some(v) => match v.clone().into_array() {
-            Ok(items) => {
-                let kinds: Vec<String> = items
-                    .into_iter()
-                    .filter_map(|k| k.into_string().ok())
-                    .collect();
-                if kinds.is_empty() || kinds.iter().any(|k| !DOC_KINDS.contains(&k.as_str())) {
-                    errors.push(bad(
-                        "kinds",
-                        format!(
-                            "`kinds` must list document kinds from: {}",
-                            DOC_KINDS.join(", ")
-                        ),
-                        "for example `kinds: [\"department\"]`",
-                    ));
-                }
-                kinds
-            }
-            Err(_) => {
-                errors.push(bad(
-                    "kinds",
-                    format!("`kinds` must be a list, not {}", describe(v)),
-                    "for example `kinds: [\"department\"]`",
-                ));
-                Vec::new()
-            }
-        },
-    };
-    let portfolio = match meta.get("portfolio") {
-        None => false,
-        Some(v) => v.as_bool().unwrap_or_else(|_| {
-            errors.push(bad(
-                "portfolio",
-                "`portfolio` must be true or false".into(),
-                "portfolio rules run once over all documents",
+                "name the commitment number the rule serves, or `commitment: ()` for none",
             ));
-            false
-        }),
+        }
+        return None;
     };
-    for key in meta.keys() {
-        if ![
-            "id",
-            "title",
+    let Some(m) = manifest
+        .missions
+        .iter()
+        .find(|m| m.commitments.iter().any(|x| x.number == c))
+    else {
+        errors.push(at_key(
+            source,
             "commitment",
+            format!("commitment {c} is not one of this pack's commitments"),
+            "see the `missions` list in pack.yaml",
+        ));
+        return None;
+    };
+    if let Some(n) = meta.mission.filter(|n| *n != m.number) {
+        errors.push(at_key(
+            source,
             "mission",
-            "severity",
-            "kinds",
-            "portfolio",
-        ]
-        .contains(&key.as_str())
-        {
-            errors.push(bad(
-                key,
-                format!("unknown metadata key `{key}`"),
-                "allowed keys: id, title, commitment, mission, severity, kinds, portfolio",
-            ));
-        }
+            format!("commitment {c} belongs to mission {}, not {n}", m.number),
+            "leave `mission` out: the commitment decides it",
+        ));
     }
+    Some(m.number)
+}
+
+/// The functions the rule must define: `check(doc, ctx)`, or for a portfolio rule
+/// `collect(doc, ctx)` and `check_all(items, ctx)`.
+fn check_functions(
+    ast: &AST,
+    portfolio: bool,
+    source: &Arc<SourceFile>,
+    errors: &mut Vec<ToolDiagnostic>,
+) {
     let has_fn = |name: &str, params: usize| {
         ast.iter_functions()
             .any(|f| f.name == name && f.params.len() == params)
     };
-    let wanted: &[(&str, usize)] = if portfolio {
-        &[("collect", 2), ("check_all", 2)]
+    let wanted: &[(&str, &str)] = if portfolio {
+        &[("collect", "doc, ctx"), ("check_all", "items, ctx")]
     } else {
-        &[("check", 2)]
+        &[("check", "doc, ctx")]
     };
     for (name, params) in wanted {
-        if !has_fn(name, *params) {
+        if !has_fn(name, 2) {
             errors.push(
                 ToolDiagnostic::new(
                     Code::RuleMetadata,
-                    format!(
-                        "the rule defines no `fn {name}({})`",
-                        if *name == "check_all" {
-                            "items, ctx"
-                        } else {
-                            "doc, ctx"
-                        }
-                    ),
+                    format!("the rule defines no `fn {name}({params})`"),
                 )
                 .help(if portfolio {
                     "a portfolio rule defines `fn collect(doc, ctx)` and `fn check_all(items, ctx)`"
@@ -372,49 +427,31 @@ pub fn compile(
                     "define `fn check(doc, ctx) { ... }`: it is called once per document"
                 })
                 .label("the rule is defined here")
-                .at_line(&source, at("id"), 1),
+                .at_line(source, meta_line(&source.text, "id").unwrap_or(1), 1),
             );
         }
     }
-    if lint {
-        errors.extend(super::lint::lint(&ast, &source, &kinds, engine));
-    }
-    let doc = doc_comment(text);
+}
+
+/// The documentation's sections (a warning when one is missing), and an unfinished scaffold
+/// (an error: `new` writes TODO placeholders that must be replaced).
+fn check_docs(doc: &str, source: &Arc<SourceFile>) -> Vec<ToolDiagnostic> {
+    let mut out = Vec::new();
     let missing: Vec<&str> = DOC_SECTIONS
         .iter()
         .copied()
-        .filter(|s| section(&doc, s).is_none())
+        .filter(|s| section(doc, s).is_none())
         .collect();
     if !missing.is_empty() {
-        errors.push(
+        out.push(
             ToolDiagnostic::new(Code::RuleDocs, format!("the rule's documentation lacks: {}", missing.iter().map(|s| format!("`# {s}`")).collect::<Vec<_>>().join(", ")))
                 .severity(Severity::Warning)
                 .help("start the script with `//!` lines holding the four sections; `roadmap-lint new` writes the template")
                 .label("documentation goes at the top")
-                .at(&source, Span::point(0)),
+                .at(source, Span::point(0)),
         );
     }
-    let fatal = errors.iter().any(|d| d.severity == Severity::Error);
-    match (id, title, fatal) {
-        (Some(id), Some(title), false) => {
-            let rule = Rule {
-                id,
-                title,
-                commitment,
-                mission,
-                severity,
-                kinds,
-                portfolio,
-                doc,
-                file: file.to_string(),
-                source,
-                ast,
-                pack: manifest.name.clone(),
-            };
-            Ok((rule, errors))
-        }
-        _ => Err(errors),
-    }
+    out
 }
 
 fn describe(v: &Dynamic) -> String {

@@ -14,14 +14,16 @@ use crate::source::SourceFile;
 
 use super::*;
 
+/// The organisation (`field` "id") or the name of a document, by its kind's row in
+/// [`schema::KINDS`].
 pub(super) fn identity(root: &Node, kind: &str, field: &str) -> Option<String> {
-    let node = match (kind, field) {
-        ("department", f) => root.get("organisation")?.get(f)?,
-        ("proposal", "id") => root.get("proposal")?.get("organisation")?,
-        ("proposal", _) => root.get("proposal")?.get("title")?,
-        _ => return None,
+    let kind = schema::kind(kind)?;
+    let path = if field == "id" {
+        kind.organisation
+    } else {
+        kind.title
     };
-    node.as_str().map(str::to_string)
+    kind.text_at(root, path)
 }
 
 /// A valid department declaration of the run. A proposal rule sees the first one whose

@@ -253,7 +253,7 @@ fn run_rules(
         let outcome = crate::profile::timed(prepared.profile.as_ref(), ri, || {
             if rule.portfolio {
                 let (result, _) = engine::call(
-                    &prepared.engine,
+                    &rule.engine,
                     &prepared.sandbox,
                     rule,
                     "collect",
@@ -262,14 +262,8 @@ fn run_rules(
                 );
                 result.map(RuleOutcome::Collected)
             } else {
-                match engine::evaluate(
-                    &prepared.engine,
-                    &prepared.sandbox,
-                    rule,
-                    &value,
-                    ctx,
-                    d.as_of,
-                ) {
+                match engine::evaluate(&rule.engine, &prepared.sandbox, rule, &value, ctx, d.as_of)
+                {
                     Verdict::Failed(diagnostic) => Err(diagnostic),
                     Verdict::NotApplicable(reason) => Ok(RuleOutcome::NotApplicable(reason)),
                     Verdict::Applied { passed, findings } => {

@@ -130,7 +130,7 @@ pub(super) fn portfolio(
         );
         let (result, collected) = crate::profile::timed(prepared.profile.as_ref(), ri, || {
             engine::call(
-                &prepared.engine,
+                &rule.engine,
                 &prepared.sandbox,
                 rule,
                 "check_all",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rhai::{Dynamic, Engine, Map};
+use rhai::{Dynamic, Map};
 
 use crate::date::Date;
 use crate::diag::{Code, ToolDiagnostic};
@@ -15,7 +15,6 @@ use super::*;
 /// The loaded packs and the engine, ready to evaluate documents.
 pub struct Prepared {
     pub rules: RuleSet,
-    pub engine: Engine,
     pub sandbox: Sandbox,
     /// `ctx.params` and `ctx.data` per pack, by pack name.
     pub pack_ctx: BTreeMap<String, (Map, Map)>,
@@ -31,8 +30,7 @@ pub struct Prepared {
 
 /// Load the packs and resolve parameters. Problems become diagnostics.
 pub fn prepare(options: &Options) -> Prepared {
-    let engine = engine::engine(&options.sandbox);
-    let (mut rules, mut diagnostics) = pack::load(&options.packs, &engine);
+    let (mut rules, mut diagnostics) = pack::load(&options.packs, &options.sandbox);
     let known = pack::Known::of(&rules);
     if let Some(only) = &options.only_rules {
         // A typo in `--rule` would run nothing and pass: each unknown id is an error.
@@ -113,7 +111,6 @@ pub fn prepare(options: &Options) -> Prepared {
         .collect();
     Prepared {
         rules,
-        engine,
         sandbox: options.sandbox.clone(),
         pack_ctx,
         pack_shared,

@@ -1,0 +1,112 @@
+//! A pack's library: the `lib/*.rhai` modules its rules share, so that rules do not copy each
+//! other's helpers. Each module is compiled once, when the pack loads, from the pack's own
+//! folder, in the same sandbox as rules; rules call its functions as `NAME::function(...)`
+//! (NAME is the file's stem), or after `import "NAME" as alias;`. A module defines functions
+//! (and constants); it cannot import another.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rhai::{Module, Scope, Shared};
+
+use crate::diag::{Code, ToolDiagnostic};
+use crate::engine::Sandbox;
+use crate::source::SourceFile;
+
+/// Functions of the modules, by module and function name, with the argument counts each
+/// accepts: the load-time lint checks qualified calls (`legacy::score(x)`) against them.
+pub type Functions = BTreeMap<String, BTreeMap<String, BTreeSet<usize>>>;
+
+/// A pack's compiled library.
+#[derive(Default)]
+pub struct Library {
+    pub modules: Vec<(String, Shared<Module>)>,
+    pub functions: Functions,
+}
+
+/// The modules of a pack's `lib/` folder, in `files` (path within the pack, text). A module
+/// that does not compile is a diagnostic; the others still load.
+pub fn compile(
+    files: &[(String, String)],
+    display_root: &str,
+    sandbox: &Sandbox,
+    diags: &mut Vec<ToolDiagnostic>,
+) -> Library {
+    let mut library = Library::default();
+    let base = crate::engine::engine(sandbox);
+    for (rel, text) in files {
+        let Some(stem) = rel
+            .strip_prefix("lib/")
+            .and_then(|r| r.strip_suffix(".rhai"))
+            .filter(|s| !s.contains('/'))
+        else {
+            continue;
+        };
+        let file = format!("{display_root}/{rel}");
+        let source = SourceFile::new(file.clone(), text.as_str());
+        if !is_module_name(stem) {
+            diags.push(
+                ToolDiagnostic::new(
+                    Code::RuleSyntax,
+                    format!("library module name `{stem}` is not a Rhai name"),
+                )
+                .help("name library files with lower-case letters, digits and underscores, such as `lib/legacy.rhai`")
+                .file(file),
+            );
+            continue;
+        }
+        let at = |pos: rhai::Position| (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        let ast = match base.compile(text) {
+            Ok(ast) => ast,
+            Err(e) => {
+                let (line, column) = at(e.position());
+                diags.push(
+                    ToolDiagnostic::new(
+                        Code::RuleSyntax,
+                        format!("library module does not compile: {}", e.err_type()),
+                    )
+                    .help("fix the Rhai syntax; a library module defines functions, and cannot import")
+                    .label("here")
+                    .at_line(&source, line, column),
+                );
+                continue;
+            }
+        };
+        let mut functions: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        for f in ast.iter_functions() {
+            functions
+                .entry(f.name.to_string())
+                .or_default()
+                .insert(f.params.len());
+        }
+        match Module::eval_ast_as_new(Scope::new(), &ast, &base) {
+            Ok(module) => {
+                library.functions.insert(stem.to_string(), functions);
+                library
+                    .modules
+                    .push((stem.to_string(), Shared::new(module)));
+            }
+            Err(e) => {
+                let (line, column) = at(e.position());
+                diags.push(
+                    ToolDiagnostic::new(
+                        Code::RuleMetadata,
+                        format!("library module's top level failed to run: {e}"),
+                    )
+                    .help("a library module should only define functions and constants")
+                    .label("here")
+                    .at_line(&source, line, column),
+                );
+            }
+        }
+    }
+    library
+}
+
+fn is_module_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
