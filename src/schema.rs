@@ -31,6 +31,8 @@ pub struct Kind {
     pub scored: bool,
     /// The kind of document of the same organisation that its rules see as `ctx.declaration`.
     pub checked_against: Option<&'static str>,
+    /// The list whose items' `id`s a run records for scores (a department's `services`).
+    pub items: Option<&'static str>,
     /// What it is, in a few words.
     pub description: &'static str,
 }
@@ -44,6 +46,7 @@ pub const KINDS: &[Kind] = &[
         title: "organisation.name",
         scored: true,
         checked_against: None,
+        items: Some("services"),
         description: "what a department declares about itself",
     },
     Kind {
@@ -53,6 +56,7 @@ pub const KINDS: &[Kind] = &[
         title: "proposal.title",
         scored: false,
         checked_against: Some("department"),
+        items: None,
         description: "a spend-control request a reviewer checks",
     },
 ];
@@ -73,6 +77,20 @@ pub fn schema_text(kind_name: &str) -> Option<&'static str> {
 }
 
 impl Kind {
+    /// The `id` of each item of the kind's [`Kind::items`] list, in order.
+    pub fn item_ids(&self, root: &Node) -> Vec<Option<String>> {
+        let Some(list) = self.items.and_then(|key| root.get(key)) else {
+            return Vec::new();
+        };
+        match &list.value {
+            Value::Seq(items) => items
+                .iter()
+                .map(|i| i.get("id").and_then(Node::as_str).map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The text at `path` (one of the kind's identity paths) in a document of this kind.
     pub fn text_at(&self, root: &Node, path: &str) -> Option<String> {
         let mut node = root;

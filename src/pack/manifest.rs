@@ -26,6 +26,38 @@ pub struct Manifest {
     /// Data files shipped with the pack, by name: rules see them as `ctx.data.NAME`.
     #[serde(default)]
     pub data: BTreeMap<String, String>,
+    /// What `review` needs to know of the pack's policy.
+    #[serde(default)]
+    pub review: ReviewPolicy,
+    /// What `score` needs to know of the pack's rules.
+    #[serde(default)]
+    pub score: ScorePolicy,
+}
+
+/// The strategic commitments a spend-control proposal answers.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewPolicy {
+    /// Each answer under `proposal.strategic_commitments`, and the commitment it serves, in the
+    /// order reviews list them.
+    #[serde(default)]
+    pub strategic_commitments: Vec<StrategicCommitment>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategicCommitment {
+    pub answer: String,
+    pub commitment: u32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScorePolicy {
+    /// The portfolio rule whose results carry commitment 1's government-wide facts (how many
+    /// top-75 services are great): it passes each great service's path, `services[N]...`.
+    #[serde(default)]
+    pub portfolio_rule: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

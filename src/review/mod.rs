@@ -27,13 +27,28 @@ use crate::run::{self, Options, Prepared, Run};
 /// The rule id of the review's own finding: commitments that must be answered but are not.
 pub const UNANSWERED: &str = "proposal-strategic-commitments-unanswered";
 
-/// The strategic commitments a proposal answers, and the roadmap commitment each serves.
-pub const STRATEGIC: &[(&str, u32)] = &[
-    ("performance_data", 1),
-    ("common_components", 8),
-    ("one_login", 3),
-    ("transparency_record", 13),
-];
+/// `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The answers a proposal gives under `proposal.strategic_commitments`: the packs' own list
+/// (`review.strategic_commitments` in `pack.yaml`), in order.
+pub fn strategic_answers(prepared: &Prepared) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for pack in &prepared.rules.packs {
+        for s in &pack.manifest.review.strategic_commitments {
+            if !out.contains(&s.answer) {
+                out.push(s.answer.clone());
+            }
+        }
+    }
+    out
+}
 
 /// The review's output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +175,9 @@ pub struct Answers {
     pub required: bool,
     pub reason: String,
     pub missing: Vec<String>,
+    /// Every answer a proposal gives (the packs' strategic commitments).
+    #[serde(skip)]
+    pub asked: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -455,7 +473,7 @@ pub fn rating(summary: &Summary, t: &Thresholds) -> Rating {
 
 /// Whether the strategic commitments must be answered: a high rating, or an assurance rating
 /// of `control`.
-pub fn answers(root: &Node, summary: &Summary, rating: &Rating) -> Answers {
+pub fn answers(root: &Node, summary: &Summary, rating: &Rating, strategic: &[String]) -> Answers {
     let mut why = Vec::new();
     if rating.level == Some(Level::High) {
         why.push("the rating is high".to_string());
@@ -464,12 +482,10 @@ pub fn answers(root: &Node, summary: &Summary, rating: &Rating) -> Answers {
         why.push("the assurance rating is control".to_string());
     }
     let required = !why.is_empty();
-    let missing = STRATEGIC
+    let missing = strategic
         .iter()
-        .filter(|(key, _)| {
-            boolean(root, &format!("proposal.strategic_commitments.{key}")).is_none()
-        })
-        .map(|(key, _)| key.to_string())
+        .filter(|key| boolean(root, &format!("proposal.strategic_commitments.{key}")).is_none())
+        .cloned()
         .collect();
     Answers {
         required,
@@ -479,6 +495,7 @@ pub fn answers(root: &Node, summary: &Summary, rating: &Rating) -> Answers {
             "the rating is not high and the assurance rating is not control".into()
         },
         missing,
+        asked: strategic.to_vec(),
     }
 }
 
@@ -633,10 +650,10 @@ fn unanswered(
             answers.missing.join(", ")
         ),
         label,
-        help: Some(
-            "answer each of performance_data, common_components, one_login and transparency_record with true or false, explaining each false"
-                .into(),
-        ),
+        help: Some(format!(
+            "answer each of {} with true or false, explaining each false",
+            and_list(&answers.asked)
+        )),
         waived: false,
         waiver: None,
         related: Vec::new(),
@@ -647,6 +664,7 @@ fn unanswered(
 /// Review every proposal document of `run` that comes from the `proposal` file.
 pub fn reviews(run: &Run, prepared: &Prepared, file: &str, limits: &Limits) -> Vec<Review> {
     let thresholds = Thresholds::from_prepared(prepared);
+    let strategic = strategic_answers(prepared);
     let mut out = Vec::new();
     for info in run.documents.iter().filter(|d| {
         d.file == file
@@ -693,7 +711,7 @@ pub fn reviews(run: &Run, prepared: &Prepared, file: &str, limits: &Limits) -> V
         let summary = summary(&root, declared_top75 || listed);
         let approval = approval(&summary, &thresholds);
         let rating = rating(&summary, &thresholds);
-        let answers = answers(&root, &summary, &rating);
+        let answers = answers(&root, &summary, &rating, &strategic);
         let mut findings: Vec<Finding> = run
             .findings
             .iter()

@@ -137,6 +137,7 @@ fn evaluate_document(
         name: None,
         as_of: None,
         evaluated: false,
+        items: Vec::new(),
     };
     for problem in &doc.problems {
         out.findings
@@ -201,6 +202,9 @@ fn admit(
     info.kind = Some(kind.clone());
     info.organisation = identity(root, &kind, "id");
     info.name = identity(root, &kind, "name");
+    if let Some(k) = schema::kind(&kind) {
+        info.items = k.item_ids(root);
+    }
     let as_of = options
         .as_of
         .or_else(|| {

@@ -106,6 +106,9 @@ pub struct DocInfo {
     pub as_of: Option<String>,
     /// Whether rules ran on it (they do not on documents with syntax or schema errors).
     pub evaluated: bool,
+    /// The `id`s of its listed items (a department's `services`), in order, for scores.
+    #[serde(skip)]
+    pub items: Vec<Option<String>>,
 }
 
 /// What one rule concluded about one document, for scores and JUnit.

@@ -33,14 +33,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, ToolDiagnostic};
 use crate::finding::Severity;
-use crate::load::Limits;
 use crate::run::{Prepared, Run, Status};
 
 /// Version of the score report format (`score --format json`, also read back by `--baseline`).
 pub const SCORE_REPORT_VERSION: &str = "1.0";
-
-/// The rule whose results carry commitment 1's portfolio facts (see [`Portfolio`]).
-pub const C1_PORTFOLIO_RULE: &str = "top75-great-services-below-target";
 
 /// A small tolerance for float noise in weighted means, so that 90 never shows as 89.
 const EPSILON: f64 = 1e-9;
@@ -196,7 +192,10 @@ pub struct Top75Service {
 pub struct Model {
     pub missions: Vec<MissionInfo>,
     pub bands: Bands,
-    /// Whether the commitment 1 portfolio rule was loaded.
+    /// The rule whose results carry commitment 1's portfolio facts (a pack's
+    /// `score.portfolio_rule`).
+    pub c1_rule: Option<String>,
+    /// Whether that rule was loaded (it may be switched off).
     pub c1_rule_loaded: bool,
     /// The top-75 list, from the pack's data.
     pub top75: Vec<Top75Service>,
@@ -204,8 +203,6 @@ pub struct Model {
     pub great_target: Option<i64>,
     /// The evaluation date given on the command line, if any.
     pub as_of: Option<String>,
-    /// Limits for reading documents again (commitment 1 portfolio facts).
-    pub limits: Limits,
 }
 
 impl Model {
@@ -264,10 +261,17 @@ impl Model {
             c.weight = *w;
         }
         missions.sort_by_key(|m| m.number);
-        let c1_rule_loaded = prepared.rules.find(C1_PORTFOLIO_RULE).is_some();
-        let pack_name = prepared
+        let c1_rule = prepared
             .rules
-            .find(C1_PORTFOLIO_RULE)
+            .packs
+            .iter()
+            .find_map(|p| p.manifest.score.portfolio_rule.clone());
+        let c1_rule_loaded = c1_rule
+            .as_deref()
+            .is_some_and(|id| prepared.rules.find(id).is_some());
+        let pack_name = c1_rule
+            .as_deref()
+            .and_then(|id| prepared.rules.find(id))
             .map(|(p, _)| p.manifest.name.clone())
             .or_else(|| {
                 prepared
@@ -288,11 +292,11 @@ impl Model {
         Ok(Model {
             missions,
             bands: config.bands.unwrap_or_default(),
+            c1_rule,
             c1_rule_loaded,
             top75,
             great_target,
             as_of: None,
-            limits: Limits::default(),
         })
     }
 
@@ -548,7 +552,7 @@ pub struct GovCommitment {
 
 /// Commitment 1's portfolio facts: how many top-75 services are great, against the target.
 ///
-/// Convention: the rule [`C1_PORTFOLIO_RULE`] records, per department document, a passed check
+/// Convention: the rule a pack names as `score.portfolio_rule` records, per department document, a passed check
 /// (`pass_in(item.ref, "services[N]...")`) for each top-75 service it judges great, and a
 /// finding under `services[N]` for each top-75 service that is not. A great service is a
 /// passed path under `services[N]` whose `id`, with the document's organisation id, is on

@@ -1,10 +1,11 @@
 //! Commitment 1's portfolio facts for the government view, read from the results of the
-//! portfolio rule [`C1_PORTFOLIO_RULE`] by the convention documented on [`Portfolio`].
+//! portfolio rule a pack names as `score.portfolio_rule`, by the convention documented on
+//! [`Portfolio`]. Nothing is parsed again: a run records each department's service ids.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{C1_PORTFOLIO_RULE, Department, MissingService, Model, Portfolio, Top75Service};
-use crate::node::{DocPath, Node, Segment};
+use super::{Department, MissingService, Model, Portfolio, Top75Service};
+use crate::node::{DocPath, Segment};
 use crate::run::Run;
 
 /// Read `ctx.data.top75` (`departments: [{code, services: [{id, name}]}]`).
@@ -54,7 +55,7 @@ pub(super) fn portfolio(
     departments: &[Department],
 ) -> Portfolio {
     let mut out = Portfolio {
-        rule: C1_PORTFOLIO_RULE.into(),
+        rule: model.c1_rule.clone().unwrap_or_default(),
         available: model.c1_rule_loaded,
         great: 0,
         target: model.great_target,
@@ -62,9 +63,9 @@ pub(super) fn portfolio(
         great_services: Vec::new(),
         missing: Vec::new(),
     };
-    if !model.c1_rule_loaded {
+    let Some(rule) = model.c1_rule.as_deref().filter(|_| model.c1_rule_loaded) else {
         return out;
-    }
+    };
     let listed: BTreeSet<(&str, &str)> = model
         .top75
         .iter()
@@ -72,31 +73,21 @@ pub(super) fn portfolio(
         .collect();
     let mut declared: BTreeSet<(String, String)> = BTreeSet::new();
     let mut great: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut trees: BTreeMap<usize, Option<Node>> = BTreeMap::new();
+    let ids = |doc: usize| run.documents.get(doc).map_or(&[][..], |d| &d.items[..]);
     for (&doc, org) in scored_doc {
-        let tree = trees.entry(doc).or_insert_with(|| tree_of(run, doc, model));
-        if let Some(services) = tree.as_ref().and_then(|t| t.get("services"))
-            && let crate::node::Value::Seq(items) = &services.value
-        {
-            for s in items {
-                if let Some(id) = s.get("id").and_then(Node::as_str) {
-                    declared.insert((org.clone(), id.to_string()));
-                }
-            }
+        for id in ids(doc).iter().flatten() {
+            declared.insert((org.clone(), id.clone()));
         }
     }
-    for r in run.results.iter().filter(|r| r.rule == C1_PORTFOLIO_RULE) {
+    for r in run.results.iter().filter(|r| r.rule == rule) {
         let Some(org) = scored_doc.get(&r.doc) else {
             continue;
         };
-        let Some(tree) = trees.get(&r.doc).and_then(Option::as_ref) else {
-            continue;
-        };
         for p in &r.passed {
-            if let Some(id) = service_at(tree, p)
+            if let Some(Some(id)) = service_index(p).and_then(|i| ids(r.doc).get(i))
                 && listed.contains(&(org.as_str(), id.as_str()))
             {
-                great.insert((org.clone(), id));
+                great.insert((org.clone(), id.clone()));
             }
         }
     }
@@ -129,26 +120,11 @@ pub(super) fn portfolio(
     out
 }
 
-fn tree_of(run: &Run, doc: usize, model: &Model) -> Option<Node> {
-    let info = run.documents.get(doc)?;
-    let source = run.source(&info.file)?;
-    crate::load::yaml::parse(&source.text, &model.limits)
-        .into_iter()
-        .nth(info.document)
-        .and_then(|d| d.root)
-}
-
-/// The `id` of the service a path such as `services[3].performance` points into.
-fn service_at(root: &Node, path: &str) -> Option<String> {
+/// The index N of the service a path such as `services[N].performance` points into.
+fn service_index(path: &str) -> Option<usize> {
     let path = DocPath::parse(path).ok()?;
     match path.0.as_slice() {
-        [Segment::Key(k), Segment::Index(_), ..] if k == "services" => {
-            let at = path.prefix(2);
-            let r = root.resolve(&at);
-            r.complete
-                .then(|| r.node.get("id").and_then(Node::as_str).map(str::to_string))
-                .flatten()
-        }
+        [Segment::Key(k), Segment::Index(i), ..] if k == "services" => Some(*i),
         _ => None,
     }
 }

@@ -57,6 +57,7 @@ impl Build {
             name: None,
             as_of: Some("2025-06-30".into()),
             evaluated,
+            items: Vec::new(),
         });
         self.run.documents.len() - 1
     }
@@ -464,6 +465,9 @@ fn score_config_reads_weights_and_bands_and_rejects_nonsense() {
     assert_eq!(ScoreConfig::parse("").unwrap(), ScoreConfig::default());
 }
 
+/// The built-in pack's commitment 1 portfolio rule (its `score.portfolio_rule`).
+const C1: &str = "top75-great-services-below-target";
+
 #[test]
 fn portfolio_counts_great_top75_services_from_the_c1_rule() {
     let text = "kind: department\norganisation: {id: D}\nservices:\n  - id: s1\n  - id: s2\n  - id: s3\n  - id: s9\n";
@@ -472,9 +476,13 @@ fn portfolio_counts_great_top75_services_from_the_c1_rule() {
         .sources
         .push(Arc::new(SourceFile::new("d.yaml", text)));
     let d = b.dept("d.yaml", "D");
+    b.run.documents[d].items = ["s1", "s2", "s3", "s9"]
+        .iter()
+        .map(|s| Some(s.to_string()))
+        .collect();
     b.result(
         d,
-        C1_PORTFOLIO_RULE,
+        C1,
         1,
         Status::Applied,
         0,
@@ -492,6 +500,7 @@ fn portfolio_counts_great_top75_services_from_the_c1_rule() {
         name: id.to_uppercase(),
     };
     let mut m = model();
+    m.c1_rule = Some(C1.into());
     m.c1_rule_loaded = true;
     m.great_target = Some(2);
     m.top75 = vec![
@@ -528,7 +537,9 @@ fn portfolio_counts_great_top75_services_from_the_c1_rule() {
         ]
     );
     // Without the rule, the facts are unknown, not zero.
-    let r = score(&b.run, &model());
+    let mut m = model();
+    m.c1_rule = Some(C1.into());
+    let r = score(&b.run, &m);
     assert!(!r.government.portfolio.available);
     assert_eq!(
         portfolio_lines(&r.government.portfolio),
