@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::args::{ColorChoice, EvalArgs, FailOn, format_parser};
 use super::output;
-use super::settings::{self, Settings};
+use super::settings;
 use crate::Exit;
 use crate::diag::{Code, ToolDiagnostic};
 use crate::report::{self, Format};
@@ -90,10 +90,11 @@ pub fn run(args: CheckArgs) -> Exit {
         .extend(settings.config.check_rule_ids(&prepared.known));
     let mut result = run::run(&inputs, &prepared, &settings.options);
     result.diagnostics.extend(input_errors);
-    write_outputs(&args, &mut result, &prepared, &settings);
+    write_outputs(&args, &mut result, &prepared, fail_on);
     let ctx = report::Context {
         rules: &prepared.rules,
         style: output::style(args.color),
+        fail_on: fail_on.threshold(),
     };
     {
         use std::io::Write;
@@ -112,13 +113,14 @@ pub fn run(args: CheckArgs) -> Exit {
 
 /// Write the `--output` reports, each atomically; a report that cannot be written is a tool
 /// problem of the run.
-fn write_outputs(args: &CheckArgs, result: &mut Run, prepared: &run::Prepared, _: &Settings) {
+fn write_outputs(args: &CheckArgs, result: &mut Run, prepared: &run::Prepared, fail_on: FailOn) {
     let file_ctx = report::Context {
         rules: &prepared.rules,
         style: crate::report::human::Style {
             color: false,
             width: 100,
         },
+        fail_on: fail_on.threshold(),
     };
     let mut errors = Vec::new();
     for (format, path) in &args.outputs {

@@ -37,6 +37,9 @@ pub struct Context<'a> {
     pub rules: &'a RuleSet,
     /// How to draw the human report.
     pub style: human::Style,
+    /// The lowest severity that fails the run (`--fail-on`; `None`: never). JUnit marks a
+    /// case failed only at or above it.
+    pub fail_on: Option<crate::finding::Severity>,
 }
 
 impl Format {
@@ -61,7 +64,11 @@ impl Format {
             Format::Human => human::render(run, ctx.style),
             Format::Json => json::render(run),
             Format::Sarif => sarif::render(run, ctx.rules),
-            Format::Junit => junit::render(run),
+            Format::Junit => {
+                let mut out = Vec::new();
+                let _ = junit::write(run, ctx.fail_on, &mut out);
+                String::from_utf8_lossy(&out).into_owned()
+            }
             Format::Github => github::render(run),
             Format::Markdown => markdown::render(run),
         }
@@ -73,6 +80,8 @@ impl Format {
         match self {
             Format::Human => human::write(run, ctx.style, out),
             Format::Json => json::write(run, out),
+            Format::Sarif => sarif::write(run, ctx.rules, out),
+            Format::Junit => junit::write(run, ctx.fail_on, out),
             _ => out.write_all(self.render(run, ctx).as_bytes()),
         }
     }

@@ -264,8 +264,46 @@ fn notification(d: &crate::diag::ToolDiagnostic) -> Value {
     n
 }
 
-/// The SARIF log as a JSON value.
-pub fn log(run: &Run, set: &RuleSet) -> Value {
+/// The findings as SARIF results, made one at a time as they are written: a log of hundreds of
+/// thousands of findings is never held as JSON values whole.
+struct Results<'a> {
+    run: &'a Run,
+    index: &'a BTreeMap<String, usize>,
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.run.findings.len()))?;
+        for f in &self.run.findings {
+            seq.serialize_element(&result(f, self.index))?;
+        }
+        seq.end()
+    }
+}
+
+/// The log's outer shape. Fields are in the order of their names, as `serde_json` writes the
+/// keys of the values inside.
+#[derive(serde::Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [LogRun<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogRun<'a> {
+    artifacts: Value,
+    column_kind: &'static str,
+    invocations: Value,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// Write the SARIF log, the results made as they are written.
+pub fn write(run: &Run, set: &RuleSet, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let (descriptors, index) = rules(run, set);
     let information_uri = set
         .packs
@@ -276,11 +314,11 @@ pub fn log(run: &Run, set: &RuleSet) -> Value {
     let mut artifacts: Vec<&str> = run.sources.iter().map(|s| s.name.as_str()).collect();
     artifacts.sort_unstable();
     artifacts.dedup();
-    json!({
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [{
-            "tool": {
+    let log = Log {
+        schema: SARIF_SCHEMA,
+        version: SARIF_VERSION,
+        runs: [LogRun {
+            tool: json!({
                 "driver": {
                     "name": env!("CARGO_PKG_NAME"),
                     "version": env!("CARGO_PKG_VERSION"),
@@ -294,41 +332,37 @@ pub fn log(run: &Run, set: &RuleSet) -> Value {
                     "version": p.version,
                     "properties": { "origin": p.origin },
                 })).collect::<Vec<_>>(),
-            },
-            "invocations": [{
+            }),
+            invocations: json!([{
                 "executionSuccessful": !run.has_tool_errors(),
                 "properties": {
                     "configFile": run.provenance.config,
                 },
                 "toolExecutionNotifications":
                     run.diagnostics.iter().map(notification).collect::<Vec<_>>(),
-            }],
-            "artifacts": artifacts
+            }]),
+            artifacts: artifacts
                 .iter()
                 .map(|a| json!({ "location": { "uri": uri(a) } }))
-                .collect::<Vec<_>>(),
-            "columnKind": "unicodeCodePoints",
-            "results": run.findings.iter().map(|f| result(f, &index)).collect::<Vec<_>>(),
-        }]
-    })
+                .collect(),
+            column_kind: "unicodeCodePoints",
+            results: Results { run, index: &index },
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
+/// The SARIF log as text (tests and small runs; reports are written with [`write`]).
 pub fn render(run: &Run, set: &RuleSet) -> String {
-    let mut text = serde_json::to_string_pretty(&log(run, set))
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
+    let mut out = Vec::new();
+    match write(run, set, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uris_are_relative_references() {
-        assert_eq!(uri("./a b/c.yaml"), "a%20b/c.yaml");
-        assert_eq!(uri("dir\\x.yaml"), "dir/x.yaml");
-        assert_eq!(uri("<stdin>"), "%3Cstdin%3E");
-        assert_eq!(uri("/srv/a.yaml"), "file:///srv/a.yaml");
-    }
+/// The SARIF log as a JSON value (tests that inspect it).
+pub fn log(run: &Run, set: &RuleSet) -> Value {
+    serde_json::from_str(&render(run, set)).unwrap_or(Value::Null)
 }

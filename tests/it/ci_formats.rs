@@ -251,9 +251,23 @@ fn junit_parses_and_counts_add_up() {
     // 4 rule checks + 3 waiver findings in dept.yaml, 1 syntax finding in broken.yaml.
     assert_eq!(suites[1].2, 7);
     assert_eq!(outcomes.iter().filter(|o| *o == "skipped").count(), 1);
-    assert_eq!(outcomes.iter().filter(|o| *o == "failure").count(), 6);
+    // Errors fail (the default --fail-on); the two warnings are recorded, not failures.
+    assert_eq!(outcomes.iter().filter(|o| *o == "failure").count(), 4);
+    assert!(texts.contains("warning [waiver-expiring]"));
     // The waived finding passes, with its note in the output, unescaped by the parser.
     assert!(texts.contains(r#"Test booked for July: "<b>bold</b>" & 100%, done"#));
+}
+
+/// JUnit follows `--fail-on`: with `warning`, warnings fail too; with `never`, nothing fails.
+#[test]
+fn junit_failures_follow_fail_on() {
+    let failures = |fail_on: &str| {
+        let (_, xml, _) = check(&["tests/data/ci", "--format", "junit", "--fail-on", fail_on]);
+        xml.matches("<failure ").count()
+    };
+    assert_eq!(failures("error"), 4);
+    assert_eq!(failures("warning"), 6);
+    assert_eq!(failures("never"), 0);
 }
 
 #[test]
