@@ -1,7 +1,15 @@
 //! roadmap-lint: a policy-as-code linter for the UK government's 2022-25 Roadmap for Digital
-//! and Data. Data flows one way:
-//! file bytes -> [`load`] (spanned YAML) -> [`schema`] -> [`engine`] (Rhai rules) -> findings
-//! with paths -> spans resolved ([`run`]) -> [`report`] (one module per format).
+//! and Data.
+//!
+//! To embed it, load the packs once with a [`Linter`] and check documents with it; the
+//! [`Run`] it returns holds the findings (with spans), each rule's result, and, when the
+//! options ask, each document's tree. `examples/embed.rs` is a short program that does so.
+//!
+//! Data flows one way, one module a stage: file bytes -> [`load`] (spanned YAML) ->
+//! [`schema`] -> [`engine`] (sandboxed Rhai rules, from [`pack`]) -> [`run`] (evaluation:
+//! findings with paths, resolved into spans) -> [`waiver`] -> [`score`] / [`review`] ->
+//! [`render`] and [`report`] (one module per format) -> [`cli`], the command line, which alone
+//! parses flags, prints and chooses the exit code.
 
 // Errors here are cold paths that carry spans and help text; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
@@ -23,6 +31,9 @@ impl From<Exit> for std::process::ExitCode {
     }
 }
 
+pub use linter::Linter;
+pub use run::{Options, Run};
+
 pub mod cli;
 pub mod config;
 pub mod date;
@@ -32,6 +43,7 @@ pub mod engine;
 pub mod finding;
 pub mod fixture;
 pub mod gendocs;
+pub mod linter;
 pub mod load;
 pub mod node;
 pub mod pack;

@@ -1,44 +1,34 @@
 //! Arbitrary YAML against the full built-in pack: load, schema, every rule, span resolution and
-//! both reports. The packs are prepared once; each input is evaluated from memory.
+//! the reports. The packs are loaded once, through the embedding API; each input is checked
+//! from memory.
 #![no_main]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use roadmap_lint::date::Date;
-use roadmap_lint::load::Input;
-use roadmap_lint::pack::PackSources;
 use roadmap_lint::report::{self, human::Style};
-use roadmap_lint::run::{self, Options, Prepared};
+use roadmap_lint::{Linter, Options};
 
-fn setup() -> &'static (Options, Prepared) {
-    static SETUP: OnceLock<(Options, Prepared)> = OnceLock::new();
-    SETUP.get_or_init(|| {
-        let options = Options {
+fn linter() -> &'static Linter {
+    static LINTER: OnceLock<Linter> = OnceLock::new();
+    LINTER.get_or_init(|| {
+        let linter = Linter::new(Options {
             as_of: Date::parse("2024-06-01"),
-            packs: PackSources {
-                builtin: true,
-                ..PackSources::default()
-            },
-            ..Options::default()
-        };
-        let prepared = run::prepare(&options);
+            ..Options::builtin()
+        });
         assert!(
-            prepared.diagnostics.is_empty(),
+            linter.diagnostics().is_empty(),
             "the built-in pack must load cleanly: {:?}",
-            prepared.diagnostics
+            linter.diagnostics()
         );
-        (options, prepared)
+        linter
     })
 }
 
 fuzz_target!(|data: &[u8]| {
-    let (options, prepared) = setup();
-    let input = Input::Bytes {
-        name: "fuzz.yaml".into(),
-        bytes: Arc::from(data),
-    };
-    let result = run::run(&[input], prepared, options);
+    let text = String::from_utf8_lossy(data);
+    let result = linter().check_text("fuzz.yaml", &text);
     let _ = report::json::render(&result);
     let _ = report::human::render(
         &result,
@@ -47,4 +37,6 @@ fuzz_target!(|data: &[u8]| {
             width: 100,
         },
     );
+    let _ = report::sarif::render(&result, linter().rules());
+    let _ = report::markdown::render(&result);
 });

@@ -73,6 +73,7 @@ pub fn settings(eval: &EvalArgs) -> Result<Settings, Vec<ToolDiagnostic>> {
             ..WaiverSettings::default()
         },
         config_file: config.path.as_deref().map(crate::load::shown),
+        keep_trees: false,
     };
     Ok(Settings {
         options,

@@ -31,6 +31,8 @@ pub(super) struct FileOutcome {
     /// Rule results, with document and finding indices local to the file.
     pub(super) results: Vec<RuleResult>,
     pub(super) failures: Vec<Failure>,
+    /// The documents' trees, when the options keep them.
+    pub(super) trees: Vec<Option<Arc<Node>>>,
     /// Portfolio `collect` values: (rule index, document index within file, value).
     pub(super) collected: Vec<(usize, usize, Dynamic)>,
 }
@@ -109,14 +111,23 @@ pub(super) fn evaluate_file(loaded: load::LoadedFile, env: &Env) -> FileOutcome 
         results: Vec::new(),
         failures: Vec::new(),
         collected: Vec::new(),
+        trees: Vec::new(),
     };
     for problem in &loaded.problems {
         out.findings
             .push(problem_finding(problem, &source, 0, String::new()));
     }
     for doc in loaded.docs {
+        let tree = doc
+            .root
+            .clone()
+            .filter(|_| env.options.keep_trees)
+            .map(Arc::new);
         let info = evaluate_document(&mut out, &source, doc, env);
         out.docs.push(info);
+        if env.options.keep_trees {
+            out.trees.push(tree);
+        }
     }
     out
 }

@@ -92,6 +92,9 @@ pub struct Options {
     pub waivers: crate::waiver::WaiverSettings,
     /// The config file the settings came from, as shown in reports.
     pub config_file: Option<String>,
+    /// Keep each document's spanned tree in [`Run::trees`]. Off by default: a large run holds
+    /// only findings, never every tree at once.
+    pub keep_trees: bool,
 }
 
 /// A document that was read, whatever became of it.
@@ -182,6 +185,9 @@ pub struct Run {
     pub diagnostics: Vec<ToolDiagnostic>,
     /// Where each loaded rule is documented (see [`crate::pack::RuleSet::doc_link`]).
     pub doc_links: std::collections::HashMap<String, String>,
+    /// Each document's spanned tree, by index into [`Run::documents`], when
+    /// [`Options::keep_trees`] asked for them (for later stages such as an editor's hover).
+    pub trees: Vec<Option<Arc<crate::node::Node>>>,
     /// [`Run::sources`] by name, built on first use.
     by_name: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
@@ -333,6 +339,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
                 let finding_base = run.findings.len();
                 run.sources.push(file.source);
                 run.documents.extend(file.docs);
+                run.trees.extend(file.trees);
                 run.findings.extend(file.findings.into_iter().map(|mut f| {
                     f.source = source_index;
                     f
