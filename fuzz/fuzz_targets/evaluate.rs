@@ -3,10 +3,11 @@
 //! from memory.
 #![no_main]
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
 use roadmap_lint::date::Date;
+use roadmap_lint::load::Input;
 use roadmap_lint::report::{self, human::Style};
 use roadmap_lint::{Linter, Options};
 
@@ -27,8 +28,12 @@ fn linter() -> &'static Linter {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
-    let result = linter().check_text("fuzz.yaml", &text);
+    // Raw bytes, not text: invalid UTF-8 is part of what is fuzzed.
+    let input = Input::Bytes {
+        name: "fuzz.yaml".into(),
+        bytes: Arc::from(data),
+    };
+    let result = linter().check_inputs(&[input]);
     let _ = report::json::render(&result);
     let _ = report::human::render(
         &result,
