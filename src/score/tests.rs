@@ -533,7 +533,7 @@ fn portfolio_counts_great_top75_services_from_the_c1_rule() {
         vec![
             "great top-75 services: 2 of 5; 2 required (target met)",
             "missing from D: 1 not declared; 1 not great (s3)",
-            "missing from E: 1 department not in run",
+            "missing from E: 1 listed, but the department is not in this run",
         ]
     );
     // Without the rule, the facts are unknown, not zero.

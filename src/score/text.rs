@@ -178,11 +178,16 @@ pub fn portfolio_lines(p: &Portfolio) -> Vec<String> {
         let parts: Vec<String> = statuses
             .iter()
             .map(|(status, ids)| {
-                let what = status.replace('_', " ");
-                if *status == "not_great" {
-                    format!("{} {what} ({})", ids.len(), ids.join(", "))
-                } else {
-                    format!("{} {what}", ids.len())
+                let n = ids.len();
+                match *status {
+                    "not_great" => format!("{n} not great ({})", ids.join(", ")),
+                    "department_not_in_run" => {
+                        format!("{n} listed, but the department is not in this run")
+                    }
+                    "department_not_scored" => {
+                        format!("{n} listed, but the department is not scored (errors)")
+                    }
+                    other => format!("{n} {}", other.replace('_', " ")),
                 }
             })
             .collect();
