@@ -9,23 +9,56 @@ use crate::Exit;
 use crate::diag::ToolDiagnostic;
 use crate::report::human::{Style, render_diagnostic};
 
-/// Whether an environment variable is set to something other than empty (or `0`, for the
-/// `*_FORCE` conventions).
-fn set(name: &str) -> bool {
-    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
-}
-
 /// Whether to colour, by the conventions terminals share: `--color always|never` wins; then
 /// `NO_COLOR` (no colour), `CLICOLOR_FORCE` or `FORCE_COLOR` (colour even into a pipe),
 /// `TERM=dumb` (no colour); else colour when standard output is a terminal.
 pub fn colour(choice: ColorChoice, terminal: bool) -> bool {
+    colour_with(choice, terminal, &|name| std::env::var(name).ok())
+}
+
+/// [`colour`], with the environment given (for tests).
+fn colour_with(choice: ColorChoice, terminal: bool, env: &dyn Fn(&str) -> Option<String>) -> bool {
+    let non_empty = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+    // The `*_FORCE` conventions: set, and not `0`.
+    let forced = |name: &str| env(name).is_some_and(|v| !v.is_empty() && v != "0");
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
-        ColorChoice::Auto if set("CLICOLOR_FORCE") || set("FORCE_COLOR") => true,
-        ColorChoice::Auto if std::env::var("TERM").is_ok_and(|t| t == "dumb") => false,
+        ColorChoice::Auto if non_empty("NO_COLOR") => false,
+        ColorChoice::Auto if forced("CLICOLOR_FORCE") || forced("FORCE_COLOR") => true,
+        ColorChoice::Auto if env("TERM").as_deref() == Some("dumb") => false,
         ColorChoice::Auto => terminal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_shared_conventions() {
+        let with = |vars: &[(&str, &str)], terminal: bool| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            colour_with(ColorChoice::Auto, terminal, &move |name| {
+                vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+            })
+        };
+        assert!(with(&[], true));
+        assert!(!with(&[], false));
+        assert!(!with(&[("NO_COLOR", "1")], true));
+        assert!(with(&[("FORCE_COLOR", "1")], false));
+        assert!(with(&[("CLICOLOR_FORCE", "1")], false));
+        assert!(!with(&[("FORCE_COLOR", "0")], false));
+        assert!(!with(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], true));
+        assert!(!with(&[("TERM", "dumb")], true));
+        assert!(with(&[("TERM", "dumb"), ("FORCE_COLOR", "1")], false));
+        assert!(colour_with(ColorChoice::Always, false, &|_| Some(
+            "1".into()
+        )));
+        assert!(!colour_with(ColorChoice::Never, true, &|_| None));
     }
 }
 

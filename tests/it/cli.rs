@@ -256,3 +256,61 @@ fn explain_prints_the_rule_documentation() {
     }
     assert_eq!(run(&["explain", "no-such-rule"]).2, 2);
 }
+
+/// Bash completion works past the subcommand: `check --fo<TAB>` gives `--format`, and
+/// `score --by <TAB>` gives the views. Run in a real bash, with the generated script sourced.
+#[test]
+fn bash_completes_flags_after_the_subcommand() {
+    let script = run(&["completions", "bash"]).0;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("roadmap-lint.bash");
+    std::fs::write(&path, script).unwrap();
+    let complete = |words: &[&str]| {
+        let line = words.join(" ");
+        let cword = words.len() - 1;
+        let program = format!(
+            "source {}\nCOMP_WORDS=({line})\nCOMP_CWORD={cword}\nCOMP_LINE='{line}'\nCOMP_POINT=${{#COMP_LINE}}\n_roadmap__lint roadmap-lint '{}' '{}'\necho \"${{COMPREPLY[*]}}\"",
+            path.display(),
+            words[cword],
+            words[cword - 1],
+        );
+        let out = std::process::Command::new("bash")
+            .args(["--norc", "-c", &program])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(complete(&["roadmap-lint", "check", "--fo"]), "--format");
+    assert!(complete(&["roadmap-lint", "check", "--"]).contains("--fail-on"));
+    let views = complete(&["roadmap-lint", "score", "--by", ""]);
+    assert!(
+        views.contains("mission") && views.contains("department"),
+        "{views}"
+    );
+}
+
+/// FORCE_COLOR colours a report piped to a file (as CI logs are); NO_COLOR wins over it.
+#[test]
+fn colour_can_be_forced_into_a_pipe() {
+    let run_with = |vars: &[(&str, &str)]| {
+        let mut cmd = crate::harness::cli();
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .args([
+                "check",
+                "--as-of",
+                "2025-06-30",
+                "fixtures/examples/hmrc-needs-work.yaml",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).contains('\u{1b}')
+    };
+    assert!(!run_with(&[]));
+    assert!(run_with(&[("FORCE_COLOR", "1")]));
+    assert!(run_with(&[("CLICOLOR_FORCE", "1")]));
+    assert!(!run_with(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+}
