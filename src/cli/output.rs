@@ -31,37 +31,6 @@ fn colour_with(choice: ColorChoice, terminal: bool, env: &dyn Fn(&str) -> Option
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn colour_follows_the_shared_conventions() {
-        let with = |vars: &[(&str, &str)], terminal: bool| {
-            let vars: Vec<(String, String)> = vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            colour_with(ColorChoice::Auto, terminal, &move |name| {
-                vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-            })
-        };
-        assert!(with(&[], true));
-        assert!(!with(&[], false));
-        assert!(!with(&[("NO_COLOR", "1")], true));
-        assert!(with(&[("FORCE_COLOR", "1")], false));
-        assert!(with(&[("CLICOLOR_FORCE", "1")], false));
-        assert!(!with(&[("FORCE_COLOR", "0")], false));
-        assert!(!with(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], true));
-        assert!(!with(&[("TERM", "dumb")], true));
-        assert!(with(&[("TERM", "dumb"), ("FORCE_COLOR", "1")], false));
-        assert!(colour_with(ColorChoice::Always, false, &|_| Some(
-            "1".into()
-        )));
-        assert!(!colour_with(ColorChoice::Never, true, &|_| None));
-    }
-}
-
 /// How to draw reports on standard output.
 pub fn style(choice: ColorChoice) -> Style {
     let tty = std::io::stdout().is_terminal();
@@ -119,4 +88,35 @@ pub fn eprint_text(text: &str) {
 pub fn fail(diagnostics: &[ToolDiagnostic], style: Style) -> Exit {
     eprint_diagnostics(diagnostics, style);
     Exit::ToolError
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_shared_conventions() {
+        let with = |vars: &[(&str, &str)], terminal: bool| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            colour_with(ColorChoice::Auto, terminal, &move |name| {
+                vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+            })
+        };
+        assert!(with(&[], true));
+        assert!(!with(&[], false));
+        assert!(!with(&[("NO_COLOR", "1")], true));
+        assert!(with(&[("FORCE_COLOR", "1")], false));
+        assert!(with(&[("CLICOLOR_FORCE", "1")], false));
+        assert!(!with(&[("FORCE_COLOR", "0")], false));
+        assert!(!with(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], true));
+        assert!(!with(&[("TERM", "dumb")], true));
+        assert!(with(&[("TERM", "dumb"), ("FORCE_COLOR", "1")], false));
+        assert!(colour_with(ColorChoice::Always, false, &|_| Some(
+            "1".into()
+        )));
+        assert!(!colour_with(ColorChoice::Never, true, &|_| None));
+    }
 }

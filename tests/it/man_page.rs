@@ -70,7 +70,10 @@ fn man_page() -> String {
     man.render_options_section(&mut out).unwrap();
     out.extend_from_slice(b".SH COMMANDS\n");
     for sub in cmd.get_subcommands() {
-        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        let mut about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        if !about.ends_with('.') {
+            about.push('.');
+        }
         out.extend_from_slice(
             format!(
                 ".TP\n\\fB{}\\fR\n{} See \\fBROADMAP\\-LINT {}\\fR below.\n",
