@@ -862,3 +862,49 @@ fn named_files_are_checked_whatever_the_config_ignores() {
 }
 
 use crate::harness::root;
+
+/// The SARIF passes the SARIF multitool's validation, GitHub code scanning's rules included
+/// (`--rule-kind Gh;Sarif`: a full description, a help link and a readable name for every rule,
+/// built-in codes too), with no error, warning or note. The multitool comes from npm.
+#[test]
+#[ignore = "needs `npm ci --prefix tests/sarif` (the SARIF multitool); .ci/run runs it with --ignored"]
+fn sarif_passes_the_multitool_with_the_github_rules() {
+    let tool =
+        root().join("tests/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
+    assert!(tool.exists(), "run `npm ci --prefix tests/sarif` first");
+    // Every kind of finding: rules, syntax, schema and waiver codes, a waived finding.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("report.sarif");
+    let out = cli()
+        .args([
+            "check",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "sarif",
+            "fixtures/examples",
+            "tests/data/ci",
+        ])
+        .output()
+        .unwrap();
+    std::fs::write(&log, &out.stdout).unwrap();
+    let checked = dir.path().join("validation.sarif");
+    let status = std::process::Command::new(&tool)
+        .args(["validate", "--rule-kind", "Gh;Sarif"])
+        .arg(&log)
+        .arg("-o")
+        .arg(&checked)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&checked).unwrap()).unwrap();
+    let results = report["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        results.is_empty(),
+        "the multitool's findings: {}",
+        serde_json::to_string_pretty(&results).unwrap()
+    );
+}
