@@ -101,12 +101,11 @@ pub fn create(req: &Request) -> Result<Created, ToolDiagnostic> {
         )
         .help("fix pack.yaml first; `roadmap-lint rules --rules DIR` shows its problems")
     })?;
-    let Some((mission, commitment)) = manifest.missions.iter().find_map(|m| {
-        m.commitments
-            .iter()
-            .find(|c| c.number == req.commitment)
-            .map(|c| (m, c))
-    }) else {
+    let Some(commitment) = manifest
+        .missions
+        .iter()
+        .find_map(|m| m.commitments.iter().find(|c| c.number == req.commitment))
+    else {
         let numbers: Vec<String> = manifest
             .missions
             .iter()
@@ -150,7 +149,7 @@ pub fn create(req: &Request) -> Result<Created, ToolDiagnostic> {
         )
         .help("check that the folder exists and is writable")
     };
-    let rule = rule_text(&req.id, mission.number, commitment.number, &commitment.text);
+    let rule = rule_text(&req.id, commitment.number, &commitment.text);
     write_atomic(&rule_path, &rule).map_err(|e| io(&rule_path, e))?;
     for (path, met) in fixtures.iter().zip([false, true]) {
         write_atomic(path, &fixture_text(&req.id, met)).map_err(|e| io(path, e))?;
@@ -207,7 +206,7 @@ fn quoted(prefix: &str, text: &str) -> String {
 }
 
 /// The rule script: the documentation template and a stub check.
-pub fn rule_text(id: &str, mission: u32, commitment: u32, text: &str) -> String {
+pub fn rule_text(id: &str, commitment: u32, text: &str) -> String {
     let why = quoted(
         &format!("//! Commitment {commitment}:"),
         &format!("\"{text}\""),
@@ -237,7 +236,6 @@ let rule = #{{
     id: "{id}",
     title: "TODO: one line naming the problem",
     commitment: {commitment},
-    mission: {mission},
     severity: "error",
     kinds: ["department"],
 }};

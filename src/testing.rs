@@ -230,6 +230,21 @@ pub fn test_pack(dir: &Path, only: Option<&str>) -> PackTest {
     out
 }
 
+/// What is left of the scaffold in a rule, if anything: a `TODO` in its title, documentation or
+/// code, or the placeholder field `x_todo`. Its fixtures pass as written, so without this an
+/// untouched scaffold would pass `test`.
+fn unfinished(rule: &Rule) -> Option<&'static str> {
+    if rule.title.contains("TODO") {
+        Some("its title is a TODO")
+    } else if rule.source.text.contains("x_todo") {
+        Some("it judges the placeholder field `x_todo`")
+    } else if rule.source.text.contains("TODO") {
+        Some("it holds a TODO")
+    } else {
+        None
+    }
+}
+
 /// The cases in a rule's fixture folder: each YAML file, and each sub-folder (as one case).
 /// Every fixture must be a regular file inside the pack's folder (a fixture may be a link to
 /// `/dev/stdin`, a FIFO, or a file elsewhere on the machine): any other is refused with a
@@ -319,6 +334,16 @@ fn test_rule(
     };
     for (path, files) in cases {
         out.cases.push(run_case(&path, &files, prepared, options));
+    }
+    if let Some(placeholder) = unfinished(rule) {
+        out.problems.push(
+            rule.diagnostic(
+                Code::TestUntouched,
+                format!("rule `{}` is still the scaffold `roadmap-lint new` wrote: {placeholder}", rule.id),
+            )
+            .help("replace every TODO, and the placeholder field `x_todo`, in the rule and in its fixtures")
+            .label("this rule"),
+        );
     }
     let failing = out.cases.iter().filter(|c| c.expects_findings).count();
     let passing = out.cases.len() - failing;

@@ -155,6 +155,64 @@ fn impossible_path() {
     );
 }
 
+/// A typo in a `lookup` or `has` path is caught when the pack loads, as a `report` path is:
+/// the document's own paths (`doc`), and paths read from a variable bound to a part of it
+/// (`for (svc, i) in lookup(doc, "services", [])`, `let perf = lookup(svc, "performance")`).
+#[test]
+fn impossible_read_paths() {
+    for (read, line, suggestion) in [
+        (
+            "lookup(doc, \"one_login.strategy_confirmd\")",
+            2,
+            "strategy_confirmed",
+        ),
+        ("has(doc, \"one_logn\")", 2, "one_login"),
+        (
+            "0;\n    for (svc, i) in lookup(doc, \"services\", []) {\n        lookup(svc, \"secure_by_desing.confidence\");\n    }",
+            4,
+            "secure_by_design",
+        ),
+        (
+            "0;\n    for (svc, i) in lookup(doc, \"services\", []) {\n        let perf = lookup(svc, \"performance\");\n        lookup(perf, \"user_satisfaction\");\n    }",
+            5,
+            "user_satisfaction_pct",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let body = format!(
+            "{}fn check(doc, ctx) {{\n    let x = {read};\n    pass(\"kind\");\n}}\n",
+            meta("bad-read", "1")
+        );
+        let dir = pack(tmp.path(), "p", &[("bad-read", body)]);
+        let (prepared, _) = load(vec![dir.clone()]);
+        let d = only_error(&prepared.diagnostics);
+        assert_at(
+            d,
+            "rule-path",
+            &dir.join("bad-read.rhai"),
+            DOC_LINES + 7 + line,
+        );
+        assert!(
+            d.help.as_deref().unwrap().contains(suggestion),
+            "{read}: {d:#?}"
+        );
+    }
+    // A read of a place the schema leaves open (`x_` keys), or through an unknown variable, is
+    // not judged.
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{}fn check(doc, ctx) {{\n    lookup(doc, \"x_own.anything\");\n    lookup(ctx, \"params.whatever\");\n    pass(\"kind\");\n}}\n",
+        meta("fine-read", "1")
+    );
+    let dir = pack(tmp.path(), "p", &[("fine-read", body)]);
+    let (prepared, _) = load(vec![dir]);
+    assert!(
+        prepared.diagnostics.is_empty(),
+        "{:#?}",
+        prepared.diagnostics
+    );
+}
+
 #[test]
 fn endless_loop_at_runtime() {
     let tmp = tempfile::tempdir().unwrap();
