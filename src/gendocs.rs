@@ -246,3 +246,98 @@ pub fn check_or_update(path: &Path, expected: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// `docs/format.md`: every field of every document kind, with its type, allowed values and
+/// meaning, and the rules that read it (with their commitments and the pack parameters they
+/// judge it against). Generated from the schemas and the rules.
+pub fn format_reference(rules: &RuleSet) -> String {
+    use crate::reference;
+    let params: std::collections::BTreeMap<&str, (&str, String)> = rules
+        .packs
+        .iter()
+        .flat_map(|p| &p.manifest.parameters)
+        .map(|(name, p)| {
+            let default = yaml_serde::to_string(&p.default)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default();
+            (name.as_str(), (p.rationale.as_str(), default))
+        })
+        .collect();
+    let mut out = String::from(
+        "# The declaration format, field by field\n\n<!-- Generated from schemas/*.schema.json and the rules by `UPDATE_GENERATED=1 cargo test --test it generated`: do not edit by hand. -->\n\n\
+         Each document kind below lists its fields in the order of its JSON Schema, with the type, \
+         the allowed values, what the field means, and the rules that read it: the commitment each \
+         rule serves, and the pack parameters (with their defaults) it judges the field against. \
+         A field no rule reads is still part of the contract: it may be read by another pack, or \
+         be context for a reader. Every field may be `null` or absent unless it says *required*: \
+         a missing fact is reported by the rules that need it. Keys starting with `x_` are yours.\n\n\
+         `roadmap-lint init --organisation ID` writes a declaration with every field and these \
+         notes as comments; `roadmap-lint schema department` prints the schema itself.\n\n",
+    );
+    for kind in crate::schema::KINDS {
+        let readers = reference::readers(rules, kind.name);
+        out.push_str(&format!(
+            "## `kind: {}`\n\n{}.\n\n| Field | Type | Meaning | Read by |\n| --- | --- | --- | --- |\n",
+            kind.name,
+            capitalise(kind.description)
+        ));
+        for f in reference::fields(kind.schema) {
+            let who = readers.get(&f.path).cloned().unwrap_or_default();
+            let mut read_by: Vec<String> = who
+                .iter()
+                .map(|r| match r.commitment {
+                    Some(c) => format!("[{}](rules.md#{}) (C{c})", r.rule, r.rule),
+                    None => format!("[{}](rules.md#{})", r.rule, r.rule),
+                })
+                .collect();
+            read_by.dedup();
+            let mut judged: Vec<String> = Vec::new();
+            // Parameters are shown on the leaf fields the rules judge, not on every parent.
+            if !f.is_object() && !f.is_list() {
+                for r in &who {
+                    for p in &r.params {
+                        if let Some((_, default)) = params.get(p.as_str()) {
+                            let note = format!("`{p}` (default {default})");
+                            if !judged.contains(&note) {
+                                judged.push(note);
+                            }
+                        }
+                    }
+                }
+            }
+            let meaning = if judged.is_empty() {
+                f.description.clone()
+            } else {
+                format!("{} Judged against {}.", f.description, judged.join(", "))
+            };
+            out.push_str(&format!(
+                "| {}`{}`{} | {} | {} | {} |\n",
+                "&nbsp;&nbsp;".repeat(f.depth),
+                f.key,
+                if f.required { " *required*" } else { "" },
+                cell(&f.type_text()),
+                cell(&meaning),
+                if read_by.is_empty() {
+                    "-".to_string()
+                } else {
+                    read_by.join(", ")
+                }
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A table cell: pipes escaped, one line.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}

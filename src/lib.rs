@@ -49,6 +49,7 @@ pub mod node;
 pub mod pack;
 pub mod parallel;
 pub mod profile;
+pub mod reference;
 pub mod render;
 pub mod report;
 pub mod review;

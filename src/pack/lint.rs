@@ -150,83 +150,11 @@ pub fn lint(
     out
 }
 
-/// Where a variable points in the document, when that is known: a function's `doc` parameter
-/// is the document itself; `let x = lookup(v, "p")` and `for (x, i) in lookup(v, "p", [])`
-/// follow from `v`. A name bound to two different places is left alone.
-fn bindings(ast: &AST) -> std::collections::BTreeMap<String, Option<String>> {
-    let mut map: std::collections::BTreeMap<String, Option<String>> =
-        std::collections::BTreeMap::new();
-    map.insert("doc".into(), Some(String::new()));
-    let bind = |map: &mut std::collections::BTreeMap<String, Option<String>>,
-                name: &str,
-                place: Option<String>| {
-        match map.get(name) {
-            Some(existing) if *existing != place => {
-                map.insert(name.to_string(), None);
-            }
-            Some(_) => {}
-            None => {
-                map.insert(name.to_string(), place);
-            }
-        }
-    };
-    // Bindings can chain (`let sys = ...; let legacy = lookup(sys, ...)`): a few passes.
-    for _ in 0..4 {
-        ast.walk(&mut |path: &[ASTNode]| {
-            match path.last() {
-                Some(ASTNode::Stmt(Stmt::Var(x, ..))) => {
-                    if let Some(place) = read_place(&x.1, &map) {
-                        bind(&mut map, x.0.name.as_str(), Some(place));
-                    }
-                }
-                Some(ASTNode::Stmt(Stmt::For(x, _))) => {
-                    if let Some(place) = read_place(&x.2.expr, &map) {
-                        bind(&mut map, x.0.name.as_str(), Some(format!("{place}[0]")));
-                    }
-                }
-                _ => {}
-            }
-            true
-        });
-    }
-    map
-}
-
-/// The document path `lookup(v, "p"...)` reads, when `v`'s place is known.
-fn read_place(
-    expr: &Expr,
-    map: &std::collections::BTreeMap<String, Option<String>>,
-) -> Option<String> {
-    let Expr::FnCall(call, _) = expr else {
-        return None;
-    };
-    if call.name.as_str() != "lookup" || !call.namespace.is_empty() {
-        return None;
-    }
-    let (Some(Expr::Variable(var, ..)), Some(Expr::StringConstant(text, _))) =
-        (call.args.first(), call.args.get(1))
-    else {
-        return None;
-    };
-    let base = map.get(var.1.as_str())?.as_ref()?;
-    Some(join_path(base, text))
-}
-
-fn join_path(base: &str, rest: &str) -> String {
-    if base.is_empty() {
-        rest.to_string()
-    } else if rest.is_empty() {
-        base.to_string()
-    } else {
-        format!("{base}.{rest}")
-    }
-}
-
 /// `lookup(v, "p")` and `has(v, "p")` with a place for `v` and a literal path: the whole path
 /// must be possible in a document of the rule's kinds, as a `report` path must. A typo in a
 /// lookup would otherwise read `()` for ever, and the rule would silently never apply.
 fn check_reads(ast: &AST, source: &SourceFile, kinds: &[String]) -> Vec<ToolDiagnostic> {
-    let map = bindings(ast);
+    let map = super::reads::bindings(ast);
     let mut out = Vec::new();
     ast.walk(&mut |path: &[ASTNode]| {
         let (call, pos) = match path.last() {
@@ -245,7 +173,7 @@ fn check_reads(ast: &AST, source: &SourceFile, kinds: &[String]) -> Vec<ToolDiag
         let Some(Some(base)) = map.get(var.1.as_str()) else {
             return true;
         };
-        let full = join_path(base, text);
+        let full = super::reads::join(base, text);
         let Ok(doc_path) = DocPath::parse(&full) else {
             return true;
         };

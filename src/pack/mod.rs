@@ -4,6 +4,7 @@
 pub mod library;
 pub mod lint;
 pub mod manifest;
+pub mod reads;
 pub mod rule;
 
 use std::collections::BTreeMap;

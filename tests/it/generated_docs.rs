@@ -109,3 +109,20 @@ fn every_registered_helper_is_documented_and_every_documented_helper_exists() {
     );
     assert!(registered.len() > 20);
 }
+
+#[test]
+fn format_reference_is_current() {
+    let rules = gendocs::builtin_rules();
+    let text = gendocs::format_reference(&rules);
+    // Every field of the spec's example is there, with the rules that read it.
+    for needle in [
+        "`strategy_confirmed`",
+        "`digital_adoption_pct`",
+        "[one-login-strategy-overdue](rules.md#one-login-strategy-overdue) (C3)",
+        "`training_pct` (default 90)",
+        "## `kind: proposal`",
+    ] {
+        assert!(text.contains(needle), "{needle}");
+    }
+    gendocs::check_or_update(Path::new("docs/format.md"), &text).unwrap();
+}

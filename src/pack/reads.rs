@@ -1,0 +1,191 @@
+//! What a rule reads and reports, found in its script without running it: the document paths
+//! (list indices written `[]`) and the pack parameters. The load-time lint checks read paths
+//! against the schema; the format reference and `init` say which rules read each field.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rhai::{AST, ASTNode, Expr, Stmt};
+
+use super::Rule;
+
+/// A variable's place in the document, when it is known (`None`: bound to two places).
+pub type Places = BTreeMap<String, Option<String>>;
+
+/// Helpers whose first argument is a path in the checked document.
+const PATH_FIRST: &[&str] = &["report", "warn", "pass", "report_due"];
+
+/// `base.rest`, or either alone when the other is empty.
+pub fn join(base: &str, rest: &str) -> String {
+    if base.is_empty() {
+        rest.to_string()
+    } else if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}.{rest}")
+    }
+}
+
+/// Where each variable points in the document: a function's `doc` parameter is the document
+/// itself; `let x = lookup(v, "p")`, `for (x, i) in lookup(v, "p", [])` (an item: `p[0]`) and
+/// `let at = path(v, "p")` or `path("p", i)` follow from what they are given.
+pub fn bindings(ast: &AST) -> Places {
+    let mut map = Places::new();
+    map.insert("doc".into(), Some(String::new()));
+    let bind = |map: &mut Places, name: &str, place: String| match map.get(name) {
+        Some(existing) if existing.as_deref() != Some(place.as_str()) => {
+            map.insert(name.to_string(), None);
+        }
+        Some(_) => {}
+        None => {
+            map.insert(name.to_string(), Some(place));
+        }
+    };
+    // Bindings chain (`let sys = ...; let legacy = lookup(sys, ...)`): a few passes.
+    for _ in 0..4 {
+        ast.walk(&mut |path: &[ASTNode]| {
+            match path.last() {
+                Some(ASTNode::Stmt(Stmt::Var(x, ..))) => {
+                    if let Some(place) = place_of(&x.1, &map) {
+                        bind(&mut map, x.0.name.as_str(), place);
+                    }
+                }
+                Some(ASTNode::Stmt(Stmt::For(x, _))) => {
+                    if let Some(place) = place_of(&x.2.expr, &map) {
+                        bind(&mut map, x.0.name.as_str(), format!("{place}[0]"));
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+    }
+    map
+}
+
+/// The place an expression denotes: a known variable, a `lookup` from one, or a `path(...)`.
+pub fn place_of(expr: &Expr, map: &Places) -> Option<String> {
+    match expr {
+        Expr::Variable(var, ..) => map.get(var.1.as_str())?.clone(),
+        Expr::StringConstant(text, _) => Some(text.to_string()),
+        Expr::FnCall(call, _) if call.namespace.is_empty() => {
+            let name = call.name.as_str();
+            match (name, call.args.first(), call.args.get(1)) {
+                ("lookup", Some(v @ Expr::Variable(..)), Some(Expr::StringConstant(text, _))) => {
+                    let base = place_of(v, map)?;
+                    Some(join(&base, text))
+                }
+                ("path", Some(base), Some(Expr::StringConstant(key, _))) => {
+                    Some(join(&place_of(base, map)?, key))
+                }
+                ("path", Some(base), Some(_)) => Some(format!("{}[0]", place_of(base, map)?)),
+                // `base + ".headcount"`: a path put together from known parts.
+                ("+", Some(a), Some(b)) if call.op_token.is_some() => {
+                    Some(format!("{}{}", place_of(a, map)?, place_of(b, map)?))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// What a rule reads and reports.
+#[derive(Debug, Default, Clone)]
+pub struct Reads {
+    /// Document paths, list indices written `[]`: `technology.systems[].hosting`.
+    pub paths: BTreeSet<String>,
+    /// Pack parameters (`ctx.params.NAME`).
+    pub params: BTreeSet<String>,
+}
+
+/// `a[0].b[12]` as `a[].b[]`.
+pub fn generic(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push_str("[]");
+            }
+            ']' => in_index = false,
+            _ if in_index => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What the rule reads and reports.
+pub fn reads(rule: &Rule) -> Reads {
+    let map = bindings(&rule.ast);
+    let mut out = Reads::default();
+    rule.ast.walk(&mut |path: &[ASTNode]| {
+        let call = match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(x, _))) => &**x,
+            Some(ASTNode::Stmt(Stmt::FnCall(x, _))) => &**x,
+            _ => return true,
+        };
+        if !call.namespace.is_empty() {
+            return true;
+        }
+        let name = call.name.as_str();
+        let place = if matches!(name, "lookup" | "has") {
+            match (call.args.first(), call.args.get(1)) {
+                (Some(v), Some(Expr::StringConstant(text, _))) => {
+                    place_of(v, &map).map(|base| join(&base, text))
+                }
+                _ => None,
+            }
+        } else if PATH_FIRST.contains(&name) {
+            call.args.first().and_then(|a| place_of(a, &map))
+        } else {
+            None
+        };
+        if let Some(place) = place.filter(|p| !p.is_empty()) {
+            out.paths.insert(generic(&place));
+        }
+        true
+    });
+    let text = &rule.source.text;
+    for (i, _) in text.match_indices("params.") {
+        let name: String = text[i + 7..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            out.params.insert(name);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indices_become_generic() {
+        assert_eq!(
+            generic("technology.systems[2].legacy.scores"),
+            "technology.systems[].legacy.scores"
+        );
+        assert_eq!(generic("a[0][1]"), "a[][]");
+    }
+
+    #[test]
+    fn a_builtin_rule_reads_what_it_judges() {
+        let rules = crate::gendocs::builtin_rules();
+        let (_, rule) = rules.find("resilience-test-overdue").unwrap();
+        let reads = reads(rule);
+        assert!(
+            reads
+                .paths
+                .iter()
+                .any(|p| p.starts_with("technology.systems[]")),
+            "{:?}",
+            reads.paths
+        );
+        assert!(reads.params.contains("annual_days"), "{:?}", reads.params);
+    }
+}
