@@ -108,6 +108,8 @@ codes! {
         "Dates are ISO `YYYY-MM-DD` strings of a real calendar day (`2025-02-30` is not one).";
     SchemaValue = "schema-value", Finding, "Value out of range",
         "The value breaks a constraint of the format (a range, a pattern, a length).";
+    SchemaPlaceholder = "schema-placeholder", Finding, "Placeholder left in",
+        "A value is still the `TODO` placeholder `roadmap-lint init` wrote: give the fact, or `null` when it is not known. docs/format.md says what each field means.";
     SchemaTooManyProblems = "schema-too-many-problems", Finding, "More schema problems not shown",
         "Only the first 100 schema problems of a document are reported.";
     WaiverExpired = "waiver-expired", Finding, "Waiver expired",

@@ -208,6 +208,8 @@ fn walk(root: &Mapping, node: &Mapping, prefix: &str, depth: usize, out: &mut Ve
 pub struct Reader {
     pub rule: String,
     pub commitment: Option<u32>,
+    /// The parameters the rule judges this field against (only where it judges the field:
+    /// reports or passes it, not where it only reads it).
     pub params: Vec<String>,
 }
 
@@ -219,11 +221,11 @@ pub fn readers(rules: &RuleSet, kind: &str) -> BTreeMap<String, Vec<Reader>> {
             continue;
         }
         let r = reads::reads(rule);
-        let reader = Reader {
-            rule: rule.id.clone(),
-            commitment: rule.commitment,
-            params: r.params.iter().cloned().collect(),
-        };
+        let judged: Vec<String> = r
+            .judged
+            .iter()
+            .map(|p| p.trim_end_matches("[]").to_string())
+            .collect();
         // A rule that reads `a.b[].c` reads `a`, `a.b` and `a.b[].c`.
         let mut touched: Vec<String> = Vec::new();
         for p in &r.paths {
@@ -237,7 +239,16 @@ pub fn readers(rules: &RuleSet, kind: &str) -> BTreeMap<String, Vec<Reader>> {
             }
         }
         for path in touched {
-            out.entry(path).or_default().push(reader.clone());
+            let params = if judged.contains(&path) {
+                r.params.iter().cloned().collect()
+            } else {
+                Vec::new()
+            };
+            out.entry(path).or_default().push(Reader {
+                rule: rule.id.clone(),
+                commitment: rule.commitment,
+                params,
+            });
         }
     }
     out

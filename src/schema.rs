@@ -175,13 +175,93 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
     let Some(compiled) = compiled(kind) else {
         return Vec::new();
     };
-    problems(&compiled.validator, &compiled.json, root)
+    let placeholders = placeholders(root);
+    let at: std::collections::BTreeSet<&DocPath> = placeholders.iter().map(|p| &p.path).collect();
+    // A placeholder is one problem, not two: the schema's own complaint about its value (not a
+    // date, not an allowed value) is left out.
+    let mut out = problems_skipping(&compiled.validator, &compiled.json, root, &|p| {
+        at.contains(p)
+    });
+    let cap = crate::load::yaml::MAX_PROBLEMS;
+    let noted = out
+        .iter()
+        .position(|p| p.problem.code == Code::SchemaTooManyProblems)
+        .map(|i| out.remove(i));
+    out.extend(placeholders);
+    out.sort_by_key(|p| p.problem.span.start);
+    if out.len() > cap {
+        let dropped = out.len() - cap;
+        out.truncate(cap);
+        let earlier = noted
+            .as_ref()
+            .and_then(|n| n.problem.message.split(' ').next()?.parse::<usize>().ok())
+            .unwrap_or(0);
+        out.push(too_many(dropped + earlier, root, cap));
+    } else if let Some(n) = noted {
+        out.push(n);
+    }
+    out
+}
+
+/// Values `init` wrote for facts still to give (`TODO`, or `TODO: ...`): each is a problem at
+/// its line, so a template's first check lists what is left to fill in.
+fn placeholders(root: &Node) -> Vec<SchemaProblem> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Node, DocPath)> = vec![(root, DocPath::default())];
+    while let Some((node, path)) = stack.pop() {
+        match &node.value {
+            Value::Str(s) if s == crate::init::PLACEHOLDER || s.starts_with("TODO:") => {
+                let hint = s
+                    .strip_prefix("TODO:")
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .map_or_else(String::new, |h| format!(" ({h})"));
+                let key = path.last_key().unwrap_or("this field").to_string();
+                out.push(SchemaProblem {
+                    problem: Problem::new(
+                        Code::SchemaPlaceholder,
+                        format!("`{key}` is still a placeholder: give the fact{hint}"),
+                        node.span,
+                    )
+                    .label("to fill in")
+                    .help("docs/format.md says what the field means and which rules read it; write `null` if the fact is not known"),
+                    path,
+                });
+            }
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    let mut p = path.clone();
+                    p.push_index(i);
+                    stack.push((item, p));
+                }
+            }
+            Value::Map(entries) => {
+                for e in entries.iter().rev() {
+                    let mut p = path.clone();
+                    p.push_key(e.key.clone());
+                    stack.push((&e.value, p));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Validate a YAML tree against any compiled schema (`schema` is its JSON, used for help texts
 /// and allowed keys), mapping each error to the span of the node it concerns. Documents and the
 /// config file share this.
 pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<SchemaProblem> {
+    problems_skipping(validator, schema, root, &|_| false)
+}
+
+/// [`problems`], leaving out the errors about the paths `skip` names (a placeholder's value).
+pub fn problems_skipping(
+    validator: &Validator,
+    schema: &Json,
+    root: &Node,
+    skip: &dyn Fn(&DocPath) -> bool,
+) -> Vec<SchemaProblem> {
     let json = to_json(root);
     // Most documents are valid: the yes/no check stops at nothing and builds no error values.
     if validator.is_valid(&json) {
@@ -193,180 +273,196 @@ pub fn problems(validator: &Validator, schema: &Json, root: &Node) -> Vec<Schema
     let cap = crate::load::yaml::MAX_PROBLEMS;
     let mut left_out = 0usize;
     for error in validator.iter_errors(&json) {
-        if out.len() >= cap {
-            left_out += match error.kind() {
-                ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.len(),
-                _ => 1,
-            };
+        let path = instance_path(&error);
+        if skip(&path) {
             continue;
         }
-        let mut path = DocPath::default();
-        for seg in error.instance_path().iter() {
-            match seg {
-                jsonschema::paths::LocationSegment::Property(p) => path.push_key(p.to_string()),
-                jsonschema::paths::LocationSegment::Index(i) => path.push_index(i),
-            }
-        }
-        let resolved = root.resolve(&path);
-        let node = resolved.node;
-        let field = path.last_key().unwrap_or("document").to_string();
-        match error.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let allowed = allowed_keys(schema, error.schema_path().as_str());
-                let room = cap.saturating_sub(out.len());
-                left_out += unexpected.len().saturating_sub(room);
-                for key in unexpected.iter().take(room) {
-                    let mut kpath = path.clone();
-                    kpath.push_key(key.clone());
-                    let span = match &node.value {
-                        Value::Map(entries) => entries
-                            .iter()
-                            .find(|e| &e.key == key)
-                            .map_or(node.span, |e| e.key_span),
-                        _ => node.span,
-                    };
-                    let help = match closest(key, &allowed) {
-                        Some(s) => format!(
-                            "did you mean `{s}`? Keys for a department's own use must start with `x_`"
-                        ),
-                        None if allowed.is_empty() => {
-                            "remove the key; keys for a department's own use must start with `x_`"
-                                .to_string()
-                        }
-                        None => format!(
-                            "the keys allowed here are: {}; keys for a department's own use must start with `x_`",
-                            allowed.join(", ")
-                        ),
-                    };
-                    out.push(SchemaProblem {
-                        path: kpath,
-                        problem: Problem::new(
-                            Code::SchemaUnknownKey,
-                            format!("unknown key `{key}`"),
-                            span,
-                        )
-                        .label("not a key of this format")
-                        .help(help),
-                    });
-                }
-            }
-            ValidationErrorKind::Required { property } => {
-                let key = property.as_str().unwrap_or_default().to_string();
-                let where_ = if path.0.is_empty() {
-                    "the document".to_string()
-                } else {
-                    format!("`{path}`")
-                };
-                let mut kpath = path.clone();
-                kpath.push_key(key.clone());
-                out.push(SchemaProblem {
-                    path: kpath,
-                    problem: Problem::new(
-                        Code::SchemaMissingKey,
-                        format!("missing required key `{key}` in {where_}"),
-                        resolved.span,
-                    )
-                    .label(format!("`{key}` is missing here"))
-                    .help(format!("add `{key}:` to this mapping")),
-                });
-            }
-            ValidationErrorKind::Type { kind } => {
-                let expected = match kind {
-                    TypeKind::Single(t) => type_word(&t.to_string()).to_string(),
-                    TypeKind::Multiple(set) => set
-                        .iter()
-                        .map(|t| type_word(&t.to_string()).to_string())
-                        .collect::<Vec<_>>()
-                        .join(" or "),
-                };
-                out.push(SchemaProblem {
-                    path: path.clone(),
-                    problem: Problem::new(
-                        Code::SchemaType,
-                        format!("`{field}` must be {expected}, not {}", shown(node)),
-                        node.span,
-                    )
-                    .label(format!("expected {expected}"))
-                    .help(describe(schema, error.schema_path().as_str())),
-                });
-            }
-            ValidationErrorKind::Enum { options } => {
-                let choices = options
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter(|v| !v.is_null())
-                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .unwrap_or_default();
-                out.push(SchemaProblem {
-                    path: path.clone(),
-                    problem: Problem::new(
-                        Code::SchemaEnum,
-                        format!("`{field}` cannot be {}", shown(node)),
-                        node.span,
-                    )
-                    .label("not an allowed value")
-                    .help(format!("use one of: {choices}")),
-                });
-            }
-            ValidationErrorKind::Format { format } if format == "date" => {
-                out.push(SchemaProblem {
-                    path: path.clone(),
-                    problem: Problem::new(
-                        Code::SchemaDate,
-                        format!("`{field}` is not a valid date: {}", shown(node)),
-                        node.span,
-                    )
-                    .label("not a calendar date")
-                    .help("write dates as YYYY-MM-DD, and check the day exists in that month"),
-                });
-            }
-            ValidationErrorKind::Constant { expected_value } => {
-                out.push(SchemaProblem {
-                    path: path.clone(),
-                    problem: Problem::new(
-                        Code::SchemaValue,
-                        format!("`{field}` must be {expected_value}, not {}", shown(node)),
-                        node.span,
-                    )
-                    .label(format!("expected {expected_value}"))
-                    .help(describe(schema, error.schema_path().as_str())),
-                });
-            }
-            _ => {
-                out.push(SchemaProblem {
-                    path: path.clone(),
-                    problem: Problem::new(
-                        Code::SchemaValue,
-                        format!("`{field}`: {}", plain_message(&error.to_string())),
-                        resolved.span,
-                    )
-                    .label("does not fit the format")
-                    .help(describe(schema, error.schema_path().as_str())),
-                });
-            }
-        }
+        let room = cap.saturating_sub(out.len());
+        let (mut made, dropped) = problems_of(&error, path, root, schema, room);
+        left_out += dropped;
+        out.append(&mut made);
     }
     if left_out > 0 {
-        out.push(SchemaProblem {
-            path: DocPath::default(),
-            problem: Problem::new(
-                Code::SchemaTooManyProblems,
-                format!("{left_out} more schema problems in this document are not shown"),
-                crate::source::Span::new(root.span.start, root.span.start),
-            )
-            .severity(crate::finding::Severity::Info)
-            .label("this document")
-            .help(format!(
-                "only the first {cap} schema problems of a document are reported; fix these and \
-                 run again"
-            )),
-        });
+        out.push(too_many(left_out, root, cap));
     }
     out
+}
+
+/// The note that says how many problems were left out.
+fn too_many(left_out: usize, root: &Node, cap: usize) -> SchemaProblem {
+    SchemaProblem {
+        path: DocPath::default(),
+        problem: Problem::new(
+            Code::SchemaTooManyProblems,
+            format!("{left_out} more schema problems in this document are not shown"),
+            crate::source::Span::new(root.span.start, root.span.start),
+        )
+        .severity(crate::finding::Severity::Info)
+        .label("this document")
+        .help(format!(
+            "only the first {cap} schema problems of a document are reported; fix these and run \
+             again"
+        )),
+    }
+}
+
+fn instance_path(error: &jsonschema::ValidationError) -> DocPath {
+    let mut path = DocPath::default();
+    for seg in error.instance_path().iter() {
+        match seg {
+            jsonschema::paths::LocationSegment::Property(p) => path.push_key(p.to_string()),
+            jsonschema::paths::LocationSegment::Index(i) => path.push_index(i),
+        }
+    }
+    path
+}
+
+/// The problems one schema error makes, at most `room` of them, and how many were left out.
+fn problems_of(
+    error: &jsonschema::ValidationError,
+    path: DocPath,
+    root: &Node,
+    schema: &Json,
+    room: usize,
+) -> (Vec<SchemaProblem>, usize) {
+    if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+        let allowed = allowed_keys(schema, error.schema_path().as_str());
+        let node = root.resolve(&path).node;
+        let made: Vec<SchemaProblem> = unexpected
+            .iter()
+            .take(room)
+            .map(|key| unknown_key(key, &path, node, &allowed))
+            .collect();
+        let dropped = unexpected.len() - made.len();
+        return (made, dropped);
+    }
+    if room == 0 {
+        return (Vec::new(), 1);
+    }
+    (vec![problem_of(error, path, root, schema)], 0)
+}
+
+fn unknown_key(key: &str, path: &DocPath, node: &Node, allowed: &[String]) -> SchemaProblem {
+    let mut kpath = path.clone();
+    kpath.push_key(key.to_string());
+    let span = match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .find(|e| e.key == key)
+            .map_or(node.span, |e| e.key_span),
+        _ => node.span,
+    };
+    let help = match closest(key, allowed) {
+        Some(s) => {
+            format!("did you mean `{s}`? Keys for a department's own use must start with `x_`")
+        }
+        None if allowed.is_empty() => {
+            "remove the key; keys for a department's own use must start with `x_`".to_string()
+        }
+        None => format!(
+            "the keys allowed here are: {}; keys for a department's own use must start with `x_`",
+            allowed.join(", ")
+        ),
+    };
+    SchemaProblem {
+        path: kpath,
+        problem: Problem::new(Code::SchemaUnknownKey, format!("unknown key `{key}`"), span)
+            .label("not a key of this format")
+            .help(help),
+    }
+}
+
+/// The problem of one schema error other than unknown keys.
+fn problem_of(
+    error: &jsonschema::ValidationError,
+    path: DocPath,
+    root: &Node,
+    schema: &Json,
+) -> SchemaProblem {
+    let resolved = root.resolve(&path);
+    let node = resolved.node;
+    let field = path.last_key().unwrap_or("document").to_string();
+    let help_here = || describe(schema, error.schema_path().as_str());
+    let problem = match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let key = property.as_str().unwrap_or_default().to_string();
+            let where_ = if path.0.is_empty() {
+                "the document".to_string()
+            } else {
+                format!("`{path}`")
+            };
+            let mut kpath = path.clone();
+            kpath.push_key(key.clone());
+            return SchemaProblem {
+                path: kpath,
+                problem: Problem::new(
+                    Code::SchemaMissingKey,
+                    format!("missing required key `{key}` in {where_}"),
+                    resolved.span,
+                )
+                .label(format!("`{key}` is missing here"))
+                .help(format!("add `{key}:` to this mapping")),
+            };
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_word(&t.to_string()).to_string(),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| type_word(&t.to_string()).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            Problem::new(
+                Code::SchemaType,
+                format!("`{field}` must be {expected}, not {}", shown(node)),
+                node.span,
+            )
+            .label(format!("expected {expected}"))
+            .help(help_here())
+        }
+        ValidationErrorKind::Enum { options } => {
+            let choices = options
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter(|v| !v.is_null())
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            Problem::new(
+                Code::SchemaEnum,
+                format!("`{field}` cannot be {}", shown(node)),
+                node.span,
+            )
+            .label("not an allowed value")
+            .help(format!("use one of: {choices}"))
+        }
+        ValidationErrorKind::Format { format } if format == "date" => Problem::new(
+            Code::SchemaDate,
+            format!("`{field}` is not a valid date: {}", shown(node)),
+            node.span,
+        )
+        .label("not a calendar date")
+        .help("write dates as YYYY-MM-DD, and check the day exists in that month"),
+        ValidationErrorKind::Constant { expected_value } => Problem::new(
+            Code::SchemaValue,
+            format!("`{field}` must be {expected_value}, not {}", shown(node)),
+            node.span,
+        )
+        .label(format!("expected {expected_value}"))
+        .help(help_here()),
+        _ => Problem::new(
+            Code::SchemaValue,
+            format!("`{field}`: {}", plain_message(&error.to_string())),
+            resolved.span,
+        )
+        .label("does not fit the format")
+        .help(help_here()),
+    };
+    SchemaProblem { path, problem }
 }
 
 /// jsonschema's messages start with the instance; ours say which field instead.

@@ -5,6 +5,7 @@
 
 pub mod args;
 mod check;
+mod init;
 mod output;
 mod review;
 mod rules;
@@ -48,6 +49,9 @@ pub enum Command {
     Test(test::TestArgs),
     /// Scaffold a new rule, with a failing and a passing fixture.
     New(test::NewArgs),
+    /// Write a declaration (or proposal, or config file) to fill in: every field, with what it
+    /// means and the target it is judged against.
+    Init(init::InitArgs),
     /// Print a shell completion script, such as `roadmap-lint completions bash > roadmap-lint.bash`.
     Completions {
         #[arg(value_enum)]
@@ -66,6 +70,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Schema(args) => rules::schema(args),
         Command::Test(args) => test::run(args),
         Command::New(args) => test::new_rule(args),
+        Command::Init(args) => init::run(args),
         Command::Completions { shell } => {
             output::print(&rules::completions(shell));
             Exit::Clean

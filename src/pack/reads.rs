@@ -94,6 +94,8 @@ pub fn place_of(expr: &Expr, map: &Places) -> Option<String> {
 pub struct Reads {
     /// Document paths, list indices written `[]`: `technology.systems[].hosting`.
     pub paths: BTreeSet<String>,
+    /// Of those, the paths it reports or passes: the facts it judges.
+    pub judged: BTreeSet<String>,
     /// Pack parameters (`ctx.params.NAME`).
     pub params: BTreeSet<String>,
 }
@@ -130,6 +132,7 @@ pub fn reads(rule: &Rule) -> Reads {
             return true;
         }
         let name = call.name.as_str();
+        let judged = PATH_FIRST.contains(&name);
         let place = if matches!(name, "lookup" | "has") {
             match (call.args.first(), call.args.get(1)) {
                 (Some(v), Some(Expr::StringConstant(text, _))) => {
@@ -143,6 +146,9 @@ pub fn reads(rule: &Rule) -> Reads {
             None
         };
         if let Some(place) = place.filter(|p| !p.is_empty()) {
+            if judged {
+                out.judged.insert(generic(&place));
+            }
             out.paths.insert(generic(&place));
         }
         true

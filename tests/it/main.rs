@@ -22,6 +22,7 @@ mod example_findings_c8_to_c21;
 mod generated_docs;
 #[cfg(target_os = "linux")]
 mod hostile;
+mod init;
 #[cfg(target_os = "linux")]
 mod injection;
 mod jobs_determinism;

@@ -1,0 +1,390 @@
+//! `roadmap-lint init`: a first declaration (or proposal, or config file) to fill in. Every
+//! field of the format is written, with a comment saying what it means, which commitments read
+//! it and the target it is judged against; a department's top-75 services are filled in by id
+//! and name. Each fact to supply is a `TODO` placeholder, which `check` reports at its line, so
+//! the first run is a to-do list.
+
+use std::fmt::Write;
+
+use crate::date::Date;
+use crate::pack::RuleSet;
+use crate::reference::{self, Field, Reader};
+
+/// The value `init` writes for every fact still to be given. `check` reports each one left as
+/// `schema-placeholder` at its line.
+pub const PLACEHOLDER: &str = "TODO";
+
+/// A top-75 service of the pack's list.
+#[derive(Debug, Clone)]
+pub struct ListedService {
+    pub id: String,
+    pub name: String,
+}
+
+/// What a template is written for.
+pub struct Request<'a> {
+    /// `department` or `proposal`.
+    pub kind: &'a str,
+    pub organisation: &'a str,
+    /// The organisation's name, when the pack's top-75 list knows it.
+    pub name: Option<&'a str>,
+    pub services: &'a [ListedService],
+    pub today: Date,
+}
+
+/// The schema's published address for this version, for the editor's modeline.
+pub fn schema_url(kind: &str) -> String {
+    format!(
+        "https://raw.githubusercontent.com/roadmap-lint/roadmap-lint/v{}/schemas/{kind}.schema.json",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// The organisation's name and top-75 services, from the packs' `data.top75`.
+pub fn listed(rules: &RuleSet, organisation: &str) -> (Option<String>, Vec<ListedService>) {
+    for pack in &rules.packs {
+        let Some(departments) = pack
+            .data
+            .get("top75")
+            .and_then(|t| t.read_lock::<rhai::Map>().map(|m| m.clone()))
+            .and_then(|m| m.get("departments").cloned())
+            .and_then(|d| d.into_array().ok())
+        else {
+            continue;
+        };
+        for d in departments {
+            let Some(d) = d.try_cast::<rhai::Map>() else {
+                continue;
+            };
+            let text = |m: &rhai::Map, k: &str| m.get(k).and_then(|v| v.clone().into_string().ok());
+            if text(&d, "code").as_deref() != Some(organisation) {
+                continue;
+            }
+            let services = d
+                .get("services")
+                .cloned()
+                .and_then(|s| s.into_array().ok())
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|s| s.try_cast::<rhai::Map>())
+                .filter_map(|s| {
+                    Some(ListedService {
+                        id: text(&s, "id")?,
+                        name: text(&s, "name").unwrap_or_default(),
+                    })
+                })
+                .collect();
+            return (text(&d, "name"), services);
+        }
+    }
+    (None, Vec::new())
+}
+
+/// The comment above a field: what it means, and who reads it against what.
+fn note(field: &Field, readers: &[Reader], rules: &RuleSet) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut first = field.description.trim().to_string();
+    if !field.allowed.is_empty() {
+        first.push_str(&format!(" One of: {}.", field.allowed.join(", ")));
+    } else if !field.item_allowed.is_empty() {
+        first.push_str(&format!(" Each one of: {}.", field.item_allowed.join(", ")));
+    }
+    lines.push(first);
+    let commitments = reference::commitments_of(readers);
+    if !commitments.is_empty() && (field.depth == 0 || field.is_list() || field.is_object()) {
+        let list: Vec<String> = commitments.iter().map(|c| format!("C{c}")).collect();
+        lines.push(format!("Read for commitments {}.", list.join(", ")));
+    }
+    if !field.is_object() && !field.is_list() {
+        let mut targets: Vec<String> = Vec::new();
+        for r in readers {
+            for p in &r.params {
+                let Some(param) = rules
+                    .packs
+                    .iter()
+                    .find_map(|pack| pack.manifest.parameters.get(p))
+                else {
+                    continue;
+                };
+                let default = yaml_serde::to_string(&param.default)
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default();
+                let line = format!("Target `{p}` = {default}: {}", param.rationale.trim());
+                if !targets.contains(&line) {
+                    targets.push(line);
+                }
+            }
+        }
+        lines.extend(targets);
+    }
+    lines
+}
+
+/// Wrap `text` into comment lines of about 96 characters, at `indent`.
+fn comment(out: &mut String, indent: &str, text: &str) {
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent.len() + 2 + line.len() + 1 + word.len() > 96 {
+            let _ = writeln!(out, "{indent}# {line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{indent}# {line}");
+    }
+}
+
+/// The placeholder for a leaf field: `TODO`, with a hint of the form the value takes.
+fn placeholder(field: &Field) -> String {
+    if field.is_list() {
+        return format!("[{PLACEHOLDER}]");
+    }
+    let hint = if field.format.as_deref() == Some("date") {
+        "a date, YYYY-MM-DD"
+    } else if !field.allowed.is_empty() {
+        "one of the values above"
+    } else if field.types.iter().any(|t| t == "boolean") {
+        "true or false"
+    } else if field.types.iter().any(|t| t == "integer") {
+        "a whole number"
+    } else if field.types.iter().any(|t| t == "number") {
+        "a number"
+    } else {
+        "text"
+    };
+    format!("\"{PLACEHOLDER}: {hint}\"")
+}
+
+/// Fields that are not facts to give: the header `init` fills in, and waivers (an exception
+/// is approved later, not declared up front).
+fn skipped(path: &str) -> bool {
+    path == "waivers" || path.starts_with("waivers[")
+}
+
+/// The declaration or proposal template.
+pub fn template(req: &Request, rules: &RuleSet) -> String {
+    let Some(kind) = crate::schema::kind(req.kind) else {
+        return String::new();
+    };
+    let fields: Vec<Field> = reference::fields(kind.schema);
+    let readers = reference::readers(rules, req.kind);
+    let mut out = format!("# yaml-language-server: $schema={}\n", schema_url(req.kind));
+    comment(
+        &mut out,
+        "",
+        &format!(
+            "A {} of {} written by `roadmap-lint init` on {}. Every {PLACEHOLDER} is a fact to give: \
+             `roadmap-lint check` lists each one left, at its line, and the rules then say what \
+             each commitment needs. Each field is explained in docs/format.md; `null` states a \
+             fact is not known (the rules that need it will say so).",
+            req.kind, req.organisation, req.today
+        ),
+    );
+    out.push_str(&format!(
+        "schema_version: 1\nkind: {}\nas_of: {}   # the day these facts describe\n",
+        req.kind, req.today
+    ));
+    let ctx = Ctx {
+        req,
+        rules,
+        readers: &readers,
+        fields: &fields,
+    };
+    for (i, field) in fields.iter().enumerate() {
+        if field.depth == 0
+            && !matches!(field.key.as_str(), "schema_version" | "kind" | "as_of")
+            && !skipped(&field.path)
+        {
+            out.push('\n');
+            ctx.emit(&mut out, i, "");
+        }
+    }
+    out
+}
+
+struct Ctx<'a> {
+    req: &'a Request<'a>,
+    rules: &'a RuleSet,
+    readers: &'a std::collections::BTreeMap<String, Vec<Reader>>,
+    fields: &'a [Field],
+}
+
+impl Ctx<'_> {
+    /// The children of the field at `index` (the fields one level deeper, under its path).
+    fn children(&self, index: usize) -> Vec<usize> {
+        let parent = &self.fields[index];
+        let prefix = if parent.is_list() {
+            format!("{}[].", parent.path)
+        } else {
+            format!("{}.", parent.path)
+        };
+        (index + 1..self.fields.len())
+            .filter(|&j| {
+                let f = &self.fields[j];
+                f.depth == parent.depth + 1 && f.path.starts_with(&prefix)
+            })
+            .collect()
+    }
+
+    /// The value `init` knows for a field, when it knows one.
+    fn known(&self, path: &str) -> Option<String> {
+        let req = self.req;
+        match (req.kind, path) {
+            ("department", "organisation.id") | ("proposal", "proposal.organisation") => {
+                Some(req.organisation.to_string())
+            }
+            ("department", "organisation.name") => req.name.map(|n| format!("\"{n}\"")),
+            _ => None,
+        }
+    }
+
+    fn emit(&self, out: &mut String, index: usize, indent: &str) {
+        self.emit_with(out, index, indent, true);
+    }
+
+    /// Write a field; `notes` says whether its comments are written (only the first item of
+    /// a list carries them).
+    fn emit_with(&self, out: &mut String, index: usize, indent: &str, notes: bool) {
+        let field = &self.fields[index];
+        let readers = self.readers.get(&field.path).cloned().unwrap_or_default();
+        if notes {
+            for line in note(field, &readers, self.rules) {
+                comment(out, indent, &line);
+            }
+        }
+        if field.is_object() {
+            let _ = writeln!(out, "{indent}{}:", field.key);
+            for child in self.children(index) {
+                self.emit_with(out, child, &format!("{indent}  "), notes);
+            }
+        } else if field.is_list() && field.items_are_objects {
+            let _ = writeln!(out, "{indent}{}:", field.key);
+            if self.req.kind == "department"
+                && field.path == "services"
+                && !self.req.services.is_empty()
+            {
+                self.services(out, index, indent);
+            } else {
+                self.item(out, index, indent, &[], notes);
+            }
+        } else {
+            let value = self
+                .known(&field.path)
+                .unwrap_or_else(|| placeholder(field));
+            let _ = writeln!(out, "{indent}{}: {value}", field.key);
+        }
+    }
+
+    /// One item of a list of mappings, its fields as placeholders (but `fixed`, given).
+    fn item(
+        &self,
+        out: &mut String,
+        index: usize,
+        indent: &str,
+        fixed: &[(&str, String)],
+        notes: bool,
+    ) {
+        let children = self.children(index);
+        for (n, child) in children.iter().enumerate() {
+            let f = &self.fields[*child];
+            let lead = if n == 0 {
+                format!("{indent}  - ")
+            } else {
+                format!("{indent}    ")
+            };
+            if let Some((_, value)) = fixed.iter().find(|(k, _)| *k == f.key) {
+                let _ = writeln!(out, "{lead}{}: {value}", f.key);
+                continue;
+            }
+            if n == 0 {
+                // The first key opens the item: its note goes above the dash.
+                if notes {
+                    let readers = self.readers.get(&f.path).cloned().unwrap_or_default();
+                    for line in note(f, &readers, self.rules) {
+                        comment(out, &format!("{indent}  "), &line);
+                    }
+                }
+                if f.is_object() || f.is_list() {
+                    let _ = writeln!(out, "{lead}{}:", f.key);
+                } else {
+                    let _ = writeln!(out, "{lead}{}: {}", f.key, placeholder(f));
+                }
+                continue;
+            }
+            self.emit_with(out, *child, &format!("{indent}    "), notes);
+        }
+    }
+
+    /// The department's top-75 services, each an item with its id, name and `top75: true`.
+    fn services(&self, out: &mut String, index: usize, indent: &str) {
+        comment(
+            out,
+            &format!("{indent}  "),
+            "Your services on the roadmap's top-75 list, by their ids on it. Add the others you run.",
+        );
+        for (n, s) in self.req.services.iter().enumerate() {
+            if n == 1 {
+                comment(
+                    out,
+                    &format!("{indent}  "),
+                    "The notes of the first service hold for the others.",
+                );
+            }
+            self.item(
+                out,
+                index,
+                indent,
+                &[
+                    ("id", s.id.clone()),
+                    ("name", format!("\"{}\"", s.name.replace('"', "'"))),
+                    ("top75", "true".into()),
+                ],
+                n == 0,
+            );
+        }
+    }
+}
+
+/// A commented `.roadmap-lint.yaml`.
+pub fn config_template() -> String {
+    format!(
+        r#"# yaml-language-server: $schema=https://raw.githubusercontent.com/roadmap-lint/roadmap-lint/v{version}/schemas/config.schema.json
+# The roadmap-lint config file, found in this folder or any folder below it (up to the
+# repository's root). Flags on the command line win over it. `roadmap-lint schema config`
+# prints its schema; every key is optional.
+
+# Which rules run: all of them unless `enable` names some; then those `disable` names are left
+# out. Name rules by id, or whole commitments and missions by number.
+# enable:
+#   commitments: [1, 3, 9]
+# disable:
+#   rules: [one-login-strategy-overdue]
+
+# A rule's severity changed: error, warning or info.
+# severity:
+#   resilience-test-overdue: warning
+
+# Pack parameters (deadlines and thresholds) overridden; `roadmap-lint explain RULE` and
+# rules/roadmap-2022-25/pack.yaml list them, each with its reason.
+# params:
+#   deadline_2025: 2025-12-31
+
+# More rule packs, by folder (relative to this file), and whether to load the built-in one.
+# rule_folders: [rules/our-pack]
+# builtin: true
+
+# Files a folder scan skips (a file named on the command line is always checked).
+ignore: ["**/drafts/**"]
+
+# The lowest severity that fails a check (error, warning or never), and how many days before
+# its expiry a waiver is flagged.
+fail_on: error
+waiver_warning_days: 30
+"#,
+        version = env!("CARGO_PKG_VERSION")
+    )
+}

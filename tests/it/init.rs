@@ -1,0 +1,118 @@
+//! `roadmap-lint init`: a declaration to fill in, whose first check is a to-do list.
+
+use crate::harness::cli;
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_department_template_lists_its_top75_services_and_fails_loudly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["init", "--organisation", "DFE"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.path().join("dfe.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("# yaml-language-server: $schema="),
+        "{text}"
+    );
+    assert!(text.contains("id: DFE") && text.contains("name: \"Department for Education\""));
+    assert!(
+        text.contains("id: get-into-teaching"),
+        "the department's top-75 services"
+    );
+    assert!(
+        text.contains("Target `training_pct` = 90"),
+        "targets are shown where they apply"
+    );
+    // The first check is a to-do list: placeholders only, each at its line, and exit 1.
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "dfe.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["schema-placeholder", "schema-too-many-problems"]
+            .into_iter()
+            .collect(),
+        "{codes:?}"
+    );
+    // Never overwritten without --force.
+    std::fs::write(&path, "mine").unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["init", "--organisation", "DFE"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["init", "--organisation", "DFE", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_proposal_template_and_a_config_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args([
+            "init",
+            "--organisation",
+            "HMRC",
+            "--kind",
+            "proposal",
+            "-o",
+            "p.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = std::fs::read_to_string(dir.path().join("p.yaml")).unwrap();
+    assert!(
+        text.contains("kind: proposal") && text.contains("organisation: HMRC"),
+        "{text}"
+    );
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["init", "--config"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(dir.path().join(".roadmap-lint.yaml").is_file());
+    // The config it writes is valid: a check in that folder reads it without complaint.
+    std::fs::copy(
+        crate::harness::root().join("fixtures/examples/dwp-compliant.yaml"),
+        dir.path().join("dwp.yaml"),
+    )
+    .unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["check", "dwp.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Using config"), "{}", stdout(&out));
+}
