@@ -341,3 +341,31 @@ fn capitalise(s: &str) -> String {
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
+
+/// `docs/diagnostics.md`: every built-in code (findings about documents, and the tool's own
+/// diagnostics), from the table in `src/diag.rs`. Each code's link points at its heading here.
+pub fn diagnostics_reference() -> String {
+    use crate::diag::{Code, Kind};
+    let mut out = String::from(
+        "# Built-in diagnostic codes\n\n<!-- Generated from src/diag.rs by `UPDATE_GENERATED=1 cargo test --test it generated`: do not edit by hand. -->\n\n\
+         Rules have ids of their own (docs/rules.md). These codes are the tool's: problems in a \
+         document that no rule raises (syntax, schema, waivers), and problems with the tool's \
+         own inputs (paths, packs, config, parameters), which make the exit code 2. \
+         `roadmap-lint explain CODE` prints one.\n\n",
+    );
+    for (kind, title) in [
+        (Kind::Finding, "Findings in documents"),
+        (Kind::Tool, "The tool's own inputs"),
+    ] {
+        out.push_str(&format!("## {title}\n\n"));
+        for code in Code::ALL.iter().filter(|c| c.kind() == kind) {
+            out.push_str(&format!(
+                "### {}\n\n**{}.** {}\n\n",
+                code.id(),
+                code.title(),
+                code.description()
+            ));
+        }
+    }
+    out
+}

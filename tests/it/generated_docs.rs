@@ -126,3 +126,12 @@ fn format_reference_is_current() {
     }
     gendocs::check_or_update(Path::new("docs/format.md"), &text).unwrap();
 }
+
+#[test]
+fn diagnostics_reference_is_current() {
+    let text = gendocs::diagnostics_reference();
+    for code in roadmap_lint::diag::Code::ALL {
+        assert!(text.contains(&format!("\n### {}\n", code.id())), "{}", code.id());
+    }
+    gendocs::check_or_update(Path::new("docs/diagnostics.md"), &text).unwrap();
+}
