@@ -135,3 +135,18 @@ fn diagnostics_reference_is_current() {
     }
     gendocs::check_or_update(Path::new("docs/diagnostics.md"), &text).unwrap();
 }
+
+/// README.md renders as written: every code fence it opens is closed (an unclosed one swallowed
+/// the Performance section), and it opens with the two set-up commands.
+#[test]
+fn readme_fences_are_closed_and_it_opens_with_the_two_commands() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let fences = readme
+        .lines()
+        .filter(|l| l.trim_start().starts_with("```"))
+        .count();
+    assert_eq!(fences % 2, 0, "an unclosed code fence in README.md");
+    let head: String = readme.lines().take(15).collect::<Vec<_>>().join("\n");
+    assert!(head.contains("cargo run --release -- check fixtures/examples/"), "{head}");
+    assert!(head.contains("cargo test"), "{head}");
+}
