@@ -66,6 +66,8 @@ pub struct Config {
     pub params: Vec<crate::run::ParamSetting>,
     /// Rule folders, resolved against the config file's folder.
     pub rule_folders: Vec<PathBuf>,
+    /// The department-level targets file, resolved against the config file's folder.
+    pub targets: Option<PathBuf>,
     pub builtin: Option<bool>,
     pub ignore: Option<GlobSet>,
     pub fail_on: Option<String>,
@@ -260,6 +262,10 @@ impl Config {
                 .iter()
                 .map(|f| base.join(f))
                 .collect(),
+            targets: json
+                .get("targets")
+                .and_then(Json::as_str)
+                .map(|t| base.join(t)),
             builtin: json.get("builtin").and_then(Json::as_bool),
             ignore: None,
             fail_on: json

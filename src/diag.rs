@@ -160,6 +160,12 @@ codes! {
         "An `ignore` entry of the config is not a glob pattern.";
     ConfigUnknownRule = "config-unknown-rule", Tool, "Config names an unknown rule",
         "`enable`, `disable` or `severity` in the config names a rule id, commitment or mission that no loaded pack has.";
+    TargetsInvalid = "targets-invalid", Tool, "Targets file invalid",
+        "The department-level targets file the config names cannot be read, or does not fit its schema (`roadmap-lint schema targets`).";
+    TargetUnknown = "target-unknown", Tool, "Target for something unknown",
+        "A department-level target names a parameter no loaded pack has, gives a value not of the parameter's type, or names an organisation that is neither in the run nor on the pack's top-75 list.";
+    TargetExpired = "target-expired", Tool, "Target expired",
+        "A department-level target's `until` date is before the evaluation date of a declaration of its organisation: the pack's own value applied instead. Renew the target, or remove it.";
     OutputUnwritable = "output-unwritable", Tool, "Report not written",
         "A report named with `--output` could not be written; nothing was written at that path.";
     ReviewNoProposal = "review-no-proposal", Tool, "No proposal to review",

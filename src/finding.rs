@@ -74,6 +74,9 @@ pub struct Finding {
     pub waiver: Option<WaiverNote>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// The department-level targets it was judged against, with their provenance.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
     /// Index of the source file in the run, for rendering snippets.
     #[serde(skip)]
     pub source: usize,

@@ -40,6 +40,30 @@ pub fn schema_url(kind: &str) -> String {
     )
 }
 
+/// The departments on the packs' top-75 lists, by code.
+pub fn top75_codes(rules: &RuleSet) -> Vec<String> {
+    let mut out = Vec::new();
+    for pack in &rules.packs {
+        let Some(departments) = pack
+            .data
+            .get("top75")
+            .and_then(|t| t.read_lock::<rhai::Map>().map(|m| m.clone()))
+            .and_then(|m| m.get("departments").cloned())
+            .and_then(|d| d.into_array().ok())
+        else {
+            continue;
+        };
+        out.extend(departments.into_iter().filter_map(|d| {
+            d.try_cast::<rhai::Map>()?
+                .get("code")?
+                .clone()
+                .into_string()
+                .ok()
+        }));
+    }
+    out
+}
+
 /// The organisation's name and top-75 services, from the packs' `data.top75`.
 pub fn listed(rules: &RuleSet, organisation: &str) -> (Option<String>, Vec<ListedService>) {
     for pack in &rules.packs {

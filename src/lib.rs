@@ -60,5 +60,6 @@ pub mod schema;
 pub mod score;
 pub mod source;
 pub mod suggest;
+pub mod targets;
 pub mod testing;
 pub mod waiver;

@@ -283,6 +283,7 @@ fn finding(
         waived: false,
         waiver: None,
         related: Vec::new(),
+        targets: Vec::new(),
         source: 0,
     }
 }
@@ -309,6 +310,7 @@ mod tests {
             waived: false,
             waiver: None,
             related: Vec::new(),
+            targets: Vec::new(),
             source: 0,
         }
     }

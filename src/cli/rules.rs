@@ -46,6 +46,8 @@ pub enum SchemaKind {
     Proposal,
     /// The config file, `.roadmap-lint.yaml`.
     Config,
+    /// A department-level targets file.
+    Targets,
     /// The `check --format json` report.
     Report,
 }
@@ -109,6 +111,7 @@ pub fn schema(args: SchemaArgs) -> Exit {
         SchemaKind::Department => crate::schema::DEPARTMENT,
         SchemaKind::Proposal => crate::schema::PROPOSAL,
         SchemaKind::Config => crate::config::SCHEMA,
+        SchemaKind::Targets => crate::targets::SCHEMA,
         SchemaKind::Report => crate::report::json::SCHEMA,
     };
     output::print(text);

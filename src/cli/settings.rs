@@ -55,6 +55,10 @@ pub fn settings(eval: &EvalArgs) -> Result<Settings, Vec<ToolDiagnostic>> {
     dirs.extend(packs.dirs);
     packs.dirs = dirs;
     let fail_on = config.fail_on.as_deref().and_then(FailOn::parse);
+    let targets = match &config.targets {
+        Some(path) => Some(std::sync::Arc::new(crate::targets::load(path)?)),
+        None => None,
+    };
     let options = Options {
         as_of: eval.as_of,
         params,
@@ -74,6 +78,7 @@ pub fn settings(eval: &EvalArgs) -> Result<Settings, Vec<ToolDiagnostic>> {
         },
         config_file: config.path.as_deref().map(crate::load::shown),
         keep_trees: false,
+        targets,
     };
     Ok(Settings {
         options,

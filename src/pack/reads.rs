@@ -153,14 +153,20 @@ pub fn reads(rule: &Rule) -> Reads {
         }
         true
     });
-    let text = &rule.source.text;
+    out.params = params_named(&rule.source.text);
+    out
+}
+
+/// The parameters a script names as `params.NAME`.
+pub fn params_named(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
     for (i, _) in text.match_indices("params.") {
         let name: String = text[i + 7..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
         if !name.is_empty() {
-            out.params.insert(name);
+            out.insert(name);
         }
     }
     out

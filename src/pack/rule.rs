@@ -39,6 +39,9 @@ pub struct Rule {
     pub engine: Arc<Engine>,
     /// For proposal rules: the question a finding puts to the department in a review.
     pub question: Option<String>,
+    /// The pack parameters its script names (`ctx.params.NAME`): a finding of the rule is
+    /// judged against them, and against an organisation's own targets for them.
+    pub params: std::collections::BTreeSet<String>,
     /// Name of the pack it came from.
     pub pack: String,
 }
@@ -287,6 +290,7 @@ pub fn compile(
         doc,
         file: file.to_string(),
         source,
+        params: super::reads::params_named(text),
         ast,
         engine: engine.clone(),
         pack: manifest.name.clone(),

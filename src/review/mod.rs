@@ -657,6 +657,7 @@ fn unanswered(
         waived: false,
         waiver: None,
         related: Vec::new(),
+        targets: Vec::new(),
         source: source_index,
     })
 }
@@ -1080,6 +1081,7 @@ mod tests {
             waived,
             waiver: None,
             related: Vec::new(),
+            targets: Vec::new(),
             source: 0,
         };
         assert_eq!(verdict(&[], true), Verdict::Ready);

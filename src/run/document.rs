@@ -31,6 +31,10 @@ pub(super) struct FileOutcome {
     /// Rule results, with document and finding indices local to the file.
     pub(super) results: Vec<RuleResult>,
     pub(super) failures: Vec<Failure>,
+    /// Targets that applied to the document being evaluated (indices into the targets file).
+    pub(super) applied_targets: Vec<usize>,
+    /// Targets that had expired on a document's evaluation date.
+    pub(super) expired_targets: Vec<(usize, Date)>,
     /// The documents' trees, when the options keep them.
     pub(super) trees: Vec<Option<Arc<Node>>>,
     /// Portfolio `collect` values: (rule index, document index within file, value).
@@ -78,6 +82,7 @@ pub(super) fn problem_finding(
                 location: source.locate(*span),
             })
             .collect(),
+        targets: Vec::new(),
         source: 0,
     }
 }
@@ -112,6 +117,8 @@ pub(super) fn evaluate_file(loaded: load::LoadedFile, env: &Env) -> FileOutcome 
         failures: Vec::new(),
         collected: Vec::new(),
         trees: Vec::new(),
+        applied_targets: Vec::new(),
+        expired_targets: Vec::new(),
     };
     for problem in &loaded.problems {
         out.findings
@@ -176,9 +183,11 @@ fn evaluate_document(
     let (pending, failed_here) = run_rules(out, &d, info.organisation.as_deref(), env);
     // Resolve this document's findings now, while its tree is at hand.
     let base = out.findings.len();
+    let applied = std::mem::take(&mut out.applied_targets);
     for p in &pending {
-        out.findings
-            .push(resolve(p, d.root, d.source, d.index, env.declarations));
+        let mut finding = resolve(p, d.root, d.source, d.index, env.declarations);
+        judged_against(&mut finding, &p.rule, &applied, env);
+        out.findings.push(finding);
     }
     let doc_index = out.docs.len();
     for r in out.results.iter_mut().filter(|r| r.doc == doc_index) {
@@ -262,7 +271,16 @@ fn run_rules(
         // arguments by value), not twice.
         let ctx = ctx_by_pack.entry(*pi).or_insert_with(|| {
             let pack = &prepared.rules.packs[*pi];
-            let ctx = context(pack, prepared, d.as_of, &d.source.name, d.index, d.kind);
+            let overrides = overrides(env, &pack.manifest.name, organisation, d.as_of, out);
+            let ctx = context(
+                pack,
+                prepared,
+                d.as_of,
+                &d.source.name,
+                d.index,
+                d.kind,
+                &overrides,
+            );
             with_declaration(ctx, d.kind, organisation, env.declarations)
         });
         let outcome = crate::profile::timed(prepared.profile.as_ref(), ri, || {
@@ -310,6 +328,55 @@ fn run_rules(
         }
     }
     (pending, failed)
+}
+
+/// A finding of a rule that reads a parameter one of the document's targets set says so, with
+/// the target's provenance.
+fn judged_against(finding: &mut Finding, rule: &Rule, applied: &[usize], env: &Env) {
+    let Some(targets) = &env.options.targets else {
+        return;
+    };
+    for &i in applied {
+        let t = &targets.list[i];
+        if rule.params.contains(&t.param)
+            && rule.pack
+                == env.prepared.target_values[i]
+                    .as_ref()
+                    .map_or("", |(p, _)| p.as_str())
+        {
+            let note = t.provenance();
+            finding.help = Some(match finding.help.take() {
+                Some(h) => format!("{h}; judged against {note}"),
+                None => format!("judged against {note}"),
+            });
+            finding.targets.push(note);
+        }
+    }
+}
+
+/// The parameters an organisation's targets set for a pack on a day, and the targets that
+/// applied (recorded in `out`, with the ones that had expired).
+fn overrides(
+    env: &Env,
+    pack: &str,
+    organisation: Option<&str>,
+    as_of: Date,
+    out: &mut FileOutcome,
+) -> Vec<(String, Dynamic)> {
+    let (applied, expired) = targets_for(env.prepared, env.options, pack, organisation, as_of);
+    out.expired_targets
+        .extend(expired.iter().map(|&i| (i, as_of)));
+    let Some(targets) = &env.options.targets else {
+        return Vec::new();
+    };
+    applied
+        .into_iter()
+        .filter_map(|i| {
+            let (_, value) = env.prepared.target_values.get(i)?.as_ref()?;
+            out.applied_targets.push(i);
+            Some((targets.list[i].param.clone(), value.clone()))
+        })
+        .collect()
 }
 
 /// What a rule gave on one document, when it did not fail.

@@ -12,10 +12,10 @@ mod portfolio;
 mod prepare;
 mod resolve;
 
-use prepare::context;
 pub use prepare::{Prepared, prepare};
+use prepare::{context, targets_for};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -92,6 +92,8 @@ pub struct Options {
     pub waivers: crate::waiver::WaiverSettings,
     /// The config file the settings came from, as shown in reports.
     pub config_file: Option<String>,
+    /// Department-level targets (`targets:` in the config).
+    pub targets: Option<Arc<crate::targets::Targets>>,
     /// Keep each document's spanned tree in [`Run::trees`]. Off by default: a large run holds
     /// only findings, never every tree at once.
     pub keep_trees: bool,
@@ -257,6 +259,63 @@ impl Run {
     }
 }
 
+/// The targets file's problems that only a run can show: targets that had expired on the day a
+/// declaration of their organisation was judged (one diagnostic each), and targets of an
+/// organisation that is neither in the run nor on a pack's top-75 list.
+fn target_diagnostics(
+    run: &Run,
+    prepared: &Prepared,
+    options: &Options,
+    mut expired: Vec<(usize, Date)>,
+) -> Vec<ToolDiagnostic> {
+    let Some(targets) = &options.targets else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    expired.sort_unstable();
+    expired.dedup_by_key(|(i, _)| *i);
+    for (i, day) in expired {
+        let t = &targets.list[i];
+        out.push(
+            targets
+                .at(
+                    t.span,
+                    Code::TargetExpired,
+                    format!(
+                        "{}'s target for `{}` ended on {}, before {day}, the date a declaration of it was judged on: the pack's own value applied",
+                        t.organisation,
+                        t.param,
+                        t.until.map_or_else(String::new, |u| u.to_string())
+                    ),
+                    "renew the target with a new `until` date, or remove it",
+                )
+                .severity(crate::finding::Severity::Warning),
+        );
+    }
+    let mut known: BTreeSet<String> = run
+        .documents
+        .iter()
+        .filter_map(|d| d.organisation.clone())
+        .collect();
+    known.extend(crate::init::top75_codes(&prepared.rules));
+    let names: Vec<&str> = known.iter().map(String::as_str).collect();
+    let mut reported = BTreeSet::new();
+    for t in &targets.list {
+        if !known.contains(&t.organisation) && reported.insert(t.organisation.clone()) {
+            out.push(targets.at(
+                t.span,
+                Code::TargetUnknown,
+                format!(
+                    "no declaration in this run, and no department on the top-75 list, is `{}`",
+                    t.organisation
+                ),
+                &crate::suggest::help(&t.organisation, "organisation", &names),
+            ));
+        }
+    }
+    out
+}
+
 /// The document as named in messages: `file.yaml, document 2` (documents count from 1 in
 /// text; the JSON report's `document` index counts from 0).
 pub fn place(file: &str, document: usize) -> String {
@@ -320,6 +379,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     };
     let mut collected: Vec<(usize, usize, Dynamic)> = Vec::new();
     let mut failures: Vec<Failure> = Vec::new();
+    let mut expired: Vec<(usize, Date)> = Vec::new();
     // Room for everything at once: growing these vectors by doubling held two copies of every
     // finding for a moment, which set the run's peak memory.
     let files = outcomes.iter().flatten();
@@ -355,10 +415,13 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
                         .map(|(r, d, v)| (r, doc_base + d, v)),
                 );
                 failures.extend(file.failures);
+                expired.extend(file.expired_targets);
             }
         }
     }
     run.diagnostics.extend(failure_diagnostics(failures));
+    run.diagnostics
+        .extend(target_diagnostics(&run, prepared, options, expired));
     portfolio(
         &mut run,
         prepared,

@@ -127,6 +127,7 @@ pub(super) fn portfolio(
             &file,
             0,
             "portfolio",
+            &[],
         );
         let (result, collected) = crate::profile::timed(prepared.profile.as_ref(), ri, || {
             engine::call(
@@ -261,6 +262,7 @@ pub(super) fn resolve_portfolio(
         waived: false,
         waiver: None,
         related,
+        targets: Vec::new(),
         source: source_index,
     }
 }

@@ -24,6 +24,9 @@ pub struct Prepared {
     pub diagnostics: Vec<ToolDiagnostic>,
     /// What the packs define, before `--rule` and the config's selection.
     pub known: pack::Known,
+    /// Each department-level target (by its index in the targets file) that names a loaded
+    /// pack's parameter: the pack's name and the typed value.
+    pub target_values: Vec<Option<(String, Dynamic)>>,
     /// Time per rule, when `check --profile` asked for it.
     pub profile: Option<crate::profile::Profile>,
 }
@@ -109,6 +112,7 @@ pub fn prepare(options: &Options) -> Prepared {
             )
         })
         .collect();
+    let target_values = typed_targets(&rules, options, &mut diagnostics);
     Prepared {
         rules,
         sandbox: options.sandbox.clone(),
@@ -116,11 +120,100 @@ pub fn prepare(options: &Options) -> Prepared {
         pack_shared,
         diagnostics,
         known,
+        target_values,
         profile: None,
     }
 }
 
-/// The `ctx` a rule sees for a document.
+/// Each target's value, typed as its parameter: a target for a parameter no pack has, or of
+/// the wrong type, is a diagnostic at its line and applies to nothing.
+fn typed_targets(
+    rules: &RuleSet,
+    options: &Options,
+    diagnostics: &mut Vec<ToolDiagnostic>,
+) -> Vec<Option<(String, Dynamic)>> {
+    let Some(targets) = &options.targets else {
+        return Vec::new();
+    };
+    let names: Vec<&str> = rules
+        .packs
+        .iter()
+        .flat_map(|p| p.manifest.parameters.keys().map(String::as_str))
+        .collect();
+    targets
+        .list
+        .iter()
+        .map(|t| {
+            let found = rules
+                .packs
+                .iter()
+                .find_map(|p| Some((p, p.manifest.parameters.get(&t.param)?)));
+            let Some((pack, param)) = found else {
+                diagnostics.push(targets.at(
+                    t.span,
+                    Code::TargetUnknown,
+                    format!("no loaded pack has a parameter `{}`", t.param),
+                    &crate::suggest::help(&t.param, "parameter", &names),
+                ));
+                return None;
+            };
+            match pack::param_value(param.kind, &t.value) {
+                Ok(v) => Some((pack.manifest.name.clone(), v)),
+                Err(msg) => {
+                    diagnostics.push(targets.at(
+                        t.value_span,
+                        Code::TargetUnknown,
+                        format!("the target for `{}`: {msg}", t.param),
+                        &format!(
+                            "`{}` is {} {}: {}",
+                            t.param,
+                            pack::article(param.kind.name()),
+                            param.kind.name(),
+                            param.rationale
+                        ),
+                    ));
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// The targets that apply to a document of `organisation` on `as_of`, for rules of `pack`:
+/// (their indices in the targets file), and the expired ones (which do not apply).
+pub fn targets_for(
+    prepared: &Prepared,
+    options: &Options,
+    pack: &str,
+    organisation: Option<&str>,
+    as_of: Date,
+) -> (Vec<usize>, Vec<usize>) {
+    let (Some(targets), Some(organisation)) = (&options.targets, organisation) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut applied = Vec::new();
+    let mut expired = Vec::new();
+    for (i, t) in targets.list.iter().enumerate() {
+        let ours = t.organisation == organisation
+            && prepared
+                .target_values
+                .get(i)
+                .and_then(Option::as_ref)
+                .is_some_and(|(p, _)| p == pack);
+        if !ours {
+            continue;
+        }
+        if t.applies_on(as_of) {
+            applied.push(i);
+        } else {
+            expired.push(i);
+        }
+    }
+    (applied, expired)
+}
+
+/// The `ctx` a rule sees for a document. `overrides` (from the organisation's targets) set its
+/// own values of some parameters.
 pub(super) fn context(
     pack: &Pack,
     prepared: &Prepared,
@@ -128,8 +221,9 @@ pub(super) fn context(
     file: &str,
     document: usize,
     kind: &str,
+    overrides: &[(String, Dynamic)],
 ) -> Dynamic {
-    let (params, data) = prepared
+    let (mut params, data) = prepared
         .pack_shared
         .get(&pack.manifest.name)
         .cloned()
@@ -139,6 +233,14 @@ pub(super) fn context(
                 Dynamic::from(Mapping::default()),
             )
         });
+    if !overrides.is_empty()
+        && let Some(mut map) = params.read_lock::<Mapping>().map(|m| m.map().clone())
+    {
+        for (name, value) in overrides {
+            map.insert(name.as_str().into(), value.clone());
+        }
+        params = Dynamic::from(Mapping::new(map));
+    }
     let mut ctx = Map::new();
     ctx.insert("as_of".into(), Dynamic::from(as_of));
     ctx.insert("params".into(), params);

@@ -69,6 +69,7 @@ pub(super) fn resolve(
         waived: false,
         waiver: None,
         related,
+        targets: Vec::new(),
         source: 0,
     }
 }

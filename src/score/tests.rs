@@ -98,6 +98,7 @@ impl Build {
                 waived: *waived,
                 waiver: None,
                 related: Vec::new(),
+                targets: Vec::new(),
                 source: 0,
             });
         }
@@ -371,6 +372,7 @@ fn empty_and_broken_documents_are_not_scored_never_zero() {
         waived: false,
         waiver: None,
         related: Vec::new(),
+        targets: Vec::new(),
         source: 0,
     });
     // A null document, and a department with schema errors.

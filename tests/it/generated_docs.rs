@@ -131,7 +131,11 @@ fn format_reference_is_current() {
 fn diagnostics_reference_is_current() {
     let text = gendocs::diagnostics_reference();
     for code in roadmap_lint::diag::Code::ALL {
-        assert!(text.contains(&format!("\n### {}\n", code.id())), "{}", code.id());
+        assert!(
+            text.contains(&format!("\n### {}\n", code.id())),
+            "{}",
+            code.id()
+        );
     }
     gendocs::check_or_update(Path::new("docs/diagnostics.md"), &text).unwrap();
 }
@@ -147,6 +151,9 @@ fn readme_fences_are_closed_and_it_opens_with_the_two_commands() {
         .count();
     assert_eq!(fences % 2, 0, "an unclosed code fence in README.md");
     let head: String = readme.lines().take(15).collect::<Vec<_>>().join("\n");
-    assert!(head.contains("cargo run --release -- check fixtures/examples/"), "{head}");
+    assert!(
+        head.contains("cargo run --release -- check fixtures/examples/"),
+        "{head}"
+    );
     assert!(head.contains("cargo test"), "{head}");
 }

@@ -33,3 +33,4 @@ mod rule_fixtures;
 #[cfg(target_os = "linux")]
 mod sandbox;
 mod score_cli;
+mod targets;

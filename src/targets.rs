@@ -1,0 +1,183 @@
+//! Department-level targets: a file, named by `targets:` in the config, that sets a pack
+//! parameter for one organisation, with who agreed it, when, why and until when. The roadmap
+//! translates each commitment into such targets; a finding judged against one says so. Read
+//! like a declaration (spanned YAML, then `schemas/targets.schema.json`), so every mistake is a
+//! diagnostic at its line.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use jsonschema::{Draft, Validator};
+use serde_json::Value as Json;
+
+use crate::date::Date;
+use crate::diag::{Code, ToolDiagnostic};
+use crate::load::{Limits, yaml};
+use crate::node::{DocPath, Node};
+use crate::source::{SourceFile, Span};
+
+pub const SCHEMA: &str = include_str!("../schemas/targets.schema.json");
+
+/// Largest targets file read.
+pub const MAX_BYTES: u64 = 4 << 20;
+
+/// One agreed target.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub organisation: String,
+    pub param: String,
+    /// The value as written (text, number or boolean), typed against the parameter later.
+    pub value: yaml_serde::Value,
+    pub agreed_by: String,
+    pub agreed_on: Date,
+    pub reason: String,
+    pub until: Option<Date>,
+    /// The entry, and its value, in the file.
+    pub span: Span,
+    pub value_span: Span,
+}
+
+impl Target {
+    /// Whether it applies on `day`.
+    pub fn applies_on(&self, day: Date) -> bool {
+        self.until.is_none_or(|u| day <= u)
+    }
+
+    /// How a finding names it: "DWP's agreed target time_to_hire_days = 45 (agreed by CDDO on
+    /// 2025-01-15, until 2026-03-31: reason)".
+    pub fn provenance(&self) -> String {
+        let value = yaml_serde::to_string(&self.value)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
+        let until = self
+            .until
+            .map_or_else(String::new, |u| format!(", until {u}"));
+        format!(
+            "{}'s agreed target `{}` = {value} (agreed by {} on {}{until}: {})",
+            self.organisation, self.param, self.agreed_by, self.agreed_on, self.reason
+        )
+    }
+}
+
+/// A loaded targets file.
+#[derive(Debug, Clone)]
+pub struct Targets {
+    pub source: Arc<SourceFile>,
+    pub list: Vec<Target>,
+}
+
+impl Targets {
+    /// The targets of an organisation that apply on `day`.
+    pub fn for_organisation(&self, organisation: &str, day: Date) -> Vec<&Target> {
+        self.list
+            .iter()
+            .filter(|t| t.organisation == organisation && t.applies_on(day))
+            .collect()
+    }
+
+    /// A diagnostic at a target's entry.
+    pub fn at(&self, span: Span, code: Code, message: String, help: &str) -> ToolDiagnostic {
+        ToolDiagnostic::new(code, message)
+            .at(&self.source, span)
+            .label("this target")
+            .help(help.to_string())
+    }
+}
+
+fn validator() -> &'static (Json, Validator) {
+    static CELL: OnceLock<(Json, Validator)> = OnceLock::new();
+    CELL.get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // embedded, and checked by the tests: cannot fail
+        let json: Json = serde_json::from_str(SCHEMA).unwrap();
+        #[allow(clippy::unwrap_used)]
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&json)
+            .unwrap();
+        (json, validator)
+    })
+}
+
+/// Read and check a targets file. Any problem is a diagnostic pointing into it.
+pub fn load(path: &Path) -> Result<Targets, Vec<ToolDiagnostic>> {
+    let shown = crate::load::shown(path);
+    let text = crate::load::read::read_text(path, MAX_BYTES).map_err(|e| {
+        vec![
+            ToolDiagnostic::new(Code::TargetsInvalid, e.message(path))
+                .file(shown.clone())
+                .help("`targets:` in the config names a YAML file of department-level targets"),
+        ]
+    })?;
+    parse(Arc::new(SourceFile::new(shown, text)))
+}
+
+/// Parse and check the text of a targets file.
+pub fn parse(source: Arc<SourceFile>) -> Result<Targets, Vec<ToolDiagnostic>> {
+    let mut docs = yaml::parse(&source.text, &Limits::default());
+    let mut diags: Vec<ToolDiagnostic> = docs
+        .iter()
+        .flat_map(|d| &d.problems)
+        .map(|p| {
+            ToolDiagnostic::new(p.code, p.message.clone())
+                .severity(p.severity)
+                .at(&source, p.span)
+                .label(p.label.clone().unwrap_or_else(|| "here".into()))
+                .help(p.help.clone())
+        })
+        .collect();
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let Some(root) = docs.drain(..).next().and_then(|d| d.root) else {
+        return Ok(Targets {
+            source,
+            list: Vec::new(),
+        });
+    };
+    let (schema, validator) = validator();
+    for sp in crate::schema::problems(validator, schema, &root) {
+        let p = sp.problem;
+        diags.push(
+            ToolDiagnostic::new(p.code, p.message)
+                .at(&source, p.span)
+                .label(p.label.unwrap_or_else(|| "here".into()))
+                .help(p.help),
+        );
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let list = match root.get("targets").map(|n| &n.value) {
+        Some(crate::node::Value::Seq(items)) => items.iter().filter_map(target).collect(),
+        _ => Vec::new(),
+    };
+    Ok(Targets { source, list })
+}
+
+/// One entry, once the schema has passed it.
+fn target(node: &Node) -> Option<Target> {
+    let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_string);
+    let date = |key: &str| text(key).as_deref().and_then(Date::parse);
+    let value_node = node.get("value")?;
+    let value = match &value_node.value {
+        crate::node::Value::Str(s) => yaml_serde::Value::String(s.clone()),
+        crate::node::Value::Int(i) => yaml_serde::Value::Number((*i).into()),
+        crate::node::Value::Float(f) => yaml_serde::Value::Number((*f).into()),
+        crate::node::Value::Bool(b) => yaml_serde::Value::Bool(*b),
+        _ => return None,
+    };
+    Some(Target {
+        organisation: text("organisation")?,
+        param: text("param")?,
+        value,
+        agreed_by: text("agreed_by")?,
+        agreed_on: date("agreed_on")?,
+        reason: text("reason")?,
+        until: date("until"),
+        span: node
+            .resolve(&DocPath::parse("organisation").unwrap_or_default())
+            .span,
+        value_span: value_node.span,
+    })
+}

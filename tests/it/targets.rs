@@ -1,0 +1,138 @@
+//! Department-level targets: a targets file the config names sets a pack parameter for one
+//! organisation; findings say which target they were judged against; mistakes in the file are
+//! diagnostics at their lines.
+
+use std::path::Path;
+
+use crate::harness::{cli, root};
+
+/// A folder with a config naming `targets`, and DWP's declaration with the given time to hire.
+fn setup(dir: &Path, targets: &str, time_to_hire: u32) {
+    std::fs::write(dir.join(".roadmap-lint.yaml"), "targets: targets.yaml\n").unwrap();
+    std::fs::write(dir.join("targets.yaml"), targets).unwrap();
+    let dwp = std::fs::read_to_string(root().join("fixtures/examples/dwp-compliant.yaml")).unwrap();
+    let dwp = dwp.replace(
+        "average_time_to_hire_days: 28",
+        &format!("average_time_to_hire_days: {time_to_hire}"),
+    );
+    std::fs::write(dir.join("dwp.yaml"), dwp).unwrap();
+}
+
+fn check(dir: &Path) -> (i32, serde_json::Value) {
+    let out = cli()
+        .current_dir(dir)
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--rule",
+            "time-to-hire-above-target",
+            "dwp.yaml",
+        ])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
+const TARGET: &str = "schema_version: 1\nkind: targets\ntargets:\n  - organisation: DWP\n    param: time_to_hire_days\n    value: 40\n    agreed_by: CDDO\n    agreed_on: 2025-01-15\n    reason: A tight market\n    until: 2026-03-31\n";
+
+#[test]
+fn a_finding_names_the_target_it_was_judged_against() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path(), TARGET, 41);
+    let (code, report) = check(dir.path());
+    assert_eq!(code, 1);
+    let f = &report["findings"][0];
+    assert_eq!(f["rule"], "time-to-hire-above-target");
+    assert!(f["message"].as_str().unwrap().contains("40 days"), "{f}");
+    let target = f["targets"][0].as_str().unwrap();
+    assert_eq!(
+        target,
+        "DWP's agreed target `time_to_hire_days` = 40 (agreed by CDDO on 2025-01-15, until 2026-03-31: A tight market)"
+    );
+    assert!(
+        f["help"]
+            .as_str()
+            .unwrap()
+            .contains("judged against DWP's agreed target")
+    );
+    // Within the target (the pack's 30 would fail it): no finding.
+    setup(dir.path(), TARGET, 35);
+    let (code, report) = check(dir.path());
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn an_expired_target_no_longer_applies_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path(), &TARGET.replace("2026-03-31", "2025-01-31"), 35);
+    let (code, report) = check(dir.path());
+    assert_eq!(code, 1, "the pack's 30 days apply again: {report}");
+    let diag = &report["diagnostics"][0];
+    assert_eq!(diag["code"], "target-expired");
+    assert!(
+        diag["file"].as_str().unwrap().ends_with("targets.yaml"),
+        "{diag}"
+    );
+    assert_eq!(diag["line"], 4);
+}
+
+#[test]
+fn mistakes_in_the_targets_file_point_at_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = TARGET.replace("param: time_to_hire_days", "param: time_to_hire_dayz")
+        + "  - organisation: DWQ\n    param: training_pct\n    value: soon\n    agreed_by: CDDO\n    agreed_on: 2025-01-15\n    reason: x\n";
+    setup(dir.path(), &bad, 35);
+    let (code, report) = check(dir.path());
+    assert_eq!(code, 2);
+    let diags: Vec<(String, u64, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["help"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        diags
+            .iter()
+            .any(|(c, l, h)| c == "target-unknown" && *l == 4 && h.contains("time_to_hire_days")),
+        "{diags:?}"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|(c, l, _)| c == "target-unknown" && *l == 13),
+        "wrong type at the value: {diags:?}"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|(c, l, h)| c == "target-unknown" && *l == 11 && h.contains("DWP")),
+        "unknown organisation: {diags:?}"
+    );
+    // The schema's own checks, with lines.
+    std::fs::write(
+        dir.path().join("targets.yaml"),
+        "schema_version: 1\nkind: targets\ntargets:\n  - organisation: DWP\n    param: x\n",
+    )
+    .unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["check", "dwp.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("schema-missing-key") && err.contains("targets.yaml:4"),
+        "{err}"
+    );
+}
