@@ -99,6 +99,15 @@ fn validator() -> &'static (Json, Validator) {
     })
 }
 
+/// The `kind` of a targets file.
+pub const KIND: &str = "targets";
+
+/// What the targets schema finds wrong with a parsed document.
+pub fn problems(root: &Node) -> Vec<crate::schema::SchemaProblem> {
+    let (schema, validator) = validator();
+    crate::schema::problems(validator, schema, root)
+}
+
 /// Read and check a targets file. Any problem is a diagnostic pointing into it.
 pub fn load(path: &Path) -> Result<Targets, Vec<ToolDiagnostic>> {
     let shown = crate::load::shown(path);
@@ -135,8 +144,7 @@ pub fn parse(source: Arc<SourceFile>) -> Result<Targets, Vec<ToolDiagnostic>> {
             list: Vec::new(),
         });
     };
-    let (schema, validator) = validator();
-    for sp in crate::schema::problems(validator, schema, &root) {
+    for sp in problems(&root) {
         let p = sp.problem;
         diags.push(
             ToolDiagnostic::new(p.code, p.message)

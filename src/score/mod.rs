@@ -659,6 +659,7 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
                 continue;
             }
             Some("department") => {}
+            Some(crate::targets::KIND) => continue,
             _ => {
                 not_scored.push(NotScored {
                     organisation: None,

@@ -136,3 +136,40 @@ fn mistakes_in_the_targets_file_point_at_their_lines() {
         "{err}"
     );
 }
+
+#[test]
+fn a_targets_file_met_in_a_folder_is_checked_as_targets_not_as_a_declaration() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path(), TARGET, 28);
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"schema-unknown-kind"), "{codes:?}");
+    assert_eq!(out.status.code(), Some(0), "{codes:?}");
+
+    // Met in a folder whose config does not name it, a mistake in it is still reported at its
+    // line.
+    std::fs::remove_file(dir.path().join(".roadmap-lint.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("targets.yaml"),
+        TARGET.replace("    value: 40\n", ""),
+    )
+    .unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "targets.yaml"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = report.to_string();
+    assert!(text.contains("schema-missing-key"), "{text}");
+}
