@@ -77,9 +77,27 @@ document, and `fn check_all(items, ctx)`, called once with every document's item
 them into a file, line and column, and a path that does not exist points at its nearest existing \
 parent. A rule runs in a sandbox (no files, network or environment; bounded operations and time). \
 `roadmap-lint` checks each rule when it loads it: a call to a function that is neither a helper \
-below, nor Rhai's own, nor defined in the rule, a helper called with the wrong number of \
-arguments, or a literal path the document's schema cannot have, is an error pointing at the \
-call.\n\n",
+below, nor Rhai's own, nor defined in the rule, nor in one of its pack's library modules, a \
+helper or library function called with the wrong number of arguments, or a literal path the \
+document's schema cannot have, is an error pointing at the call.\n\n",
+    );
+    out.push_str(
+        "## Library modules\n\nCode that several rules of a pack share goes in the pack's `lib/` \
+folder, one module per file: `lib/NAME.rhai` (NAME in lower-case letters, digits and \
+underscores) is compiled once when the pack loads, and any rule of the pack calls its functions \
+as `NAME::function(args)`. Inside a function, `import \"NAME\" as alias;` lets the rule call \
+`alias::function(args)` instead. A module starts with `//!` lines saying what it holds, and \
+each function has a `///` comment. In `lib/legacy.rhai`:\n\n```rhai\n//! The legacy framework's arithmetic.\n\n\
+/// A number rounded to one decimal place, for a message.\nfn one_dp(x) {\n    \
+(x * 10.0).round() / 10.0\n}\n```\n\nand in a rule:\n\n```rhai\nreport(at, \"its scores give \" + \
+legacy::one_dp(score));\n```\n\nA module defines functions and nothing else. It cannot import \
+another module, and like a rule it runs in the sandbox, so it cannot touch files; its functions \
+see no variables but their arguments (pass them `doc`, `ctx` and what else they need), and a \
+`const` at its top level is visible neither to rules nor to its own functions (write a \
+function that returns the value). Its functions call the helpers below, and what they \
+`report` or `pass` counts for the rule that called them. Calls are checked when the pack \
+loads: a module that is not in `lib/` (called or imported), a function the module does not \
+define, or a call with the wrong number of arguments is an error pointing at it.\n\n",
     );
     out.push_str(
         "## Fixtures\n\nEach rule has fixtures in its pack's fixtures folder (`fixtures:` in pack.yaml), \
@@ -103,7 +121,8 @@ and shows every missing, unexpected or misplaced finding; `roadmap-lint new RULE
         "## Rhai's own functions\n\nRhai's standard library is available too: strings (`len`, `contains`, \
 `starts_with`, `to_lower`, `split`, ...), arrays (`len`, `filter`, `map`, `contains`, `sort`, ...), \
 maps (`keys`, `values`, `contains`), `type_of`, and the usual operators. \
-See <https://rhai.rs/book/language/>. `eval`, `import` and `export` are disabled.\n",
+See <https://rhai.rs/book/language/>. `eval` and `export` are disabled, and `import` only \
+names the pack's library modules.\n",
     );
     out
 }

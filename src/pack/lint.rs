@@ -2,7 +2,7 @@
 //! in the rule nor in the engine, and string-literal paths a document of the rule's kinds cannot
 //! have. Both point at the call in the `.rhai` file.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use rhai::{AST, ASTNode, Engine, Expr, FnCallExpr, Position, Stmt};
@@ -132,6 +132,7 @@ pub fn lint(
         true
     });
     let mut out = Vec::new();
+    let aliases = imports(ast, libs, source, &mut out);
     ast.walk(&mut |path: &[ASTNode]| {
         let (call, pos, method) = match path.last() {
             Some(ASTNode::Expr(Expr::FnCall(x, pos))) => (&**x, *pos, false),
@@ -142,7 +143,7 @@ pub fn lint(
         if call.namespace.is_empty() {
             check_call(call, pos, method, known, &own, source, kinds, &mut out);
         } else {
-            check_qualified(call, pos, libs, source, &mut out);
+            check_qualified(call, pos, libs, &aliases, source, &mut out);
         }
         true
     });
@@ -215,16 +216,61 @@ fn check_reads(ast: &AST, source: &SourceFile, kinds: &[String]) -> Vec<ToolDiag
 /// The functions of the pack's `lib/` modules (see [`super::library`]).
 pub type Libs = super::library::Functions;
 
-/// A qualified call, `module::function(...)`: the module must be one of the pack's library
-/// modules, and define the function with that many arguments.
+/// The rule's `import "NAME" as alias;` statements, as alias to module name. An import of a
+/// name that is not one of the pack's library modules is an error.
+fn imports(
+    ast: &AST,
+    libs: &Libs,
+    source: &SourceFile,
+    out: &mut Vec<ToolDiagnostic>,
+) -> BTreeMap<String, String> {
+    let mut aliases = BTreeMap::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        let Some(ASTNode::Stmt(Stmt::Import(x, pos))) = path.last() else {
+            return true;
+        };
+        let (target, alias) = &**x;
+        let Expr::StringConstant(name, _) = target else {
+            return true;
+        };
+        if libs.contains_key(name.as_str()) {
+            if !alias.name.is_empty() {
+                aliases.insert(alias.name.to_string(), name.to_string());
+            }
+        } else {
+            let names: Vec<&str> = libs.keys().map(String::as_str).collect();
+            out.push(
+                ToolDiagnostic::new(
+                    Code::RuleUnknownFunction,
+                    format!("`{name}` is not a module of this pack's `lib/` folder"),
+                )
+                .help(crate::suggest::help(name, "library module", &names))
+                .label("imported here")
+                .at_line(
+                    source,
+                    pos.line().unwrap_or(1),
+                    pos.position().unwrap_or(1),
+                ),
+            );
+        }
+        true
+    });
+    aliases
+}
+
+/// A qualified call, `module::function(...)` (or `alias::function(...)` after
+/// `import "module" as alias;`): the module must be one of the pack's library modules, and
+/// define the function with that many arguments.
 fn check_qualified(
     call: &FnCallExpr,
     pos: Position,
     libs: &Libs,
+    aliases: &BTreeMap<String, String>,
     source: &SourceFile,
     out: &mut Vec<ToolDiagnostic>,
 ) {
-    let module = call.namespace.root();
+    let root = call.namespace.root();
+    let module = aliases.get(root).map_or(root, String::as_str);
     let name = call.name.as_str();
     let at =
         |d: ToolDiagnostic| d.at_line(source, pos.line().unwrap_or(1), pos.position().unwrap_or(1));

@@ -276,3 +276,70 @@ fn helper_with_the_wrong_number_of_arguments() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn library_calls_through_an_import_alias_are_checked_against_the_module() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = format!(
+        "{}fn check(doc, ctx) {{\n    import \"util\" as u;\n    report(\"one_login\", u::twice(\"x\") + util::twice(\"y\"));\n}}\n",
+        meta("aliased", "1")
+    );
+    let missing = format!(
+        "{}fn check(doc, ctx) {{\n    import \"util\" as u;\n    report(\"one_login\", u::thrice(\"x\"));\n}}\n",
+        meta("aliased-missing", "1")
+    );
+    let unknown = format!(
+        "{}fn check(doc, ctx) {{\n    import \"utils\" as u;\n    pass(\"one_login\");\n}}\n",
+        meta("unknown-import", "1")
+    );
+    let dir = pack(
+        tmp.path(),
+        "p",
+        &[
+            ("aliased", good),
+            ("aliased-missing", missing),
+            ("unknown-import", unknown),
+        ],
+    );
+    std::fs::create_dir_all(dir.join("lib")).unwrap();
+    std::fs::write(
+        dir.join("lib/util.rhai"),
+        "//! Helpers.\n\n/// The text twice.\nfn twice(s) {\n    s + s\n}\n",
+    )
+    .unwrap();
+    let (prepared, _) = load(vec![dir.clone()]);
+    let errors: Vec<&ToolDiagnostic> = prepared
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == roadmap_lint::finding::Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    let in_file = |stem: &str| {
+        let file = dir.join(format!("{stem}.rhai")).display().to_string();
+        errors
+            .iter()
+            .find(|d| d.file.as_deref() == Some(file.as_str()))
+            .copied()
+    };
+    assert!(in_file("aliased").is_none(), "{errors:#?}");
+    let d = in_file("aliased-missing").unwrap();
+    assert_at(
+        d,
+        "rule-unknown-function",
+        &dir.join("aliased-missing.rhai"),
+        DOC_LINES + 10,
+    );
+    assert!(
+        d.message
+            .contains("`lib/util.rhai` defines no function `thrice`")
+    );
+    let d = in_file("unknown-import").unwrap();
+    assert_at(
+        d,
+        "rule-unknown-function",
+        &dir.join("unknown-import.rhai"),
+        DOC_LINES + 9,
+    );
+    assert!(d.message.contains("`utils` is not a module"), "{d:#?}");
+    assert!(d.help.as_deref().unwrap().contains("`util`"), "{d:#?}");
+}
