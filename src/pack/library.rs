@@ -21,7 +21,13 @@ pub type Functions = BTreeMap<String, BTreeMap<String, BTreeSet<usize>>>;
 pub struct Library {
     pub modules: Vec<(String, Shared<Module>)>,
     pub functions: Functions,
+    /// Each module's compiled script, by name: what a rule reads through a module's functions
+    /// is found in their bodies (see [`super::reads`]).
+    pub asts: Asts,
 }
+
+/// Library modules' compiled scripts, by module name.
+pub type Asts = BTreeMap<String, rhai::AST>;
 
 /// The modules of a pack's `lib/` folder, in `files` (path within the pack, text). A module
 /// that does not compile is a diagnostic; the others still load.
@@ -81,6 +87,9 @@ pub fn compile(
         match Module::eval_ast_as_new(Scope::new(), &ast, &base) {
             Ok(module) => {
                 library.functions.insert(stem.to_string(), functions);
+                library
+                    .asts
+                    .insert(stem.to_string(), ast.clone_functions_only());
                 library
                     .modules
                     .push((stem.to_string(), Shared::new(module)));

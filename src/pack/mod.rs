@@ -318,6 +318,7 @@ fn load_pack(
     let libs = library::compile(&files.files, &files.display_root, sandbox, diags);
     let engine = Arc::new(crate::engine::pack_engine(sandbox, &libs.modules));
     let lint = lint.then_some(&libs.functions);
+    let asts = Arc::new(libs.asts.clone());
     // Rules compile in parallel (a pack has dozens); results keep the files' order. A rule is a
     // `.rhai` file outside `lib/`.
     let compiled: Vec<_> = files
@@ -332,7 +333,8 @@ fn load_pack(
     let mut rules = Vec::new();
     for result in compiled {
         match result {
-            Ok((r, mut warnings)) => {
+            Ok((mut r, mut warnings)) => {
+                r.library = asts.clone();
                 rules.push(Arc::new(r));
                 diags.append(&mut warnings);
             }

@@ -31,6 +31,11 @@ pub fn join(base: &str, rest: &str) -> String {
 pub fn bindings(ast: &AST) -> Places {
     let mut map = Places::new();
     map.insert("doc".into(), Some(String::new()));
+    bindings_from(ast, map)
+}
+
+/// [`bindings`], starting from known places (a library function's parameters).
+fn bindings_from(ast: &AST, mut map: Places) -> Places {
     let bind = |map: &mut Places, name: &str, place: String| match map.get(name) {
         Some(existing) if existing.as_deref() != Some(place.as_str()) => {
             map.insert(name.to_string(), None);
@@ -118,16 +123,57 @@ pub fn generic(path: &str) -> String {
     out
 }
 
-/// What the rule reads and reports.
+/// What the rule reads and reports, including what it reads through the functions of its
+/// pack's library modules (`facts::yes_no(doc, "security.x", words)` reads `security.x`).
 pub fn reads(rule: &Rule) -> Reads {
-    let map = bindings(&rule.ast);
     let mut out = Reads::default();
-    rule.ast.walk(&mut |path: &[ASTNode]| {
+    let scope = Scope {
+        library: &rule.library,
+        aliases: aliases(&rule.ast),
+        module: None,
+    };
+    collect(&rule.ast, &bindings(&rule.ast), &scope, &mut out, 0);
+    out.params = params_named(&rule.source.text);
+    out
+}
+
+/// How deep calls into library functions are followed.
+const MAX_CALL_DEPTH: usize = 4;
+
+/// Where calls lead: the pack's library modules, the rule's import aliases, and (inside a
+/// module's function) the module itself, whose other functions are called unqualified.
+struct Scope<'a> {
+    library: &'a super::library::Asts,
+    aliases: BTreeMap<String, String>,
+    module: Option<&'a AST>,
+}
+
+/// The script's `import "NAME" as alias;` statements, as alias to module name.
+fn aliases(ast: &AST) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Stmt(Stmt::Import(x, _))) = path.last()
+            && let Expr::StringConstant(name, _) = &x.0
+            && !x.1.name.is_empty()
+        {
+            out.insert(x.1.name.to_string(), name.to_string());
+        }
+        true
+    });
+    out
+}
+
+/// The reads of the calls in `ast`, whose variables point where `map` says.
+fn collect(ast: &AST, map: &Places, scope: &Scope, out: &mut Reads, depth: usize) {
+    ast.walk(&mut |path: &[ASTNode]| {
         let call = match path.last() {
             Some(ASTNode::Expr(Expr::FnCall(x, _))) => &**x,
             Some(ASTNode::Stmt(Stmt::FnCall(x, _))) => &**x,
             _ => return true,
         };
+        if depth < MAX_CALL_DEPTH {
+            follow(call, map, scope, out, depth);
+        }
         if !call.namespace.is_empty() {
             return true;
         }
@@ -135,13 +181,13 @@ pub fn reads(rule: &Rule) -> Reads {
         let judged = PATH_FIRST.contains(&name);
         let place = if matches!(name, "lookup" | "has") {
             match (call.args.first(), call.args.get(1)) {
-                (Some(v), Some(Expr::StringConstant(text, _))) => {
-                    place_of(v, &map).map(|base| join(&base, text))
-                }
+                (Some(v), Some(p)) => place_of(v, map)
+                    .zip(place_of(p, map))
+                    .map(|(base, rest)| join(&base, &rest)),
                 _ => None,
             }
-        } else if PATH_FIRST.contains(&name) {
-            call.args.first().and_then(|a| place_of(a, &map))
+        } else if judged {
+            call.args.first().and_then(|a| place_of(a, map))
         } else {
             None
         };
@@ -153,8 +199,39 @@ pub fn reads(rule: &Rule) -> Reads {
         }
         true
     });
-    out.params = params_named(&rule.source.text);
-    out
+}
+
+/// A call of a library function (`module::f(...)`, or `f(...)` inside the module): what its
+/// body reads, its parameters pointing where the call's arguments do.
+fn follow(call: &rhai::FnCallExpr, map: &Places, scope: &Scope, out: &mut Reads, depth: usize) {
+    let module = if call.namespace.is_empty() {
+        scope.module
+    } else {
+        let root = call.namespace.root();
+        let name = scope.aliases.get(root).map_or(root, String::as_str);
+        scope.library.get(name)
+    };
+    let Some(module) = module else { return };
+    let (name, count) = (call.name.as_str(), call.args.len());
+    let Some(function) = module
+        .iter_functions()
+        .find(|f| f.name == name && f.params.len() == count)
+    else {
+        return;
+    };
+    let mut start = Places::new();
+    for (param, arg) in function.params.iter().zip(&call.args) {
+        if let Some(place) = place_of(arg, map) {
+            start.insert((*param).to_string(), Some(place));
+        }
+    }
+    let body = module.clone_functions_only_filtered(|_, _, _, n, c| n == name && c == count);
+    let inner = Scope {
+        library: scope.library,
+        aliases: BTreeMap::new(),
+        module: Some(module),
+    };
+    collect(&body, &bindings_from(&body, start), &inner, out, depth + 1);
 }
 
 /// The parameters a script names as `params.NAME`.
@@ -199,5 +276,31 @@ mod tests {
             reads.paths
         );
         assert!(reads.params.contains("annual_days"), "{:?}", reads.params);
+    }
+
+    #[test]
+    fn what_a_rule_reads_through_a_library_function_counts() {
+        let rules = crate::gendocs::builtin_rules();
+        let (_, rule) = rules.find("common-repository-not-used").unwrap();
+        let reads = reads(rule);
+        // Read and judged by `facts::yes_no`, which the rule calls with the path.
+        assert!(
+            reads
+                .judged
+                .contains("technology.reuse.uses_common_repository"),
+            "{:?}",
+            reads.judged
+        );
+        let (_, rule) = rules
+            .find("proposal-one-login-commitment-declined")
+            .unwrap();
+        let reads = super::reads(rule);
+        assert!(
+            reads
+                .paths
+                .contains("proposal.strategic_commitments.explanations.one_login"),
+            "{:?}",
+            reads.paths
+        );
     }
 }

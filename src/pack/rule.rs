@@ -44,6 +44,8 @@ pub struct Rule {
     pub params: std::collections::BTreeSet<String>,
     /// Name of the pack it came from.
     pub pack: String,
+    /// The pack's library modules, for what the rule reads through their functions.
+    pub library: Arc<super::library::Asts>,
 }
 
 impl Rule {
@@ -294,6 +296,7 @@ pub fn compile(
         ast,
         engine: engine.clone(),
         pack: manifest.name.clone(),
+        library: Arc::default(),
     };
     Ok((rule, errors))
 }

@@ -554,62 +554,20 @@ fn parsed_root(run: &Run, file: &str, document: usize, limits: &Limits) -> Optio
         .and_then(|d| d.root)
 }
 
-/// A question for the department, from a finding.
-fn question(f: &Finding) -> String {
-    let q = match f.rule.as_str() {
-        "proposal-login-without-one-login" => {
-            "When will the service onboard to GOV.UK One Login, and what will users sign in with until then?"
+/// A question for the department, from a finding: the rule's own `question`, or one made
+/// from the finding's message.
+fn question(f: &Finding, prepared: &Prepared) -> String {
+    let asked = prepared
+        .rules
+        .rules()
+        .find(|(_, r)| r.id == f.rule)
+        .and_then(|(_, r)| r.question.clone());
+    match asked {
+        Some(q) => q,
+        None if !f.rule.starts_with("proposal-") => {
+            format!("Please correct the proposal: {}.", f.message)
         }
-        "proposal-idp-contract-too-long" => {
-            "Can the identity-provider contract be shortened to the allowed term?"
-        }
-        "proposal-performance-data-commitment-declined" => {
-            "Why will the service not publish performance data, and how will its performance be measured?"
-        }
-        "proposal-common-components-commitment-declined" => {
-            "Why will the service not use common components, and which components will it build instead?"
-        }
-        "proposal-one-login-commitment-declined" => {
-            "Why will the service not use GOV.UK One Login, and when will that be revisited?"
-        }
-        "proposal-transparency-record-commitment-declined" => {
-            "Why will no algorithmic transparency record be published for this service?"
-        }
-        "proposal-component-exception-without-reason" => {
-            "Why can GOV.UK Notify or GOV.UK Pay not be used?"
-        }
-        "proposal-hosting-without-value-for-money-case" => {
-            "What is the value-for-money case for hosting outside public cloud?"
-        }
-        "proposal-replaces-red-system-without-remediation-plan" => {
-            "What is the agreed remediation plan for the red-rated system this replaces, and how does this spend deliver it?"
-        }
-        "proposal-new-service-not-secure-by-design" => {
-            "How will the new service reach high Secure by Design confidence, and who owns its security risk?"
-        }
-        "proposal-sustainability-not-considered" => {
-            "How has sustainability been considered (Technology Code of Practice point 12)?"
-        }
-        "proposal-contract-extends-automatically" => {
-            "Can the contract's extension be made a decision, with a review before the term ends?"
-        }
-        "proposal-not-in-declaration" => {
-            "Which declared service or system does this proposal concern? Please correct the id or update the declaration."
-        }
-        "proposal-one-login-contradicts-declaration" => {
-            "Has the service begun onboarding to One Login? The proposal and the declaration disagree."
-        }
-        "proposal-hosting-contradicts-declaration" => {
-            "Why does the proposal's hosting differ from the hosting the declaration plans for the system it replaces?"
-        }
-        _ => "",
-    };
-    if q.is_empty() && !f.rule.starts_with("proposal-") {
-        format!("Please correct the proposal: {}.", f.message)
-    } else if q.is_empty() {
-        format!("How will you address this: {}?", f.message)
-    } else {
-        q.to_string()
+        None => format!("How will you address this: {}?", f.message),
     }
 }
 
@@ -734,7 +692,7 @@ pub fn reviews(run: &Run, prepared: &Prepared, file: &str, limits: &Limits) -> V
                     answers.missing.join(", ")
                 )
             } else {
-                question(f)
+                question(f, prepared)
             };
             if !questions.contains(&q) {
                 questions.push(q);
