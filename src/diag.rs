@@ -166,6 +166,8 @@ codes! {
         "A department-level target names a parameter no loaded pack has, gives a value not of the parameter's type, or names an organisation that is neither in the run nor on the pack's top-75 list.";
     TargetExpired = "target-expired", Tool, "Target expired",
         "A department-level target's `until` date is before the evaluation date of a declaration of its organisation: the pack's own value applied instead. Renew the target, or remove it.";
+    PreviousInvalid = "previous-invalid", Tool, "Earlier declaration unusable",
+        "A file given with `--previous` cannot be read, or a document in it is not a valid department declaration with an `as_of` date, so rules that judge change cannot compare with it.";
     OutputUnwritable = "output-unwritable", Tool, "Report not written",
         "A report named with `--output` could not be written; nothing was written at that path.";
     ReviewNoProposal = "review-no-proposal", Tool, "No proposal to review",

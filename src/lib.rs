@@ -43,6 +43,7 @@ pub mod engine;
 pub mod finding;
 pub mod fixture;
 pub mod gendocs;
+pub mod history;
 pub mod init;
 pub mod linter;
 pub mod load;

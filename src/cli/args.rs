@@ -104,6 +104,11 @@ pub struct EvalArgs {
     /// Name shown for standard input.
     #[arg(long, default_value = "<stdin>", value_name = "NAME")]
     pub stdin_name: String,
+    /// Earlier declarations (a file or a folder, repeatable) for the rules that judge change,
+    /// such as mobile access that should increase: each declaration sees the latest earlier
+    /// one of its organisation as `ctx.previous`.
+    #[arg(long, value_name = "PATH")]
+    pub previous: Vec<String>,
     #[command(flatten)]
     pub packs: PackArgs,
     #[command(flatten)]

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::args::{EvalArgs, FailOn};
 use crate::config::{self, Config};
 use crate::diag::{Code, ToolDiagnostic};
+use crate::history::History;
 use crate::load::Input;
 use crate::run::{Options, ParamSetting};
 use crate::waiver::{DEFAULT_WARNING_DAYS, WaiverSettings};
@@ -79,12 +80,26 @@ pub fn settings(eval: &EvalArgs) -> Result<Settings, Vec<ToolDiagnostic>> {
         config_file: config.path.as_deref().map(crate::load::shown),
         keep_trees: false,
         targets,
+        history: previous(&eval.previous, &eval.limits.limits()),
     };
     Ok(Settings {
         options,
         fail_on,
         config,
     })
+}
+
+/// The declarations of `--previous`, read once.
+fn previous(paths: &[String], limits: &crate::load::Limits) -> Option<std::sync::Arc<History>> {
+    if paths.is_empty() {
+        return None;
+    }
+    let (inputs, errors) = crate::load::expand(paths, "<stdin>");
+    let mut history = History::from_inputs(&inputs, limits);
+    history
+        .problems
+        .extend(errors.into_iter().map(ToolDiagnostic::from));
+    Some(std::sync::Arc::new(history))
 }
 
 impl Settings {

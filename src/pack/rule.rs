@@ -46,6 +46,9 @@ pub struct Rule {
     pub pack: String,
     /// The pack's library modules, for what the rule reads through their functions.
     pub library: Arc<super::library::Asts>,
+    /// Whether its script may read `ctx.previous` (it names `previous`): a run with a series
+    /// of declarations judges the later ones again once the earlier ones are known.
+    pub uses_previous: bool,
 }
 
 impl Rule {
@@ -297,6 +300,7 @@ pub fn compile(
         engine: engine.clone(),
         pack: manifest.name.clone(),
         library: Arc::default(),
+        uses_previous: text.contains("previous"),
     };
     Ok((rule, errors))
 }

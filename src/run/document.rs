@@ -95,6 +95,8 @@ pub(super) struct Env<'a> {
     pub(super) rules: &'a [(usize, Arc<Rule>)],
     pub(super) collected_bytes: &'a Collected,
     pub(super) declarations: &'a [Declaration],
+    /// Earlier declarations, for `ctx.previous`.
+    pub(super) history: &'a crate::history::History,
 }
 
 /// A document being evaluated: where it is, and what it is.
@@ -156,6 +158,7 @@ fn evaluate_document(
         as_of: None,
         evaluated: false,
         items: Vec::new(),
+        declared: None,
     };
     for problem in &doc.problems {
         out.findings
@@ -234,6 +237,7 @@ fn admit(
         }
     };
     info.kind = Some(kind.clone());
+    info.declared = crate::history::declared_as_of(root);
     info.organisation = identity(root, &kind, "id");
     info.name = identity(root, &kind, "name");
     if let Some(k) = schema::kind(&kind) {
@@ -261,6 +265,31 @@ fn admit(
         ));
     }
     None
+}
+
+/// Give a department declaration's `ctx` the latest earlier declaration of its organisation
+/// (`ctx.previous`, `()` when there is none).
+fn with_previous(
+    ctx: Dynamic,
+    d: &Doc,
+    organisation: Option<&str>,
+    history: &crate::history::History,
+) -> Dynamic {
+    if d.kind != "department" {
+        return ctx;
+    }
+    let earlier = organisation
+        .zip(crate::history::declared_as_of(d.root))
+        .and_then(|(o, day)| history.before(o, day));
+    let mut map = ctx
+        .try_cast::<engine::Mapping>()
+        .map(|m| m.map().clone())
+        .unwrap_or_default();
+    map.insert(
+        "previous".into(),
+        earlier.map_or(Dynamic::UNIT, |e| e.value.clone()),
+    );
+    Dynamic::from(engine::Mapping::new(map))
 }
 
 /// Run every rule that applies to the document: per-document rules give results and pending
@@ -295,7 +324,8 @@ fn run_rules(
                 d.kind,
                 &overrides,
             );
-            with_declaration(ctx, d.kind, organisation, env.declarations)
+            let ctx = with_declaration(ctx, d.kind, organisation, env.declarations);
+            with_previous(ctx, d, organisation, env.history)
         });
         let outcome = crate::profile::timed(prepared.profile.as_ref(), ri, || {
             if rule.portfolio {

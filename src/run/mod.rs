@@ -7,6 +7,7 @@
 
 mod declarations;
 mod document;
+mod history;
 mod order;
 mod portfolio;
 mod prepare;
@@ -31,6 +32,7 @@ use crate::source::SourceFile;
 
 use declarations::*;
 use document::*;
+use history::*;
 use order::*;
 use portfolio::*;
 use resolve::*;
@@ -97,6 +99,8 @@ pub struct Options {
     /// Keep each document's spanned tree in [`Run::trees`]. Off by default: a large run holds
     /// only findings, never every tree at once.
     pub keep_trees: bool,
+    /// Earlier declarations given from outside the run (`--previous`), for `ctx.previous`.
+    pub history: Option<Arc<crate::history::History>>,
 }
 
 /// A document that was read, whatever became of it.
@@ -114,6 +118,9 @@ pub struct DocInfo {
     /// The `id`s of its listed items (a department's `services`), in order, for scores.
     #[serde(skip)]
     pub items: Vec<Option<String>>,
+    /// Its own `as_of` (not `--as-of`): the date that orders declarations of one organisation.
+    #[serde(skip)]
+    pub declared: Option<Date>,
 }
 
 /// What one rule concluded about one document, for scores and JUnit.
@@ -343,29 +350,36 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     // holds findings and source texts, never every parsed tree at once. Files holding a
     // proposal wait for the second pass, because a proposal's rules see its department's
     // declaration, which may be any other file of the run.
-    let env = |declarations| Env {
+    let given = options.history.as_deref().cloned().unwrap_or_default();
+    let env = |declarations, history| Env {
         prepared,
         options,
         rules: &all_rules,
         collected_bytes: &collected_bytes,
         declarations,
+        history,
     };
     let first: Vec<Pass> = inputs
         .par_iter()
         .map(|input| match load::load(input, &options.limits) {
             Err(e) => Pass::Done(Box::new(Err(unreadable(e)))),
             Ok(loaded) if holds_proposal(&loaded) => Pass::Waiting(Box::new(loaded)),
-            Ok(loaded) => Pass::Done(Box::new(Ok(evaluate_file(loaded, &env(&[]))))),
+            Ok(loaded) => Pass::Done(Box::new(Ok(evaluate_file(loaded, &env(&[], &given))))),
         })
         .collect();
     let declarations = declarations(&first, &options.limits);
-    let outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = first
+    let mut outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = first
         .into_par_iter()
         .map(|pass| match pass {
             Pass::Done(outcome) => *outcome,
-            Pass::Waiting(loaded) => Ok(evaluate_file(*loaded, &env(&declarations))),
+            Pass::Waiting(loaded) => Ok(evaluate_file(*loaded, &env(&declarations, &given))),
         })
         .collect();
+    // Declarations of one organisation at several dates: the later ones again, now that the
+    // earlier ones are known (a run without such a series pays nothing).
+    if let Some(history) = in_run_history(&outcomes, &all_rules, &given, &options.limits) {
+        rejudge(&mut outcomes, &env(&declarations, &history), &history);
+    }
 
     let mut run = Run {
         diagnostics: prepared.diagnostics.clone(),
@@ -420,6 +434,9 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         }
     }
     run.diagnostics.extend(failure_diagnostics(failures));
+    if let Some(history) = &options.history {
+        run.diagnostics.extend(history.problems.iter().cloned());
+    }
     run.diagnostics
         .extend(target_diagnostics(&run, prepared, options, expired));
     portfolio(

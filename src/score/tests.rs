@@ -58,6 +58,7 @@ impl Build {
             as_of: Some("2025-06-30".into()),
             evaluated,
             items: Vec::new(),
+            declared: None,
         });
         self.run.documents.len() - 1
     }

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, unsafe_code)]
 
 mod harness;
+mod history;
 
 #[path = "../../examples/gen_corpus.rs"]
 #[allow(dead_code)]

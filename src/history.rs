@@ -1,0 +1,155 @@
+//! Earlier declarations of the same organisation, for the rules that judge a change over time
+//! ("increase mobile access", emissions that fall, services that move towards great). A
+//! department document's rules see, as `ctx.previous`, the latest valid declaration of its
+//! organisation whose own `as_of` is before its own; `()` when there is none, and those rules
+//! then say they could not judge.
+//!
+//! Earlier declarations come from the run itself (several declarations of one organisation:
+//! files in dated folders, or several documents in one file) and from `--previous FILE`. Dates
+//! are the documents' own `as_of`, never `--as-of`, which only moves the day rules judge on.
+
+use std::collections::BTreeMap;
+
+use rhai::Dynamic;
+
+use crate::date::Date;
+use crate::diag::ToolDiagnostic;
+use crate::finding::Severity;
+use crate::load::{self, Input, Limits};
+use crate::node::Node;
+use crate::schema;
+
+/// One earlier declaration.
+#[derive(Debug, Clone)]
+pub struct Earlier {
+    /// Its own `as_of`.
+    pub as_of: Date,
+    /// Where it was read, as shown in reports.
+    pub file: String,
+    pub document: usize,
+    /// The declaration, as rules see it.
+    pub value: Dynamic,
+}
+
+/// Earlier declarations by organisation, each list in `as_of` order.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    by_organisation: BTreeMap<String, Vec<Earlier>>,
+    /// What was wrong with the files it was read from: a run reports them.
+    pub problems: Vec<ToolDiagnostic>,
+}
+
+impl History {
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.by_organisation.is_empty()
+    }
+
+    /// Add a declaration. Of two of one organisation with the same date, the first added stays
+    /// (input order, as for the declarations proposals are checked against).
+    pub fn add(&mut self, organisation: &str, earlier: Earlier) {
+        let list = self
+            .by_organisation
+            .entry(organisation.to_string())
+            .or_default();
+        match list.binary_search_by(|e| e.as_of.cmp(&earlier.as_of)) {
+            Ok(_) => {}
+            Err(at) => list.insert(at, earlier),
+        }
+    }
+
+    /// Everything in `other` too (what this history already holds for a date stays).
+    pub fn merge(&mut self, other: &History) {
+        for (organisation, list) in &other.by_organisation {
+            for e in list {
+                self.add(organisation, e.clone());
+            }
+        }
+    }
+
+    /// The latest declaration of `organisation` dated before `day`.
+    pub fn before(&self, organisation: &str, day: Date) -> Option<&Earlier> {
+        let list = self.by_organisation.get(organisation)?;
+        let at = list.partition_point(|e| e.as_of < day);
+        at.checked_sub(1).map(|i| &list[i])
+    }
+
+    /// The valid department declarations of the inputs (`--previous`): a file that cannot be
+    /// read, or a document that is not a valid declaration, is a diagnostic; the others count.
+    pub fn from_inputs(inputs: &[Input], limits: &Limits) -> History {
+        let mut history = History::default();
+        let mut diags = Vec::new();
+        for input in inputs {
+            let loaded = match load::load(input, limits) {
+                Ok(l) => l,
+                Err(e) => {
+                    diags.push(ToolDiagnostic::from(e));
+                    continue;
+                }
+            };
+            let before = diags.len();
+            for doc in &loaded.docs {
+                let Some(root) = &doc.root else { continue };
+                if doc.problems.iter().any(|p| p.severity == Severity::Error) {
+                    continue;
+                }
+                match declaration(root) {
+                    Some((organisation, as_of)) => history.add(
+                        &organisation,
+                        Earlier {
+                            as_of,
+                            file: loaded.source.name.clone(),
+                            document: doc.index,
+                            value: crate::engine::to_dynamic(root),
+                        },
+                    ),
+                    None => diags.push(
+                        ToolDiagnostic::new(
+                            crate::diag::Code::PreviousInvalid,
+                            format!(
+                                "{} is not a valid department declaration with an `as_of` date, so it cannot be compared with",
+                                crate::run::place(&loaded.source.name, doc.index)
+                            ),
+                        )
+                        .severity(Severity::Warning)
+                        .file(loaded.source.name.clone())
+                        .help("`--previous` takes earlier declarations of the organisations checked; run `roadmap-lint check` on it to see what is wrong"),
+                    ),
+                }
+            }
+            if diags.len() == before && loaded.docs.iter().all(|d| d.root.is_none()) {
+                diags.push(
+                    ToolDiagnostic::new(
+                        crate::diag::Code::PreviousInvalid,
+                        format!("{} holds no declaration", loaded.source.name),
+                    )
+                    .severity(Severity::Warning)
+                    .file(loaded.source.name.clone())
+                    .help("`--previous` takes earlier declarations of the organisations checked"),
+                );
+            }
+        }
+        history.problems = diags;
+        history
+    }
+}
+
+/// The organisation and own `as_of` of a valid department declaration.
+pub fn declaration(root: &Node) -> Option<(String, Date)> {
+    if schema::kind_of(root).ok() != Some("department") {
+        return None;
+    }
+    let as_of = declared_as_of(root)?;
+    let organisation =
+        schema::kind("department")?.text_at(root, schema::kind("department")?.organisation)?;
+    schema::validate("department", root)
+        .is_empty()
+        .then_some((organisation, as_of))
+}
+
+/// A document's own `as_of`.
+pub fn declared_as_of(root: &Node) -> Option<Date> {
+    root.get("as_of")
+        .and_then(Node::as_str)
+        .and_then(Date::parse)
+}

@@ -1,0 +1,95 @@
+//! Rules that judge change: a declaration sees the latest earlier declaration of its
+//! organisation (`ctx.previous`), from the run itself or from `--previous`; without one those
+//! rules say they could not judge.
+
+use crate::harness::cli;
+
+const EARLIER: &str = "schema_version: 1\nkind: department\nas_of: 2024-03-31\norganisation: { id: HMRC, name: HM Revenue and Customs }\ntechnology:\n  mobile:\n    services_with_app_access: 4\n";
+
+fn later(count: u32) -> String {
+    EARLIER
+        .replace("2024-03-31", "2025-03-31")
+        .replace("access: 4", &format!("access: {count}"))
+}
+
+fn check(dir: &std::path::Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let out = cli()
+        .current_dir(dir)
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--rule",
+            "mobile-app-access-not-increasing",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
+fn messages(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn an_earlier_declaration_given_with_previous_is_compared_with() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("2024.yaml"), EARLIER).unwrap();
+    std::fs::write(dir.path().join("2025.yaml"), later(3)).unwrap();
+    let (code, report) = check(dir.path(), &["2025.yaml", "--previous", "2024.yaml"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        messages(&report),
+        ["3 services have app access, down from 4 at the previous declaration (2024-03-31)"]
+    );
+    // Without it, the rule could not judge: no finding, and not a pass either.
+    let (code, report) = check(dir.path(), &["2025.yaml"]);
+    assert_eq!(code, 0);
+    assert!(messages(&report).is_empty());
+}
+
+#[test]
+fn a_series_in_one_run_is_compared_whatever_the_order_and_the_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    // File order puts the later declaration first.
+    std::fs::write(dir.path().join("a.yaml"), later(4)).unwrap();
+    std::fs::write(dir.path().join("b.yaml"), EARLIER).unwrap();
+    let mut reports = Vec::new();
+    for jobs in ["1", "2", "7"] {
+        let (code, report) = check(dir.path(), &["--jobs", jobs, "."]);
+        assert_eq!(code, 0, "a warning only");
+        reports.push(messages(&report));
+    }
+    assert_eq!(
+        reports[0],
+        [
+            "4 services have app access, the same as at the previous declaration (2024-03-31): mobile access did not increase"
+        ]
+    );
+    assert!(reports.iter().all(|r| r == &reports[0]), "{reports:?}");
+}
+
+#[test]
+fn a_previous_file_that_is_not_a_declaration_is_a_warning_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("2025.yaml"), later(3)).unwrap();
+    std::fs::write(dir.path().join("old.yaml"), "kind: department\n").unwrap();
+    let (code, report) = check(dir.path(), &["2025.yaml", "--previous", "old.yaml"]);
+    assert_eq!(code, 0, "{report}");
+    let diags = report["diagnostics"].as_array().unwrap();
+    assert!(
+        diags.iter().any(|d| d["code"] == "previous-invalid"
+            && d["message"].as_str().unwrap().contains("old.yaml")),
+        "{diags:?}"
+    );
+}
