@@ -51,6 +51,7 @@ pub mod node;
 pub mod pack;
 pub mod parallel;
 pub mod profile;
+pub mod progress;
 pub mod reference;
 pub mod render;
 pub mod report;

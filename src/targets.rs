@@ -46,9 +46,7 @@ impl Target {
     /// How a finding names it: "DWP's agreed target time_to_hire_days = 45 (agreed by CDDO on
     /// 2025-01-15, until 2026-03-31: reason)".
     pub fn provenance(&self) -> String {
-        let value = yaml_serde::to_string(&self.value)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default();
+        let value = shown_value(&self.value);
         let until = self
             .until
             .map_or_else(String::new, |u| format!(", until {u}"));
@@ -57,6 +55,13 @@ impl Target {
             self.organisation, self.param, self.agreed_by, self.agreed_on, self.reason
         )
     }
+}
+
+/// A target's value as written in YAML (`45`, `2026-03-31`).
+pub fn shown_value(value: &yaml_serde::Value) -> String {
+    yaml_serde::to_string(value)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
 }
 
 /// A loaded targets file.

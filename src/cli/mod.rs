@@ -7,6 +7,7 @@ pub mod args;
 mod check;
 mod init;
 mod output;
+mod progress;
 mod review;
 mod rules;
 mod score;
@@ -39,6 +40,9 @@ pub enum Command {
     Review(review::ReviewArgs),
     /// Score compliance by department, mission and commitment (see docs/scoring.md).
     Score(score::ScoreArgs),
+    /// Show progress over time: scores at each snapshot of a series of declarations, what
+    /// improved and regressed, and the findings fixed and introduced between snapshots.
+    Progress(progress::ProgressArgs),
     /// List the rules.
     Rules(rules::RulesArgs),
     /// Print the documentation of a rule or of a built-in diagnostic code.
@@ -65,6 +69,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check::run(args),
         Command::Review(args) => review::run(args),
         Command::Score(args) => score::run(args),
+        Command::Progress(args) => progress::run(args),
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
         Command::Schema(args) => rules::schema(args),

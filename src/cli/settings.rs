@@ -81,6 +81,7 @@ pub fn settings(eval: &EvalArgs) -> Result<Settings, Vec<ToolDiagnostic>> {
         keep_trees: false,
         targets,
         history: previous(&eval.previous, &eval.limits.limits()),
+        only_documents: None,
     };
     Ok(Settings {
         options,

@@ -122,11 +122,20 @@ pub(super) fn evaluate_file(loaded: load::LoadedFile, env: &Env) -> FileOutcome 
         applied_targets: Vec::new(),
         expired_targets: Vec::new(),
     };
-    for problem in &loaded.problems {
+    for problem in loaded
+        .problems
+        .iter()
+        .filter(|_| env.options.only_documents.is_none())
+    {
         out.findings
             .push(problem_finding(problem, &source, 0, String::new()));
     }
     for doc in loaded.docs {
+        if let Some(only) = &env.options.only_documents
+            && !only.contains(&(source.name.clone(), doc.index))
+        {
+            continue;
+        }
         let tree = doc
             .root
             .clone()

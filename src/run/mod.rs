@@ -99,6 +99,9 @@ pub struct Options {
     /// Keep each document's spanned tree in [`Run::trees`]. Off by default: a large run holds
     /// only findings, never every tree at once.
     pub keep_trees: bool,
+    /// Evaluate only these documents (file as shown, document index): one snapshot of a
+    /// series (`progress`). The others are left out of the run altogether.
+    pub only_documents: Option<Arc<BTreeSet<(String, usize)>>>,
     /// Earlier declarations given from outside the run (`--previous`), for `ctx.previous`.
     pub history: Option<Arc<crate::history::History>>,
 }

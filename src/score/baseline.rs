@@ -250,7 +250,7 @@ fn key(f: &ScoredFinding) -> Key {
 /// Match findings by (rule, organisation, kind, path) as multisets: the n-th occurrence of a
 /// key now pairs with its n-th occurrence in the baseline.
 #[allow(clippy::type_complexity)]
-fn match_findings(
+pub fn match_findings(
     before: &[ScoredFinding],
     now: &[ScoredFinding],
 ) -> (

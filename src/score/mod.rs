@@ -39,7 +39,7 @@ use crate::run::{Prepared, Run, Status};
 pub const SCORE_REPORT_VERSION: &str = "1.0";
 
 /// A small tolerance for float noise in weighted means, so that 90 never shows as 89.
-const EPSILON: f64 = 1e-9;
+pub const EPSILON: f64 = 1e-9;
 
 // ---------------------------------------------------------------------------------------------
 // Configuration

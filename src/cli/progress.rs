@@ -1,0 +1,117 @@
+//! `roadmap-lint progress`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::args::{ColorChoice, EvalArgs, format_parser};
+use super::output;
+use super::settings;
+use crate::Exit;
+use crate::diag::{Code, ToolDiagnostic};
+use crate::progress::{self, Format, Period};
+use crate::run;
+use crate::score;
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// Declarations of several dates: files, folders (such as one folder per snapshot) or
+    /// files of several documents. Each organisation's declarations with different `as_of`
+    /// dates form its series.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format (html is a page for boards, with a trend chart per mission).
+    #[arg(long, default_value = "human", value_parser = format_parser(Format::NAMES, Format::parse))]
+    pub format: Format,
+    /// How declarations make snapshots: each `as_of` date, or the financial quarter, half-year
+    /// (the board's six-monthly review) or year holding it. In a period, an organisation's
+    /// latest declaration stands for it.
+    #[arg(long, default_value = "date", value_parser = format_parser(Period::NAMES, Period::parse))]
+    pub period: Period,
+    /// Weights and RAG bands overriding the pack (as for `score --weights`).
+    #[arg(long, value_name = "FILE")]
+    pub weights: Option<PathBuf>,
+    /// Also write the report to this file (written whole, or not at all).
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Colour in the human report (the RAG label is always written out too).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub eval: EvalArgs,
+}
+
+pub fn run(args: ProgressArgs) -> Exit {
+    let err_style = output::err_style(args.color);
+    let settings = match settings::settings(&args.eval) {
+        Ok(s) => s,
+        Err(diagnostics) => return output::fail(&diagnostics, err_style),
+    };
+    let config = match &args.weights {
+        Some(path) => match score::ScoreConfig::load(path) {
+            Ok(c) => c,
+            Err(d) => return output::fail(&[d], err_style),
+        },
+        None => score::ScoreConfig::default(),
+    };
+    let options = &settings.options;
+    let mut prepared = run::prepare(options);
+    prepared
+        .diagnostics
+        .extend(settings.config.check_rule_ids(&prepared.known));
+    let model = match score::Model::from_prepared(&prepared, &config) {
+        Ok(m) => m,
+        Err(msg) => {
+            return output::fail(
+                &[ToolDiagnostic::new(Code::WeightsInvalid, msg)
+                    .help("weights name missions and commitments of the loaded packs")],
+                err_style,
+            );
+        }
+    };
+    let (inputs, mut diagnostics) = settings.inputs(&args.paths, &args.eval.stdin_name);
+    let outcome = progress::progress(&inputs, &prepared, options, &model, args.period);
+    diagnostics.extend(prepared.diagnostics.iter().cloned());
+    for d in outcome.diagnostics {
+        if !diagnostics
+            .iter()
+            .any(|x| format!("{x:?}") == format!("{d:?}"))
+        {
+            diagnostics.push(d);
+        }
+    }
+    let text = progress::render(
+        &outcome.report,
+        args.format,
+        output::style(args.color).color,
+    );
+    if let Some(path) = &args.output {
+        let plain = match args.format {
+            Format::Human => progress::render(&outcome.report, args.format, false),
+            _ => text.clone(),
+        };
+        if let Err(e) = crate::report::write_atomic(path, &plain) {
+            diagnostics.push(
+                ToolDiagnostic::new(
+                    Code::OutputUnwritable,
+                    format!(
+                        "cannot write the progress report to {}: {e}",
+                        crate::load::shown(path)
+                    ),
+                )
+                .file(crate::load::shown(path))
+                .help("check that the folder exists and is writable; nothing was written there"),
+            );
+        }
+    }
+    output::print(&text);
+    output::eprint_diagnostics(&diagnostics, err_style);
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == crate::finding::Severity::Error)
+    {
+        Exit::ToolError
+    } else {
+        Exit::Clean
+    }
+}
