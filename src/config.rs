@@ -85,6 +85,11 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     for dir in start.ancestors() {
         let candidate = dir.join(FILE_NAME);
         if std::fs::symlink_metadata(&candidate).is_ok() {
+            // In the starting folder itself: shown (and its relative paths resolved) as
+            // `.roadmap-lint.yaml`, as a user would write it.
+            if dir == start && start == std::path::absolute(".").unwrap_or_default() {
+                return Some(PathBuf::from(FILE_NAME));
+            }
             return Some(candidate);
         }
         if std::fs::symlink_metadata(dir.join(".git")).is_ok() {

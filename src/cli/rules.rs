@@ -50,6 +50,8 @@ pub enum SchemaKind {
     Targets,
     /// The `check --format json` report.
     Report,
+    /// The `progress --format json` report.
+    Progress,
 }
 
 fn diagnostics_style() -> crate::report::human::Style {
@@ -113,6 +115,7 @@ pub fn schema(args: SchemaArgs) -> Exit {
         SchemaKind::Config => crate::config::SCHEMA,
         SchemaKind::Targets => crate::targets::SCHEMA,
         SchemaKind::Report => crate::report::json::SCHEMA,
+        SchemaKind::Progress => crate::progress::SCHEMA,
     };
     output::print(text);
     Exit::Clean

@@ -337,9 +337,14 @@ fn government(out: &mut String, report: &ProgressReport) {
         }
         let like = match g.like_for_like_change {
             Some(c) => format!(
-                "{} ({} departments)",
+                "{} ({} department{})",
                 change(Some(c)),
-                g.like_for_like_departments
+                g.like_for_like_departments,
+                if g.like_for_like_departments == 1 {
+                    ""
+                } else {
+                    "s"
+                }
             ),
             None => "-".into(),
         };
@@ -364,9 +369,17 @@ fn government(out: &mut String, report: &ProgressReport) {
         if !g.missing.is_empty() {
             let _ = write!(
                 out,
-                "<li>{}: no scored declaration from {} (shown as missing, not as zero)</li>",
+                "<li>{}: missing (no declaration, not counted as zero): {}</li>",
                 e(&g.snapshot),
                 e(&g.missing.join(", "))
+            );
+        }
+        if !g.not_scored.is_empty() {
+            let _ = write!(
+                out,
+                "<li>{}: not scored (errors): {}</li>",
+                e(&g.snapshot),
+                e(&g.not_scored.join(", "))
             );
         }
         if let Some(n) = g.great_services {

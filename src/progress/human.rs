@@ -172,9 +172,17 @@ fn government(out: &mut String, report: &ProgressReport, color: bool) {
         if !g.missing.is_empty() {
             let _ = writeln!(
                 out,
-                "{}: no scored declaration (missing, or not scored): {}",
+                "{}: missing (no declaration): {}",
                 t(&g.snapshot),
                 t(&g.missing.join(", "))
+            );
+        }
+        if !g.not_scored.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}: not scored (errors): {}",
+                t(&g.snapshot),
+                t(&g.not_scored.join(", "))
             );
         }
     }

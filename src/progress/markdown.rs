@@ -53,9 +53,14 @@ pub fn render(report: &ProgressReport) -> String {
         cells.push(show_change(g.change_since_first));
         cells.push(match g.like_for_like_change {
             Some(c) => format!(
-                "{} ({} departments)",
+                "{} ({} department{})",
                 show_change(Some(c)),
-                g.like_for_like_departments
+                g.like_for_like_departments,
+                if g.like_for_like_departments == 1 {
+                    ""
+                } else {
+                    "s"
+                }
             ),
             None => "-".into(),
         });
@@ -74,9 +79,17 @@ pub fn render(report: &ProgressReport) -> String {
         if !g.missing.is_empty() {
             let _ = writeln!(
                 out,
-                "- {}: no scored declaration from {}",
+                "- {}: missing (no declaration): {}",
                 md(&g.snapshot),
                 md(&g.missing.join(", "))
+            );
+        }
+        if !g.not_scored.is_empty() {
+            let _ = writeln!(
+                out,
+                "- {}: not scored (errors): {}",
+                md(&g.snapshot),
+                md(&g.not_scored.join(", "))
             );
         }
     }

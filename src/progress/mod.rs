@@ -34,6 +34,9 @@ use crate::score::{self, EPSILON, Model, ScoreReport, ScoredFinding};
 
 pub use survey::{Survey, Unplaced};
 
+/// The JSON Schema of the JSON report.
+pub const SCHEMA: &str = include_str!("../../schemas/progress.schema.json");
+
 /// The version of the JSON report's shape (`schemas/progress.schema.json`).
 pub const PROGRESS_REPORT_VERSION: &str = "1.0";
 
@@ -170,8 +173,10 @@ pub struct GovernmentPoint {
     pub like_for_like_departments: usize,
     /// Departments scored for the first time at this snapshot.
     pub joined: Vec<String>,
-    /// Departments seen at an earlier snapshot with no scored declaration at this one.
+    /// Departments seen at an earlier snapshot with no declaration at this one.
     pub missing: Vec<String>,
+    /// Departments whose declaration at this snapshot could not be scored (errors).
+    pub not_scored: Vec<String>,
     /// Top-75 services great at this snapshot (commitment 1), when the pack counts them.
     pub great_services: Option<usize>,
     pub great_target: Option<i64>,
@@ -574,10 +579,15 @@ fn government_series(
             .filter(|o| i > 0 && !ever.contains(*o))
             .cloned()
             .collect();
-        let missing: Vec<String> = ever
+        let not_scored: Vec<String> = departments
             .iter()
-            .filter(|o| !scored.contains(o))
-            .cloned()
+            .filter(|d| d.points[i].status == Status::NotScored)
+            .map(|d| d.organisation.clone())
+            .collect();
+        let missing: Vec<String> = departments
+            .iter()
+            .filter(|d| d.points[i].status == Status::Missing)
+            .map(|d| d.organisation.clone())
             .collect();
         ever.extend(scored.iter().cloned());
         let score = gov.score.score;
@@ -618,6 +628,7 @@ fn government_series(
             like_for_like_departments: like_n,
             joined,
             missing,
+            not_scored,
             great_services: portfolio.available.then_some(portfolio.great),
             great_target: portfolio.target,
         });

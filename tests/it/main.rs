@@ -7,6 +7,7 @@
 
 mod harness;
 mod history;
+mod progress;
 
 #[path = "../../examples/gen_corpus.rs"]
 #[allow(dead_code)]
