@@ -9,6 +9,7 @@ mod output;
 mod review;
 mod rules;
 mod score;
+mod server;
 pub mod settings;
 mod test;
 
@@ -48,6 +49,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Scaffold a new rule, with a failing and a passing fixture.
     New(test::NewArgs),
+    /// Run the language server over standard input and output (for editors; see docs/editors.md).
+    Server(server::ServerArgs),
     /// Print a shell completion script, such as `roadmap-lint completions bash > roadmap-lint.bash`.
     Completions {
         #[arg(value_enum)]
@@ -66,6 +69,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Schema(args) => rules::schema(args),
         Command::Test(args) => test::run(args),
         Command::New(args) => test::new_rule(args),
+        Command::Server(args) => server::run(args),
         Command::Completions { shell } => {
             output::print(&rules::completions(shell));
             Exit::Clean
