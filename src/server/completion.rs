@@ -26,6 +26,9 @@ pub fn complete(server: &Server, params: CompletionParams) -> Option<CompletionR
     let lines = Lines::new(&text);
     let all: Vec<&str> = text.lines().collect();
     let line_no = at.position.line as usize;
+    if line_no > all.len() {
+        return None;
+    }
     let column = lines.char_column(at.position);
     let prefix: String = lines.line(line_no).chars().take(column).collect();
     let (_, doc) = outline::document_of(&all, line_no.min(all.len().saturating_sub(1)));

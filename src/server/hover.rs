@@ -113,10 +113,15 @@ fn key_hover(loaded: &Loaded, text: &str, lines: &Lines, p: Position) -> Option<
     Some((range, out))
 }
 
-/// The deadline a finding's message names, as `report_due` writes it: `(deadline DATE: ...)`.
+/// The deadline a finding's message names: `(deadline DATE: ...)`, as `report_due` writes it,
+/// or `the DATE deadline`.
 pub fn deadline(message: &str) -> Option<Date> {
-    let start = message.find("(deadline ")? + "(deadline ".len();
-    Date::parse(message.get(start..start + 10)?)
+    if let Some(i) = message.find("(deadline ") {
+        let start = i + "(deadline ".len();
+        return Date::parse(message.get(start..start + 10)?);
+    }
+    let end = message.find(" deadline")?;
+    Date::parse(message.get(end.checked_sub(10)?..end)?)
 }
 
 fn finding_hover(loaded: &Loaded, f: &Finding, as_of: Date) -> String {
@@ -174,6 +179,10 @@ mod tests {
     fn reads_the_deadline_of_a_message() {
         assert_eq!(
             deadline("no strategy (deadline 2023-04-30: 75 days overdue)"),
+            Date::parse("2023-04-30")
+        );
+        assert_eq!(
+            deadline("confirmed on 2023-07-14, 75 days after the 2023-04-30 deadline"),
             Date::parse("2023-04-30")
         );
         assert_eq!(deadline("no deadline here"), None);

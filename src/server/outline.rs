@@ -143,7 +143,7 @@ pub fn container(
             state = Seek::ItemOwner(dash);
         }
     }
-    let mut i = line;
+    let mut i = line.min(lines.len());
     while i > first {
         i -= 1;
         let parsed = parse_line(lines[i]);
@@ -211,7 +211,7 @@ enum Seek {
 /// where the list's owner key is (or `first`).
 fn item_index(lines: &[&str], first: usize, line: usize, dash: usize) -> (usize, usize) {
     let mut index = 0;
-    let mut i = line;
+    let mut i = line.min(lines.len());
     while i > first {
         i -= 1;
         let parsed = parse_line(lines[i]);
@@ -240,7 +240,7 @@ pub fn sibling_keys(
         parsed.blank || parsed.dashes.first().copied().unwrap_or(parsed.content) >= column
     };
     // Upward to the start of the mapping (a line left of the column, or this item's marker).
-    let mut i = line;
+    let mut i = line.min(range.end);
     while i > range.start {
         i -= 1;
         let parsed = parse_line(lines[i]);

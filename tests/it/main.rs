@@ -32,3 +32,4 @@ mod rule_fixtures;
 #[cfg(target_os = "linux")]
 mod sandbox;
 mod score_cli;
+mod server;
