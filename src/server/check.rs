@@ -31,6 +31,8 @@ pub const DEBOUNCE: Duration = Duration::from_millis(150);
 pub enum Job {
     /// Check after this delay (a later request moves an earlier one).
     Check(Duration),
+    /// Read the settings, the packs and the declarations on disk again, then check.
+    Reload,
     Stop,
 }
 
@@ -53,6 +55,10 @@ pub fn work(server: &Server, jobs: &Receiver<Job>, scan: impl FnOnce()) {
         };
         match job {
             None | Some(Job::Stop) => return,
+            Some(Job::Reload) => {
+                server.reload();
+                due = Some(Instant::now());
+            }
             Some(Job::Check(delay)) => {
                 let at = Instant::now() + delay;
                 // A check asked for at once is not put off by a pending debounce, nor a pending

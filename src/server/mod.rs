@@ -157,8 +157,9 @@ impl Server {
             .unwrap_or_else(Date::today)
     }
 
-    /// Read the settings and packs again, and the declarations on disk.
-    fn reload(&self) {
+    /// Read the settings and packs again, and the declarations on disk (on the worker: loading
+    /// packs and scanning a folder take time).
+    pub fn reload(&self) {
         let loaded = Arc::new(Loaded::new((self.configure)(self.root.as_deref())));
         *self
             .loaded
@@ -424,9 +425,12 @@ fn handle_notification(server: &Server, jobs: &Sender<Job>, n: Notification) {
                 return;
             };
             let path = workspace::uri_path(&p.text_document.uri);
-            if path.as_deref().is_some_and(|p| server.loaded().owns(p)) {
-                server.reload();
-                check(Duration::ZERO);
+            let settings = |p: &Path| {
+                server.loaded().owns(p)
+                    || p.file_name().is_some_and(|n| n == crate::config::FILE_NAME)
+            };
+            if path.as_deref().is_some_and(settings) {
+                let _ = jobs.send(Job::Reload);
                 return;
             }
             let mut ws = lock(&server.workspace);
