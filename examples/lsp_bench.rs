@@ -100,7 +100,10 @@ impl Server {
 
     fn until(&mut self, pick: impl Fn(&Value) -> bool) -> Value {
         loop {
-            let m = self.incoming.recv_timeout(Duration::from_secs(120)).unwrap();
+            let m = self
+                .incoming
+                .recv_timeout(Duration::from_secs(120))
+                .unwrap();
             if pick(&m) {
                 return m;
             }
@@ -192,7 +195,11 @@ fn main() {
     let open: usize = arg("--open", "50").parse().unwrap();
     let mut files: Vec<PathBuf> = walk(&corpus);
     files.sort();
-    assert!(!files.is_empty(), "no declarations under {}", corpus.display());
+    assert!(
+        !files.is_empty(),
+        "no declarations under {}",
+        corpus.display()
+    );
     let first = &files[0];
     let lines = std::fs::read_to_string(first).unwrap().lines().count();
 

@@ -300,8 +300,8 @@ fn waiver(
             // The list runs while lines are indented, or are items at the key's own column.
             let mut end = k;
             let mut indent = None;
-            for i in k + 1..doc.end {
-                let l = parse_line(all[i]);
+            for (i, text) in all.iter().enumerate().take(doc.end).skip(k + 1) {
+                let l = parse_line(text);
                 if l.blank {
                     continue;
                 }

@@ -534,7 +534,10 @@ fn a_broken_pack_is_one_diagnostic_on_its_file() {
     // The rule removed and the pack saved: the packs are read again, the diagnostic goes.
     std::fs::remove_file(root.join("rules/local/broken-rule.rhai")).unwrap();
     let manifest = uri(&root.join("rules/local/pack.yaml"));
-    c.notify("textDocument/didSave", json!({ "textDocument": { "uri": manifest } }));
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": manifest } }),
+    );
     assert_eq!(c.diagnostics(&rule), Vec::<Value>::new());
     assert_eq!(c.stop(), 0);
 }
