@@ -323,6 +323,31 @@ fn diagnostics_carry_ranges_codes_links_waivers_and_related_places() {
 }
 
 #[test]
+fn a_change_to_a_declaration_reaches_the_open_proposals_that_use_it() {
+    let (_dir, root) = workspace();
+    let mut c = Client::start(&root, json!({ "as_of": AS_OF }));
+    let proposal = c.open(&root.join(PROPOSAL));
+    find(&c.diagnostics(&proposal), "proposal-not-in-declaration");
+    let declaration = c.open(&root.join(DECLARATION));
+    c.diagnostics(&declaration);
+    // The declaration, as typed (not saved), now has the system the proposal replaces.
+    let text = std::fs::read_to_string(root.join(DECLARATION)).unwrap();
+    let edited = text.replace(
+        "waivers:\n",
+        "    - id: licence-archive\n      nationally_important: false\nwaivers:\n",
+    );
+    c.change(&declaration, 2, &edited);
+    let diags = c.diagnostics(&proposal);
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d["code"] == "proposal-not-in-declaration"),
+        "{diags:#?}"
+    );
+    assert_eq!(c.stop(), 0);
+}
+
+#[test]
 fn typed_mistakes_are_reported_at_their_utf16_range_and_fixed() {
     let (_dir, root) = workspace();
     let mut c = Client::start(&root, json!({ "as_of": AS_OF }));
