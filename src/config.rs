@@ -72,6 +72,8 @@ pub struct Config {
     pub ignore: Option<GlobSet>,
     pub fail_on: Option<String>,
     pub waiver_warning_days: Option<i64>,
+    /// The evaluation date for every document (`--as-of` overrides it).
+    pub as_of: Option<crate::date::Date>,
     /// The file and its tree, to point diagnostics found later (unknown rule ids) at lines.
     source: Option<(Arc<SourceFile>, Node)>,
 }
@@ -278,8 +280,31 @@ impl Config {
                 .and_then(Json::as_str)
                 .map(str::to_string),
             waiver_warning_days: json.get("waiver_warning_days").and_then(Json::as_i64),
+            as_of: None,
             source: None,
         };
+        // The schema names the format; the validator is not asked to check formats, so the
+        // date is read here, and a day that does not exist is pointed at.
+        if let Some(text) = json.get("as_of").and_then(Json::as_str) {
+            match crate::date::Date::parse(text) {
+                Some(date) => config.as_of = Some(date),
+                None => {
+                    let mut at = DocPath::default();
+                    at.push_key("as_of");
+                    diags.push(
+                        ToolDiagnostic::new(
+                            Code::SchemaDate,
+                            format!("{shown}: `as_of` is not a valid date: \"{text}\""),
+                        )
+                        .at(&source, root.resolve(&at).span)
+                        .label("not a calendar date")
+                        .help(
+                            "write the date as YYYY-MM-DD, and check the day exists in that month",
+                        ),
+                    );
+                }
+            }
+        }
         let mut globs = GlobSetBuilder::new();
         let patterns = strings(json.get("ignore"));
         for (i, pattern) in patterns.iter().enumerate() {
@@ -464,7 +489,7 @@ mod tests {
     #[test]
     fn reads_every_setting() {
         let c = load(
-            "disable: { rules: [a-rule], commitments: [12], missions: [5] }\nseverity: { a-rule: warning }\nparams: { deadline_2025: 2025-12-31, n: 3 }\nfail_on: warning\nwaiver_warning_days: 10\nignore: ['*.draft.yaml', 'archive/**']\nbuiltin: false\n",
+            "disable: { rules: [a-rule], commitments: [12], missions: [5] }\nseverity: { a-rule: warning }\nparams: { deadline_2025: 2025-12-31, n: 3 }\nfail_on: warning\nwaiver_warning_days: 10\nas_of: 2025-06-30\nignore: ['*.draft.yaml', 'archive/**']\nbuiltin: false\n",
         )
         .unwrap();
         assert_eq!(c.selection.disable.commitments, [12]);
@@ -482,6 +507,7 @@ mod tests {
         assert_eq!(line(&c.params[1]), 3);
         assert_eq!(c.fail_on.as_deref(), Some("warning"));
         assert_eq!(c.waiver_warning_days, Some(10));
+        assert_eq!(c.as_of, crate::date::Date::parse("2025-06-30"));
         assert_eq!(c.builtin, Some(false));
         let base = c.path.as_deref().unwrap().parent().unwrap();
         assert!(c.ignores(&Input::File(base.join("x/y.draft.yaml"))));
@@ -504,6 +530,14 @@ mod tests {
             .find(|d| d.code == "schema-unknown-key")
             .unwrap();
         assert_eq!(unknown.help.as_deref(), Some("did you mean `severity`?"));
+    }
+
+    #[test]
+    fn an_impossible_as_of_points_at_its_line() {
+        let errs = load("fail_on: warning\nas_of: 2025-02-30\n").unwrap_err();
+        let found: Vec<(&str, Option<usize>)> =
+            errs.iter().map(|d| (d.code.id(), d.line)).collect();
+        assert_eq!(found, [("schema-date", Some(2))]);
     }
 
     #[test]

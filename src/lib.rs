@@ -9,7 +9,8 @@
 //! [`schema`] -> [`engine`] (sandboxed Rhai rules, from [`pack`]) -> [`run`] (evaluation:
 //! findings with paths, resolved into spans) -> [`waiver`] -> [`score`] / [`review`] ->
 //! [`render`] and [`report`] (one module per format) -> [`cli`], the command line, which alone
-//! parses flags, prints and chooses the exit code.
+//! parses flags, prints and chooses the exit code. [`server`] is the language server, on the
+//! same API.
 
 // Errors here are cold paths that carry spans and help text; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
@@ -60,6 +61,7 @@ pub mod run;
 pub mod scaffold;
 pub mod schema;
 pub mod score;
+pub mod server;
 pub mod source;
 pub mod suggest;
 pub mod targets;

@@ -89,7 +89,8 @@ pub struct EvalArgs {
     /// Use no config file, even if one is found.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
-    /// Evaluation date (YYYY-MM-DD). Default: each document's `as_of`, else today.
+    /// Evaluation date (YYYY-MM-DD). Default: the config's `as_of`, else each document's `as_of`,
+    /// else today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
     /// Override a pack parameter, such as `--param deadline_2025=2025-12-31` (repeatable).

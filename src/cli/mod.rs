@@ -11,6 +11,7 @@ mod progress;
 mod review;
 mod rules;
 mod score;
+mod server;
 pub mod settings;
 mod test;
 
@@ -56,6 +57,8 @@ pub enum Command {
     /// Write a declaration (or proposal, or config file) to fill in: every field, with what it
     /// means and the target it is judged against.
     Init(init::InitArgs),
+    /// Run the language server over standard input and output (for editors; see docs/editors.md).
+    Server(server::ServerArgs),
     /// Print a shell completion script, such as `roadmap-lint completions bash > roadmap-lint.bash`.
     Completions {
         #[arg(value_enum)]
@@ -76,6 +79,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Test(args) => test::run(args),
         Command::New(args) => test::new_rule(args),
         Command::Init(args) => init::run(args),
+        Command::Server(args) => server::run(args),
         Command::Completions { shell } => {
             output::print(&rules::completions(shell));
             Exit::Clean

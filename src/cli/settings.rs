@@ -2,7 +2,7 @@
 //! evaluates documents (`check`, `score`, `review`, `test`) reads the same config the same way.
 //! A flag given on the command line wins over the config; the config wins over the defaults.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::args::{EvalArgs, FailOn};
 use crate::config::{self, Config};
@@ -20,21 +20,30 @@ pub struct Settings {
     pub config: Config,
 }
 
-/// The config file to read: `--config`, else the one found from the working directory; none
-/// with `--no-config`.
-fn config_path(eval: &EvalArgs) -> Option<PathBuf> {
+/// The config file to read: `--config`, else the one found from `dir` (the working directory
+/// when none is given); none with `--no-config`.
+fn config_path(eval: &EvalArgs, dir: Option<&Path>) -> Option<PathBuf> {
     match (&eval.config, eval.no_config) {
         (_, true) => None,
         (Some(p), false) => Some(p.clone()),
-        (None, false) => std::env::current_dir()
-            .ok()
-            .and_then(|d| config::discover(&d)),
+        (None, false) => match dir {
+            Some(d) => config::discover(d),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|d| config::discover(&d)),
+        },
     }
 }
 
 /// Read the config and merge the flags into it.
 pub fn settings(eval: &EvalArgs) -> Result<Settings, Vec<ToolDiagnostic>> {
-    let config = match config_path(eval) {
+    settings_in(eval, None)
+}
+
+/// As [`settings`], with the config found from `dir` rather than the working directory (the
+/// language server's workspace folder).
+pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<ToolDiagnostic>> {
+    let config = match config_path(eval, dir) {
         None => Config::default(),
         Some(path) => Config::load(&path)?,
     };
@@ -61,7 +70,7 @@ pub fn settings(eval: &EvalArgs) -> Result<Settings, Vec<ToolDiagnostic>> {
         None => None,
     };
     let options = Options {
-        as_of: eval.as_of,
+        as_of: eval.as_of.or(config.as_of),
         params,
         limits: eval.limits.limits(),
         sandbox: eval.limits.sandbox(),

@@ -35,4 +35,5 @@ mod rule_fixtures;
 #[cfg(target_os = "linux")]
 mod sandbox;
 mod score_cli;
+mod server;
 mod targets;

@@ -1,0 +1,222 @@
+//! What the format says about a place in a document: the JSON Schema node at a path (for its
+//! description, its keys and its allowed values), and which rules read a field. Hover,
+//! completion and code actions all ask here, so the schema in `schemas/` stays the one source.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use serde_json::Value as Json;
+
+use crate::node::Segment;
+use crate::pack::RuleSet;
+
+/// The parsed schema of a document kind.
+pub fn schema(kind: &str) -> Option<&'static Json> {
+    const N: usize = crate::schema::KINDS.len();
+    static CELLS: [OnceLock<Option<Json>>; N] = [const { OnceLock::new() }; N];
+    let i = crate::schema::KINDS.iter().position(|k| k.name == kind)?;
+    CELLS[i]
+        .get_or_init(|| serde_json::from_str(crate::schema::KINDS[i].schema).ok())
+        .as_ref()
+}
+
+/// A schema node with its `$ref` followed (one level of `$defs`, as the schemas use).
+fn deref<'a>(root: &'a Json, node: &'a Json) -> &'a Json {
+    let mut node = node;
+    for _ in 0..8 {
+        let Some(target) = node
+            .get("$ref")
+            .and_then(Json::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| root.pointer(p))
+        else {
+            break;
+        };
+        node = target;
+    }
+    node
+}
+
+/// The schema node of a field: what the document's schema says at `path`. A key the schema
+/// allows only by pattern (`x_...`) has an empty node.
+pub fn at<'a>(root: &'a Json, path: &[Segment]) -> Option<&'a Json> {
+    let mut node = root;
+    for segment in path {
+        let here = deref(root, node);
+        node = match segment {
+            Segment::Key(key) => here
+                .get("properties")
+                .and_then(|p| p.get(key.as_str()))
+                .or_else(|| here.get("additionalProperties").filter(|a| a.is_object()))?,
+            Segment::Index(_) => here.get("items")?,
+        };
+    }
+    Some(node)
+}
+
+/// The description of a field: its own, else that of what it refers to.
+pub fn description(root: &Json, node: &Json) -> Option<String> {
+    node.get("description")
+        .or_else(|| deref(root, node).get("description"))
+        .and_then(Json::as_str)
+        .map(str::to_string)
+}
+
+/// The keys a mapping at this node may hold, with their descriptions, in the schema's order.
+pub fn keys(root: &Json, node: &Json) -> Vec<(String, Option<String>)> {
+    deref(root, node)
+        .get("properties")
+        .and_then(Json::as_object)
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), description(root, v)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The keys a mapping at this node must hold.
+pub fn required(root: &Json, node: &Json) -> Vec<String> {
+    deref(root, node)
+        .get("required")
+        .and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Json::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The values a field allows, when they are a closed set: its `enum` (without null), a `const`,
+/// or `true` and `false` for a boolean.
+pub fn values(root: &Json, node: &Json) -> Vec<String> {
+    let node = deref(root, node);
+    if let Some(options) = node.get("enum").and_then(Json::as_array) {
+        return options
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .collect();
+    }
+    if let Some(c) = node.get("const") {
+        return vec![c.as_str().map_or_else(|| c.to_string(), str::to_string)];
+    }
+    if types(node).contains("boolean") {
+        return vec!["true".into(), "false".into()];
+    }
+    Vec::new()
+}
+
+/// The JSON types a node allows.
+fn types(node: &Json) -> BTreeSet<&str> {
+    match node.get("type") {
+        Some(Json::String(t)) => [t.as_str()].into(),
+        Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+/// A value to write for a field the user has still to fill in, valid where it can be: the
+/// first allowed value, a date for a date, `0` for a number, an empty list or mapping.
+pub fn placeholder(root: &Json, node: &Json, today: crate::date::Date) -> String {
+    let node = deref(root, node);
+    if let Some(first) = values(root, node).into_iter().next() {
+        return first;
+    }
+    if node.get("format").and_then(Json::as_str) == Some("date") {
+        return today.to_string();
+    }
+    let t = types(node);
+    if t.contains("object") {
+        "{}".into()
+    } else if t.contains("array") {
+        "[]".into()
+    } else if t.contains("integer") || t.contains("number") {
+        "0".into()
+    } else {
+        "\"TODO\"".into()
+    }
+}
+
+/// The identifiers a rule script's code uses (its `//!` documentation left out), to tell which
+/// rules read a field: a field is read by a rule that names it (and its parent, for a field
+/// whose name is common, such as `id`).
+pub struct RuleWords {
+    rules: Vec<(String, String, BTreeSet<String>)>,
+}
+
+impl RuleWords {
+    pub fn new(rules: &RuleSet) -> Self {
+        RuleWords {
+            rules: rules
+                .rules()
+                .map(|(_, r)| {
+                    let code: String = r
+                        .source
+                        .text
+                        .lines()
+                        .filter(|l| !l.trim_start().starts_with("//"))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let words = code
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    (r.id.clone(), r.title.clone(), words)
+                })
+                .collect(),
+        }
+    }
+
+    /// The rules (id and title) whose code names the key at the end of `path` and, when there
+    /// is one, its parent key; only rules of the document's kind count.
+    pub fn readers(&self, rules: &RuleSet, kind: &str, path: &[Segment]) -> Vec<(String, String)> {
+        let mut keys = path.iter().rev().filter_map(|s| match s {
+            Segment::Key(k) => Some(k.as_str()),
+            Segment::Index(_) => None,
+        });
+        let Some(key) = keys.next() else {
+            return Vec::new();
+        };
+        let parent = keys.next();
+        self.rules
+            .iter()
+            .filter(|(id, _, words)| {
+                words.contains(key)
+                    && parent.is_none_or(|p| words.contains(p))
+                    && rules.find(id).is_some_and(|(_, r)| r.applies_to(kind))
+            })
+            .map(|(id, title, _)| (id.clone(), title.clone()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(keys: &[&str]) -> Vec<Segment> {
+        keys.iter()
+            .map(|k| match k.parse::<usize>() {
+                Ok(i) => Segment::Index(i),
+                Err(_) => Segment::Key((*k).to_string()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn walks_the_department_schema() {
+        let root = schema("department").unwrap();
+        let node = at(root, &path(&["technology", "systems", "0", "hosting"])).unwrap();
+        assert!(values(root, node).contains(&"public_cloud".to_string()));
+        let node = at(root, &path(&["one_login"])).unwrap();
+        let names: Vec<String> = keys(root, node).into_iter().map(|(k, _)| k).collect();
+        assert!(names.contains(&"strategy_confirmed".to_string()));
+        let node = at(root, &path(&["waivers", "0"])).unwrap();
+        assert!(required(root, node).contains(&"approved_by".to_string()));
+        assert!(at(root, &path(&["nonsense"])).is_none());
+    }
+}

@@ -1,0 +1,280 @@
+//! The workspace as the server sees it: the documents the editor has open (their text as
+//! typed), the department declarations on disk that are not open (read once at start, again
+//! when a file is closed or saved), the latest findings of each open document, and the ids
+//! each department declares (for completion in proposals).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use lsp_types::{Diagnostic, Uri};
+
+use crate::date::Date;
+use crate::finding::Finding;
+use crate::load::Input;
+
+/// A document the editor has open.
+pub struct Open {
+    /// The name the linter knows it by: its path, or the URI when it is not a file.
+    pub name: String,
+    pub text: Arc<str>,
+    pub version: i32,
+    /// Whether it is a declaration or a proposal (see [`is_ours`]); other YAML is left alone.
+    /// Once it has been, it stays so while open, so a typo in `kind:` is reported, not hidden.
+    pub ours: bool,
+}
+
+/// What the latest check found in an open document.
+pub struct Analysis {
+    pub version: i32,
+    pub findings: Vec<Finding>,
+    /// The evaluation date the check used.
+    pub as_of: Date,
+    /// The kind of each document of the file, by index.
+    pub kinds: Vec<Option<String>>,
+}
+
+/// The service and system ids a department declares.
+#[derive(Debug, Clone, Default)]
+pub struct Declared {
+    pub file: String,
+    pub services: Vec<(String, Option<String>)>,
+    pub systems: Vec<(String, Option<String>)>,
+}
+
+#[derive(Default)]
+pub struct Workspace {
+    pub root: Option<PathBuf>,
+    pub open: BTreeMap<Uri, Open>,
+    /// Department declarations on disk that are not open, by path.
+    pub closed: BTreeMap<PathBuf, Arc<str>>,
+    pub analyses: HashMap<Uri, Analysis>,
+    /// By organisation id: the first declaration of it, in the order checks read files.
+    pub declared: BTreeMap<String, Declared>,
+    /// What was last published for each document: its version, and the diagnostics.
+    pub published: HashMap<Uri, (Option<i32>, Vec<Diagnostic>)>,
+}
+
+impl Workspace {
+    /// The inputs of a check, in a fixed order (by name): every open declaration or proposal, as
+    /// typed, and every department declaration on disk that is not open. Also the open ones'
+    /// URIs and versions.
+    pub fn inputs(&self) -> (Vec<Input>, Vec<(Uri, String, i32)>) {
+        let mut files: BTreeMap<String, Arc<str>> = BTreeMap::new();
+        let mut targets = Vec::new();
+        for (uri, doc) in self.open.iter().filter(|(_, d)| d.ours) {
+            files.insert(doc.name.clone(), doc.text.clone());
+            targets.push((uri.clone(), doc.name.clone(), doc.version));
+        }
+        for (path, text) in &self.closed {
+            let name = path_name(path);
+            files.entry(name).or_insert_with(|| text.clone());
+        }
+        let inputs = files
+            .into_iter()
+            .map(|(name, text)| Input::Bytes {
+                name,
+                bytes: Arc::from(text.as_bytes()),
+            })
+            .collect();
+        (inputs, targets)
+    }
+
+    /// The URI of a file as the linter named it: an open document's, else a file's.
+    pub fn uri_of(&self, name: &str) -> Option<Uri> {
+        self.open
+            .iter()
+            .find(|(_, d)| d.name == name)
+            .map(|(u, _)| u.clone())
+            .or_else(|| {
+                let path = Path::new(name);
+                path.is_absolute().then(|| file_uri(path)).flatten()
+            })
+    }
+
+    /// The text of a file as the linter read it: an open document's, else from disk.
+    pub fn text_of(&self, name: &str) -> Option<Arc<str>> {
+        if let Some(doc) = self.open.values().find(|d| d.name == name) {
+            return Some(doc.text.clone());
+        }
+        if let Some(text) = self.closed.get(Path::new(name)) {
+            return Some(text.clone());
+        }
+        None
+    }
+}
+
+/// A path as the linter names it.
+pub fn path_name(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// The path of a `file:` URI.
+pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    let rest = uri.as_str().strip_prefix("file://")?;
+    // `file://host/path` names another machine; only the local host is read.
+    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    if !rest.starts_with('/') {
+        return None;
+    }
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let bytes = percent_decode(rest)?;
+    let text = String::from_utf8(bytes).ok()?;
+    Some(PathBuf::from(text))
+}
+
+fn percent_decode(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// The `file:` URI of an absolute path.
+pub fn file_uri(path: &Path) -> Option<Uri> {
+    let text = path.to_str()?;
+    let mut uri = String::from("file://");
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(char::from(b));
+            }
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    Uri::from_str(&uri).ok()
+}
+
+/// The name a document is checked under: its path for a `file:` URI, else the URI itself.
+pub fn name_of(uri: &Uri) -> String {
+    uri_path(uri).map_or_else(|| uri.as_str().to_string(), |p| path_name(&p))
+}
+
+/// Whether a YAML text is a declaration or a proposal: a document of it has a top-level `kind:`
+/// of a known kind, or a top-level `schema_version:` (a document being written, whose kind is
+/// still missing or misspelt).
+pub fn is_ours(text: &str) -> bool {
+    text.lines().any(|line| {
+        if let Some(rest) = line.strip_prefix("kind:") {
+            let value = rest
+                .split('#')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\'']);
+            return crate::schema::kind(value).is_some();
+        }
+        line.starts_with("schema_version:")
+    })
+}
+
+/// Whether a text holds a department declaration (a top-level `kind: department`).
+pub fn is_department(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.strip_prefix("kind:").is_some_and(|rest| {
+            rest.split('#')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\''])
+                == "department"
+        })
+    })
+}
+
+/// Most files a workspace scan reads, and how deep it goes.
+const MAX_SCAN_FILES: usize = 20_000;
+const MAX_SCAN_DEPTH: usize = 24;
+
+/// The department declarations under `root`: YAML files of at most `max_bytes` whose `kind` is
+/// `department`, not ignored by the config, outside rule packs (whose fixtures are test data),
+/// hidden folders, `target` and `node_modules`. Links are not followed.
+pub fn scan(
+    root: &Path,
+    max_bytes: u64,
+    ignored: &dyn Fn(&Path) -> bool,
+) -> BTreeMap<PathBuf, Arc<str>> {
+    let mut found = BTreeMap::new();
+    let mut stack = vec![(root.to_path_buf(), 0usize)];
+    let mut seen = 0usize;
+    while let Some((dir, depth)) = stack.pop() {
+        if dir.join("pack.yaml").is_file() {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for entry in entries {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if kind.is_dir() {
+                if depth < MAX_SCAN_DEPTH
+                    && !name.starts_with('.')
+                    && name != "target"
+                    && name != "node_modules"
+                {
+                    stack.push((path, depth + 1));
+                }
+                continue;
+            }
+            if !kind.is_file() || !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+                continue;
+            }
+            seen += 1;
+            if seen > MAX_SCAN_FILES {
+                return found;
+            }
+            if ignored(&path) || entry.metadata().map_or(true, |m| m.len() > max_bytes) {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(&path)
+                && is_department(&text)
+            {
+                found.insert(path, Arc::from(text));
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_paths_and_uris() {
+        let path = Path::new("/tmp/a folder/d\u{e9}pt #1.yaml");
+        let uri = file_uri(path).unwrap();
+        assert_eq!(uri.as_str(), "file:///tmp/a%20folder/d%C3%A9pt%20%231.yaml");
+        assert_eq!(uri_path(&uri).unwrap(), path);
+        let untitled = Uri::from_str("untitled:Untitled-1").unwrap();
+        assert_eq!(name_of(&untitled), "untitled:Untitled-1");
+    }
+
+    #[test]
+    fn tells_declarations_from_other_yaml() {
+        assert!(is_ours("schema_version: 1\nkind: department\n"));
+        assert!(is_ours("kind: \"proposal\" # a request\n"));
+        assert!(is_ours("schema_version: 1\nkind: departmnt\n"));
+        assert!(!is_ours(
+            "name: CI\non: [push]\njobs:\n  kind: department\n"
+        ));
+        assert!(is_department("---\nkind: department\n"));
+    }
+}
