@@ -2,7 +2,7 @@
 //! description, its keys and its allowed values), and which rules read a field. Hover,
 //! completion and code actions all ask here, so the schema in `schemas/` stays the one source.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use serde_json::Value as Json;
@@ -140,56 +140,48 @@ pub fn placeholder(root: &Json, node: &Json, today: crate::date::Date) -> String
     }
 }
 
-/// The identifiers a rule script's code uses (its `//!` documentation left out), to tell which
-/// rules read a field: a field is read by a rule that names it (and its parent, for a field
-/// whose name is common, such as `id`).
+/// Which rules read each field, by document kind: what each rule's script reads (followed into
+/// the pack's library functions), as the format reference says (see [`crate::reference`]).
 pub struct RuleWords {
-    rules: Vec<(String, String, BTreeSet<String>)>,
+    by_kind: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 impl RuleWords {
     pub fn new(rules: &RuleSet) -> Self {
-        RuleWords {
-            rules: rules
-                .rules()
-                .map(|(_, r)| {
-                    let code: String = r
-                        .source
-                        .text
-                        .lines()
-                        .filter(|l| !l.trim_start().starts_with("//"))
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    let words = code
-                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                        .filter(|w| !w.is_empty())
-                        .map(str::to_string)
-                        .collect();
-                    (r.id.clone(), r.title.clone(), words)
-                })
-                .collect(),
-        }
+        let by_kind = ["department", "proposal"]
+            .into_iter()
+            .map(|kind| {
+                let readers = crate::reference::readers(rules, kind)
+                    .into_iter()
+                    .map(|(path, list)| (path, list.into_iter().map(|r| r.rule).collect()))
+                    .collect();
+                (kind.to_string(), readers)
+            })
+            .collect();
+        RuleWords { by_kind }
     }
 
-    /// The rules (id and title) whose code names the key at the end of `path` and, when there
-    /// is one, its parent key; only rules of the document's kind count.
+    /// The rules (id and title) that read the field at `path` or a field inside it; only rules
+    /// of the document's kind count.
     pub fn readers(&self, rules: &RuleSet, kind: &str, path: &[Segment]) -> Vec<(String, String)> {
-        let mut keys = path.iter().rev().filter_map(|s| match s {
-            Segment::Key(k) => Some(k.as_str()),
-            Segment::Index(_) => None,
-        });
-        let Some(key) = keys.next() else {
+        let mut generic = String::new();
+        for s in path {
+            match s {
+                Segment::Key(k) => {
+                    if !generic.is_empty() {
+                        generic.push('.');
+                    }
+                    generic.push_str(k);
+                }
+                Segment::Index(_) => generic.push_str("[]"),
+            }
+        }
+        let generic = generic.trim_end_matches("[]");
+        let Some(ids) = self.by_kind.get(kind).and_then(|m| m.get(generic)) else {
             return Vec::new();
         };
-        let parent = keys.next();
-        self.rules
-            .iter()
-            .filter(|(id, _, words)| {
-                words.contains(key)
-                    && parent.is_none_or(|p| words.contains(p))
-                    && rules.find(id).is_some_and(|(_, r)| r.applies_to(kind))
-            })
-            .map(|(id, title, _)| (id.clone(), title.clone()))
+        ids.iter()
+            .filter_map(|id| rules.find(id).map(|(_, r)| (r.id.clone(), r.title.clone())))
             .collect()
     }
 }
