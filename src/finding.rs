@@ -83,11 +83,21 @@ pub struct Finding {
 }
 
 /// Why a finding is waived.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct WaiverNote {
     pub reason: String,
     pub approved_by: String,
     pub expires: String,
+}
+
+impl WaiverNote {
+    /// `approved by X until 2025-09-30: the reason`.
+    pub fn text(&self) -> String {
+        format!(
+            "approved by {} until {}: {}",
+            self.approved_by, self.expires, self.reason
+        )
+    }
 }
 
 impl Finding {

@@ -49,7 +49,7 @@ svg.trend .dot { fill: var(--link); }
 svg.trend text { font-size: 12px; fill: var(--ink); }
 svg.trend .axis { fill: var(--muted); }
 ul.changes { padding-left: 1.2rem; }
-ul.changes li { margin: 0.2rem 0; }
+ul.changes li { margin: 0.2rem 0; overflow-wrap: anywhere; }
 footer { color: var(--muted); border-top: 1px solid var(--line); margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; }
 @media (max-width: 700px) {
   header, main, footer { padding: 0 0.6rem; }
@@ -172,7 +172,7 @@ fn chart(
 ) {
     const W: f64 = 360.0;
     const H: f64 = 200.0;
-    const LEFT: f64 = 34.0;
+    const LEFT: f64 = 42.0;
     const RIGHT: f64 = 14.0;
     const TOP: f64 = 18.0;
     const BOTTOM: f64 = 40.0;
@@ -265,10 +265,21 @@ fn chart(
     let step = n.div_ceil(6);
     for (i, l) in labels.iter().enumerate() {
         if i % step == 0 || i + 1 == n {
+            // The end labels are anchored inwards, so that they stay inside the chart.
+            let anchor = match (i, n) {
+                (_, 1) => "middle",
+                (0, _) => "start",
+                (i, n) if i + 1 == n => "end",
+                _ => "middle",
+            };
+            let at = match anchor {
+                "start" => x(i) - 6.0,
+                "end" => x(i) + 6.0,
+                _ => x(i),
+            };
             let _ = write!(
                 out,
-                "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                x(i),
+                "<text class=\"axis\" x=\"{at:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
                 H - BOTTOM + 16.0,
                 e(l)
             );
@@ -278,7 +289,7 @@ fn chart(
 }
 
 fn government(out: &mut String, report: &ProgressReport) {
-    out.push_str("<section id=\"government\" aria-labelledby=\"government-h\"><h2 id=\"government-h\">Government</h2>\n<p>The mean over the departments scored at each snapshot. <em>Like for like</em> is the change over only the departments scored at both this snapshot and the one before, so a department joining or missing does not move it.</p>\n");
+    out.push_str("<section id=\"government\" aria-labelledby=\"government-h\"><h2 id=\"government-h\">Government</h2>\n<p>The mean over the departments scored at each snapshot. <em>Like for like</em> is the change over only the departments scored at both this snapshot and the one before, so a department joining or missing does not move it. In the charts, the dashed lines are the green and amber thresholds, and a gap is a snapshot without a figure.</p>\n");
     if report.snapshots.is_empty() {
         out.push_str("<p>No department declaration could be placed in a snapshot.</p></section>\n");
         return;
@@ -458,9 +469,10 @@ fn department(out: &mut String, report: &ProgressReport, d: &DepartmentSeries) {
                 out,
                 "<td colspan=\"{cols}\"><span class=\"status\">{}</span>{}</td></tr>",
                 e(&show_point(p)),
-                p.reason
-                    .as_deref()
-                    .map_or_else(String::new, |r| format!(": {}", e(r)))
+                p.reason.as_deref().map_or_else(String::new, |r| format!(
+                    ": {}",
+                    crate::render::escape::html_code(r)
+                ))
             );
         }
     }
@@ -555,7 +567,7 @@ fn notes(out: &mut String, report: &ProgressReport) {
     }
     out.push_str("<section id=\"comparing\" aria-labelledby=\"comparing-h\"><h2 id=\"comparing-h\">Comparing snapshots</h2>\n<ul class=\"changes\">");
     for n in &report.comparability.notes {
-        let _ = write!(out, "<li>{}</li>", e(n));
+        let _ = write!(out, "<li>{}</li>", crate::render::escape::html_code(n));
     }
     if !report.comparability.params.is_empty() {
         let _ = write!(

@@ -332,6 +332,29 @@ pub fn html(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text for HTML whose `code spans` (rule messages quote keys and values in backticks) become
+/// `<code>` elements: each paired span is escaped and wrapped, the rest escaped as [`html`]; an
+/// unpaired backtick is kept as text, so the pairing cannot shift.
+pub fn html_code(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    let spans = (parts.len() - 1) / 2;
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        let in_span = i % 2 == 1 && i <= spans * 2;
+        if in_span {
+            out.push_str("<code>");
+            out.push_str(&html(part));
+            out.push_str("</code>");
+        } else {
+            if i % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(&html(part));
+        }
+    }
+    out
+}
+
 /// A link a report may carry (a rule's documentation, from a pack's `help_uri`): `https:`,
 /// `http:` or a relative path, and nothing that a browser would run (`javascript:`, `data:`).
 /// `None` for anything else; the text is then shown without a link.
@@ -509,5 +532,14 @@ mod exact {
             markdown("a|b <img> [x](y) @team\n* https://www.x.org #1"),
             "a\\|b &lt;img&gt; \\[x\\](y) @\u{200B}team \\* https\\:\u{200B}//www\u{200B}.x.org \\#\u{200B}1"
         );
+    }
+
+    #[test]
+    fn code_spans_become_code_elements_and_the_rest_is_escaped() {
+        assert_eq!(
+            html_code("key `a<b>` is `x` & `unpaired"),
+            "key <code>a&lt;b&gt;</code> is <code>x</code> &amp; `unpaired"
+        );
+        assert_eq!(html_code("no spans"), "no spans");
     }
 }

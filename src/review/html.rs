@@ -14,6 +14,7 @@ h1 { font-size: 1.8rem; margin-bottom: 0.5rem; }
 h2 { font-size: 1.3rem; border-bottom: 2px solid #b1b4b6; padding-bottom: 0.2rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; margin-bottom: 0.3rem; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
+th, td, code, li, p, h3 { overflow-wrap: anywhere; }
 th, td { text-align: left; vertical-align: top; padding: 0.3rem 0.6rem; border-bottom: 1px solid #b1b4b6; }
 th { width: 14rem; }
 code, pre { font-family: Consolas, Menlo, monospace; font-size: 0.9rem; }
@@ -207,8 +208,14 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
             i + 1,
             if f.waived { "waived " } else { "" },
             f.severity.as_str(),
-            escape(&f.message)
+            crate::render::escape::html_code(&f.message)
         ));
+        if let Some(w) = f.waiver.as_ref().filter(|_| f.waived) {
+            out.push_str(&format!(
+                "<p class=\"waiver\"><strong>Waived:</strong> {}</p>\n",
+                crate::render::escape::html_code(&w.text())
+            ));
+        }
         out.push_str(&format!(
             "<p>Rule <code>{}</code>{}</p>\n",
             escape(&f.rule),

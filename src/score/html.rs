@@ -87,21 +87,43 @@ nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1rem
 .nowaive { color: var(--muted); font-size: 0.9em; }
 .delta { font-size: 0.9em; margin-left: 0.3em; }
 .delta.up { color: var(--green); } .delta.down { color: var(--red); } .delta.same { color: var(--muted); }
-table { border-collapse: collapse; margin: 1rem 0; }
+table { border-collapse: collapse; margin: 1rem 0; width: 100%; }
 th, td { border: 1px solid var(--line); padding: 0.3rem 0.45rem; text-align: left; vertical-align: top; }
 thead th { background: #f3f2f1; }
-.heatmap td { text-align: center; font-size: 0.85rem; min-width: 3.2rem; }
-.heatmap td .lbl { display: block; font-size: 0.7rem; }
+table.heatmap, table.departments { width: 100%; table-layout: fixed; }
+table.heatmap thead th:first-child, table.departments thead th:first-child { width: 10rem; }
+th, td { overflow-wrap: break-word; }
+.heatmap th, .heatmap td { padding: 0.2rem 0.1rem; }
+.heatmap thead th { text-align: center; font-size: 0.85rem; }
+.heatmap td { text-align: center; font-size: 0.8rem; }
+.heatmap td .lbl { display: block; font-size: 0.68rem; }
+.heatmap td.unscored { text-align: left; padding-left: 0.5rem; background: #f3f2f1; }
+li, code, p, h4 { overflow-wrap: anywhere; }
+.headline > *, details { min-width: 0; max-width: 100%; }
 .heatmap td.cell-green { background: var(--green); color: #fff; }
 .heatmap td.cell-amber { background: var(--amber); color: var(--ink); }
 .heatmap td.cell-red { background: var(--red); color: #fff; }
 .heatmap td.cell-na { background: repeating-linear-gradient(45deg, var(--na), var(--na) 4px, #dcdcdc 4px, #dcdcdc 8px); color: var(--ink); }
-.scroll { overflow-x: auto; }
+@media (max-width: 700px) {
+  header, main, footer { padding: 0 0.6rem; }
+  table { table-layout: fixed; }
+  th, td { overflow-wrap: anywhere; }
+  h1 { font-size: 1.5rem; }
+  .big { font-size: 2.2rem; }
+  /* Wide tables become one block per department: its cells in a grid, each labelled. */
+  table.heatmap, table.departments, .heatmap tbody, .departments tbody, .heatmap tr, .departments tr { display: block; }
+  .heatmap thead, .departments thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  .heatmap tr, .departments tr { display: grid; grid-template-columns: repeat(auto-fill, minmax(4.2rem, 1fr)); margin-bottom: 0.8rem; }
+  .departments tr { grid-template-columns: repeat(auto-fill, minmax(7rem, 1fr)); }
+  .heatmap th[scope=row], .departments th[scope=row], .heatmap td.unscored, .departments td[colspan] { grid-column: 1 / -1; }
+  .heatmap td::before, .departments td::before { content: attr(data-label); display: block; font-weight: bold; font-size: 0.75rem; }
+}
 .bars svg { max-width: 100%; height: auto; }
 .portfolio-bar { max-width: 640px; }
 .filters { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: end; margin: 1rem 0; padding: 1rem; background: #f3f2f1; }
 .filters label { display: block; font-weight: bold; }
-.filters select { font-size: 1rem; padding: 0.2rem; }
+.filters select { font-size: 1rem; padding: 0.2rem; max-width: 100%; }
+.filters > * { min-width: 0; max-width: 100%; }
 .finding { border-left: 5px solid var(--line); padding: 0.2rem 0 0.2rem 1rem; margin: 1rem 0; }
 .finding.sev-error { border-color: var(--red); } .finding.sev-warning { border-color: #f47738; } .finding.waived { border-color: var(--muted); }
 .finding h4 { margin: 0.2rem 0; font-size: 1rem; }
@@ -121,6 +143,12 @@ footer { color: var(--muted); border-top: 1px solid var(--line); margin-top: 3re
   .hidden { display: block; }
   a { color: var(--ink); text-decoration: none; }
   .heatmap td, .rag { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  thead { display: table-header-group; }
+  table.heatmap thead th:first-child, table.departments thead th:first-child { width: 6rem; }
+  .heatmap thead th { font-size: 7pt; }
+  .heatmap td { font-size: 6.5pt; padding: 1px; }
+  .heatmap td .lbl { font-size: 5.5pt; }
+  table.departments { font-size: 8pt; }
 }
 "#;
 
@@ -157,7 +185,7 @@ pub fn render(report: &ScoreReport, run: &Run, doc_link: DocLink<'_>) -> String 
     let gov = &report.government;
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Roadmap for Digital and Data: compliance report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to the report</a>\n<header>\n<h1>Compliance with the 2022-25 Roadmap for Digital and Data</h1>\n<p class=\"meta\">Evaluated as of {}. Produced by {}. Scores are checks passed over checks that applied; see the scoring model in docs/scoring.md.</p>\n<nav aria-label=\"Report sections\"><ul><li><a href=\"#summary\">Summary</a></li><li><a href=\"#heatmap\">Departments by commitment</a></li><li><a href=\"#missions\">Missions by department</a></li><li><a href=\"#findings\">Findings</a></li></ul></nav>\n</header>\n<main id=\"main\">\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Roadmap for Digital and Data: compliance report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to the report</a>\n<header>\n<h1>Compliance with the 2022-25 Roadmap for Digital and Data</h1>\n<p class=\"meta\">Evaluated as of {}. Produced by {}. Scores are checks passed over checks that applied; see the scoring model in docs/scoring.md.</p>\n<nav aria-label=\"Report sections\"><ul><li><a href=\"#summary\">Summary</a></li><li><a href=\"#heatmap\">Departments by commitment</a></li><li><a href=\"#missions\">Missions by department</a></li><li><a href=\"#findings\">Findings</a></li><li><a href=\"#top75-missing\">Top-75 services not yet great</a></li></ul></nav>\n</header>\n<main id=\"main\">\n",
         esc(report
             .as_of
             .as_deref()
@@ -168,6 +196,7 @@ pub fn render(report: &ScoreReport, run: &Run, doc_link: DocLink<'_>) -> String 
     heatmap(&mut h, report);
     missions(&mut h, report);
     findings(&mut h, report, run, doc_link);
+    top75_missing(&mut h, report);
     let _ = write!(
         h,
         "</main>\n<footer><p>{} departments scored; {} not scored. Colours follow the RAG bands: green at {}% or more, amber at {}% or more, red below; N/A means nothing applied.</p></footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
@@ -210,29 +239,11 @@ fn summary(h: &mut String, report: &ScoreReport) {
             p.great, p.listed, target, p.great, p.listed, target, p.great, p.listed, target, target
         );
         if !p.missing.is_empty() {
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<details><summary>{} top-75 services not yet great</summary>\n<table><caption>Top-75 services not counted as great</caption><thead><tr><th scope=\"col\">Department</th><th scope=\"col\">Service</th><th scope=\"col\">Why</th></tr></thead><tbody>\n",
+                "<p><a href=\"#top75-missing\">{} top-75 services not yet great</a> are listed at the end of the report.</p>",
                 p.missing.len()
             );
-            for m in &p.missing {
-                let why = match m.status.as_str() {
-                    "not_great" => "declared, below the 'great' thresholds",
-                    "not_declared" => "not in its department's declaration",
-                    "department_not_scored" => {
-                        "its department's declaration is not in this run or not scored"
-                    }
-                    other => other,
-                };
-                let _ = writeln!(
-                    h,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    esc(&m.service.department),
-                    esc(&m.service.name),
-                    esc(why)
-                );
-            }
-            h.push_str("</tbody></table></details>\n");
         }
     } else {
         h.push_str("<p>The commitment 1 portfolio rule was not part of this run, so the count of great services is not known.</p>\n");
@@ -240,7 +251,7 @@ fn summary(h: &mut String, report: &ScoreReport) {
     // Departments table: missions and overall.
     let _ = write!(
         h,
-        "<h3>Departments by mission</h3>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Departments by mission, scrollable\"><table class=\"departments\"><caption>Each department's score by mission and overall</caption><thead><tr><th scope=\"col\">Department</th>"
+        "<h3>Departments by mission</h3>\n<div class=\"wide\"><table class=\"departments\"><caption>Each department's score by mission and overall</caption><thead><tr><th scope=\"col\">Department</th>"
     );
     for m in &report.missions {
         let _ = write!(
@@ -256,7 +267,7 @@ fn summary(h: &mut String, report: &ScoreReport) {
         if d.documents.is_empty() {
             let _ = writeln!(
                 h,
-                "<td colspan=\"{}\">Not scored: its declaration has syntax or schema errors</td></tr>",
+                "<td colspan=\"{}\">Not scored (errors): its declaration has syntax or schema errors</td></tr>",
                 report.missions.len() + 1
             );
             continue;
@@ -269,7 +280,8 @@ fn summary(h: &mut String, report: &ScoreReport) {
                 .map(|x| &x.score);
             let _ = write!(
                 h,
-                "<td>{}</td>",
+                "<td data-label=\"Mission {}\">{}</td>",
+                m.number,
                 v.map_or_else(|| score_cell(&Value::NA), score_cell)
             );
         }
@@ -283,7 +295,11 @@ fn summary(h: &mut String, report: &ScoreReport) {
             })
             .map(|x| delta_text(x.overall.change))
             .unwrap_or_default();
-        let _ = writeln!(h, "<td>{}{delta}</td></tr>", score_cell(&d.score));
+        let _ = writeln!(
+            h,
+            "<td data-label=\"Overall\">{}{delta}</td></tr>",
+            score_cell(&d.score)
+        );
     }
     let _ = write!(h, "<tr><th scope=\"row\">Government</th>");
     for m in &report.missions {
@@ -294,17 +310,18 @@ fn summary(h: &mut String, report: &ScoreReport) {
             .map(|x| &x.score);
         let _ = write!(
             h,
-            "<td>{}</td>",
+            "<td data-label=\"Mission {}\">{}</td>",
+            m.number,
             v.map_or_else(|| score_cell(&Value::NA), score_cell)
         );
     }
     let _ = writeln!(
         h,
-        "<td>{}</td></tr>\n</tbody></table></div>",
+        "<td data-label=\"Overall\">{}</td></tr>\n</tbody></table></div>",
         score_cell(&gov.score)
     );
     if !report.not_scored.is_empty() {
-        h.push_str("<h3>Not scored</h3><ul>\n");
+        h.push_str("<h3>Not scored (errors)</h3><ul>\n");
         for n in &report.not_scored {
             let _ = writeln!(
                 h,
@@ -317,6 +334,40 @@ fn summary(h: &mut String, report: &ScoreReport) {
         h.push_str("</ul>\n");
     }
     h.push_str("</section>\n");
+}
+
+/// The top-75 services not counted as great, at the end of the report.
+fn top75_missing(h: &mut String, report: &ScoreReport) {
+    let p = &report.government.portfolio;
+    if !p.available {
+        return;
+    }
+    if !p.missing.is_empty() {
+        let _ = write!(
+            h,
+            "<section id=\"top75-missing\" aria-labelledby=\"top75-missing-h\">\n<h2 id=\"top75-missing-h\">Top-75 services not yet great ({})</h2>\n<table><caption>Top-75 services not counted as great, and why</caption><thead><tr><th scope=\"col\">Department</th><th scope=\"col\">Service</th><th scope=\"col\">Why</th></tr></thead><tbody>\n",
+            p.missing.len()
+        );
+        for m in &p.missing {
+            let why = match m.status.as_str() {
+                "not_great" => "declared, below the 'great' thresholds",
+                "not_declared" => "not in its department's declaration",
+                "department_not_scored" => {
+                    "its department's declaration could not be scored (errors)"
+                }
+                "department_not_in_run" => "its department has no declaration in this report",
+                other => other,
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&m.service.department),
+                esc(&m.service.name),
+                esc(why)
+            );
+        }
+        h.push_str("</tbody></table></section>\n");
+    }
 }
 
 fn dept_name(d: &super::Department) -> String {
@@ -338,7 +389,7 @@ fn heatmap(h: &mut String, report: &ScoreReport) {
         .collect();
     let _ = write!(
         h,
-        "<section id=\"heatmap\" aria-labelledby=\"heatmap-h\">\n<h2 id=\"heatmap-h\">Departments by commitment</h2>\n<p>Each cell is a department's score for one commitment, with its RAG label. Hatched cells marked N/A had nothing applicable.</p>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Heatmap, scrollable\"><table class=\"heatmap\"><caption>Scores by department and commitment</caption><thead><tr><th scope=\"col\">Department</th>"
+        "<section id=\"heatmap\" aria-labelledby=\"heatmap-h\">\n<h2 id=\"heatmap-h\">Departments by commitment</h2>\n<p>Each cell is a department's score for one commitment, with its RAG label. Hatched cells marked N/A had nothing applicable.</p>\n<div class=\"wide\"><table class=\"heatmap\"><caption>Scores by department and commitment</caption><thead><tr><th scope=\"col\">Department</th>"
     );
     for (n, text) in &commitments {
         let _ = write!(
@@ -350,6 +401,14 @@ fn heatmap(h: &mut String, report: &ScoreReport) {
     h.push_str("</tr></thead><tbody>\n");
     for d in &report.departments {
         let _ = write!(h, "<tr><th scope=\"row\">{}</th>", dept_name(d));
+        if d.documents.is_empty() {
+            let _ = writeln!(
+                h,
+                "<td class=\"unscored\" colspan=\"{}\">Not scored (errors): its declaration has syntax or schema errors</td></tr>",
+                commitments.len()
+            );
+            continue;
+        }
         for (n, _) in &commitments {
             let v = d
                 .commitments
@@ -364,7 +423,7 @@ fn heatmap(h: &mut String, report: &ScoreReport) {
             };
             let _ = write!(
                 h,
-                "<td class=\"cell-{class}\" data-commitment=\"{n}\" data-department=\"{}\">{}<span class=\"lbl\">{label}</span></td>",
+                "<td class=\"cell-{class}\" data-commitment=\"{n}\" data-label=\"C{n}\" data-department=\"{}\">{}<span class=\"lbl\">{label}</span></td>",
                 esc(&d.organisation),
                 esc(&num)
             );
@@ -380,6 +439,14 @@ fn missions(h: &mut String, report: &ScoreReport) {
         "<section id=\"missions\" aria-labelledby=\"missions-h\">\n<h2 id=\"missions-h\">Missions by department</h2>\n<div class=\"bars\">\n"
     );
     for d in &report.departments {
+        if d.documents.is_empty() {
+            let _ = writeln!(
+                h,
+                "<figure><figcaption><h3>{}</h3></figcaption><p>Not scored (errors): its declaration has syntax or schema errors, so no mission can be scored.</p></figure>",
+                dept_name(d)
+            );
+            continue;
+        }
         let rows = report.missions.len().max(1);
         let height = 28 * rows + 10;
         let mut desc = Vec::new();
@@ -512,14 +579,21 @@ fn findings(h: &mut String, report: &ScoreReport, run: &Run, doc_link: DocLink<'
                 .unwrap_or_default();
             let _ = writeln!(
                 h,
-                "<article class=\"finding sev-{sev}{}\" data-mission=\"{}\" data-severity=\"{sev}\"><h4><span class=\"sev\">{sev}</span> {}</h4><p>{rule}{commitment} in {}: {} line {} at <code>{}</code></p>{}</article>",
+                "<article class=\"finding sev-{sev}{}\" data-mission=\"{}\" data-severity=\"{sev}\"><h4><span class=\"sev\">{sev}</span> {}</h4><p>{rule}{commitment} in {}: {} line {} at <code>{}</code></p>{}{}</article>",
                 if f.waived { " waived" } else { "" },
                 mission.map_or_else(|| "none".to_string(), |m| m.to_string()),
-                esc(&f.message),
+                crate::render::escape::html_code(&f.message),
                 esc(&f.organisation),
                 esc(&f.file),
                 f.line,
                 esc(&f.path),
+                f.waiver
+                    .as_ref()
+                    .filter(|_| f.waived)
+                    .map_or_else(String::new, |w| format!(
+                        "<p class=\"waiver\"><strong>Waived:</strong> {}</p>",
+                        crate::render::escape::html_code(&w.text())
+                    )),
                 snippet(run, &f.file, f.line)
             );
         }

@@ -227,6 +227,9 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
                 t(&l.file),
                 l.line
             );
+            if let Some(w) = &l.waiver {
+                let _ = writeln!(out, "      waived: {}", t(&w.text()));
+            }
         }
     }
     out.push('\n');

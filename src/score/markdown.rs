@@ -88,12 +88,16 @@ pub fn render(report: &ScoreReport, view: View) -> String {
                     for l in &d.waived {
                         let _ = writeln!(
                             out,
-                            "- C{} {} at {} ({}:{})",
+                            "- C{} {} at {} ({}:{}){}",
                             l.commitment,
                             code(&l.rule),
                             code(&l.path),
                             esc(&l.file),
-                            l.line
+                            l.line,
+                            l.waiver.as_ref().map_or_else(String::new, |w| format!(
+                                ": waived, {}",
+                                crate::render::escape::markdown_code(&w.text())
+                            ))
                         );
                     }
                     out.push('\n');

@@ -530,6 +530,9 @@ pub struct Loss {
     pub path: String,
     pub message: String,
     pub points: f64,
+    /// Who approved the waiver, why and until when (waived checks only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<crate::finding::WaiverNote>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -602,6 +605,9 @@ pub struct ScoredFinding {
     pub file: String,
     pub line: usize,
     pub message: String,
+    /// Who approved the waiver, why and until when (waived findings only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<crate::finding::WaiverNote>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -756,6 +762,7 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
                         file: f.file.clone(),
                         line: f.location.line,
                         message: f.message.clone(),
+                        waiver: f.waiver.clone(),
                     });
                     match (f.severity, f.waived) {
                         (Severity::Error, false) => {
@@ -954,6 +961,7 @@ fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department
             path: f.path.clone(),
             message: f.message.clone(),
             points,
+            waiver: f.waiver.clone().filter(|_| is_waived),
         };
         if is_waived {
             waived.push(loss);

@@ -398,7 +398,8 @@ fn empty_and_broken_documents_are_not_scored_never_zero() {
     assert_eq!(r.government.score, Value::NA);
     assert_eq!(r.government.departments_scored, 0);
     let grid = mission_grid(&r);
-    assert_eq!(cell_text(&grid.rows[0].1[0]), "not scored");
+    assert_eq!(grid.rows[0].0, "B (not scored: errors)");
+    assert_eq!(cell_text(&grid.rows[0].1[0]), "-");
     let failures = min_score_failures(&r, 10.0);
     assert!(failures[0].contains("not scored"), "{failures:?}");
     // Nothing at all.

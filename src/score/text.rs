@@ -40,7 +40,12 @@ pub fn mission_grid(report: &ScoreReport) -> Grid {
                 .chain(std::iter::once(Some(d.score)))
                 .collect()
         };
-        rows.push((d.organisation.clone(), cells));
+        let label = if d.documents.is_empty() {
+            format!("{} (not scored: errors)", d.organisation)
+        } else {
+            d.organisation.clone()
+        };
+        rows.push((label, cells));
     }
     let g = &report.government;
     let cells = report
@@ -105,11 +110,12 @@ pub fn commitment_grid(report: &ScoreReport) -> Grid {
     }
 }
 
-/// A cell's text: `82% amber`, `N/A` or `not scored`.
+/// A cell's text: `82% amber`, `N/A` (nothing applied), or `-` for a department that could
+/// not be scored (its row or column says why).
 pub fn cell_text(cell: &Option<Value>) -> String {
     match cell {
         Some(v) => show_value(v, false),
-        None => "not scored".into(),
+        None => "-".into(),
     }
 }
 

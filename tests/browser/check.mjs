@@ -1,12 +1,16 @@
 // Opens roadmap-lint HTML reports in headless Chromium and checks what a reader relies on:
 // no console errors, no network requests, one heatmap cell per department and commitment,
-// working filters, and no axe-core accessibility violations. Saves screenshots.
+// working filters, no axe-core accessibility violations, no sideways scrolling on a 1280 px
+// screen or a 375 px phone, and a print to A4 PDF where every page that shows a table shows
+// all its column headings (checked page by page in the PDF's text). Saves screenshots.
 //
 // usage: node check.mjs SCREENSHOT_DIR KIND=REPORT.html[:EXPECTED_DEPARTMENTS] ...
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve, basename } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -41,9 +45,10 @@ for (const spec of reports) {
   if (kind === 'score') {
     const rows = await page.locator('table.heatmap tbody tr').count();
     const cells = await page.locator('table.heatmap td[data-commitment]').count();
+    const unscored = await page.locator('table.heatmap td.unscored').count();
     const commitments = await page.locator('table.heatmap thead th').count() - 1;
     const depts = Number(expectedDepts);
-    (rows === depts && cells === depts * commitments && commitments === 21)
+    (rows === depts && cells === (depts - unscored) * commitments && commitments === 21)
       ? pass(`${name}: heatmap has ${depts} x ${commitments} cells`)
       : fail(`${name}: heatmap has ${rows} rows, ${cells} cells, ${commitments} commitment columns; expected ${depts} x 21`);
     const labels = await page.locator('table.heatmap td .lbl').allTextContents();
@@ -79,8 +84,53 @@ for (const spec of reports) {
     : fail(`${name}: axe-core violations: ${result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.help}`).join('; ')}`);
 
   await page.screenshot({ path: `${shotDir}/${name.replace(/\.html$/, '')}.png`, fullPage: false });
+
+  // Nothing scrolls sideways: not the page, and not a table inside it.
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => {
+      const out = [];
+      if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+        out.push(`page is ${document.documentElement.scrollWidth}px wide`);
+      }
+      for (const el of document.querySelectorAll('table, .scroll, figure')) {
+        const box = el.getBoundingClientRect();
+        if (el.scrollWidth > el.clientWidth + 1 || box.right > window.innerWidth + 1) {
+          out.push(`${el.tagName.toLowerCase()}${el.className ? '.' + el.className : ''} (${Math.round(box.right)}px, scroll ${el.scrollWidth}/${el.clientWidth})`);
+        }
+      }
+      return out;
+    });
+    overflow.length === 0
+      ? pass(`${name}: nothing scrolls sideways at ${width}px`)
+      : fail(`${name}: at ${width}px: ${overflow.slice(0, 5).join('; ')}`);
+  }
+  await page.screenshot({ path: `${shotDir}/${name.replace(/\.html$/, '')}-phone.png`, fullPage: false });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Printed on A4: every table fits the printable width, and every PDF page that shows a
+  // table's first column heading shows all its headings (repeated on each page it spans).
   await page.emulateMedia({ media: 'print' });
   await page.screenshot({ path: `${shotDir}/${name.replace(/\.html$/, '')}-print.png`, fullPage: false });
+  const pdfPath = `${shotDir}/${name.replace(/\.html$/, '')}.pdf`;
+  const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+  writeFileSync(pdfPath, pdf);
+  const headings = await page.evaluate(() => [...document.querySelectorAll('table')].map((t) =>
+    [...t.querySelectorAll('thead th')].map((th) => th.textContent.replace(/\s+/g, ''))).filter((h) => h.length > 1));
+  const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: true }).promise;
+  const pageTexts = [];
+  for (let i = 1; i <= doc.numPages; i += 1) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    // Without spaces: a heading wrapped over two lines, or a ligature, splits its text.
+    pageTexts.push(content.items.map((it) => it.str).join('').replace(/\s+/g, ''));
+  }
+  // A table whose whole heading row is on some page, in order, lost no column.
+  const lost = headings
+    .map((h) => h.join(''))
+    .filter((row) => !pageTexts.some((t) => t.includes(row)));
+  lost.length === 0
+    ? pass(`${name}: A4 PDF of ${doc.numPages} pages shows every column of its ${headings.length} tables`)
+    : fail(`${name}: A4 PDF cuts the heading row of ${lost.length} tables: ${lost.slice(0, 4).join('; ')}`);
   await page.close();
 }
 await browser.close();

@@ -72,6 +72,17 @@ fn reports_render_in_chromium_without_errors_or_accessibility_violations() {
         pages.push(format!("review={}", page.display()));
     }
 
+    // The progress page of the example series.
+    let progress = Command::new(env!("CARGO_BIN_EXE_roadmap-lint"))
+        .current_dir("fixtures/progress")
+        .args(["progress", "--format", "html", "."])
+        .output()
+        .unwrap();
+    assert!(progress.status.success());
+    let progress_page = out_dir.join("progress.html");
+    std::fs::write(&progress_page, &progress.stdout).unwrap();
+    pages.push(format!("progress={}", progress_page.display()));
+
     let shots = Path::new("target/screenshots");
     let status = Command::new("node")
         .arg("tests/browser/check.mjs")

@@ -410,3 +410,39 @@ fn a_rule_that_crashes_makes_the_score_incomplete_and_exits_2() {
     // The rules that ran still score: C9 is 2 of 3 from system-untested.
     assert!(out.contains("AAA"), "{out}");
 }
+
+#[test]
+fn the_board_page_says_not_scored_for_errors_and_who_approved_each_waiver() {
+    let out = crate::harness::cli()
+        .args([
+            "score",
+            "--format",
+            "html",
+            "--as-of",
+            "2025-06-30",
+            "fixtures/examples/",
+        ])
+        .output()
+        .unwrap();
+    let page = String::from_utf8(out.stdout).unwrap();
+    // MOJ's declaration fails the schema: its rows say so, never N/A.
+    let moj_row = page
+        .lines()
+        .find(|l| l.contains("<th scope=\"row\">") && l.contains("MOJ") && l.contains("<td"))
+        .unwrap();
+    assert!(moj_row.contains("Not scored (errors)"), "{moj_row}");
+    assert!(!moj_row.contains("N/A"), "{moj_row}");
+    // A waived finding shows who approved it, until when, and why.
+    assert!(
+        page.contains("<p class=\"waiver\"><strong>Waived:</strong> approved by "),
+        "no waiver details on the page"
+    );
+    // Code in a finding's heading is code, not backticks.
+    assert!(page.contains("<h4><span class=\"sev\">"));
+    assert!(
+        !page
+            .lines()
+            .filter(|l| l.contains("<h4>"))
+            .any(|l| l.contains('`'))
+    );
+}
