@@ -90,6 +90,15 @@ pub fn run(args: CheckArgs) -> Exit {
         .extend(settings.config.check_rule_ids(&prepared.known));
     let mut result = run::run(&inputs, &prepared, &settings.options);
     result.diagnostics.extend(input_errors);
+    // A JSON report carries the scores (the declaration format's machine output contract).
+    let wants_scores =
+        args.format == Format::Json || args.outputs.iter().any(|(f, _)| *f == Format::Json);
+    if wants_scores
+        && let Ok(model) = crate::score::Model::from_prepared(&prepared, &Default::default())
+    {
+        let report = crate::score::score(&result, &model);
+        result.scores = Some(crate::score::Summary::of(&report));
+    }
     write_outputs(&args, &mut result, &prepared, fail_on);
     let ctx = report::Context {
         rules: &prepared.rules,

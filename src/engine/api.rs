@@ -510,6 +510,12 @@ pub const HELPERS: &[Helper] = &[
         r#"report(p, "only " + fmt_pct(v) + " trained");"#
     ),
     helper!(
+        "count(n: int, noun: String)",
+        "String",
+        "A number with its noun, singular for 1 and plural (an `s` added) otherwise: `1 day`, `12 days`.",
+        r#"report(p, "tested " + count(age, "day") + " ago");"#
+    ),
+    helper!(
         "Date comparison: ==, !=, <, <=, >, >=",
         "bool",
         "Dates compare in calendar order.",
@@ -663,4 +669,11 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("fmt_pct", |v: FLOAT| format!("{:.1}%", v));
     engine.register_fn("fmt_pct", |v: INT| format!("{v}.0%"));
+    engine.register_fn("count", |n: INT, noun: &str| {
+        if n == 1 || n == -1 {
+            format!("{n} {noun}")
+        } else {
+            format!("{n} {noun}s")
+        }
+    });
 }

@@ -12,7 +12,7 @@ use crate::run::{DocInfo, Run};
 pub const SCHEMA: &str = include_str!("../../schemas/report.schema.json");
 
 /// Version of the report format. Bump the major part on any breaking change.
-pub const REPORT_VERSION: &str = "1.1";
+pub const REPORT_VERSION: &str = "1.2";
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -23,6 +23,8 @@ struct Report<'a> {
     findings: &'a [Finding],
     diagnostics: &'a [ToolDiagnostic],
     documents: &'a [DocInfo],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scores: Option<&'a crate::score::Summary>,
 }
 
 #[derive(Serialize)]
@@ -52,6 +54,7 @@ pub fn write(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         findings: &run.findings,
         diagnostics: &run.diagnostics,
         documents: &run.documents,
+        scores: run.scores.as_ref(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     out.write_all(b"\n")

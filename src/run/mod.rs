@@ -200,6 +200,9 @@ pub struct Run {
     /// Each document's spanned tree, by index into [`Run::documents`], when
     /// [`Options::keep_trees`] asked for them (for later stages such as an editor's hover).
     pub trees: Vec<Option<Arc<crate::node::Node>>>,
+    /// The compliance scores of the run, when a report that carries them asked for them
+    /// (`check --format json`): see [`crate::score::Summary`].
+    pub scores: Option<crate::score::Summary>,
     /// [`Run::sources`] by name, built on first use.
     by_name: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }

@@ -643,6 +643,73 @@ fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
     weighted_mean(&items)
 }
 
+/// The scores a `check --format json` report carries: the government's and each
+/// department's overall and per-mission score, and the documents not scored (with why).
+/// `score --format json` has every figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub bands: Bands,
+    pub government: SummaryScores,
+    pub departments: Vec<SummaryDepartment>,
+    pub not_scored: Vec<NotScored>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryScores {
+    pub score: Option<f64>,
+    pub band: Option<Band>,
+    pub missions: Vec<SummaryMission>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryMission {
+    pub number: u32,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryDepartment {
+    pub organisation: String,
+    #[serde(flatten)]
+    pub scores: SummaryScores,
+}
+
+impl Summary {
+    /// The summary of a score report.
+    pub fn of(report: &ScoreReport) -> Summary {
+        let missions = |list: &[MissionScore]| {
+            list.iter()
+                .map(|m| SummaryMission {
+                    number: m.number,
+                    score: m.score.score,
+                })
+                .collect()
+        };
+        Summary {
+            bands: report.bands,
+            government: SummaryScores {
+                score: report.government.score.score,
+                band: report.government.score.band,
+                missions: missions(&report.government.missions),
+            },
+            departments: report
+                .departments
+                .iter()
+                .filter(|d| !d.documents.is_empty())
+                .map(|d| SummaryDepartment {
+                    organisation: d.organisation.clone(),
+                    scores: SummaryScores {
+                        score: d.score.score,
+                        band: d.score.band,
+                        missions: missions(&d.missions),
+                    },
+                })
+                .collect(),
+            not_scored: report.not_scored.clone(),
+        }
+    }
+}
+
 /// Compute every score of the run.
 pub fn score(run: &Run, model: &Model) -> ScoreReport {
     let mut model = model.clone();

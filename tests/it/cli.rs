@@ -52,7 +52,28 @@ fn json_report_carries_the_contract_fields() {
     ]);
     assert_eq!(code, 1);
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(report["version"], "1.1");
+    assert_eq!(report["version"], "1.2");
+    // The scores travel with the findings (the declaration format's machine output contract);
+    // MOJ's declaration fails the schema, so it is listed as not scored, never as 0.
+    let scores = &report["scores"];
+    let departments: Vec<&str> = scores["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["organisation"].as_str().unwrap())
+        .collect();
+    assert_eq!(departments, ["OPG"], "{scores}");
+    assert_eq!(
+        scores["government"]["score"],
+        scores["departments"][0]["score"]
+    );
+    assert!(
+        scores["not_scored"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("schema-"),
+        "{scores}"
+    );
     assert_eq!(report["provenance"]["packs"][0]["origin"], "builtin");
     let findings = report["findings"].as_array().unwrap();
     assert!(!findings.is_empty());
