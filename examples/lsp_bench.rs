@@ -9,7 +9,7 @@
 //!
 //! Three measurements, each with a fresh server: (1) a workspace of one 250-line declaration,
 //! changed `--changes` times, timing each `didChange` until the `publishDiagnostics` of that
-//! version (the 150 ms pause the server waits for typing to stop is included); (2) the same
+//! version (the 20 ms pause the server waits for typing to stop is included); (2) the same
 //! with every declaration of the corpus in the workspace folder, one of them open; (3) the
 //! resident memory of a server with `--open` declarations open and checked.
 
@@ -241,7 +241,7 @@ fn main() {
     );
     println!();
     println!(
-        "Both include the server's 150 ms pause after typing. Resident memory: {:.1} MiB after start, {:.1} MiB with {} declarations open and checked (peak {:.1} MiB).",
+        "Both include the server's 20 ms pause after typing. Resident memory: {:.1} MiB after start, {:.1} MiB with {} declarations open and checked (peak {:.1} MiB).",
         idle as f64 / 1024.0,
         rss as f64 / 1024.0,
         uris.len(),

@@ -98,5 +98,6 @@ fn reports_render_in_chromium_without_errors_or_accessibility_violations() {
 
     if std::env::var_os("UPDATE_GENERATED").is_some() {
         std::fs::copy(shots.join("score.png"), "docs/report.png").unwrap();
+        std::fs::copy(shots.join("progress.png"), "docs/progress.png").unwrap();
     }
 }
