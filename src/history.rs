@@ -74,6 +74,51 @@ impl History {
         at.checked_sub(1).map(|i| &list[i])
     }
 
+    /// Of each organisation, only its latest declaration: what the next snapshot of a series
+    /// needs, so that a long series holds one declaration per organisation at a time.
+    pub fn keep_latest(&mut self) {
+        for list in self.by_organisation.values_mut() {
+            let keep = list.len().saturating_sub(1);
+            list.drain(..keep);
+        }
+    }
+
+    /// The valid department declarations among the given documents (file as shown, document
+    /// index) of the inputs, quietly: the run that judged them has reported their problems.
+    pub fn of_documents(
+        inputs: &[Input],
+        limits: &Limits,
+        only: &std::collections::BTreeSet<(String, usize)>,
+    ) -> History {
+        let mut history = History::default();
+        for input in inputs {
+            let Ok(loaded) = load::load(input, limits) else {
+                continue;
+            };
+            for doc in &loaded.docs {
+                if !only.contains(&(loaded.source.name.clone(), doc.index))
+                    || doc.problems.iter().any(|p| p.severity == Severity::Error)
+                {
+                    continue;
+                }
+                if let Some(root) = &doc.root
+                    && let Some((organisation, as_of)) = declaration(root)
+                {
+                    history.add(
+                        &organisation,
+                        Earlier {
+                            as_of,
+                            file: loaded.source.name.clone(),
+                            document: doc.index,
+                            value: crate::engine::to_dynamic(root),
+                        },
+                    );
+                }
+            }
+        }
+        history
+    }
+
     /// The valid department declarations of the inputs (`--previous`): a file that cannot be
     /// read, or a document that is not a valid declaration, is a diagnostic; the others count.
     pub fn from_inputs(inputs: &[Input], limits: &Limits) -> History {

@@ -307,15 +307,9 @@ pub fn progress(
     period: Period,
 ) -> Outcome {
     let survey = survey::survey(inputs, &options.limits, period);
-    // Every valid declaration is history for the later ones (`ctx.previous`), with those
-    // given by `--previous`.
-    let mut history = crate::history::History::from_inputs(inputs, &options.limits);
-    history.problems.clear();
-    if let Some(given) = &options.history {
-        history.merge(given);
-        history.problems = given.problems.clone();
-    }
-    let history = Arc::new(history);
+    // History for `ctx.previous`: those given by `--previous`, then, snapshot by snapshot, the
+    // latest valid declaration of each organisation so far (one per organisation at a time).
+    let mut history = options.history.as_deref().cloned().unwrap_or_default();
     let mut reports: Vec<(Snapshot, ScoreReport)> = Vec::new();
     let mut diagnostics: Vec<ToolDiagnostic> = Vec::new();
     let mut seen = BTreeSet::new();
@@ -326,12 +320,20 @@ pub fn progress(
             .collect();
         let wanted: BTreeSet<usize> = placed.iter().map(|p| p.input).collect();
         let snapshot_inputs: Vec<Input> = wanted.iter().map(|&i| inputs[i].clone()).collect();
+        let only = Arc::new(only);
         let snapshot_options = Options {
-            only_documents: Some(Arc::new(only)),
-            history: Some(history.clone()),
+            only_documents: Some(only.clone()),
+            history: Some(Arc::new(history.clone())),
             ..options.clone()
         };
         let result = run::run(&snapshot_inputs, prepared, &snapshot_options);
+        history.problems.clear();
+        history.merge(&crate::history::History::of_documents(
+            &snapshot_inputs,
+            &options.limits,
+            &only,
+        ));
+        history.keep_latest();
         for d in &result.diagnostics {
             if seen.insert(format!("{d:?}")) {
                 diagnostics.push(d.clone());

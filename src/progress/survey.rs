@@ -77,11 +77,16 @@ pub fn survey(inputs: &[Input], limits: &Limits, period: Period) -> Survey {
 }
 
 fn superseded(dropped: &Placed, kept: &Placed) -> Unplaced {
+    let how = if dropped.as_of == kept.as_of {
+        "a second declaration of the same date"
+    } else {
+        "the later declaration in the same period"
+    };
     Unplaced {
         file: dropped.file.clone(),
         document: Some(dropped.document),
         reason: format!(
-            "superseded: {} (as of {}) is the later declaration of {} in the same period",
+            "superseded: {} (as of {}) stands for {}, {how}",
             crate::run::place(&kept.file, kept.document),
             kept.as_of,
             kept.organisation
