@@ -38,10 +38,6 @@ pub struct CheckArgs {
     /// Print each rule's total evaluation time and call count to stderr, slowest first.
     #[arg(long)]
     pub profile: bool,
-    /// Most worker threads to use (default: one per core; never more than the inputs, nor four
-    /// per core). The output is the same for any number.
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub jobs: Option<u16>,
     /// Only read and parse the inputs, then print counts (the benchmark's floor; not for users).
     #[arg(long, hide = true)]
     pub parse_only: bool,
@@ -72,7 +68,7 @@ pub fn run(args: CheckArgs) -> Exit {
     }
     let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(FailOn::Error);
     let (inputs, input_errors) = settings.inputs(&args.paths, &args.eval.stdin_name);
-    crate::parallel::set_jobs(args.jobs.map(usize::from), inputs.len());
+    crate::parallel::set_jobs(args.eval.jobs.map(usize::from), inputs.len());
     if args.parse_only {
         let count = crate::parallel::parse_only(&inputs, &settings.options.limits);
         output::print(&format!(

@@ -70,6 +70,7 @@ pub fn run(args: ProgressArgs) -> Exit {
         }
     };
     let (inputs, mut diagnostics) = settings.inputs(&args.paths, &args.eval.stdin_name);
+    crate::parallel::set_jobs(args.eval.jobs.map(usize::from), inputs.len());
     let outcome = progress::progress(&inputs, &prepared, options, &model, args.period);
     diagnostics.extend(prepared.diagnostics.iter().cloned());
     for d in outcome.diagnostics {

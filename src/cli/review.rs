@@ -33,6 +33,10 @@ pub fn run(args: ReviewArgs) -> Exit {
         Ok(s) => s,
         Err(diagnostics) => return output::fail(&diagnostics, err_style),
     };
+    crate::parallel::set_jobs(
+        args.eval.jobs.map(usize::from),
+        args.declarations.len().saturating_add(1),
+    );
     let outcome = review::review(&Request {
         proposal: args.proposal.clone(),
         declarations: args.declarations.clone(),

@@ -86,6 +86,7 @@ pub fn run(args: ScoreArgs) -> Exit {
         .diagnostics
         .extend(settings.config.check_rule_ids(&prepared.known));
     let (inputs, input_errors) = settings.inputs(&args.paths, &args.eval.stdin_name);
+    crate::parallel::set_jobs(args.eval.jobs.map(usize::from), inputs.len());
     // One evaluation, shared with `check`; scoring never runs a rule again.
     let mut result = run::run(&inputs, &prepared, options);
     result.diagnostics.extend(input_errors);

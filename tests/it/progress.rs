@@ -370,3 +370,11 @@ fn values_from_declarations_are_escaped_in_every_format() {
         assert!(!out.contains(bad), "{format} shows {bad:?} raw");
     }
 }
+
+#[test]
+fn the_report_is_the_same_for_any_number_of_jobs() {
+    let one = progress(&series(), &["--format", "json", "--jobs", "1", "."]);
+    let three = progress(&series(), &["--format", "json", "--jobs", "3", "."]);
+    assert_eq!(one.1, three.1);
+    assert!(one.1.contains("\"government\""));
+}
