@@ -81,7 +81,7 @@ pub fn listed(rules: &RuleSet, organisation: &str) -> (Option<String>, Vec<Liste
                 continue;
             };
             let text = |m: &rhai::Map, k: &str| m.get(k).and_then(|v| v.clone().into_string().ok());
-            if text(&d, "code").as_deref() != Some(organisation) {
+            if !text(&d, "code").is_some_and(|c| c.eq_ignore_ascii_case(organisation)) {
                 continue;
             }
             let services = d
@@ -167,10 +167,12 @@ fn placeholder(field: &Field) -> String {
     if field.is_list() {
         return format!("[{PLACEHOLDER}]");
     }
+    let allowed;
     let hint = if field.format.as_deref() == Some("date") {
         "a date, YYYY-MM-DD"
     } else if !field.allowed.is_empty() {
-        "one of the values above"
+        allowed = format!("one of {}", field.allowed.join(", "));
+        allowed.as_str()
     } else if field.types.iter().any(|t| t == "boolean") {
         "true or false"
     } else if field.types.iter().any(|t| t == "integer") {
@@ -201,11 +203,18 @@ pub fn template(req: &Request, rules: &RuleSet) -> String {
         &mut out,
         "",
         &format!(
-            "A {} of {} written by `roadmap-lint init` on {}. Every {PLACEHOLDER} is a fact to give: \
+            "{} written by `roadmap-lint init` on {}. Every {PLACEHOLDER} is a fact to give: \
              `roadmap-lint check` lists each one left, at its line, and the rules then say what \
-             each commitment needs. Each field is explained in docs/format.md; `null` states a \
-             fact is not known (the rules that need it will say so).",
-            req.kind, req.organisation, req.today
+             each commitment needs. Each field is explained in docs/format.md. Where the format \
+             allows it, `null` states that a fact is not known (the rules that need it will say \
+             so); a list entry you have nothing for (an identity contract, an exception) is \
+             deleted, and an empty list is `[]`.",
+            match (req.kind, req.name) {
+                ("proposal", _) => "A spend-control proposal".to_string(),
+                (_, Some(name)) => format!("The declaration of {name} ({})", req.organisation),
+                (_, None) => format!("The declaration of {}", req.organisation),
+            },
+            req.today
         ),
     );
     out.push_str(&format!(
@@ -377,8 +386,9 @@ impl Ctx<'_> {
 pub fn config_template() -> String {
     format!(
         r#"# yaml-language-server: $schema=https://raw.githubusercontent.com/roadmap-lint/roadmap-lint/v{version}/schemas/config.schema.json
-# The roadmap-lint config file, found in this folder or any folder below it (up to the
-# repository's root). Flags on the command line win over it. `roadmap-lint schema config`
+# The roadmap-lint config file. roadmap-lint looks for it in the folder it runs in, then in each
+# folder above, stopping at the repository's root (the folder holding `.git`): so it applies to
+# runs in this folder and in every folder inside it. Flags on the command line win over it. `roadmap-lint schema config`
 # prints its schema; every key is optional.
 
 # Which rules run: all of them unless `enable` names some; then those `disable` names are left

@@ -21,7 +21,8 @@ pub enum InitKind {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The organisation's short code, such as `DFE` (top-75 services are matched on it).
-    #[arg(long, value_name = "ID", required_unless_present = "config")]
+    /// Needed for a department's declaration; a proposal leaves it to fill in when not given.
+    #[arg(long, value_name = "ID")]
     pub organisation: Option<String>,
     /// What to write.
     #[arg(long, value_enum, default_value = "department")]
@@ -48,13 +49,41 @@ pub fn run(args: InitArgs) -> Exit {
             PathBuf::from(crate::config::FILE_NAME),
         )
     } else {
+        if args.kind == InitKind::Department && args.organisation.is_none() {
+            return output::fail(
+                &[ToolDiagnostic::new(
+                    Code::InputNone,
+                    "a department's declaration needs its organisation: give --organisation CODE",
+                )
+                .help("such as `roadmap-lint init --organisation DFE`; `--kind proposal` writes a proposal, `--config` a config file")],
+                style,
+            );
+        }
         let (rules, diagnostics) = crate::docs::load(&args.packs.sources());
         output::eprint_diagnostics(&diagnostics, style);
         let Some(rules) = rules else {
             return Exit::ToolError;
         };
-        let organisation = args.organisation.clone().unwrap_or_default();
+        let organisation = args
+            .organisation
+            .clone()
+            .unwrap_or_else(|| "TODO".to_string());
         let (name, services) = crate::init::listed(&rules, &organisation);
+        // Top-75 codes are upper case; a code the list does not know gets a suggestion.
+        let codes = crate::init::top75_codes(&rules);
+        let organisation = codes
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(&organisation))
+            .cloned()
+            .unwrap_or(organisation);
+        if args.kind == InitKind::Department && name.is_none() {
+            let names: Vec<&str> = codes.iter().map(String::as_str).collect();
+            output::eprint_line(&format!(
+                "note: {} is not a department on the top-75 list, so no top-75 services are filled in; {}",
+                crate::render::escape::terminal_line(&organisation),
+                crate::suggest::help(&organisation.to_uppercase(), "code", &names)
+            ));
+        }
         let kind = match args.kind {
             InitKind::Department => "department",
             InitKind::Proposal => "proposal",

@@ -84,6 +84,21 @@ pub fn eprint_text(text: &str) {
     let _ = err.write_all(crate::render::escape::terminal_text(text).as_bytes());
 }
 
+/// Write a report to the file `--output` names, whole or not at all; a diagnostic when it
+/// cannot be written (nothing is then left at the path).
+pub fn write_file(path: &std::path::Path, text: &str, what: &str) -> Option<ToolDiagnostic> {
+    let e = crate::report::write_atomic(path, text).err()?;
+    let shown = crate::load::shown(path);
+    Some(
+        ToolDiagnostic::new(
+            crate::diag::Code::OutputUnwritable,
+            format!("cannot write the {what} to {shown}: {e}"),
+        )
+        .file(shown)
+        .help("check that the folder exists and is writable; nothing was written there"),
+    )
+}
+
 /// Print the diagnostics that stopped a command, and give the tool-error exit code.
 pub fn fail(diagnostics: &[ToolDiagnostic], style: Style) -> Exit {
     eprint_diagnostics(diagnostics, style);

@@ -31,8 +31,9 @@ pub struct ProgressArgs {
     /// Weights and RAG bands overriding the pack (as for `score --weights`).
     #[arg(long, value_name = "FILE")]
     pub weights: Option<PathBuf>,
-    /// Also write the report to this file (written whole, or not at all).
-    #[arg(long, value_name = "PATH")]
+    /// Also write the report to this file (written whole, or not at all; a human report
+    /// without colour).
+    #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Colour in the human report (the RAG label is always written out too).
     #[arg(long, value_enum, default_value = "auto")]
@@ -70,6 +71,10 @@ pub fn run(args: ProgressArgs) -> Exit {
         }
     };
     let (inputs, mut diagnostics) = settings.inputs(&args.paths, &args.eval.stdin_name);
+    if inputs.is_empty() {
+        // Nothing to score: the reason, without an empty table that reads like a result.
+        return output::fail(&diagnostics, err_style);
+    }
     crate::parallel::set_jobs(args.eval.jobs.map(usize::from), inputs.len());
     let outcome = progress::progress(&inputs, &prepared, options, &model, args.period);
     diagnostics.extend(prepared.diagnostics.iter().cloned());
@@ -91,19 +96,7 @@ pub fn run(args: ProgressArgs) -> Exit {
             Format::Human => progress::render(&outcome.report, args.format, false),
             _ => text.clone(),
         };
-        if let Err(e) = crate::report::write_atomic(path, &plain) {
-            diagnostics.push(
-                ToolDiagnostic::new(
-                    Code::OutputUnwritable,
-                    format!(
-                        "cannot write the progress report to {}: {e}",
-                        crate::load::shown(path)
-                    ),
-                )
-                .file(crate::load::shown(path))
-                .help("check that the folder exists and is writable; nothing was written there"),
-            );
-        }
+        diagnostics.extend(output::write_file(path, &plain, "progress report"));
     }
     output::print(&text);
     output::eprint_diagnostics(&diagnostics, err_style);

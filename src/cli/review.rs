@@ -20,6 +20,10 @@ pub struct ReviewArgs {
     /// Output format.
     #[arg(long, default_value = "human", value_parser = format_parser(Format::NAMES, Format::parse))]
     pub format: Format,
+    /// Also write the review to this file (written whole, or not at all; a human review
+    /// without colour).
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<std::path::PathBuf>,
     /// Colour in the human report.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -43,10 +47,22 @@ pub fn run(args: ReviewArgs) -> Exit {
         stdin_name: args.eval.stdin_name.clone(),
         options: settings.options,
     });
-    output::print(&review::render(
-        &outcome,
-        args.format,
-        output::style(args.color),
-    ));
+    let style = output::style(args.color);
+    let text = review::render(&outcome, args.format, style);
+    if let Some(path) = &args.output {
+        let plain = review::render(
+            &outcome,
+            args.format,
+            crate::report::human::Style {
+                color: false,
+                ..style
+            },
+        );
+        if let Some(d) = output::write_file(path, &plain, "review") {
+            output::print(&text);
+            return output::fail(&[d], err_style);
+        }
+    }
+    output::print(&text);
     review::exit_code(&outcome)
 }

@@ -46,6 +46,10 @@ pub struct ScoreArgs {
     /// Exit with code 1 when any score fell since the baseline.
     #[arg(long, requires = "baseline")]
     pub fail_on_regression: bool,
+    /// Also write the report to this file (written whole, or not at all; a human report
+    /// without colour).
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
     /// Colour in the human report (the RAG label is always written out too).
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -86,6 +90,10 @@ pub fn run(args: ScoreArgs) -> Exit {
         .diagnostics
         .extend(settings.config.check_rule_ids(&prepared.known));
     let (inputs, input_errors) = settings.inputs(&args.paths, &args.eval.stdin_name);
+    if inputs.is_empty() {
+        // Nothing to score: the reason, without an empty table that reads like a result.
+        return output::fail(&input_errors, err_style);
+    }
     crate::parallel::set_jobs(args.eval.jobs.map(usize::from), inputs.len());
     // One evaluation, shared with `check`; scoring never runs a rule again.
     let mut result = run::run(&inputs, &prepared, options);
@@ -111,14 +119,19 @@ pub fn run(args: ScoreArgs) -> Exit {
         ScoreBy::Department => View::Department,
     };
     let link = |rule: &str| prepared.rules.doc_link(rule);
-    output::print(&score::render(
-        &report,
-        &result,
-        args.format,
-        view,
-        output::style(args.color).color,
-        &link,
-    ));
+    let color = output::style(args.color).color;
+    let text = score::render(&report, &result, args.format, view, color, &link);
+    if let Some(path) = &args.output {
+        let plain = if color {
+            score::render(&report, &result, args.format, view, false, &link)
+        } else {
+            text.clone()
+        };
+        result
+            .diagnostics
+            .extend(output::write_file(path, &plain, "score report"));
+    }
+    output::print(&text);
     output::eprint_diagnostics(&result.diagnostics, err_style);
     if result.has_tool_errors() {
         return Exit::ToolError;

@@ -215,6 +215,10 @@ pub struct Summary {
     /// Of the tool errors, the inputs that could not be read.
     #[serde(skip)]
     pub unreadable: usize,
+    /// Problems left out of the report by the cap on problems per document (their count is
+    /// in the `*-too-many-problems` notes).
+    #[serde(skip)]
+    pub not_shown: usize,
 }
 
 impl Summary {
@@ -236,6 +240,18 @@ impl Summary {
             ..Summary::default()
         };
         for f in &run.findings {
+            if matches!(
+                f.rule.as_str(),
+                "schema-too-many-problems" | "yaml-too-many-problems"
+            ) {
+                // The note starts with the number of problems it stands for.
+                s.not_shown += f
+                    .message
+                    .split(' ')
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(0);
+            }
             if f.waived {
                 s.waived += 1;
                 continue;
@@ -268,6 +284,14 @@ impl std::fmt::Display for Summary {
         )?;
         if self.waived > 0 {
             write!(f, ", {} waived", self.waived)?;
+        }
+        if self.not_shown > 0 {
+            write!(
+                f,
+                " (and {} not shown: each document reports its first {})",
+                plural(self.not_shown, "more problem"),
+                crate::load::yaml::MAX_PROBLEMS
+            )?;
         }
         write!(
             f,

@@ -116,3 +116,45 @@ fn a_proposal_template_and_a_config_template() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("Using config"), "{}", stdout(&out));
 }
+
+#[test]
+fn init_helps_with_the_organisation_code_and_writes_a_proposal_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // Lower case finds the department on the top-75 list; a typo gets a suggestion.
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["init", "--organisation", "dfe", "-o", "a.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.path().join("a.yaml")).unwrap();
+    assert!(text.contains("id: DFE") && text.contains("id: get-into-teaching"));
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["init", "--organisation", "DFEE", "-o", "b.yaml"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `DFE`?"));
+    // A proposal needs no organisation up front; a declaration does, and says so.
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["init", "--kind", "proposal", "-o", "p.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--organisation"));
+    // The allowed values are written where they are needed, not "above".
+    assert!(!text.contains("one of the values above"));
+    assert!(text.contains("\"TODO: one of discovery, alpha, beta, live, retired\""));
+}

@@ -446,3 +446,30 @@ fn the_board_page_says_not_scored_for_errors_and_who_approved_each_waiver() {
             .any(|l| l.contains('`'))
     );
 }
+
+#[test]
+fn score_writes_its_report_to_a_file_and_an_empty_folder_is_only_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("score.html");
+    let out = crate::harness::cli()
+        .args(["score", "--format", "html", "-o"])
+        .arg(&page)
+        .args([
+            "--as-of",
+            "2025-06-30",
+            "fixtures/examples/dwp-compliant.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(written.as_bytes(), &out.stdout[..]);
+    let empty = tempfile::tempdir().unwrap();
+    let out = crate::harness::cli()
+        .args(["score"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no empty table");
+}
