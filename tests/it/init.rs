@@ -158,3 +158,20 @@ fn init_helps_with_the_organisation_code_and_writes_a_proposal_without_one() {
     assert!(!text.contains("one of the values above"));
     assert!(text.contains("\"TODO: one of discovery, alpha, beta, live, retired\""));
 }
+
+/// A first-time user filled in `init`'s template with only its comments and docs/format.md:
+/// the result must stay a clean check (a rule or schema change that breaks it breaks the path a
+/// newcomer follows).
+#[test]
+fn a_declaration_filled_in_from_the_template_checks_clean() {
+    let out = cli()
+        .args(["check", "--no-config", "fixtures/init/dfe-filled.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
