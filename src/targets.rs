@@ -113,6 +113,35 @@ pub fn problems(root: &Node) -> Vec<crate::schema::SchemaProblem> {
     crate::schema::problems(validator, schema, root)
 }
 
+/// Read and check the targets file a config names: it must lie inside the config's folder
+/// (after every link is resolved), so that a config in a parent folder cannot make a run read
+/// files from elsewhere on the machine and show them in its diagnostics.
+pub fn load_within(path: &Path, folder: &Path) -> Result<Targets, Vec<ToolDiagnostic>> {
+    use crate::load::read::{Confined, Refusal};
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    if let Ok(confined) = Confined::new(folder)
+        && let Err(Refusal::Outside { target }) = confined.resolve(path)
+    {
+        let shown = crate::load::shown(path);
+        return Err(vec![
+            ToolDiagnostic::new(
+                Code::TargetsInvalid,
+                format!(
+                    "the targets file {shown} resolves to {}, outside the folder of the config that names it",
+                    crate::load::shown(&target)
+                ),
+            )
+            .file(shown)
+            .help("keep the targets file in the config's folder or below it; a config cannot make roadmap-lint read files elsewhere"),
+        ]);
+    }
+    load(path)
+}
+
 /// Read and check a targets file. Any problem is a diagnostic pointing into it.
 pub fn load(path: &Path) -> Result<Targets, Vec<ToolDiagnostic>> {
     let shown = crate::load::shown(path);

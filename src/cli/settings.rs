@@ -66,7 +66,16 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
     packs.dirs = dirs;
     let fail_on = config.fail_on.as_deref().and_then(FailOn::parse);
     let targets = match &config.targets {
-        Some(path) => Some(std::sync::Arc::new(crate::targets::load(path)?)),
+        Some(path) => {
+            let folder = config
+                .path
+                .as_deref()
+                .and_then(std::path::Path::parent)
+                .unwrap_or(std::path::Path::new("."));
+            Some(std::sync::Arc::new(crate::targets::load_within(
+                path, folder,
+            )?))
+        }
         None => None,
     };
     let options = Options {

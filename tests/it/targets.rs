@@ -173,3 +173,41 @@ fn a_targets_file_met_in_a_folder_is_checked_as_targets_not_as_a_declaration() {
     let text = report.to_string();
     assert!(text.contains("schema-missing-key"), "{text}");
 }
+
+#[test]
+fn a_config_cannot_name_a_targets_file_outside_its_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.yaml"), "password: hunter2\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Named by an absolute path, and by a link inside the folder: neither is read.
+    for (name, target) in [
+        (
+            "abs",
+            outside.path().join("secret.yaml").display().to_string(),
+        ),
+        ("link", "linked.yaml".to_string()),
+    ] {
+        let work = dir.path().join(name);
+        std::fs::create_dir(&work).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.yaml"), work.join("linked.yaml"))
+            .unwrap();
+        std::fs::write(
+            work.join(".roadmap-lint.yaml"),
+            format!("targets: {target}\n"),
+        )
+        .unwrap();
+        std::fs::copy(root().join(crate::harness::GOOD), work.join("d.yaml")).unwrap();
+        let out = cli()
+            .current_dir(&work)
+            .args(["check", "d.yaml"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("targets-invalid") && err.contains("outside"),
+            "{err}"
+        );
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+}
