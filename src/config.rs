@@ -165,61 +165,171 @@ fn selector(v: Option<&Json>) -> Option<Selector> {
     })
 }
 
+/// The config file read and parsed as YAML: its source, and its root (`None` when empty).
+/// A file that cannot be read, YAML errors and a second document are diagnostics.
+fn read_yaml(
+    path: &Path,
+    shown: &str,
+) -> Result<(Arc<SourceFile>, Option<Node>), Vec<ToolDiagnostic>> {
+    // Only a regular file: a FIFO would block, a link to `/dev/zero` would never end.
+    let text = crate::load::read::read_text(path, MAX_CONFIG_BYTES).map_err(|e| {
+        vec![
+            ToolDiagnostic::new(Code::ConfigUnreadable, e.message(path))
+                .file(shown.to_string())
+                .help("the config must be a YAML file of at most 1 MiB: check the --config path, or remove the file"),
+        ]
+    })?;
+    let source = Arc::new(SourceFile::new(shown.to_string(), text));
+    let mut docs = yaml::parse(&source.text, &Limits::default());
+    let mut diags: Vec<ToolDiagnostic> = Vec::new();
+    for doc in &docs {
+        for p in &doc.problems {
+            diags.push(
+                ToolDiagnostic::new(p.code, p.message.clone())
+                    .severity(p.severity)
+                    .at(&source, p.span)
+                    .label(p.label.clone().unwrap_or_else(|| "here".into()))
+                    .help(p.help.clone()),
+            );
+        }
+    }
+    if docs.len() > 1 {
+        diags.push(
+            ToolDiagnostic::new(
+                Code::ConfigSeveralDocuments,
+                "the config file holds more than one YAML document",
+            )
+            .file(shown.to_string())
+            .help("keep all settings in one document (remove `---` separators)"),
+        );
+    }
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        return Err(diags);
+    }
+    let root = docs.drain(..).next().and_then(|d| d.root);
+    Ok((source, root))
+}
+
+/// The config checked against its JSON Schema, one diagnostic a problem.
+fn schema_problems(source: &Arc<SourceFile>, root: &Node, shown: &str) -> Vec<ToolDiagnostic> {
+    let (schema_json, validator) = validator();
+    schema::problems(validator, schema_json, root)
+        .into_iter()
+        .map(|sp| {
+            let p = sp.problem;
+            ToolDiagnostic::new(p.code, format!("{shown}: {}", p.message))
+                .at(source, p.span)
+                .label(p.label.unwrap_or_else(|| "here".into()))
+                .help(config_help(&p.help))
+        })
+        .collect()
+}
+
+/// The `params` the config sets, each remembering where in the file it was set.
+fn params(json: &Json, source: &Arc<SourceFile>, root: &Node) -> Vec<crate::run::ParamSetting> {
+    json.get("params")
+        .and_then(Json::as_object)
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| {
+                    let mut at = DocPath::default();
+                    at.push_key("params");
+                    at.push_key(k.as_str());
+                    crate::run::ParamSetting {
+                        name: k.clone(),
+                        value: json_text(v),
+                        from: Some(crate::source::Origin {
+                            source: source.clone(),
+                            span: root.resolve(&at).span,
+                        }),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The config's `as_of`. The schema names the format; the validator is not asked to check
+/// formats, so the date is read here, and a day that does not exist is pointed at.
+fn as_of(
+    json: &Json,
+    source: &Arc<SourceFile>,
+    root: &Node,
+    shown: &str,
+    diags: &mut Vec<ToolDiagnostic>,
+) -> Option<crate::date::Date> {
+    let text = json.get("as_of").and_then(Json::as_str)?;
+    let date = crate::date::Date::parse(text);
+    if date.is_none() {
+        let mut at = DocPath::default();
+        at.push_key("as_of");
+        diags.push(
+            ToolDiagnostic::new(
+                Code::SchemaDate,
+                format!("{shown}: `as_of` is not a valid date: \"{text}\""),
+            )
+            .at(source, root.resolve(&at).span)
+            .label("not a calendar date")
+            .help("write the date as YYYY-MM-DD, and check the day exists in that month"),
+        );
+    }
+    date
+}
+
+/// The `ignore` patterns as one glob set (`None` when there are none); a pattern that is not
+/// a glob is a diagnostic.
+fn ignore_globs(
+    json: &Json,
+    source: &Arc<SourceFile>,
+    root: &Node,
+    diags: &mut Vec<ToolDiagnostic>,
+) -> Option<GlobSet> {
+    let mut globs = GlobSetBuilder::new();
+    let patterns = strings(json.get("ignore"));
+    for (i, pattern) in patterns.iter().enumerate() {
+        let full = if pattern.contains('/') {
+            pattern.trim_start_matches("./").to_string()
+        } else {
+            format!("**/{pattern}")
+        };
+        match GlobBuilder::new(&full).literal_separator(true).build() {
+            Ok(g) => {
+                globs.add(g);
+            }
+            Err(e) => {
+                let span = root
+                    .resolve(&DocPath::parse(&format!("ignore[{i}]")).unwrap_or_default())
+                    .span;
+                diags.push(
+                    ToolDiagnostic::new(
+                        Code::ConfigBadGlob,
+                        format!("`{pattern}` is not a glob pattern: {}", e.kind()),
+                    )
+                    .at(source, span)
+                    .label("not a glob")
+                    .help("use `*` within a folder name, `**` across folders, `?` for one character, `[abc]` for a set"),
+                );
+            }
+        }
+    }
+    if patterns.is_empty() {
+        return None;
+    }
+    globs.build().ok()
+}
+
 impl Config {
     /// Read and check a config file. Any problem is a diagnostic pointing into the file.
     pub fn load(path: &Path) -> Result<Config, Vec<ToolDiagnostic>> {
         let shown = crate::load::shown(path);
-        // Only a regular file: a FIFO would block, a link to `/dev/zero` would never end.
-        let text = crate::load::read::read_text(path, MAX_CONFIG_BYTES).map_err(|e| {
-            vec![
-                ToolDiagnostic::new(Code::ConfigUnreadable, e.message(path))
-                    .file(shown.clone())
-                    .help("the config must be a YAML file of at most 1 MiB: check the --config path, or remove the file"),
-            ]
-        })?;
-        let source = Arc::new(SourceFile::new(shown.clone(), text));
-        let mut docs = yaml::parse(&source.text, &Limits::default());
-        let mut diags: Vec<ToolDiagnostic> = Vec::new();
-        for doc in &docs {
-            for p in &doc.problems {
-                diags.push(
-                    ToolDiagnostic::new(p.code, p.message.clone())
-                        .severity(p.severity)
-                        .at(&source, p.span)
-                        .label(p.label.clone().unwrap_or_else(|| "here".into()))
-                        .help(p.help.clone()),
-                );
-            }
-        }
-        if docs.len() > 1 {
-            diags.push(
-                ToolDiagnostic::new(
-                    Code::ConfigSeveralDocuments,
-                    "the config file holds more than one YAML document",
-                )
-                .file(shown.clone())
-                .help("keep all settings in one document (remove `---` separators)"),
-            );
-        }
-        if diags.iter().any(|d| d.severity == Severity::Error) {
-            return Err(diags);
-        }
-        let Some(root) = docs.drain(..).next().and_then(|d| d.root) else {
+        let (source, root) = read_yaml(path, &shown)?;
+        let Some(root) = root else {
             return Ok(Config {
                 path: Some(path.to_path_buf()),
                 ..Config::default()
             });
         };
-        let (schema_json, validator) = validator();
-        for sp in schema::problems(validator, schema_json, &root) {
-            let p = sp.problem;
-            diags.push(
-                ToolDiagnostic::new(p.code, format!("{shown}: {}", p.message))
-                    .at(&source, p.span)
-                    .label(p.label.unwrap_or_else(|| "here".into()))
-                    .help(config_help(&p.help)),
-            );
-        }
+        let diags = schema_problems(&source, &root, &shown);
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -229,7 +339,28 @@ impl Config {
             .map(Path::to_path_buf)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
-        let mut config = Config {
+        let mut config = Config::from_json(path, &base, &json, &source, &root);
+        let mut diags = Vec::new();
+        config.as_of = as_of(&json, &source, &root, &shown, &mut diags);
+        let ignore = ignore_globs(&json, &source, &root, &mut diags);
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        config.ignore = ignore;
+        config.source = Some((source, root));
+        Ok(config)
+    }
+
+    /// The settings of a config that passed its schema (all but `as_of` and `ignore`, which
+    /// can still be wrong).
+    fn from_json(
+        path: &Path,
+        base: &Path,
+        json: &Json,
+        source: &Arc<SourceFile>,
+        root: &Node,
+    ) -> Config {
+        Config {
             path: Some(path.to_path_buf()),
             selection: RuleSelection {
                 enable: selector(json.get("enable")),
@@ -244,27 +375,7 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
-            params: json
-                .get("params")
-                .and_then(Json::as_object)
-                .map(|o| {
-                    o.iter()
-                        .map(|(k, v)| {
-                            let mut at = DocPath::default();
-                            at.push_key("params");
-                            at.push_key(k.as_str());
-                            crate::run::ParamSetting {
-                                name: k.clone(),
-                                value: json_text(v),
-                                from: Some(crate::source::Origin {
-                                    source: source.clone(),
-                                    span: root.resolve(&at).span,
-                                }),
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            params: params(json, source, root),
             rule_folders: strings(json.get("rule_folders"))
                 .iter()
                 .map(|f| base.join(f))
@@ -282,65 +393,7 @@ impl Config {
             waiver_warning_days: json.get("waiver_warning_days").and_then(Json::as_i64),
             as_of: None,
             source: None,
-        };
-        // The schema names the format; the validator is not asked to check formats, so the
-        // date is read here, and a day that does not exist is pointed at.
-        if let Some(text) = json.get("as_of").and_then(Json::as_str) {
-            match crate::date::Date::parse(text) {
-                Some(date) => config.as_of = Some(date),
-                None => {
-                    let mut at = DocPath::default();
-                    at.push_key("as_of");
-                    diags.push(
-                        ToolDiagnostic::new(
-                            Code::SchemaDate,
-                            format!("{shown}: `as_of` is not a valid date: \"{text}\""),
-                        )
-                        .at(&source, root.resolve(&at).span)
-                        .label("not a calendar date")
-                        .help(
-                            "write the date as YYYY-MM-DD, and check the day exists in that month",
-                        ),
-                    );
-                }
-            }
         }
-        let mut globs = GlobSetBuilder::new();
-        let patterns = strings(json.get("ignore"));
-        for (i, pattern) in patterns.iter().enumerate() {
-            let full = if pattern.contains('/') {
-                pattern.trim_start_matches("./").to_string()
-            } else {
-                format!("**/{pattern}")
-            };
-            match GlobBuilder::new(&full).literal_separator(true).build() {
-                Ok(g) => {
-                    globs.add(g);
-                }
-                Err(e) => {
-                    let span = root
-                        .resolve(&DocPath::parse(&format!("ignore[{i}]")).unwrap_or_default())
-                        .span;
-                    diags.push(
-                        ToolDiagnostic::new(
-                            Code::ConfigBadGlob,
-                            format!("`{pattern}` is not a glob pattern: {}", e.kind()),
-                        )
-                        .at(&source, span)
-                        .label("not a glob")
-                        .help("use `*` within a folder name, `**` across folders, `?` for one character, `[abc]` for a set"),
-                    );
-                }
-            }
-        }
-        if !diags.is_empty() {
-            return Err(diags);
-        }
-        if !patterns.is_empty() {
-            config.ignore = globs.build().ok();
-        }
-        config.source = Some((source, root));
-        Ok(config)
     }
 
     /// Whether an input is ignored. Patterns are matched against the path relative to the config

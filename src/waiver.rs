@@ -144,96 +144,128 @@ pub fn apply(
     }
     let mut out = Vec::new();
     for w in read(doc.root) {
-        let base = format!("waivers[{}]", w.index);
-        if let Err(msg) = &w.path {
-            out.push(finding(
-                doc,
-                BAD_PATH,
-                Severity::Error,
-                &format!("{base}.path"),
-                format!("waiver path `{}` cannot be read: {msg}", w.path_text),
-                "not a document path",
-                "write the path as keys and list indices, such as `technology.systems[2]`",
-            ));
-            continue;
-        }
-        let days_left = w.expires.map(|e| doc.as_of.days_until(e));
-        if let Some(days) = days_left.filter(|d| *d < 0) {
-            out.push(finding(
-                doc,
-                EXPIRED,
-                Severity::Error,
-                &format!("{base}.expires"),
-                format!(
-                    "waiver of `{}` at `{}` expired on {} ({} before {})",
-                    w.rule,
-                    w.path_text,
-                    w.expires_text,
-                    days_word(-days),
-                    doc.as_of
-                ),
-                "expired",
-                "fix the finding it covered, or have a renewed waiver approved with a new expiry date",
-            ));
-            continue;
-        }
-        let mut used = false;
-        for f in findings.iter_mut().filter(|f| !f.waived && w.covers(f)) {
-            f.waived = true;
-            f.waiver = Some(w.note());
-            used = true;
-        }
-        match rule_state(&w.rule) {
-            _ if used => {}
-            RuleState::Silent => {}
-            RuleState::Unknown if !settings.flag_unknown_rules => {}
-            RuleState::Ran => out.push(finding(
-                doc,
-                UNUSED,
-                Severity::Warning,
-                &base,
-                format!(
-                    "waiver of `{}` at `{}` matches no finding",
-                    w.rule, w.path_text
-                ),
-                "this waiver waives nothing",
-                "remove the waiver, or correct its path (the finding's path or a parent of it)",
-            )),
-            RuleState::Unknown => out.push(finding(
-                doc,
-                UNUSED,
-                Severity::Warning,
-                &format!("{base}.rule"),
-                format!(
-                    "waiver names the rule `{}`, which no loaded rule has",
-                    w.rule
-                ),
-                "unknown rule id",
-                "correct the rule id (`roadmap-lint rules` lists them), or remove the waiver",
-            )),
-        }
-        if let Some(days) = days_left.filter(|d| *d <= settings.warning_days) {
-            out.push(finding(
-                doc,
-                EXPIRING,
-                Severity::Warning,
-                &format!("{base}.expires"),
-                format!(
-                    "waiver of `{}` at `{}` expires on {}, {}",
-                    w.rule,
-                    w.path_text,
-                    w.expires_text,
-                    match days {
-                        0 => "today".to_string(),
-                        d => format!("in {}", days_word(d)),
-                    }
-                ),
-                "expires soon",
-                "fix the finding before the waiver expires, or seek a renewed waiver",
-            ));
-        }
+        apply_one(doc, &w, findings, settings, rule_state, &mut out);
     }
     out
+}
+
+/// Apply one waiver: an unreadable path or a past expiry is a finding and waives nothing;
+/// otherwise it waives the findings it covers, and a waiver that covers none, or expires
+/// soon, is a warning.
+fn apply_one(
+    doc: &DocContext,
+    w: &Waiver,
+    findings: &mut [Finding],
+    settings: WaiverSettings,
+    rule_state: &dyn Fn(&str) -> RuleState,
+    out: &mut Vec<Finding>,
+) {
+    let base = format!("waivers[{}]", w.index);
+    if let Err(msg) = &w.path {
+        out.push(finding(
+            doc,
+            BAD_PATH,
+            Severity::Error,
+            &format!("{base}.path"),
+            format!("waiver path `{}` cannot be read: {msg}", w.path_text),
+            "not a document path",
+            "write the path as keys and list indices, such as `technology.systems[2]`",
+        ));
+        return;
+    }
+    let days_left = w.expires.map(|e| doc.as_of.days_until(e));
+    if let Some(days) = days_left.filter(|d| *d < 0) {
+        out.push(finding(
+            doc,
+            EXPIRED,
+            Severity::Error,
+            &format!("{base}.expires"),
+            format!(
+                "waiver of `{}` at `{}` expired on {} ({} before {})",
+                w.rule,
+                w.path_text,
+                w.expires_text,
+                days_word(-days),
+                doc.as_of
+            ),
+            "expired",
+            "fix the finding it covered, or have a renewed waiver approved with a new expiry date",
+        ));
+        return;
+    }
+    let mut used = false;
+    for f in findings.iter_mut().filter(|f| !f.waived && w.covers(f)) {
+        f.waived = true;
+        f.waiver = Some(w.note());
+        used = true;
+    }
+    if !used {
+        out.extend(unused(doc, w, &base, rule_state(&w.rule), settings));
+    }
+    if let Some(days) = days_left.filter(|d| *d <= settings.warning_days) {
+        out.push(expiring(doc, w, &base, days));
+    }
+}
+
+/// A waiver that waived nothing: a warning when its rule ran (its path is likely wrong) or,
+/// when the settings ask, when no loaded rule has its id; nothing when the rule did not run.
+fn unused(
+    doc: &DocContext,
+    w: &Waiver,
+    base: &str,
+    state: RuleState,
+    settings: WaiverSettings,
+) -> Option<Finding> {
+    match state {
+        RuleState::Silent => None,
+        RuleState::Unknown if !settings.flag_unknown_rules => None,
+        RuleState::Ran => Some(finding(
+            doc,
+            UNUSED,
+            Severity::Warning,
+            base,
+            format!(
+                "waiver of `{}` at `{}` matches no finding",
+                w.rule, w.path_text
+            ),
+            "this waiver waives nothing",
+            "remove the waiver, or correct its path (the finding's path or a parent of it)",
+        )),
+        RuleState::Unknown => Some(finding(
+            doc,
+            UNUSED,
+            Severity::Warning,
+            &format!("{base}.rule"),
+            format!(
+                "waiver names the rule `{}`, which no loaded rule has",
+                w.rule
+            ),
+            "unknown rule id",
+            "correct the rule id (`roadmap-lint rules` lists them), or remove the waiver",
+        )),
+    }
+}
+
+/// A waiver that expires within the warning period (`days` from the document's date).
+fn expiring(doc: &DocContext, w: &Waiver, base: &str, days: i64) -> Finding {
+    finding(
+        doc,
+        EXPIRING,
+        Severity::Warning,
+        &format!("{base}.expires"),
+        format!(
+            "waiver of `{}` at `{}` expires on {}, {}",
+            w.rule,
+            w.path_text,
+            w.expires_text,
+            match days {
+                0 => "today".to_string(),
+                d => format!("in {}", days_word(d)),
+            }
+        ),
+        "expires soon",
+        "fix the finding before the waiver expires, or seek a renewed waiver",
+    )
 }
 
 /// Waive one finding that arrives after its document was evaluated (a portfolio rule's), with

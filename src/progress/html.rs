@@ -3,13 +3,20 @@
 //! the score at every snapshot, and a table beside it holds the same figures for screen readers
 //! and for print; each department has its table, its chart, and what changed between its
 //! snapshots. A missing snapshot breaks a line (it is never drawn as zero). Laid out to print
-//! on A4 without losing a column. Every value from a declaration is escaped.
+//! on A4 without losing a column. Written with maud: every value from a declaration goes
+//! through [`HtmlText`] or [`HtmlCode`], which also replace control characters and reordering
+//! marks.
 
 use std::fmt::Write;
 
-use super::{DepartmentSeries, ProgressReport, Status, Step, show_change, show_point};
-use crate::render::escape::html as h;
-use crate::score::{Band, show};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::{
+    CommitmentMove, DepartmentPoint, DepartmentSeries, GovernmentPoint, ProgressReport, Status,
+    Step, show_change, show_point,
+};
+use crate::render::escape::{HtmlCode, HtmlText};
+use crate::score::{Band, ScoredFinding, show};
 
 const STYLE: &str = r#"
 :root { --ink:#0b0c0c; --muted:#505a5f; --line:#b1b4b6; --green:#00703c; --amber:#ffdd00; --red:#d4351c; --link:#1d70b8; --focus:#ffdd00; }
@@ -71,11 +78,6 @@ footer { color: var(--muted); border-top: 1px solid var(--line); margin-top: 3re
 }
 "#;
 
-/// Text from a declaration or a pack, escaped.
-fn e(s: &str) -> String {
-    h(s).into_owned()
-}
-
 /// An id for an anchor, from an organisation id (any character outside `[A-Za-z0-9-]` is
 /// written as its code point).
 fn anchor(org: &str) -> String {
@@ -90,7 +92,7 @@ fn anchor(org: &str) -> String {
     out
 }
 
-fn rag(score: Option<f64>, band: Option<Band>) -> String {
+fn rag(score: Option<f64>, band: Option<Band>) -> Markup {
     match (score, band) {
         (Some(_), Some(b)) => {
             let label = b.label();
@@ -98,93 +100,146 @@ fn rag(score: Option<f64>, band: Option<Band>) -> String {
             if let Some(first) = title.get_mut(0..1) {
                 first.make_ascii_uppercase();
             }
-            format!(
-                "<span class=\"rag rag-{label}\">{} {title}</span>",
-                e(&show(score))
-            )
+            html! { span class={ "rag rag-" (label) } { (HtmlText(&show(score))) " " (title) } }
         }
-        _ => "N/A".into(),
+        _ => html! { "N/A" },
     }
 }
 
-fn change(c: Option<f64>) -> String {
+fn change(c: Option<f64>) -> Markup {
     let text = show_change(c);
-    match c {
-        Some(x) if x > 0.05 => format!("<span class=\"up\">&#9650; {text}</span>"),
-        Some(x) if x < -0.05 => format!("<span class=\"down\">&#9660; {text}</span>"),
-        _ => text,
+    html! {
+        @match c {
+            Some(x) if x > 0.05 => { span class="up" { "\u{25B2} " (text) } }
+            Some(x) if x < -0.05 => { span class="down" { "\u{25BC} " (text) } }
+            _ => { (text) }
+        }
     }
 }
 
 pub fn render(report: &ProgressReport) -> String {
-    let mut out = String::with_capacity(64 * 1024);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Progress against the roadmap</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to the report</a>\n<header>\n<h1>Progress against the roadmap</h1>\n"
-    );
-    let span = match (report.snapshots.first(), report.snapshots.last()) {
-        (Some(a), Some(b)) if a.label != b.label => {
-            format!("from {} to {}", e(&a.label), e(&b.label))
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                title { "Progress against the roadmap" } "\n"
+                // STYLE is this module's own constant stylesheet: trusted, nothing from a document.
+                style { (PreEscaped(STYLE)) } "\n"
+            }
+            "\n"
+            body {
+                "\n"
+                a class="skip" href="#main" { "Skip to the report" } "\n"
+                (header(report))
+                "\n"
+                main id="main" {
+                    "\n"
+                    (government(report))
+                    @for d in &report.departments {
+                        (department(report, d))
+                    }
+                    (targets(report))
+                    (comparing(report))
+                }
+                "\n"
+                footer {
+                    p {
+                        "Made by " (HtmlText(&report.tool))
+                        " from the declarations named in each department's table. The same figures are in "
+                        code { "roadmap-lint progress --format json" } "."
+                    }
+                }
+                "\n"
+            }
+            "\n"
         }
-        (Some(a), _) => format!("at {}", e(&a.label)),
-        _ => "no snapshot".into(),
+        "\n"
     };
-    let _ = writeln!(
-        out,
-        "<p class=\"meta\">{} departments, {} snapshots {span}. Each snapshot is judged on its own date; score = checks passed / checks applicable; changes are in percentage points.</p>",
-        report.departments.len(),
-        report.snapshots.len()
-    );
-    out.push_str(
-        "<nav aria-label=\"Contents\"><ul><li><a href=\"#government\">Government</a></li>",
-    );
-    for d in &report.departments {
-        let _ = write!(
-            out,
-            "<li><a href=\"#{}\">{}</a></li>",
-            anchor(&d.organisation),
-            e(&d.organisation)
-        );
-    }
-    out.push_str("<li><a href=\"#comparing\">Comparing snapshots</a></li></ul></nav>\n</header>\n<main id=\"main\">\n");
-    government(&mut out, report);
-    for d in &report.departments {
-        department(&mut out, report, d);
-    }
-    notes(&mut out, report);
-    let _ = write!(
-        out,
-        "</main>\n<footer><p>Made by {} from the declarations named in each department's table. The same figures are in <code>roadmap-lint progress --format json</code>.</p></footer>\n</body>\n</html>\n",
-        e(&report.tool)
-    );
-    out
+    page.into_string()
 }
 
-/// A trend chart: one value per snapshot (`None`: no figure, which breaks the line), 0-100%,
-/// with the RAG band thresholds dashed.
-fn chart(
-    out: &mut String,
-    id: &str,
-    caption: &str,
-    labels: &[String],
-    values: &[Option<f64>],
-    report: &ProgressReport,
-) {
+/// The title, what the page covers, and links to each section.
+fn header(report: &ProgressReport) -> Markup {
+    let span = match (report.snapshots.first(), report.snapshots.last()) {
+        (Some(a), Some(b)) if a.label != b.label => {
+            html! { "from " (HtmlText(&a.label)) " to " (HtmlText(&b.label)) }
+        }
+        (Some(a), _) => html! { "at " (HtmlText(&a.label)) },
+        _ => html! { "no snapshot" },
+    };
+    html! {
+        header {
+            "\n"
+            h1 { "Progress against the roadmap" } "\n"
+            p class="meta" {
+                (report.departments.len()) " departments, " (report.snapshots.len()) " snapshots " (span)
+                ". Each snapshot is judged on its own date; score = checks passed / checks applicable; changes are in percentage points."
+            }
+            "\n"
+            nav aria-label="Contents" {
+                ul {
+                    li { a href="#government" { "Government" } }
+                    @for d in &report.departments {
+                        li { a href={ "#" (HtmlText(&anchor(&d.organisation))) } { (HtmlText(&d.organisation)) } }
+                    }
+                    li { a href="#comparing" { "Comparing snapshots" } }
+                }
+            }
+            "\n"
+        }
+    }
+}
+
+/// Where a trend chart puts things: 0-100% upwards, the snapshots evenly across.
+struct Axes {
+    snapshots: usize,
+}
+
+impl Axes {
     const W: f64 = 360.0;
     const H: f64 = 200.0;
     const LEFT: f64 = 42.0;
     const RIGHT: f64 = 14.0;
     const TOP: f64 = 18.0;
     const BOTTOM: f64 = 40.0;
-    let n = labels.len().max(1);
-    let x = |i: usize| {
+
+    /// The horizontal position of snapshot `i`.
+    fn x(&self, i: usize) -> f64 {
+        let n = self.snapshots;
         if n == 1 {
-            LEFT + (W - LEFT - RIGHT) / 2.0
+            Self::LEFT + (Self::W - Self::LEFT - Self::RIGHT) / 2.0
         } else {
-            LEFT + (W - LEFT - RIGHT) * i as f64 / (n - 1) as f64
+            Self::LEFT + (Self::W - Self::LEFT - Self::RIGHT) * i as f64 / (n - 1) as f64
         }
+    }
+
+    /// The vertical position of a score.
+    fn y(&self, v: f64) -> f64 {
+        Self::TOP + (Self::H - Self::TOP - Self::BOTTOM) * (1.0 - v.clamp(0.0, 100.0) / 100.0)
+    }
+}
+
+/// A number of a chart's geometry, to one decimal place.
+fn at(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// A trend chart: one value per snapshot (`None`: no figure, which breaks the line), 0-100%,
+/// with the RAG band thresholds dashed.
+fn chart(
+    id: &str,
+    caption: &str,
+    labels: &[String],
+    values: &[Option<f64>],
+    report: &ProgressReport,
+) -> Markup {
+    let axes = Axes {
+        snapshots: labels.len().max(1),
     };
-    let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v.clamp(0.0, 100.0) / 100.0);
     let described: Vec<String> = labels
         .iter()
         .zip(values)
@@ -193,34 +248,39 @@ fn chart(
             None => format!("{l}: no figure"),
         })
         .collect();
-    let _ = write!(
-        out,
-        "<figure><figcaption id=\"{id}-cap\">{}</figcaption><svg class=\"trend\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}: score at each snapshot</title><desc id=\"{id}-desc\">{}</desc>",
-        e(caption),
-        e(caption),
-        e(&described.join("; "))
-    );
-    for g in [0.0, 50.0, 100.0] {
-        let _ = write!(
-            out,
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{g}%</text>",
-            W - RIGHT,
-            y(g),
-            y(g),
-            LEFT - 4.0,
-            y(g) + 4.0
-        );
+    html! {
+        figure {
+            figcaption id={ (HtmlText(id)) "-cap" } { (HtmlText(caption)) }
+            svg class="trend" viewBox={ "0 0 " (Axes::W) " " (Axes::H) } role="img"
+                aria-labelledby={ (HtmlText(id)) "-title " (HtmlText(id)) "-desc" } {
+                title id={ (HtmlText(id)) "-title" } { (HtmlText(caption)) ": score at each snapshot" }
+                desc id={ (HtmlText(id)) "-desc" } { (HtmlText(&described.join("; "))) }
+                (chart_grid(&axes, report))
+                (chart_line(&axes, values))
+                (chart_points(&axes, values))
+                (chart_labels(&axes, labels))
+            }
+        }
+        "\n"
     }
-    for b in [report.bands.green, report.bands.amber] {
-        let _ = write!(
-            out,
-            "<line class=\"band\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
-            W - RIGHT,
-            y(b),
-            y(b)
-        );
+}
+
+/// The 0%, 50% and 100% lines with their labels, and the RAG thresholds dashed.
+fn chart_grid(axes: &Axes, report: &ProgressReport) -> Markup {
+    let right = Axes::W - Axes::RIGHT;
+    html! {
+        @for g in [0.0, 50.0, 100.0] {
+            line class="grid" x1=(Axes::LEFT) x2=(right) y1=(at(axes.y(g))) y2=(at(axes.y(g))) {}
+            text class="axis" x=(Axes::LEFT - 4.0) y=(at(axes.y(g) + 4.0)) text-anchor="end" { (g) "%" }
+        }
+        @for b in [report.bands.green, report.bands.amber] {
+            line class="band" x1=(Axes::LEFT) x2=(right) y1=(at(axes.y(b))) y2=(at(axes.y(b))) {}
+        }
     }
-    // Segments between consecutive snapshots that both have a figure.
+}
+
+/// Segments between consecutive snapshots that both have a figure.
+fn chart_line(axes: &Axes, values: &[Option<f64>]) -> Markup {
     let mut path = String::new();
     let mut pen_down = false;
     for (i, v) in values.iter().enumerate() {
@@ -230,358 +290,381 @@ fn chart(
                     path,
                     "{}{:.1},{:.1} ",
                     if pen_down { "L" } else { "M" },
-                    x(i),
-                    y(*v)
+                    axes.x(i),
+                    axes.y(*v)
                 );
                 pen_down = true;
             }
             None => pen_down = false,
         }
     }
-    if !path.is_empty() {
-        let _ = write!(out, "<path class=\"line\" d=\"{}\"/>", path.trim_end());
-    }
-    for (i, v) in values.iter().enumerate() {
-        if let Some(v) = v {
-            let _ = write!(
-                out,
-                "<circle class=\"dot\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                x(i),
-                y(*v),
-                x(i),
-                y(*v) - 8.0,
-                e(&show(Some(*v)))
-            );
-        } else {
-            let _ = write!(
-                out,
-                "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">none</text>",
-                x(i),
-                y(50.0)
-            );
+    html! {
+        @if !path.is_empty() {
+            path class="line" d=(path.trim_end()) {}
         }
     }
-    // Snapshot labels, every one when they fit, else the first, the last and some between.
-    let step = n.div_ceil(6);
-    for (i, l) in labels.iter().enumerate() {
-        if i % step == 0 || i + 1 == n {
-            // The end labels are anchored inwards, so that they stay inside the chart.
-            let anchor = match (i, n) {
-                (_, 1) => "middle",
-                (0, _) => "start",
-                (i, n) if i + 1 == n => "end",
-                _ => "middle",
-            };
-            let at = match anchor {
-                "start" => x(i) - 6.0,
-                "end" => x(i) + 6.0,
-                _ => x(i),
-            };
-            let _ = write!(
-                out,
-                "<text class=\"axis\" x=\"{at:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
-                H - BOTTOM + 16.0,
-                e(l)
-            );
-        }
-    }
-    out.push_str("</svg></figure>\n");
 }
 
-fn government(out: &mut String, report: &ProgressReport) {
-    out.push_str("<section id=\"government\" aria-labelledby=\"government-h\"><h2 id=\"government-h\">Government</h2>\n<p>The mean over the departments scored at each snapshot. <em>Like for like</em> is the change over only the departments scored at both this snapshot and the one before, so a department joining or missing does not move it. In the charts, the dashed lines are the green and amber thresholds, and a gap is a snapshot without a figure.</p>\n");
-    if report.snapshots.is_empty() {
-        out.push_str("<p>No department declaration could be placed in a snapshot.</p></section>\n");
-        return;
+/// A dot and its figure at each snapshot that has one; `none` where it has not.
+fn chart_points(axes: &Axes, values: &[Option<f64>]) -> Markup {
+    html! {
+        @for (i, v) in values.iter().enumerate() {
+            @if let Some(v) = v {
+                circle class="dot" cx=(at(axes.x(i))) cy=(at(axes.y(*v))) r="4" {}
+                text x=(at(axes.x(i))) y=(at(axes.y(*v) - 8.0)) text-anchor="middle" { (HtmlText(&show(Some(*v)))) }
+            } @else {
+                text class="axis" x=(at(axes.x(i))) y=(at(axes.y(50.0))) text-anchor="middle" { "none" }
+            }
+        }
     }
+}
+
+/// Snapshot labels, every one when they fit, else the first, the last and some between.
+fn chart_labels(axes: &Axes, labels: &[String]) -> Markup {
+    let n = axes.snapshots;
+    let step = n.div_ceil(6);
+    html! {
+        @for (i, l) in labels.iter().enumerate() {
+            @if i % step == 0 || i + 1 == n {
+                // The end labels are anchored inwards, so that they stay inside the chart.
+                @let anchor = match (i, n) {
+                    (_, 1) => "middle",
+                    (0, _) => "start",
+                    (i, n) if i + 1 == n => "end",
+                    _ => "middle",
+                };
+                @let x = match anchor {
+                    "start" => axes.x(i) - 6.0,
+                    "end" => axes.x(i) + 6.0,
+                    _ => axes.x(i),
+                };
+                text class="axis" x=(at(x)) y=(at(Axes::H - Axes::BOTTOM + 16.0)) text-anchor=(anchor) { (HtmlText(l)) }
+            }
+        }
+    }
+}
+
+fn government(report: &ProgressReport) -> Markup {
+    html! {
+        section id="government" aria-labelledby="government-h" {
+            h2 id="government-h" { "Government" } "\n"
+            p {
+                "The mean over the departments scored at each snapshot. " em { "Like for like" }
+                " is the change over only the departments scored at both this snapshot and the one before, so a department joining or missing does not move it. In the charts, the dashed lines are the green and amber thresholds, and a gap is a snapshot without a figure."
+            }
+            "\n"
+            @if report.snapshots.is_empty() {
+                p { "No department declaration could be placed in a snapshot." }
+            } @else {
+                (government_charts(report))
+                (government_table(report))
+                "\n"
+                ul class="changes" {
+                    @for g in &report.government {
+                        (government_changes(g))
+                    }
+                }
+                "\n"
+            }
+        }
+        "\n"
+    }
+}
+
+/// The government's overall trend and each mission's.
+fn government_charts(report: &ProgressReport) -> Markup {
     let labels: Vec<String> = report
         .government
         .iter()
         .map(|g| g.snapshot.clone())
         .collect();
-    out.push_str("<div class=\"charts\">\n");
     let overall: Vec<Option<f64>> = report.government.iter().map(|g| g.score).collect();
-    chart(
-        out,
-        "chart-gov",
-        "Government overall",
-        &labels,
-        &overall,
-        report,
-    );
-    for (k, m) in report.missions.iter().enumerate() {
-        let values: Vec<Option<f64>> = report
+    let mission = |k: usize| -> Vec<Option<f64>> {
+        report
             .government
             .iter()
             .map(|g| g.missions.get(k).and_then(|p| p.score))
-            .collect();
-        chart(
-            out,
-            &format!("chart-m{}", m.number),
-            &format!("Mission {}: {}", m.number, m.title),
-            &labels,
-            &values,
-            report,
-        );
+            .collect()
+    };
+    html! {
+        div class="charts" {
+            "\n"
+            (chart("chart-gov", "Government overall", &labels, &overall, report))
+            @for (k, m) in report.missions.iter().enumerate() {
+                (chart(
+                    &format!("chart-m{}", m.number),
+                    &format!("Mission {}: {}", m.number, m.title),
+                    &labels,
+                    &mission(k),
+                    report,
+                ))
+            }
+        }
+        "\n"
     }
-    out.push_str("</div>\n<table>\n<caption>Government scores at each snapshot (the figures of the charts)</caption>\n<thead><tr><th scope=\"col\">Snapshot</th><th scope=\"col\">Overall</th>");
-    for m in &report.missions {
-        let _ = write!(
-            out,
-            "<th scope=\"col\" class=\"num\"><abbr title=\"Mission {}: {}\">M{}</abbr></th>",
-            m.number,
-            e(&m.title),
-            m.number
-        );
-    }
-    out.push_str("<th scope=\"col\">Departments</th><th scope=\"col\">Change</th><th scope=\"col\">Since first</th><th scope=\"col\">Like for like</th></tr></thead>\n<tbody>\n");
-    let total = report.departments.len();
-    for g in &report.government {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td>",
-            e(&g.snapshot),
-            rag(g.score, g.band)
-        );
-        for m in &g.missions {
-            let _ = write!(out, "<td class=\"num\">{}</td>", e(&show(m.score)));
-        }
-        let like = match g.like_for_like_change {
-            Some(c) => format!(
-                "{} ({} department{})",
-                change(Some(c)),
-                g.like_for_like_departments,
-                if g.like_for_like_departments == 1 {
-                    ""
-                } else {
-                    "s"
-                }
-            ),
-            None => "-".into(),
-        };
-        let _ = writeln!(
-            out,
-            "<td>{} of {total}</td><td>{}</td><td>{}</td><td>{like}</td></tr>",
-            g.departments_scored.len(),
-            change(g.change),
-            change(g.change_since_first)
-        );
-    }
-    out.push_str("</tbody></table>\n<ul class=\"changes\">");
-    for g in &report.government {
-        if !g.joined.is_empty() {
-            let _ = write!(
-                out,
-                "<li>{}: joined: {}</li>",
-                e(&g.snapshot),
-                e(&g.joined.join(", "))
-            );
-        }
-        if !g.missing.is_empty() {
-            let _ = write!(
-                out,
-                "<li>{}: missing (no declaration, not counted as zero): {}</li>",
-                e(&g.snapshot),
-                e(&g.missing.join(", "))
-            );
-        }
-        if !g.not_scored.is_empty() {
-            let _ = write!(
-                out,
-                "<li>{}: not scored (errors): {}</li>",
-                e(&g.snapshot),
-                e(&g.not_scored.join(", "))
-            );
-        }
-        if let Some(n) = g.great_services {
-            let target = g
-                .great_target
-                .map_or_else(String::new, |t| format!(" (target {t})"));
-            let _ = write!(
-                out,
-                "<li>{}: {n} top-75 services great{target}</li>",
-                e(&g.snapshot)
-            );
-        }
-    }
-    out.push_str("</ul>\n</section>\n");
 }
 
-fn department(out: &mut String, report: &ProgressReport, d: &DepartmentSeries) {
-    let id = anchor(&d.organisation);
-    let name = d.name.as_deref().map_or_else(String::new, |n| {
-        format!(" <span class=\"meta\">{}</span>", e(n))
-    });
-    let _ = writeln!(
-        out,
-        "<section id=\"{id}\" aria-labelledby=\"{id}-h\"><h2 id=\"{id}-h\">{}{name}</h2>",
-        e(&d.organisation)
-    );
-    if report.snapshots.first().map(|s| s.label.as_str()) != Some(d.joined.as_str()) {
-        let _ = writeln!(
-            out,
-            "<p>Joined at {}: earlier snapshots show it as not yet joined.</p>",
-            e(&d.joined)
-        );
+/// The figures of the government's charts, one row a snapshot.
+fn government_table(report: &ProgressReport) -> Markup {
+    let total = report.departments.len();
+    html! {
+        table {
+            "\n"
+            caption { "Government scores at each snapshot (the figures of the charts)" } "\n"
+            thead {
+                tr {
+                    th scope="col" { "Snapshot" }
+                    th scope="col" { "Overall" }
+                    @for m in &report.missions {
+                        th scope="col" class="num" {
+                            abbr title={ "Mission " (m.number) ": " (HtmlText(&m.title)) } { "M" (m.number) }
+                        }
+                    }
+                    th scope="col" { "Departments" }
+                    th scope="col" { "Change" }
+                    th scope="col" { "Since first" }
+                    th scope="col" { "Like for like" }
+                }
+            }
+            "\n"
+            tbody {
+                "\n"
+                @for g in &report.government {
+                    tr {
+                        th scope="row" { (HtmlText(&g.snapshot)) }
+                        td { (rag(g.score, g.band)) }
+                        @for m in &g.missions {
+                            td class="num" { (HtmlText(&show(m.score))) }
+                        }
+                        td { (g.departments_scored.len()) " of " (total) }
+                        td { (change(g.change)) }
+                        td { (change(g.change_since_first)) }
+                        td { (like_for_like(g)) }
+                    }
+                    "\n"
+                }
+            }
+        }
     }
+}
+
+/// The like-for-like change and how many departments it covers, or `-`.
+fn like_for_like(g: &GovernmentPoint) -> Markup {
+    let n = g.like_for_like_departments;
+    html! {
+        @match g.like_for_like_change {
+            Some(c) => { (change(Some(c))) " (" (n) " department" @if n != 1 { "s" } ")" }
+            None => "-",
+        }
+    }
+}
+
+/// Who joined, went missing or could not be scored at a snapshot, and its great services.
+fn government_changes(g: &GovernmentPoint) -> Markup {
+    let snapshot = HtmlText(&g.snapshot);
+    html! {
+        @if !g.joined.is_empty() {
+            li { (snapshot) ": joined: " (HtmlText(&g.joined.join(", "))) }
+        }
+        @if !g.missing.is_empty() {
+            li { (snapshot) ": missing (no declaration, not counted as zero): " (HtmlText(&g.missing.join(", "))) }
+        }
+        @if !g.not_scored.is_empty() {
+            li { (snapshot) ": not scored (errors): " (HtmlText(&g.not_scored.join(", "))) }
+        }
+        @if let Some(n) = g.great_services {
+            li {
+                (snapshot) ": " (n) " top-75 services great"
+                @if let Some(t) = g.great_target { " (target " (t) ")" }
+            }
+        }
+    }
+}
+
+fn department(report: &ProgressReport, d: &DepartmentSeries) -> Markup {
+    let id = anchor(&d.organisation);
     let labels: Vec<String> = d.points.iter().map(|p| p.snapshot.clone()).collect();
     let values: Vec<Option<f64>> = d.points.iter().map(|p| p.score).collect();
-    out.push_str("<div class=\"charts\">");
-    chart(
-        out,
-        &format!("{id}-chart"),
-        &format!("{} overall", d.organisation),
-        &labels,
-        &values,
-        report,
-    );
-    out.push_str("</div>\n");
-    let _ = write!(
-        out,
-        "<table>\n<caption>{} at each snapshot</caption>\n<thead><tr><th scope=\"col\">Snapshot</th><th scope=\"col\">Overall</th>",
-        e(&d.organisation)
-    );
-    for m in &report.missions {
-        let _ = write!(
-            out,
-            "<th scope=\"col\" class=\"num\"><abbr title=\"Mission {}\">M{}</abbr></th>",
-            m.number, m.number
-        );
-    }
-    out.push_str("<th scope=\"col\">Change</th><th scope=\"col\">Since first</th><th scope=\"col\" class=\"num\">Findings</th></tr></thead>\n<tbody>\n");
-    for p in &d.points {
-        let _ = write!(out, "<tr><th scope=\"row\">{}</th>", e(&p.snapshot));
-        if p.status == Status::Scored {
-            let _ = write!(out, "<td>{}</td>", rag(p.score, p.band));
-            for m in &p.missions {
-                let _ = write!(out, "<td class=\"num\">{}</td>", e(&show(m.score)));
+    let joined_late = report.snapshots.first().map(|s| s.label.as_str()) != Some(d.joined.as_str());
+    html! {
+        section id=(HtmlText(&id)) aria-labelledby={ (HtmlText(&id)) "-h" } {
+            h2 id={ (HtmlText(&id)) "-h" } {
+                (HtmlText(&d.organisation))
+                @if let Some(n) = d.name.as_deref() { " " span class="meta" { (HtmlText(n)) } }
             }
-            let _ = writeln!(
-                out,
-                "<td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-                change(p.change),
-                change(p.change_since_first),
-                p.findings
-            );
-        } else {
-            let cols = report.missions.len() + 4;
-            let _ = writeln!(
-                out,
-                "<td colspan=\"{cols}\"><span class=\"status\">{}</span>{}</td></tr>",
-                e(&show_point(p)),
-                p.reason.as_deref().map_or_else(String::new, |r| format!(
-                    ": {}",
-                    crate::render::escape::html_code(r)
-                ))
-            );
+            "\n"
+            @if joined_late {
+                p { "Joined at " (HtmlText(&d.joined)) ": earlier snapshots show it as not yet joined." } "\n"
+            }
+            div class="charts" {
+                (chart(&format!("{id}-chart"), &format!("{} overall", d.organisation), &labels, &values, report))
+            }
+            "\n"
+            (department_table(report, d))
+            @for s in &d.steps {
+                (step(s))
+            }
         }
+        "\n"
     }
-    out.push_str("</tbody></table>\n");
-    for s in &d.steps {
-        step(out, s);
-    }
-    out.push_str("</section>\n");
 }
 
-fn step(out: &mut String, s: &Step) {
-    let _ = writeln!(
-        out,
-        "<h3>{} to {}</h3>\n<ul class=\"changes\">",
-        e(&s.from),
-        e(&s.to)
-    );
-    let moves = |list: &[super::CommitmentMove]| -> String {
-        list.iter()
-            .map(|m| {
-                format!(
-                    "C{} {} to {} ({})",
-                    m.number,
-                    e(&show(m.before)),
-                    e(&show(m.after)),
-                    show_change(Some(m.change))
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if s.improved.is_empty() && s.regressed.is_empty() {
-        out.push_str("<li>No commitment's score moved.</li>");
-    }
-    if !s.improved.is_empty() {
-        let _ = write!(
-            out,
-            "<li><strong>Improved:</strong> {}</li>",
-            moves(&s.improved)
-        );
-    }
-    if !s.regressed.is_empty() {
-        let _ = write!(
-            out,
-            "<li><strong>Regressed:</strong> {}</li>",
-            moves(&s.regressed)
-        );
-    }
-    for (what, list) in [("Fixed", &s.fixed), ("Introduced", &s.introduced)] {
-        if list.is_empty() {
-            continue;
+/// A department's figures, one row a snapshot.
+fn department_table(report: &ProgressReport, d: &DepartmentSeries) -> Markup {
+    html! {
+        table {
+            "\n"
+            caption { (HtmlText(&d.organisation)) " at each snapshot" } "\n"
+            thead {
+                tr {
+                    th scope="col" { "Snapshot" }
+                    th scope="col" { "Overall" }
+                    @for m in &report.missions {
+                        th scope="col" class="num" { abbr title={ "Mission " (m.number) } { "M" (m.number) } }
+                    }
+                    th scope="col" { "Change" }
+                    th scope="col" { "Since first" }
+                    th scope="col" class="num" { "Findings" }
+                }
+            }
+            "\n"
+            tbody {
+                "\n"
+                @for p in &d.points {
+                    (department_row(report, p)) "\n"
+                }
+            }
         }
-        let _ = write!(out, "<li><strong>{what} ({}):</strong><ul>", list.len());
-        for f in list {
-            let _ = write!(
-                out,
-                "<li><code>{}</code> at <code>{}</code>: {}</li>",
-                e(&f.rule),
-                e(if f.path.is_empty() {
-                    "(document)"
-                } else {
-                    &f.path
-                }),
-                e(&f.message)
-            );
-        }
-        out.push_str("</ul></li>");
+        "\n"
     }
-    out.push_str("</ul>\n");
 }
 
-fn notes(out: &mut String, report: &ProgressReport) {
-    if !report.targets.is_empty() {
-        out.push_str("<section id=\"targets\" aria-labelledby=\"targets-h\"><h2 id=\"targets-h\">Department-level targets</h2>\n<ul class=\"changes\">");
-        for u in &report.targets {
-            let applied = if u.applied_to.is_empty() {
-                "no snapshot".to_string()
-            } else {
-                u.applied_to.join(", ")
-            };
-            let _ = write!(out, "<li>{}; applied to {}", e(&u.provenance), e(&applied));
-            if !u.not_applied_to.is_empty() && !u.applied_to.is_empty() {
-                let _ = write!(
-                    out,
-                    "; not to {} (judged against the pack's value: compare with care)",
-                    e(&u.not_applied_to.join(", "))
-                );
+/// A department's row at one snapshot: its figures, or why it has none.
+fn department_row(report: &ProgressReport, p: &DepartmentPoint) -> Markup {
+    html! {
+        tr {
+            th scope="row" { (HtmlText(&p.snapshot)) }
+            @if p.status == Status::Scored {
+                td { (rag(p.score, p.band)) }
+                @for m in &p.missions {
+                    td class="num" { (HtmlText(&show(m.score))) }
+                }
+                td { (change(p.change)) }
+                td { (change(p.change_since_first)) }
+                td class="num" { (p.findings) }
+            } @else {
+                td colspan=(report.missions.len() + 4) {
+                    span class="status" { (HtmlText(&show_point(p))) }
+                    @if let Some(r) = p.reason.as_deref() { ": " (HtmlCode(r)) }
+                }
             }
-            out.push_str("</li>");
         }
-        out.push_str("</ul></section>\n");
     }
-    out.push_str("<section id=\"comparing\" aria-labelledby=\"comparing-h\"><h2 id=\"comparing-h\">Comparing snapshots</h2>\n<ul class=\"changes\">");
-    for n in &report.comparability.notes {
-        let _ = write!(out, "<li>{}</li>", crate::render::escape::html_code(n));
+}
+
+/// Commitments whose score moved between two snapshots: `C9 50% to 75% (+25.0)`.
+fn moves(list: &[CommitmentMove]) -> Markup {
+    html! {
+        @for (i, m) in list.iter().enumerate() {
+            @if i > 0 { ", " }
+            "C" (m.number) " " (HtmlText(&show(m.before))) " to " (HtmlText(&show(m.after)))
+            " (" (show_change(Some(m.change))) ")"
+        }
     }
-    if !report.comparability.params.is_empty() {
-        let _ = write!(
-            out,
-            "<li>Parameters set for every snapshot: {}</li>",
-            e(&report.comparability.params.join(", "))
-        );
+}
+
+/// What changed between two of a department's snapshots.
+fn step(s: &Step) -> Markup {
+    html! {
+        h3 { (HtmlText(&s.from)) " to " (HtmlText(&s.to)) } "\n"
+        ul class="changes" {
+            @if s.improved.is_empty() && s.regressed.is_empty() {
+                li { "No commitment's score moved." }
+            }
+            @if !s.improved.is_empty() {
+                li { strong { "Improved:" } " " (moves(&s.improved)) }
+            }
+            @if !s.regressed.is_empty() {
+                li { strong { "Regressed:" } " " (moves(&s.regressed)) }
+            }
+            (step_findings("Fixed", &s.fixed))
+            (step_findings("Introduced", &s.introduced))
+        }
+        "\n"
     }
-    for u in &report.unplaced {
-        let at = match u.document {
-            Some(d) => crate::run::place(&u.file, d),
-            None => u.file.clone(),
-        };
-        let _ = write!(out, "<li>In no snapshot: {}: {}</li>", e(&at), e(&u.reason));
+}
+
+/// The findings fixed or introduced between two snapshots.
+fn step_findings(what: &str, list: &[ScoredFinding]) -> Markup {
+    if list.is_empty() {
+        return html! {};
     }
-    out.push_str("</ul></section>\n");
+    html! {
+        li {
+            strong { (what) " (" (list.len()) "):" }
+            ul {
+                @for f in list {
+                    li {
+                        code { (HtmlText(&f.rule)) } " at "
+                        code { (HtmlText(if f.path.is_empty() { "(document)" } else { &f.path })) }
+                        ": " (HtmlText(&f.message))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Department-level targets: where each came from and the snapshots it applied to.
+fn targets(report: &ProgressReport) -> Markup {
+    if report.targets.is_empty() {
+        return html! {};
+    }
+    html! {
+        section id="targets" aria-labelledby="targets-h" {
+            h2 id="targets-h" { "Department-level targets" } "\n"
+            ul class="changes" {
+                @for u in &report.targets {
+                    li {
+                        (HtmlText(&u.provenance)) "; applied to "
+                        @if u.applied_to.is_empty() {
+                            "no snapshot"
+                        } @else {
+                            (HtmlText(&u.applied_to.join(", ")))
+                            @if !u.not_applied_to.is_empty() {
+                                "; not to " (HtmlText(&u.not_applied_to.join(", ")))
+                                " (judged against the pack's value: compare with care)"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        "\n"
+    }
+}
+
+/// What a reader should know before comparing snapshots, and the declarations in none.
+fn comparing(report: &ProgressReport) -> Markup {
+    html! {
+        section id="comparing" aria-labelledby="comparing-h" {
+            h2 id="comparing-h" { "Comparing snapshots" } "\n"
+            ul class="changes" {
+                @for n in &report.comparability.notes {
+                    li { (HtmlCode(n)) }
+                }
+                @if !report.comparability.params.is_empty() {
+                    li { "Parameters set for every snapshot: " (HtmlText(&report.comparability.params.join(", "))) }
+                }
+                @for u in &report.unplaced {
+                    @let at = match u.document {
+                        Some(d) => crate::run::place(&u.file, d),
+                        None => u.file.clone(),
+                    };
+                    li { "In no snapshot: " (HtmlText(&at)) ": " (HtmlText(&u.reason)) }
+                }
+            }
+        }
+        "\n"
+    }
 }

@@ -15,6 +15,7 @@
 //! | a value as a Markdown code span | [`markdown_code_span`] | backticks that would close the span early, table pipes |
 //! | file lines in a Markdown code block | [`markdown_block`] | a fence in the text that would close the block |
 //! | HTML text or attribute | [`html`] | markup and attribute breakout |
+//! | the same, in a maud template | [`HtmlText`], [`HtmlCode`] | as [`html`] and [`html_code`] |
 //! | XML attribute (or text) | [`xml`] | markup, and characters XML 1.0 does not allow |
 //! | XML element text | [`xml_text`] | as [`xml`], keeping line feeds and tabs |
 
@@ -355,6 +356,30 @@ pub fn html_code(s: &str) -> String {
     out
 }
 
+/// Text from a document, a file name or a pack, spliced into a maud template: `(HtmlText(s))`
+/// writes `s` escaped as [`html`]. maud's own escaping of a `&str` would leave control
+/// characters and reordering marks as they are, so the HTML reports pass every such value
+/// through this wrapper.
+#[derive(Debug, Clone, Copy)]
+pub struct HtmlText<'a>(pub &'a str);
+
+impl maud::Render for HtmlText<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str(&html(self.0));
+    }
+}
+
+/// Text whose `code spans` become `<code>` elements, spliced into a maud template: written as
+/// [`html_code`] writes it.
+#[derive(Debug, Clone, Copy)]
+pub struct HtmlCode<'a>(pub &'a str);
+
+impl maud::Render for HtmlCode<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str(&html_code(self.0));
+    }
+}
+
 /// A link a report may carry (a rule's documentation, from a pack's `help_uri`): `https:`,
 /// `http:` or a relative path, and nothing that a browser would run (`javascript:`, `data:`).
 /// `None` for anything else; the text is then shown without a link.
@@ -541,5 +566,19 @@ mod exact {
             "key <code>a&lt;b&gt;</code> is <code>x</code> &amp; `unpaired"
         );
         assert_eq!(html_code("no spans"), "no spans");
+    }
+
+    #[test]
+    fn the_maud_wrappers_escape_as_the_functions_do() {
+        let hostile = "<b title=\"x\">it's</b> \u{1b}[2J \u{202E}`<i>` & more";
+        let text = maud::html! { p title=(HtmlText(hostile)) { (HtmlText(hostile)) } };
+        let attr = html(hostile);
+        assert_eq!(
+            text.into_string(),
+            format!("<p title=\"{attr}\">{attr}</p>")
+        );
+        let code = maud::html! { (HtmlCode(hostile)) };
+        assert_eq!(code.into_string(), html_code(hostile));
+        assert!(!has_unsafe_char(&html_code(hostile)));
     }
 }

@@ -1,12 +1,12 @@
 //! The review as one printable, self-contained HTML page: inline CSS with a print stylesheet, no
-//! scripts and no external resources. Everything that comes from the documents is escaped.
+//! scripts and no external resources. Written with maud, which escapes what it splices; every
+//! value from the documents goes through [`HtmlText`] or [`HtmlCode`], which also replace control
+//! characters and reordering marks.
 
-use super::{Outcome, Review, gbp, places, thousands};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-/// Text from a document or a pack, escaped for HTML.
-pub fn escape(text: &str) -> String {
-    crate::render::escape::html(text).into_owned()
-}
+use super::{Outcome, Review, ReviewFinding, gbp, places, thousands};
+use crate::render::escape::{HtmlCode, HtmlText};
 
 const STYLE: &str = "
 body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.4; }
@@ -46,8 +46,8 @@ fn yes_no(v: Option<bool>) -> &'static str {
     }
 }
 
-fn or_unstated(v: &Option<String>) -> String {
-    escape(v.as_deref().unwrap_or("not stated"))
+fn or_unstated(v: &Option<String>) -> Markup {
+    html! { (HtmlText(v.as_deref().unwrap_or("not stated"))) }
 }
 
 pub fn render(outcome: &Outcome) -> String {
@@ -56,73 +56,124 @@ pub fn render(outcome: &Outcome) -> String {
         .first()
         .and_then(|r| r.proposal.id.clone())
         .unwrap_or_else(|| "proposal".into());
-    let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!(
-        "<title>Spend-control review: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        escape(&title)
-    ));
-    if !outcome.run.diagnostics.is_empty() {
-        out.push_str("<h2>Problems running the review</h2>\n<ul>\n");
-        for d in &outcome.run.diagnostics {
-            out.push_str(&format!(
-                "<li><strong>{}</strong> <code>{}</code>{}: {}</li>\n",
-                escape(d.severity.as_str()),
-                escape(d.code.id()),
-                d.file
-                    .as_deref()
-                    .map(|f| format!(" in <code>{}</code>", escape(f)))
-                    .unwrap_or_default(),
-                escape(&d.message)
-            ));
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                title { "Spend-control review: " (HtmlText(&title)) } "\n"
+                // STYLE is this module's own constant stylesheet: trusted, nothing from a document.
+                style { (PreEscaped(STYLE)) } "\n"
+            }
+            "\n"
+            body {
+                "\n"
+                main {
+                    "\n"
+                    (problems(outcome))
+                    @for review in &outcome.reviews {
+                        (render_review(outcome, review))
+                    }
+                }
+                "\n"
+                footer {
+                    p {
+                        "Produced by roadmap-lint. The verdict rule: any error makes a proposal not ready; otherwise warnings, or no declaration to check it against, mean approve with conditions; no findings means ready for approval."
+                    }
+                }
+                "\n"
+            }
+            "\n"
         }
-        out.push_str("</ul>\n");
-    }
-    for review in &outcome.reviews {
-        render_review(&mut out, outcome, review);
-    }
-    out.push_str("</main>\n<footer><p>Produced by roadmap-lint. The verdict rule: any error makes a proposal not ready; otherwise warnings, or no declaration to check it against, mean approve with conditions; no findings means ready for approval.</p></footer>\n</body>\n</html>\n");
-    out
+        "\n"
+    };
+    page.into_string()
 }
 
-fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
+/// The problems that stopped part of the review (unreadable files, broken rules), if any.
+fn problems(outcome: &Outcome) -> Markup {
+    if outcome.run.diagnostics.is_empty() {
+        return html! {};
+    }
+    html! {
+        h2 { "Problems running the review" } "\n"
+        ul {
+            "\n"
+            @for d in &outcome.run.diagnostics {
+                li {
+                    strong { (HtmlText(d.severity.as_str())) } " " code { (HtmlText(d.code.id())) }
+                    @if let Some(f) = d.file.as_deref() { " in " code { (HtmlText(f)) } }
+                    ": " (HtmlText(&d.message))
+                }
+                "\n"
+            }
+        }
+        "\n"
+    }
+}
+
+/// One proposal's review: verdict, the proposal's facts, what the review derives, the findings
+/// and the questions for the department.
+fn render_review(outcome: &Outcome, r: &Review) -> Markup {
     let p = &r.proposal;
-    out.push_str(&format!(
-        "<h1>Spend-control review: {}{}</h1>\n",
-        or_unstated(&p.id),
-        p.title
-            .as_deref()
-            .map(|t| format!(" ({})", escape(t)))
-            .unwrap_or_default()
-    ));
     let verdict_class = match r.verdict {
         super::Verdict::Ready => "ready",
         super::Verdict::ApproveWithConditions => "approve_with_conditions",
         super::Verdict::NotReady => "not_ready",
     };
-    out.push_str(&format!(
-        "<p class=\"verdict {verdict_class}\">Verdict: {}</p>\n<p>The rule: {}.</p>\n",
-        escape(r.verdict.title()),
-        escape(r.verdict_rule)
-    ));
-    out.push_str("<h2>Proposal</h2>\n<table>\n");
+    html! {
+        h1 {
+            "Spend-control review: " (or_unstated(&p.id))
+            @if let Some(t) = p.title.as_deref() { " (" (HtmlText(t)) ")" }
+        }
+        "\n"
+        p class={ "verdict " (verdict_class) } { "Verdict: " (HtmlText(r.verdict.title())) } "\n"
+        p { "The rule: " (HtmlText(r.verdict_rule)) "." } "\n"
+        h2 { "Proposal" } "\n"
+        (proposal_table(r))
+        h2 { "What the review derives" } "\n"
+        (derived(r))
+        h2 { "Findings (" (r.findings.len()) ")" } "\n"
+        @if r.findings.is_empty() {
+            p { "None." } "\n"
+        }
+        @for (i, rf) in r.findings.iter().enumerate() {
+            (finding(outcome, i + 1, rf))
+        }
+        h2 { "Questions for the department" } "\n"
+        @if r.questions.is_empty() {
+            p { "None." } "\n"
+        } @else {
+            ol {
+                "\n"
+                @for q in &r.questions {
+                    li { (HtmlText(q)) } "\n"
+                }
+            }
+            "\n"
+        }
+    }
+}
+
+/// The proposal's facts, one row each, and the declaration it was checked against.
+fn proposal_table(r: &Review) -> Markup {
+    let p = &r.proposal;
     let declaration = match &r.declaration {
-        Some(d) => format!(
-            "<code>{}</code> (document {}{})",
-            escape(&d.file),
-            d.document,
-            d.as_of
-                .as_deref()
-                .map(|a| format!(", as of {}", escape(a)))
-                .unwrap_or_default()
-        ),
-        None => "none given for this organisation: cross-checks not run".into(),
+        Some(d) => html! {
+            code { (HtmlText(&d.file)) } " (document " (d.document)
+            @if let Some(a) = d.as_of.as_deref() { ", as of " (HtmlText(a)) }
+            ")"
+        },
+        None => html! { "none given for this organisation: cross-checks not run" },
     };
+    let amount = |v: Option<i64>| html! { (HtmlText(&v.map_or("not stated".into(), gbp))) };
     let rows = [
         (
             "Proposal",
-            format!("<code>{}</code> (document {})", escape(&r.file), r.document),
+            html! { code { (HtmlText(&r.file)) } " (document " (r.document) ")" },
         ),
         ("Organisation", or_unstated(&p.organisation)),
         ("Declaration", declaration),
@@ -131,161 +182,111 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         ("Phase", or_unstated(&p.phase)),
         (
             "Service",
-            format!(
-                "{}{}",
-                or_unstated(&p.service),
-                if p.top75 { " (top 75)" } else { "" }
-            ),
+            html! { (or_unstated(&p.service)) @if p.top75 { " (top 75)" } },
         ),
-        ("Public facing", yes_no(p.public_facing).into()),
-        ("New service", yes_no(p.new_service).into()),
-        (
-            "Whole-life cost",
-            escape(&p.whole_life_gbp.map_or("not stated".into(), gbp)),
-        ),
-        (
-            "Annual cost",
-            escape(&p.annual_gbp.map_or("not stated".into(), gbp)),
-        ),
+        ("Public facing", html! { (yes_no(p.public_facing)) }),
+        ("New service", html! { (yes_no(p.new_service)) }),
+        ("Whole-life cost", amount(p.whole_life_gbp)),
+        ("Annual cost", amount(p.annual_gbp)),
         (
             "Transactions a year",
-            p.transactions_per_year
-                .map_or("not stated".into(), thousands),
+            html! { (p.transactions_per_year.map_or("not stated".into(), thousands)) },
         ),
-        ("Vulnerable users", yes_no(p.vulnerable_users).into()),
+        ("Vulnerable users", html! { (yes_no(p.vulnerable_users)) }),
         ("Assurance rating", or_unstated(&p.assurance_rating)),
     ];
-    for (k, v) in rows {
-        out.push_str(&format!(
-            "<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>\n"
-        ));
+    html! {
+        table {
+            "\n"
+            @for (k, v) in rows {
+                tr { th scope="row" { (k) } td { (v) } } "\n"
+            }
+        }
+        "\n"
     }
-    out.push_str("</table>\n");
+}
 
-    out.push_str("<h2>What the review derives</h2>\n<ul>\n");
+/// What the review derives from the pack's parameters: approval, risk and importance (with
+/// each band's reason), and whether the strategic commitments must be answered.
+fn derived(r: &Review) -> Markup {
     let approval = match r.approval.required {
         Some(true) => "required",
         Some(false) => "not required",
         None => "cannot be decided",
     };
-    out.push_str(&format!(
-        "<li><strong>Approval:</strong> {approval}: {}.</li>\n",
-        escape(&r.approval.reason)
-    ));
-    out.push_str(&format!(
-        "<li><strong>Risk and importance:</strong> {}.</li>\n",
-        r.rating.describe()
-    ));
-    out.push_str(&format!(
-        "<li><strong>Strategic commitments:</strong> {}: {}.</li>\n</ul>\n",
-        if r.answers.required {
-            "must be answered"
-        } else {
-            "answers optional"
-        },
-        escape(&r.answers.reason)
-    ));
-    out.push_str("<table>\n<tr><th>Band</th><th>Level</th><th>Why</th></tr>\n");
-    for b in &r.rating.bands {
-        out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            escape(b.name),
-            b.level.map_or("unknown", |l| l.as_str()),
-            escape(&b.reason)
-        ));
-    }
-    out.push_str("</table>\n");
-
-    out.push_str(&format!("<h2>Findings ({})</h2>\n", r.findings.len()));
-    if r.findings.is_empty() {
-        out.push_str("<p>None.</p>\n");
-    }
-    for (i, rf) in r.findings.iter().enumerate() {
-        let f = &rf.finding;
-        out.push_str(&format!(
-            "<section class=\"finding {}\">\n<h3>{}. <span class=\"severity\">{}{}</span> {}</h3>\n",
-            f.severity.as_str(),
-            i + 1,
-            if f.waived { "waived " } else { "" },
-            f.severity.as_str(),
-            crate::render::escape::html_code(&f.message)
-        ));
-        if let Some(w) = f.waiver.as_ref().filter(|_| f.waived) {
-            out.push_str(&format!(
-                "<p class=\"waiver\"><strong>Waived:</strong> {}</p>\n",
-                crate::render::escape::html_code(&w.text())
-            ));
+    let answers = if r.answers.required {
+        "must be answered"
+    } else {
+        "answers optional"
+    };
+    html! {
+        ul {
+            "\n"
+            li { strong { "Approval:" } " " (approval) ": " (HtmlText(&r.approval.reason)) "." } "\n"
+            li { strong { "Risk and importance:" } " " (r.rating.describe()) "." } "\n"
+            li { strong { "Strategic commitments:" } " " (answers) ": " (HtmlText(&r.answers.reason)) "." } "\n"
         }
-        out.push_str(&format!(
-            "<p>Rule <code>{}</code>{}</p>\n",
-            escape(&f.rule),
-            f.commitment
-                .map(|c| format!(" (commitment {c})"))
-                .unwrap_or_default()
-        ));
-        out.push_str(&format!(
-            "<blockquote>{}</blockquote>\n",
-            escape(&rf.context)
-        ));
-        for place in places(&outcome.run, f) {
-            out.push_str(&format!(
-                "<p><code>{}:{}:{}</code>{}: {}</p>\n",
-                escape(&place.file),
-                place.line,
-                place.column,
-                if place.path.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (<code>{}</code>)", escape(&place.path))
-                },
-                escape(&place.label)
-            ));
-            if let Some(text) = place.text {
-                out.push_str(&format!(
-                    "<pre tabindex=\"0\">{:>5} | {}</pre>\n",
-                    place.line,
-                    escape(&text)
-                ));
+        "\n"
+        table {
+            "\n"
+            tr { th { "Band" } th { "Level" } th { "Why" } } "\n"
+            @for b in &r.rating.bands {
+                tr {
+                    td { (HtmlText(b.name)) }
+                    td { (b.level.map_or("unknown", |l| l.as_str())) }
+                    td { (HtmlText(&b.reason)) }
+                }
+                "\n"
             }
         }
-        if let Some(w) = &f.waiver {
-            out.push_str(&format!(
-                "<p>Waived until {} by {}: {}</p>\n",
-                escape(&w.expires),
-                escape(&w.approved_by),
-                escape(&w.reason)
-            ));
-        }
-        if let Some(help) = &f.help {
-            out.push_str(&format!(
-                "<p><span class=\"fix\">Fix:</span> {}</p>\n",
-                escape(help)
-            ));
-        }
-        out.push_str("</section>\n");
-    }
-
-    out.push_str("<h2>Questions for the department</h2>\n");
-    if r.questions.is_empty() {
-        out.push_str("<p>None.</p>\n");
-    } else {
-        out.push_str("<ol>\n");
-        for q in &r.questions {
-            out.push_str(&format!("<li>{}</li>\n", escape(q)));
-        }
-        out.push_str("</ol>\n");
+        "\n"
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escapes_markup_from_documents() {
-        assert_eq!(
-            escape("<script>alert('x') & \"y\"</script>"),
-            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
-        );
+/// One finding, numbered: its message, rule, context, every place it points at (with the
+/// line of the file), its waiver and its fix.
+fn finding(outcome: &Outcome, number: usize, rf: &ReviewFinding) -> Markup {
+    let f = &rf.finding;
+    let severity = f.severity.as_str();
+    html! {
+        section class={ "finding " (severity) } {
+            "\n"
+            h3 {
+                (number) ". " span class="severity" { @if f.waived { "waived " } (severity) }
+                " " (HtmlCode(&f.message))
+            }
+            "\n"
+            @if let Some(w) = f.waiver.as_ref().filter(|_| f.waived) {
+                p class="waiver" { strong { "Waived:" } " " (HtmlCode(&w.text())) } "\n"
+            }
+            p {
+                "Rule " code { (HtmlText(&f.rule)) }
+                @if let Some(c) = f.commitment { " (commitment " (c) ")" }
+            }
+            "\n"
+            blockquote { (HtmlText(&rf.context)) } "\n"
+            @for place in places(&outcome.run, f) {
+                p {
+                    code { (HtmlText(&place.file)) ":" (place.line) ":" (place.column) }
+                    @if !place.path.is_empty() { " (" code { (HtmlText(&place.path)) } ")" }
+                    ": " (HtmlText(&place.label))
+                }
+                "\n"
+                @if let Some(text) = &place.text {
+                    pre tabindex="0" { (format!("{:>5}", place.line)) " | " (HtmlText(text)) } "\n"
+                }
+            }
+            @if let Some(w) = &f.waiver {
+                p {
+                    "Waived until " (HtmlText(&w.expires)) " by " (HtmlText(&w.approved_by))
+                    ": " (HtmlText(&w.reason))
+                }
+                "\n"
+            }
+            @if let Some(help) = &f.help {
+                p { span class="fix" { "Fix:" } " " (HtmlText(help)) } "\n"
+            }
+        }
+        "\n"
     }
 }

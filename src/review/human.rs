@@ -57,6 +57,29 @@ pub fn render(outcome: &Outcome, style: Style) -> String {
 }
 
 fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) {
+    facts(out, r);
+    derived(out, r);
+    verdict(out, r);
+    if !r.findings.is_empty() {
+        out.push_str(&format!("Findings ({})\n\n", r.findings.len()));
+    }
+    for (i, f) in r.findings.iter().enumerate() {
+        out.push_str(&wrap(&format!("{}. {}", i + 1, t(&f.context)), style.width));
+        out.push_str(&render_finding(&outcome.run, &f.finding, style));
+        out.push('\n');
+    }
+
+    if !r.questions.is_empty() {
+        out.push_str("Questions for the department\n");
+        for (i, q) in r.questions.iter().enumerate() {
+            out.push_str(&format!("  {}. {}\n", i + 1, t(q)));
+        }
+        out.push('\n');
+    }
+}
+
+/// The heading and the proposal's facts, with the declaration it was checked against.
+fn facts(out: &mut String, r: &Review) {
     let p = &r.proposal;
     let heading = format!(
         "Spend-control review: {} {}",
@@ -119,7 +142,11 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
         "Assurance rating:  {}\n\n",
         or_unstated(&p.assurance_rating)
     ));
+}
 
+/// What the review derives: approval, risk and importance band by band, and whether the
+/// strategic commitments must be answered.
+fn derived(out: &mut String, r: &Review) {
     let approval = match r.approval.required {
         Some(true) => "required",
         Some(false) => "not required",
@@ -154,7 +181,10 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
         },
         t(&r.answers.reason)
     ));
+}
 
+/// The verdict, with the count of errors and warnings that decided it, and the rule.
+fn verdict(out: &mut String, r: &Review) {
     let errors = r
         .findings
         .iter()
@@ -172,21 +202,4 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
         if warnings == 1 { "warning" } else { "warnings" },
     ));
     out.push_str(&format!("  Rule: {}.\n\n", t(r.verdict_rule)));
-
-    if !r.findings.is_empty() {
-        out.push_str(&format!("Findings ({})\n\n", r.findings.len()));
-    }
-    for (i, f) in r.findings.iter().enumerate() {
-        out.push_str(&wrap(&format!("{}. {}", i + 1, t(&f.context)), style.width));
-        out.push_str(&render_finding(&outcome.run, &f.finding, style));
-        out.push('\n');
-    }
-
-    if !r.questions.is_empty() {
-        out.push_str("Questions for the department\n");
-        for (i, q) in r.questions.iter().enumerate() {
-            out.push_str(&format!("  {}. {}\n", i + 1, t(q)));
-        }
-        out.push('\n');
-    }
 }

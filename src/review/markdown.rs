@@ -1,6 +1,6 @@
 //! The review as Markdown, for pasting into a ticket or a pull request.
 
-use super::{Outcome, Review, gbp, places, thousands};
+use super::{Outcome, Review, ReviewFinding, gbp, places, thousands};
 
 use crate::render::escape::{markdown, markdown_block, markdown_code, markdown_code_span};
 
@@ -65,6 +65,29 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         r.verdict.title(),
         md(r.verdict_rule)
     ));
+    proposal_table(out, r);
+    derived(out, r);
+    out.push_str(&format!("## Findings ({})\n\n", r.findings.len()));
+    if r.findings.is_empty() {
+        out.push_str("None.\n\n");
+    }
+    for (i, rf) in r.findings.iter().enumerate() {
+        finding(out, outcome, i + 1, rf);
+    }
+
+    out.push_str("## Questions for the department\n\n");
+    if r.questions.is_empty() {
+        out.push_str("None.\n");
+    }
+    for (i, q) in r.questions.iter().enumerate() {
+        out.push_str(&format!("{}. {}\n", i + 1, md(q)));
+    }
+    out.push('\n');
+}
+
+/// The proposal's facts, one row each, and the declaration it was checked against.
+fn proposal_table(out: &mut String, r: &Review) {
+    let p = &r.proposal;
     out.push_str("## Proposal\n\n| | |\n| --- | --- |\n");
     let declaration = match &r.declaration {
         Some(d) => format!(
@@ -119,7 +142,11 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         out.push_str(&format!("| {k} | {v} |\n"));
     }
     out.push('\n');
+}
 
+/// What the review derives: approval, risk and importance (with each band's reason), and
+/// whether the strategic commitments must be answered.
+fn derived(out: &mut String, r: &Review) {
     out.push_str("## What the review derives\n\n");
     let approval = match r.approval.required {
         Some(true) => "required",
@@ -153,63 +180,52 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         ));
     }
     out.push('\n');
+}
 
-    out.push_str(&format!("## Findings ({})\n\n", r.findings.len()));
-    if r.findings.is_empty() {
-        out.push_str("None.\n\n");
-    }
-    for (i, rf) in r.findings.iter().enumerate() {
-        let f = &rf.finding;
-        let code = match f.commitment {
-            Some(c) => format!("{} (commitment {c})", markdown_code_span(&f.rule)),
-            None => markdown_code_span(&f.rule),
-        };
+/// One finding, numbered: its rule, context, every place it points at (with the lines of the
+/// file), its waiver and its fix.
+fn finding(out: &mut String, outcome: &Outcome, number: usize, rf: &ReviewFinding) {
+    let f = &rf.finding;
+    let code = match f.commitment {
+        Some(c) => format!("{} (commitment {c})", markdown_code_span(&f.rule)),
+        None => markdown_code_span(&f.rule),
+    };
+    out.push_str(&format!(
+        "### {}. {}{}: {}\n\n",
+        number,
+        if f.waived { "waived " } else { "" },
+        f.severity,
+        md(&f.message)
+    ));
+    out.push_str(&format!("Rule {code}.\n\n"));
+    out.push_str(&format!("> {}\n\n", md(&rf.context)));
+    for place in places(&outcome.run, f) {
         out.push_str(&format!(
-            "### {}. {}{}: {}\n\n",
-            i + 1,
-            if f.waived { "waived " } else { "" },
-            f.severity,
-            md(&f.message)
+            "- {}{}: {}\n",
+            markdown_code_span(&format!("{}:{}:{}", place.file, place.line, place.column)),
+            if place.path.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", markdown_code_span(&place.path))
+            },
+            md(&place.label)
         ));
-        out.push_str(&format!("Rule {code}.\n\n"));
-        out.push_str(&format!("> {}\n\n", md(&rf.context)));
-        for place in places(&outcome.run, f) {
-            out.push_str(&format!(
-                "- {}{}: {}\n",
-                markdown_code_span(&format!("{}:{}:{}", place.file, place.line, place.column)),
-                if place.path.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", markdown_code_span(&place.path))
-                },
-                md(&place.label)
-            ));
-            if let Some(text) = place.text {
-                out.push('\n');
-                out.push_str(&markdown_block(&text, "yaml", "  "));
-                out.push('\n');
-            }
+        if let Some(text) = place.text {
+            out.push('\n');
+            out.push_str(&markdown_block(&text, "yaml", "  "));
+            out.push('\n');
         }
-        if let Some(w) = &f.waiver {
-            out.push_str(&format!(
-                "\nWaived until {} by {}: {}\n",
-                md(&w.expires),
-                md(&w.approved_by),
-                md(&w.reason)
-            ));
-        }
-        if let Some(help) = &f.help {
-            out.push_str(&format!("\n**Fix:** {}\n", md(help)));
-        }
-        out.push('\n');
     }
-
-    out.push_str("## Questions for the department\n\n");
-    if r.questions.is_empty() {
-        out.push_str("None.\n");
+    if let Some(w) = &f.waiver {
+        out.push_str(&format!(
+            "\nWaived until {} by {}: {}\n",
+            md(&w.expires),
+            md(&w.approved_by),
+            md(&w.reason)
+        ));
     }
-    for (i, q) in r.questions.iter().enumerate() {
-        out.push_str(&format!("{}. {}\n", i + 1, md(q)));
+    if let Some(help) = &f.help {
+        out.push_str(&format!("\n**Fix:** {}\n", md(help)));
     }
     out.push('\n');
 }

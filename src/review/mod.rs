@@ -624,146 +624,198 @@ fn unanswered(
 pub fn reviews(run: &Run, prepared: &Prepared, file: &str, limits: &Limits) -> Vec<Review> {
     let thresholds = Thresholds::from_prepared(prepared);
     let strategic = strategic_answers(prepared);
-    let mut out = Vec::new();
-    for info in run.documents.iter().filter(|d| {
-        d.file == file
-            && match d.kind.as_deref() {
-                Some(kind) => kind == "proposal",
-                // A document that could not be read: review it, to show why.
-                None => run
-                    .findings
-                    .iter()
-                    .any(|f| f.file == file && f.document == d.document),
-            }
-    }) {
-        let root = parsed_root(run, file, info.document, limits);
-        let root = root.unwrap_or(Node {
-            value: Value::Null,
-            span: Default::default(),
-        });
-        let organisation = info.organisation.clone();
-        let declaration = run.documents.iter().find(|d| {
-            d.evaluated
-                && d.kind.as_deref() == Some("department")
-                && d.organisation.is_some()
-                && d.organisation == organisation
-        });
-        let declaration_root =
-            declaration.and_then(|d| parsed_root(run, &d.file, d.document, limits));
-        let service = text(&root, "proposal.service");
-        let declared_top75 = match (&declaration_root, &service) {
-            (Some(decl), Some(service)) => match at(decl, "services") {
-                Some(Node {
-                    value: Value::Seq(items),
-                    ..
-                }) => items.iter().any(|s| {
-                    text(s, "id").as_deref() == Some(service) && boolean(s, "top75") == Some(true)
-                }),
-                _ => false,
-            },
-            _ => false,
-        };
-        let listed = match (&organisation, &service) {
-            (Some(o), Some(s)) => on_top75_list(prepared, o, s),
-            _ => false,
-        };
-        let summary = summary(&root, declared_top75 || listed);
-        let approval = approval(&summary, &thresholds);
-        let rating = rating(&summary, &thresholds);
-        let answers = answers(&root, &summary, &rating, &strategic);
-        let mut findings: Vec<Finding> = run
-            .findings
-            .iter()
-            .filter(|f| f.file == file && f.document == info.document)
-            .cloned()
-            .collect();
-        if info.evaluated
-            && let Some(f) = unanswered(run, &root, file, info.document, &answers)
-        {
-            findings.push(f);
-            findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    run.documents
+        .iter()
+        .filter(|d| is_reviewed(run, file, d))
+        .map(|info| review_document(run, prepared, (&thresholds, &strategic), info, limits))
+        .collect()
+}
+
+/// Whether a document of the run is one to review: a proposal of the file, or a document of
+/// it that could not be read (reviewed, to show why).
+fn is_reviewed(run: &Run, file: &str, d: &run::DocInfo) -> bool {
+    d.file == file
+        && match d.kind.as_deref() {
+            Some(kind) => kind == "proposal",
+            None => run
+                .findings
+                .iter()
+                .any(|f| f.file == file && f.document == d.document),
         }
-        let verdict = verdict(&findings, declaration.is_some());
-        let mut questions: Vec<String> = Vec::new();
-        for f in findings.iter().filter(|f| !f.waived) {
-            let q = if f.rule == UNANSWERED {
-                format!(
-                    "Please answer the strategic commitments this proposal must answer: {}.",
-                    answers.missing.join(", ")
-                )
-            } else {
-                question(f, prepared)
-            };
-            if !questions.contains(&q) {
-                questions.push(q);
-            }
-        }
-        if declaration.is_none() {
-            questions.push(format!(
-                "Please provide the current declaration of {}, so the proposal can be checked against it.",
-                organisation.as_deref().unwrap_or("the department")
-            ));
-        }
-        if summary.whole_life_gbp.is_none() {
-            questions.push("What is the whole-life cost of the proposal?".into());
-        }
-        if summary.transactions_per_year.is_none() {
-            questions.push("How many transactions a year will the service handle?".into());
-        }
-        let findings = findings
+}
+
+/// The review of one proposal document.
+fn review_document(
+    run: &Run,
+    prepared: &Prepared,
+    (thresholds, strategic): (&Thresholds, &[String]),
+    info: &run::DocInfo,
+    limits: &Limits,
+) -> Review {
+    let file = info.file.as_str();
+    let root = parsed_root(run, file, info.document, limits).unwrap_or(Node {
+        value: Value::Null,
+        span: Default::default(),
+    });
+    let organisation = info.organisation.clone();
+    let declaration = run.documents.iter().find(|d| {
+        d.evaluated
+            && d.kind.as_deref() == Some("department")
+            && d.organisation.is_some()
+            && d.organisation == organisation
+    });
+    let declaration_root = declaration.and_then(|d| parsed_root(run, &d.file, d.document, limits));
+    let top75 = is_top75(prepared, &root, organisation.as_deref(), &declaration_root);
+    let summary = summary(&root, top75);
+    let approval = approval(&summary, thresholds);
+    let rating = rating(&summary, thresholds);
+    let answers = answers(&root, &summary, &rating, strategic);
+    let findings = findings_of(run, &root, info, &answers);
+    let verdict = verdict(&findings, declaration.is_some());
+    let missing_declaration = match declaration {
+        Some(_) => None,
+        None => Some(organisation.as_deref().unwrap_or("the department")),
+    };
+    let questions = questions(prepared, &findings, &answers, &summary, missing_declaration);
+    Review {
+        file: file.to_string(),
+        document: info.document,
+        as_of: info.as_of.clone(),
+        proposal: summary,
+        declaration: declaration.map(|d| declaration_ref(d, declaration_root.as_ref())),
+        approval,
+        rating,
+        answers,
+        verdict,
+        verdict_rule: VERDICT_RULE,
+        findings: findings
             .into_iter()
-            .map(|finding| {
-                let commitment_text = finding.commitment.and_then(|c| {
-                    let (pack, _) = prepared.rules.find(&finding.rule)?;
-                    let (_, commitment) = prepared.rules.commitment(pack, c)?;
-                    Some(commitment.text.clone())
-                });
-                let context = match (finding.commitment, &commitment_text) {
-                    (Some(c), Some(text)) => format!("Commitment {c}: \"{text}\""),
-                    (Some(c), None) => format!("Commitment {c}"),
-                    (None, _) if finding.rule == UNANSWERED => {
-                        "The strategic commitments a high-rated or control-assured proposal must answer".into()
-                    }
-                    (None, _) if finding.rule.starts_with("proposal-") => {
-                        "Consistency of the proposal with the department's declaration".into()
-                    }
-                    (None, _) => "The proposal's format (declarations.md)".into(),
-                };
-                ReviewFinding {
-                    finding,
-                    commitment_text,
-                    context,
-                }
-            })
-            .collect();
-        out.push(Review {
-            file: file.to_string(),
-            document: info.document,
-            as_of: info.as_of.clone(),
-            proposal: summary,
-            declaration: declaration.map(|d| DeclarationRef {
-                file: d.file.clone(),
-                document: d.document,
-                name: d.name.clone(),
-                as_of: declaration_root
-                    .as_ref()
-                    .and_then(|r| text(r, "as_of"))
-                    .or_else(|| {
-                        declaration_root
-                            .as_ref()
-                            .and_then(|r| date_text(r, "as_of"))
-                    }),
-            }),
-            approval,
-            rating,
-            answers,
-            verdict,
-            verdict_rule: VERDICT_RULE,
-            findings,
-            questions,
-        });
+            .map(|f| with_context(prepared, f))
+            .collect(),
+        questions,
     }
-    out
+}
+
+/// Whether the proposal's service is one of the top 75: flagged so in its department's
+/// declaration, or on the pack's list.
+fn is_top75(
+    prepared: &Prepared,
+    root: &Node,
+    organisation: Option<&str>,
+    declaration_root: &Option<Node>,
+) -> bool {
+    let service = text(root, "proposal.service");
+    let declared = match (declaration_root, &service) {
+        (Some(decl), Some(service)) => match at(decl, "services") {
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }) => items.iter().any(|s| {
+                text(s, "id").as_deref() == Some(service) && boolean(s, "top75") == Some(true)
+            }),
+            _ => false,
+        },
+        _ => false,
+    };
+    let listed = match (organisation, &service) {
+        (Some(o), Some(s)) => on_top75_list(prepared, o, s),
+        _ => false,
+    };
+    declared || listed
+}
+
+/// The run's findings on the proposal, with the review's own finding when strategic
+/// commitments that must be answered are not.
+fn findings_of(run: &Run, root: &Node, info: &run::DocInfo, answers: &Answers) -> Vec<Finding> {
+    let file = info.file.as_str();
+    let mut findings: Vec<Finding> = run
+        .findings
+        .iter()
+        .filter(|f| f.file == file && f.document == info.document)
+        .cloned()
+        .collect();
+    if info.evaluated
+        && let Some(f) = unanswered(run, root, file, info.document, answers)
+    {
+        findings.push(f);
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    findings
+}
+
+/// The questions for the department: one for each finding that is not waived (without
+/// repeats), then for a missing declaration (`missing_declaration` names the organisation
+/// whose declaration is missing) and missing figures.
+fn questions(
+    prepared: &Prepared,
+    findings: &[Finding],
+    answers: &Answers,
+    summary: &Summary,
+    missing_declaration: Option<&str>,
+) -> Vec<String> {
+    let mut questions: Vec<String> = Vec::new();
+    for f in findings.iter().filter(|f| !f.waived) {
+        let q = if f.rule == UNANSWERED {
+            format!(
+                "Please answer the strategic commitments this proposal must answer: {}.",
+                answers.missing.join(", ")
+            )
+        } else {
+            question(f, prepared)
+        };
+        if !questions.contains(&q) {
+            questions.push(q);
+        }
+    }
+    if let Some(organisation) = missing_declaration {
+        questions.push(format!(
+            "Please provide the current declaration of {organisation}, so the proposal can be checked against it."
+        ));
+    }
+    if summary.whole_life_gbp.is_none() {
+        questions.push("What is the whole-life cost of the proposal?".into());
+    }
+    if summary.transactions_per_year.is_none() {
+        questions.push("How many transactions a year will the service handle?".into());
+    }
+    questions
+}
+
+/// A finding with the commitment it serves, in the roadmap's words, or what else it judges.
+fn with_context(prepared: &Prepared, finding: Finding) -> ReviewFinding {
+    let commitment_text = finding.commitment.and_then(|c| {
+        let (pack, _) = prepared.rules.find(&finding.rule)?;
+        let (_, commitment) = prepared.rules.commitment(pack, c)?;
+        Some(commitment.text.clone())
+    });
+    let context = match (finding.commitment, &commitment_text) {
+        (Some(c), Some(text)) => format!("Commitment {c}: \"{text}\""),
+        (Some(c), None) => format!("Commitment {c}"),
+        (None, _) if finding.rule == UNANSWERED => {
+            "The strategic commitments a high-rated or control-assured proposal must answer".into()
+        }
+        (None, _) if finding.rule.starts_with("proposal-") => {
+            "Consistency of the proposal with the department's declaration".into()
+        }
+        (None, _) => "The proposal's format (declarations.md)".into(),
+    };
+    ReviewFinding {
+        finding,
+        commitment_text,
+        context,
+    }
+}
+
+/// The declaration a proposal was checked against, with its `as_of`.
+fn declaration_ref(d: &run::DocInfo, root: Option<&Node>) -> DeclarationRef {
+    DeclarationRef {
+        file: d.file.clone(),
+        document: d.document,
+        name: d.name.clone(),
+        as_of: root
+            .and_then(|r| text(r, "as_of"))
+            .or_else(|| root.and_then(|r| date_text(r, "as_of"))),
+    }
 }
 
 /// The text of line `line` (1-based) of a file of the run, for the reports' snippets.

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{EPSILON, ScoreReport, ScoredFinding, Value};
+use super::{Department, EPSILON, ScoreReport, ScoredFinding, Value};
 use crate::diag::{Code, ToolDiagnostic};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -124,74 +124,7 @@ pub fn compare(before: &ScoreReport, now: &ScoreReport) -> Comparison {
             super::show(government.after)
         ));
     }
-    let mut departments = Vec::new();
-    let old: BTreeMap<&str, &super::Department> = before
-        .departments
-        .iter()
-        .map(|d| (d.organisation.as_str(), d))
-        .collect();
-    let new: BTreeMap<&str, &super::Department> = now
-        .departments
-        .iter()
-        .map(|d| (d.organisation.as_str(), d))
-        .collect();
-    let mut orgs: Vec<&str> = old.keys().chain(new.keys()).copied().collect();
-    orgs.sort_unstable();
-    orgs.dedup();
-    for org in orgs {
-        let b = old.get(org).filter(|d| !d.documents.is_empty());
-        let a = new.get(org).filter(|d| !d.documents.is_empty());
-        let status = match (b, a) {
-            (Some(_), Some(_)) => "compared",
-            (None, Some(_)) => "added",
-            (Some(_), None) => "removed",
-            (None, None) => continue,
-        };
-        let value = |d: Option<&&super::Department>| d.and_then(|d| d.score.score);
-        let overall = Delta::of(value(b), value(a));
-        if status == "removed" {
-            regressions.push(format!(
-                "{org} was scored in the baseline ({}) and is not scored now",
-                super::show(overall.before)
-            ));
-        }
-        if overall.dropped() {
-            regressions.push(format!(
-                "{org} fell from {} to {}",
-                super::show(overall.before),
-                super::show(overall.after)
-            ));
-        }
-        let pick = |d: Option<&&super::Department>,
-                    f: &dyn Fn(&super::Department) -> Vec<(u32, Value)>| {
-            d.map(|d| f(d)).unwrap_or_default()
-        };
-        let missions_of =
-            |d: &super::Department| d.missions.iter().map(|m| (m.number, m.score)).collect();
-        let commitments_of =
-            |d: &super::Department| d.commitments.iter().map(|c| (c.number, c.score)).collect();
-        let missions = numbered(pick(b, &missions_of), pick(a, &missions_of));
-        let commitments = numbered(pick(b, &commitments_of), pick(a, &commitments_of));
-        if status == "compared" {
-            for (what, list) in [("mission", &missions), ("commitment", &commitments)] {
-                for n in list.iter().filter(|n| n.delta.dropped()) {
-                    regressions.push(format!(
-                        "{org} {what} {} fell from {} to {}",
-                        n.number,
-                        super::show(n.delta.before),
-                        super::show(n.delta.after)
-                    ));
-                }
-            }
-        }
-        departments.push(DepartmentDelta {
-            organisation: org.to_string(),
-            status: status.into(),
-            overall,
-            missions,
-            commitments,
-        });
-    }
+    let departments = departments(before, now, &mut regressions);
     let (appeared, disappeared, changed) = match_findings(&before.findings, &now.findings);
     let gov_missions = |r: &ScoreReport| -> Vec<(u32, Value)> {
         r.government
@@ -218,6 +151,92 @@ pub fn compare(before: &ScoreReport, now: &ScoreReport) -> Comparison {
         changed,
         regressions,
     }
+}
+
+/// Each organisation scored in either report, in order, compared; its regressions are added
+/// to `regressions`.
+fn departments(
+    before: &ScoreReport,
+    now: &ScoreReport,
+    regressions: &mut Vec<String>,
+) -> Vec<DepartmentDelta> {
+    let old: BTreeMap<&str, &Department> = before
+        .departments
+        .iter()
+        .map(|d| (d.organisation.as_str(), d))
+        .collect();
+    let new: BTreeMap<&str, &Department> = now
+        .departments
+        .iter()
+        .map(|d| (d.organisation.as_str(), d))
+        .collect();
+    let mut orgs: Vec<&str> = old.keys().chain(new.keys()).copied().collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    orgs.into_iter()
+        .filter_map(|org| {
+            let b = old.get(org).copied().filter(|d| !d.documents.is_empty());
+            let a = new.get(org).copied().filter(|d| !d.documents.is_empty());
+            department(org, b, a, regressions)
+        })
+        .collect()
+}
+
+/// One organisation's change: added, removed or compared (`None` when scored in neither).
+fn department(
+    org: &str,
+    b: Option<&Department>,
+    a: Option<&Department>,
+    regressions: &mut Vec<String>,
+) -> Option<DepartmentDelta> {
+    let status = match (b, a) {
+        (Some(_), Some(_)) => "compared",
+        (None, Some(_)) => "added",
+        (Some(_), None) => "removed",
+        (None, None) => return None,
+    };
+    let value = |d: Option<&Department>| d.and_then(|d| d.score.score);
+    let overall = Delta::of(value(b), value(a));
+    if status == "removed" {
+        regressions.push(format!(
+            "{org} was scored in the baseline ({}) and is not scored now",
+            super::show(overall.before)
+        ));
+    }
+    if overall.dropped() {
+        regressions.push(format!(
+            "{org} fell from {} to {}",
+            super::show(overall.before),
+            super::show(overall.after)
+        ));
+    }
+    let pick = |d: Option<&Department>, f: &dyn Fn(&Department) -> Vec<(u32, Value)>| {
+        d.map(f).unwrap_or_default()
+    };
+    let missions_of = |d: &Department| d.missions.iter().map(|m| (m.number, m.score)).collect();
+    let commitments_of =
+        |d: &Department| d.commitments.iter().map(|c| (c.number, c.score)).collect();
+    let missions = numbered(pick(b, &missions_of), pick(a, &missions_of));
+    let commitments = numbered(pick(b, &commitments_of), pick(a, &commitments_of));
+    if status == "compared" {
+        for (what, list) in [("mission", &missions), ("commitment", &commitments)] {
+            for n in list.iter().filter(|n| n.delta.dropped()) {
+                regressions.push(format!(
+                    "{org} {what} {} fell from {} to {}",
+                    n.number,
+                    super::show(n.delta.before),
+                    super::show(n.delta.after)
+                ));
+            }
+        }
+    }
+    Some(DepartmentDelta {
+        organisation: org.to_string(),
+        status: status.into(),
+        overall,
+        missions,
+        commitments,
+    })
 }
 
 fn numbered(before: Vec<(u32, Value)>, after: Vec<(u32, Value)>) -> Vec<NumberedDelta> {

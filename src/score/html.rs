@@ -1,17 +1,16 @@
 //! The board report: one self-contained HTML page (inline CSS, inline SVG, a few lines of
-//! inline script for the filters, no network requests). Everything taken from a declaration is
-//! escaped. Colour never carries meaning alone: every RAG cell also says green, amber or red.
+//! inline script for the filters, no network requests), written with maud, which escapes every
+//! spliced value. Everything taken from a declaration goes through
+//! [`HtmlText`](crate::render::escape::HtmlText) (or `HtmlCode`), which also replaces control
+//! characters and reordering marks. Colour never carries meaning alone: every RAG cell also says
+//! green, amber or red.
 
-use std::fmt::Write as _;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{Band, ScoreReport, Value, show};
+use super::{Band, Department, ScoreReport, ScoredFinding, Value, show};
 use crate::finding::Severity;
+use crate::render::escape::{HtmlCode, HtmlText};
 use crate::run::Run;
-
-/// Text from a document or a pack, escaped for HTML.
-pub fn esc(text: &str) -> String {
-    crate::render::escape::html(text).into_owned()
-}
 
 fn band_of(v: &Value) -> (&'static str, &'static str) {
     match v.band {
@@ -23,42 +22,39 @@ fn band_of(v: &Value) -> (&'static str, &'static str) {
 }
 
 /// A score with its RAG label, e.g. `82% Green`, and the without-waivers figure when it differs.
-fn score_cell(v: &Value) -> String {
+fn score_cell(v: &Value) -> Markup {
     let (class, label) = band_of(v);
-    let mut s = match v.score {
-        Some(_) => format!(
-            "<span class=\"rag rag-{class}\"><span class=\"num\">{}</span> <span class=\"lbl\">{label}</span></span>",
-            esc(&show(v.score))
-        ),
-        None => {
-            format!("<span class=\"rag rag-{class}\"><span class=\"lbl\">{label}</span></span>")
-        }
+    let without = match (v.score, v.without_waivers) {
+        (Some(a), Some(b)) if (a - b).abs() > 1e-9 => Some(b),
+        _ => None,
     };
-    if let (Some(a), Some(b)) = (v.score, v.without_waivers)
-        && (a - b).abs() > 1e-9
-    {
-        let _ = write!(
-            s,
-            " <span class=\"nowaive\">({} without waivers)</span>",
-            esc(&show(Some(b)))
-        );
+    html! {
+        span class={ "rag rag-" (class) } {
+            @if v.score.is_some() {
+                span class="num" { (HtmlText(&show(v.score))) } " "
+            }
+            span class="lbl" { (label) }
+        }
+        @if let Some(b) = without {
+            " " span class="nowaive" { "(" (HtmlText(&show(Some(b)))) " without waivers)" }
+        }
     }
-    s
 }
 
-fn delta_text(change: Option<f64>) -> String {
-    match change {
-        Some(c) if c > 0.05 => format!(
-            "<span class=\"delta up\" title=\"up since the baseline\">&#9650; +{c:.1}</span>"
-        ),
-        Some(c) if c < -0.05 => format!(
-            "<span class=\"delta down\" title=\"down since the baseline\">&#9660; {c:.1}</span>"
-        ),
-        Some(_) => {
-            "<span class=\"delta same\" title=\"unchanged since the baseline\">&#9644; 0.0</span>"
-                .to_string()
+fn delta_text(change: Option<f64>) -> Markup {
+    html! {
+        @match change {
+            Some(c) if c > 0.05 => {
+                span class="delta up" title="up since the baseline" { "\u{25B2} +" (format!("{c:.1}")) }
+            }
+            Some(c) if c < -0.05 => {
+                span class="delta down" title="down since the baseline" { "\u{25BC} " (format!("{c:.1}")) }
+            }
+            Some(_) => {
+                span class="delta same" title="unchanged since the baseline" { "\u{25AC} 0.0" }
+            }
+            None => {}
         }
-        None => String::new(),
     }
 }
 
@@ -181,439 +177,556 @@ pub type DocLink<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// The whole page.
 pub fn render(report: &ScoreReport, run: &Run, doc_link: DocLink<'_>) -> String {
-    let mut h = String::new();
-    let gov = &report.government;
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Roadmap for Digital and Data: compliance report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to the report</a>\n<header>\n<h1>Compliance with the 2022-25 Roadmap for Digital and Data</h1>\n<p class=\"meta\">Evaluated as of {}. Produced by {}. Scores are checks passed over checks that applied; see the scoring model in docs/scoring.md.</p>\n<nav aria-label=\"Report sections\"><ul><li><a href=\"#summary\">Summary</a></li><li><a href=\"#heatmap\">Departments by commitment</a></li><li><a href=\"#missions\">Missions by department</a></li><li><a href=\"#findings\">Findings</a></li><li><a href=\"#top75-missing\">Top-75 services not yet great</a></li></ul></nav>\n</header>\n<main id=\"main\">\n",
-        esc(report
-            .as_of
-            .as_deref()
-            .unwrap_or("each declaration's own date")),
-        esc(&report.tool)
-    );
-    summary(&mut h, report);
-    heatmap(&mut h, report);
-    missions(&mut h, report);
-    findings(&mut h, report, run, doc_link);
-    top75_missing(&mut h, report);
-    let _ = write!(
-        h,
-        "</main>\n<footer><p>{} departments scored; {} not scored. Colours follow the RAG bands: green at {}% or more, amber at {}% or more, red below; N/A means nothing applied.</p></footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
-        gov.departments_scored,
-        report.not_scored.len(),
-        report.bands.green,
-        report.bands.amber
-    );
-    h
+    let as_of = report
+        .as_of
+        .as_deref()
+        .unwrap_or("each declaration's own date");
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                title { "Roadmap for Digital and Data: compliance report" } "\n"
+                // STYLE is this module's own constant stylesheet: trusted, nothing from a document.
+                style { (PreEscaped(STYLE)) } "\n"
+            }
+            "\n"
+            body {
+                "\n"
+                a class="skip" href="#main" { "Skip to the report" } "\n"
+                header {
+                    "\n"
+                    h1 { "Compliance with the 2022-25 Roadmap for Digital and Data" } "\n"
+                    p class="meta" {
+                        "Evaluated as of " (HtmlText(as_of)) ". Produced by " (HtmlText(&report.tool))
+                        ". Scores are checks passed over checks that applied; see the scoring model in docs/scoring.md."
+                    }
+                    "\n"
+                    (navigation())
+                    "\n"
+                }
+                "\n"
+                main id="main" {
+                    "\n"
+                    (summary(report))
+                    (heatmap(report))
+                    (missions(report))
+                    (findings(report, run, doc_link))
+                    (top75_missing(report))
+                }
+                "\n"
+                (footer(report))
+                "\n"
+                // SCRIPT is this module's own constant script for the filters: trusted.
+                script { (PreEscaped(SCRIPT)) } "\n"
+            }
+            "\n"
+        }
+        "\n"
+    };
+    page.into_string()
 }
 
-fn summary(h: &mut String, report: &ScoreReport) {
+fn navigation() -> Markup {
+    html! {
+        nav aria-label="Report sections" {
+            ul {
+                li { a href="#summary" { "Summary" } }
+                li { a href="#heatmap" { "Departments by commitment" } }
+                li { a href="#missions" { "Missions by department" } }
+                li { a href="#findings" { "Findings" } }
+                li { a href="#top75-missing" { "Top-75 services not yet great" } }
+            }
+        }
+    }
+}
+
+fn footer(report: &ScoreReport) -> Markup {
+    html! {
+        footer {
+            p {
+                (report.government.departments_scored) " departments scored; "
+                (report.not_scored.len()) " not scored. Colours follow the RAG bands: green at "
+                (report.bands.green) "% or more, amber at " (report.bands.amber)
+                "% or more, red below; N/A means nothing applied."
+            }
+        }
+    }
+}
+
+/// The government's score, commitment 1's great services, the departments by mission, and
+/// the declarations that could not be scored.
+fn summary(report: &ScoreReport) -> Markup {
     let gov = &report.government;
     let gov_delta = report
         .comparison
         .as_ref()
-        .map(|c| delta_text(c.government.change))
-        .unwrap_or_default();
-    let _ = write!(
-        h,
-        "<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Government score</h2>\n<div class=\"headline\"><p class=\"big\">{}{gov_delta}</p><p>across {} departments scored</p></div>\n",
-        score_cell(&gov.score),
-        gov.departments_scored
-    );
-    // Commitment 1: great services against the target.
-    let p = &gov.portfolio;
-    let _ = writeln!(
-        h,
-        "<h3>Commitment 1: top 75 services at a 'great' standard</h3>"
-    );
-    if p.available {
-        let target = p.target.unwrap_or(50);
-        let listed = p.listed.max(1) as f64;
-        let w = 600.0;
-        let great_w = w * (p.great as f64 / listed).min(1.0);
-        let target_x = w * (target as f64 / listed).min(1.0);
-        let _ = write!(
-            h,
-            "<p><strong>{} of {} top-75 services are great; {} are required.</strong></p>\n<svg class=\"portfolio-bar\" viewBox=\"0 0 640 60\" role=\"img\" aria-label=\"{} great services of {}, target {}\"><title>{} great of {}; target {}</title><rect x=\"0\" y=\"10\" width=\"{w}\" height=\"24\" fill=\"#f3f2f1\" stroke=\"#505a5f\"/><rect x=\"0\" y=\"10\" width=\"{great_w:.1}\" height=\"24\" fill=\"#00703c\"/><line x1=\"{target_x:.1}\" x2=\"{target_x:.1}\" y1=\"4\" y2=\"40\" stroke=\"#0b0c0c\" stroke-width=\"3\"/><text x=\"{target_x:.1}\" y=\"56\" text-anchor=\"middle\" font-size=\"13\" fill=\"#0b0c0c\">target {}</text></svg>\n",
-            p.great, p.listed, target, p.great, p.listed, target, p.great, p.listed, target, target
-        );
-        if !p.missing.is_empty() {
-            let _ = writeln!(
-                h,
-                "<p><a href=\"#top75-missing\">{} top-75 services not yet great</a> are listed at the end of the report.</p>",
-                p.missing.len()
-            );
+        .map(|c| delta_text(c.government.change));
+    html! {
+        section id="summary" aria-labelledby="summary-h" {
+            "\n"
+            h2 id="summary-h" { "Government score" } "\n"
+            div class="headline" {
+                p class="big" { (score_cell(&gov.score)) @if let Some(d) = gov_delta { (d) } }
+                p { "across " (gov.departments_scored) " departments scored" }
+            }
+            "\n"
+            h3 { "Commitment 1: top 75 services at a 'great' standard" } "\n"
+            (great_services(report))
+            h3 { "Departments by mission" } "\n"
+            (departments_table(report))
+            "\n"
+            @if !report.not_scored.is_empty() {
+                h3 { "Not scored (errors)" }
+                ul {
+                    "\n"
+                    @for n in &report.not_scored {
+                        li {
+                            (HtmlText(n.organisation.as_deref().unwrap_or("unknown organisation")))
+                            " (" (HtmlText(&n.file)) "): " (HtmlText(&n.reason))
+                        }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
         }
-    } else {
-        h.push_str("<p>The commitment 1 portfolio rule was not part of this run, so the count of great services is not known.</p>\n");
+        "\n"
     }
-    // Departments table: missions and overall.
-    let _ = write!(
-        h,
-        "<h3>Departments by mission</h3>\n<div class=\"wide\"><table class=\"departments\"><caption>Each department's score by mission and overall</caption><thead><tr><th scope=\"col\">Department</th>"
-    );
-    for m in &report.missions {
-        let _ = write!(
-            h,
-            "<th scope=\"col\"><abbr title=\"{}\">Mission {}</abbr></th>",
-            esc(&m.title),
-            m.number
-        );
+}
+
+/// Commitment 1: how many top-75 services are great, against the target, as a bar.
+fn great_services(report: &ScoreReport) -> Markup {
+    let p = &report.government.portfolio;
+    if !p.available {
+        return html! {
+            p { "The commitment 1 portfolio rule was not part of this run, so the count of great services is not known." }
+            "\n"
+        };
     }
-    h.push_str("<th scope=\"col\">Overall</th></tr></thead><tbody>\n");
-    for d in &report.departments {
-        let _ = write!(h, "<tr><th scope=\"row\">{}</th>", dept_name(d));
-        if d.documents.is_empty() {
-            let _ = writeln!(
-                h,
-                "<td colspan=\"{}\">Not scored (errors): its declaration has syntax or schema errors</td></tr>",
-                report.missions.len() + 1
-            );
-            continue;
+    let target = p.target.unwrap_or(50);
+    let listed = p.listed.max(1) as f64;
+    let w = 600.0;
+    let great_w = format!("{:.1}", w * (p.great as f64 / listed).min(1.0));
+    let target_x = format!("{:.1}", w * (target as f64 / listed).min(1.0));
+    html! {
+        p { strong { (p.great) " of " (p.listed) " top-75 services are great; " (target) " are required." } }
+        "\n"
+        svg class="portfolio-bar" viewBox="0 0 640 60" role="img"
+            aria-label={ (p.great) " great services of " (p.listed) ", target " (target) } {
+            title { (p.great) " great of " (p.listed) "; target " (target) }
+            rect x="0" y="10" width=(w) height="24" fill="#f3f2f1" stroke="#505a5f" {}
+            rect x="0" y="10" width=(great_w) height="24" fill="#00703c" {}
+            line x1=(target_x) x2=(target_x) y1="4" y2="40" stroke="#0b0c0c" stroke-width="3" {}
+            text x=(target_x) y="56" text-anchor="middle" font-size="13" fill="#0b0c0c" { "target " (target) }
         }
-        for m in &report.missions {
-            let v = d
-                .missions
+        "\n"
+        @if !p.missing.is_empty() {
+            p {
+                a href="#top75-missing" { (p.missing.len()) " top-75 services not yet great" }
+                " are listed at the end of the report."
+            }
+            "\n"
+        }
+    }
+}
+
+/// Each department's score by mission and overall, then the government's.
+fn departments_table(report: &ScoreReport) -> Markup {
+    let gov = &report.government;
+    html! {
+        div class="wide" {
+            table class="departments" {
+                caption { "Each department's score by mission and overall" }
+                thead {
+                    tr {
+                        th scope="col" { "Department" }
+                        @for m in &report.missions {
+                            th scope="col" { abbr title=(HtmlText(&m.title)) { "Mission " (m.number) } }
+                        }
+                        th scope="col" { "Overall" }
+                    }
+                }
+                tbody {
+                    "\n"
+                    @for d in &report.departments {
+                        (department_row(report, d)) "\n"
+                    }
+                    tr {
+                        th scope="row" { "Government" }
+                        (mission_cells(report, &gov.missions))
+                        td data-label="Overall" { (score_cell(&gov.score)) }
+                    }
+                    "\n"
+                }
+            }
+        }
+    }
+}
+
+/// A department's row of the departments table.
+fn department_row(report: &ScoreReport, d: &Department) -> Markup {
+    let delta = report
+        .comparison
+        .as_ref()
+        .and_then(|c| {
+            c.departments
                 .iter()
-                .find(|x| x.number == m.number)
-                .map(|x| &x.score);
-            let _ = write!(
-                h,
-                "<td data-label=\"Mission {}\">{}</td>",
-                m.number,
-                v.map_or_else(|| score_cell(&Value::NA), score_cell)
-            );
+                .find(|x| x.organisation == d.organisation)
+        })
+        .map(|x| delta_text(x.overall.change));
+    html! {
+        tr {
+            th scope="row" { (dept_name(d)) }
+            @if d.documents.is_empty() {
+                td colspan=(report.missions.len() + 1) {
+                    "Not scored (errors): its declaration has syntax or schema errors"
+                }
+            } @else {
+                (mission_cells(report, &d.missions))
+                td data-label="Overall" { (score_cell(&d.score)) @if let Some(delta) = delta { (delta) } }
+            }
         }
-        let delta = report
-            .comparison
-            .as_ref()
-            .and_then(|c| {
-                c.departments
-                    .iter()
-                    .find(|x| x.organisation == d.organisation)
-            })
-            .map(|x| delta_text(x.overall.change))
-            .unwrap_or_default();
-        let _ = writeln!(
-            h,
-            "<td data-label=\"Overall\">{}{delta}</td></tr>",
-            score_cell(&d.score)
-        );
     }
-    let _ = write!(h, "<tr><th scope=\"row\">Government</th>");
-    for m in &report.missions {
-        let v = gov
-            .missions
-            .iter()
-            .find(|x| x.number == m.number)
-            .map(|x| &x.score);
-        let _ = write!(
-            h,
-            "<td data-label=\"Mission {}\">{}</td>",
-            m.number,
-            v.map_or_else(|| score_cell(&Value::NA), score_cell)
-        );
-    }
-    let _ = writeln!(
-        h,
-        "<td data-label=\"Overall\">{}</td></tr>\n</tbody></table></div>",
-        score_cell(&gov.score)
-    );
-    if !report.not_scored.is_empty() {
-        h.push_str("<h3>Not scored (errors)</h3><ul>\n");
-        for n in &report.not_scored {
-            let _ = writeln!(
-                h,
-                "<li>{} ({}): {}</li>",
-                esc(n.organisation.as_deref().unwrap_or("unknown organisation")),
-                esc(&n.file),
-                esc(&n.reason)
-            );
+}
+
+/// One cell a mission, in the report's order of missions (N/A where a mission has no score).
+fn mission_cells(report: &ScoreReport, scores: &[super::MissionScore]) -> Markup {
+    html! {
+        @for m in &report.missions {
+            td data-label={ "Mission " (m.number) } {
+                (score_cell(scores.iter().find(|x| x.number == m.number).map_or(&Value::NA, |x| &x.score)))
+            }
         }
-        h.push_str("</ul>\n");
     }
-    h.push_str("</section>\n");
 }
 
 /// The top-75 services not counted as great, at the end of the report.
-fn top75_missing(h: &mut String, report: &ScoreReport) {
+fn top75_missing(report: &ScoreReport) -> Markup {
     let p = &report.government.portfolio;
-    if !p.available {
-        return;
+    if !p.available || p.missing.is_empty() {
+        return html! {};
     }
-    if !p.missing.is_empty() {
-        let _ = write!(
-            h,
-            "<section id=\"top75-missing\" aria-labelledby=\"top75-missing-h\">\n<h2 id=\"top75-missing-h\">Top-75 services not yet great ({})</h2>\n<table><caption>Top-75 services not counted as great, and why</caption><thead><tr><th scope=\"col\">Department</th><th scope=\"col\">Service</th><th scope=\"col\">Why</th></tr></thead><tbody>\n",
-            p.missing.len()
-        );
-        for m in &p.missing {
-            let why = match m.status.as_str() {
-                "not_great" => "declared, below the 'great' thresholds",
-                "not_declared" => "not in its department's declaration",
-                "department_not_scored" => {
-                    "its department's declaration could not be scored (errors)"
+    html! {
+        section id="top75-missing" aria-labelledby="top75-missing-h" {
+            "\n"
+            h2 id="top75-missing-h" { "Top-75 services not yet great (" (p.missing.len()) ")" } "\n"
+            table {
+                caption { "Top-75 services not counted as great, and why" }
+                thead {
+                    tr { th scope="col" { "Department" } th scope="col" { "Service" } th scope="col" { "Why" } }
                 }
-                "department_not_in_run" => "its department has no declaration in this report",
-                other => other,
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&m.service.department),
-                esc(&m.service.name),
-                esc(why)
-            );
+                tbody {
+                    "\n"
+                    @for m in &p.missing {
+                        tr {
+                            td { (HtmlText(&m.service.department)) }
+                            td { (HtmlText(&m.service.name)) }
+                            td { (HtmlText(why_not_great(&m.status))) }
+                        }
+                        "\n"
+                    }
+                }
+            }
         }
-        h.push_str("</tbody></table></section>\n");
+        "\n"
     }
 }
 
-fn dept_name(d: &super::Department) -> String {
-    match &d.name {
-        Some(n) => format!(
-            "{} <span class=\"meta\">({})</span>",
-            esc(n),
-            esc(&d.organisation)
-        ),
-        None => esc(&d.organisation),
+/// Why a top-75 service is not counted as great, from its status.
+fn why_not_great(status: &str) -> &str {
+    match status {
+        "not_great" => "declared, below the 'great' thresholds",
+        "not_declared" => "not in its department's declaration",
+        "department_not_scored" => "its department's declaration could not be scored (errors)",
+        "department_not_in_run" => "its department has no declaration in this report",
+        other => other,
     }
 }
 
-fn heatmap(h: &mut String, report: &ScoreReport) {
+fn dept_name(d: &Department) -> Markup {
+    html! {
+        @match &d.name {
+            Some(n) => { (HtmlText(n)) " " span class="meta" { "(" (HtmlText(&d.organisation)) ")" } }
+            None => { (HtmlText(&d.organisation)) }
+        }
+    }
+}
+
+fn heatmap(report: &ScoreReport) -> Markup {
     let commitments: Vec<(u32, &str)> = report
         .missions
         .iter()
         .flat_map(|m| m.commitments.iter().map(|c| (c.number, c.text.as_str())))
         .collect();
-    let _ = write!(
-        h,
-        "<section id=\"heatmap\" aria-labelledby=\"heatmap-h\">\n<h2 id=\"heatmap-h\">Departments by commitment</h2>\n<p>Each cell is a department's score for one commitment, with its RAG label. Hatched cells marked N/A had nothing applicable.</p>\n<div class=\"wide\"><table class=\"heatmap\"><caption>Scores by department and commitment</caption><thead><tr><th scope=\"col\">Department</th>"
-    );
-    for (n, text) in &commitments {
-        let _ = write!(
-            h,
-            "<th scope=\"col\"><abbr title=\"{}\">C{n}</abbr></th>",
-            esc(text)
-        );
-    }
-    h.push_str("</tr></thead><tbody>\n");
-    for d in &report.departments {
-        let _ = write!(h, "<tr><th scope=\"row\">{}</th>", dept_name(d));
-        if d.documents.is_empty() {
-            let _ = writeln!(
-                h,
-                "<td class=\"unscored\" colspan=\"{}\">Not scored (errors): its declaration has syntax or schema errors</td></tr>",
-                commitments.len()
-            );
-            continue;
+    html! {
+        section id="heatmap" aria-labelledby="heatmap-h" {
+            "\n"
+            h2 id="heatmap-h" { "Departments by commitment" } "\n"
+            p { "Each cell is a department's score for one commitment, with its RAG label. Hatched cells marked N/A had nothing applicable." }
+            "\n"
+            div class="wide" {
+                table class="heatmap" {
+                    caption { "Scores by department and commitment" }
+                    thead {
+                        tr {
+                            th scope="col" { "Department" }
+                            @for (n, text) in &commitments {
+                                th scope="col" { abbr title=(HtmlText(text)) { "C" (n) } }
+                            }
+                        }
+                    }
+                    tbody {
+                        "\n"
+                        @for d in &report.departments {
+                            (heatmap_row(d, &commitments)) "\n"
+                        }
+                    }
+                }
+            }
+            "\n"
         }
-        for (n, _) in &commitments {
-            let v = d
-                .commitments
-                .iter()
-                .find(|c| c.number == *n)
-                .map_or(Value::NA, |c| c.score);
-            let (class, label) = band_of(&v);
-            let num = if v.score.is_some() {
-                show(v.score)
-            } else {
-                String::new()
-            };
-            let _ = write!(
-                h,
-                "<td class=\"cell-{class}\" data-commitment=\"{n}\" data-label=\"C{n}\" data-department=\"{}\">{}<span class=\"lbl\">{label}</span></td>",
-                esc(&d.organisation),
-                esc(&num)
-            );
-        }
-        h.push_str("</tr>\n");
+        "\n"
     }
-    h.push_str("</tbody></table></div>\n</section>\n");
 }
 
-fn missions(h: &mut String, report: &ScoreReport) {
-    let _ = write!(
-        h,
-        "<section id=\"missions\" aria-labelledby=\"missions-h\">\n<h2 id=\"missions-h\">Missions by department</h2>\n<div class=\"bars\">\n"
-    );
-    for d in &report.departments {
-        if d.documents.is_empty() {
-            let _ = writeln!(
-                h,
-                "<figure><figcaption><h3>{}</h3></figcaption><p>Not scored (errors): its declaration has syntax or schema errors, so no mission can be scored.</p></figure>",
-                dept_name(d)
-            );
-            continue;
+/// A department's row of the heatmap: one cell a commitment.
+fn heatmap_row(d: &Department, commitments: &[(u32, &str)]) -> Markup {
+    html! {
+        tr {
+            th scope="row" { (dept_name(d)) }
+            @if d.documents.is_empty() {
+                td class="unscored" colspan=(commitments.len()) {
+                    "Not scored (errors): its declaration has syntax or schema errors"
+                }
+            } @else {
+                @for (n, _) in commitments {
+                    @let v = d.commitments.iter().find(|c| c.number == *n).map_or(Value::NA, |c| c.score);
+                    @let (class, label) = band_of(&v);
+                    td class={ "cell-" (class) } data-commitment=(n) data-label={ "C" (n) }
+                        data-department=(HtmlText(&d.organisation)) {
+                        @if v.score.is_some() { (HtmlText(&show(v.score))) }
+                        span class="lbl" { (label) }
+                    }
+                }
+            }
         }
-        let rows = report.missions.len().max(1);
-        let height = 28 * rows + 10;
-        let mut desc = Vec::new();
-        let mut svg = String::new();
-        for (i, m) in report.missions.iter().enumerate() {
+    }
+}
+
+fn missions(report: &ScoreReport) -> Markup {
+    html! {
+        section id="missions" aria-labelledby="missions-h" {
+            "\n"
+            h2 id="missions-h" { "Missions by department" } "\n"
+            div class="bars" {
+                "\n"
+                @for d in &report.departments {
+                    (mission_bars(report, d)) "\n"
+                }
+            }
+            "\n"
+        }
+        "\n"
+    }
+}
+
+/// A department's missions as a bar chart, described in words for screen readers.
+fn mission_bars(report: &ScoreReport, d: &Department) -> Markup {
+    if d.documents.is_empty() {
+        return html! {
+            figure {
+                figcaption { h3 { (dept_name(d)) } }
+                p { "Not scored (errors): its declaration has syntax or schema errors, so no mission can be scored." }
+            }
+        };
+    }
+    let height = 28 * report.missions.len().max(1) + 10;
+    let bars: Vec<(u32, usize, Value)> = report
+        .missions
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
             let v = d
                 .missions
                 .iter()
                 .find(|x| x.number == m.number)
                 .map_or(Value::NA, |x| x.score);
-            let y = 5 + 28 * i;
-            let (class, label) = band_of(&v);
-            let colour = match class {
-                "green" => "#00703c",
-                "amber" => "#ffdd00",
-                "red" => "#d4351c",
-                _ => "#dcdcdc",
-            };
-            let width = v.score.unwrap_or(0.0).clamp(0.0, 100.0) * 4.0;
-            let text = if v.score.is_some() {
-                format!("{} {label}", show(v.score))
-            } else {
-                "N/A".to_string()
-            };
-            desc.push(format!("Mission {}: {text}", m.number));
-            let _ = write!(
-                svg,
-                "<text x=\"0\" y=\"{}\" font-size=\"13\" fill=\"#0b0c0c\">Mission {}</text><rect x=\"80\" y=\"{y}\" width=\"400\" height=\"20\" fill=\"#f3f2f1\" stroke=\"#b1b4b6\"/><rect x=\"80\" y=\"{y}\" width=\"{width:.1}\" height=\"20\" fill=\"{colour}\"/><text x=\"490\" y=\"{}\" font-size=\"13\" fill=\"#0b0c0c\">{}</text>",
-                y + 15,
-                m.number,
-                y + 15,
-                esc(&text)
-            );
+            (m.number, 5 + 28 * i, v)
+        })
+        .collect();
+    let text = |v: &Value| match v.score {
+        Some(_) => format!("{} {}", show(v.score), band_of(v).1),
+        None => "N/A".to_string(),
+    };
+    let desc = bars
+        .iter()
+        .map(|(n, _, v)| format!("Mission {n}: {}", text(v)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    html! {
+        figure {
+            figcaption { h3 { (dept_name(d)) } }
+            svg viewBox={ "0 0 640 " (height) } width="640" role="img" aria-label=(HtmlText(&desc)) {
+                title { (HtmlText(&desc)) }
+                @for (n, y, v) in &bars {
+                    @let colour = match band_of(v).0 {
+                        "green" => "#00703c",
+                        "amber" => "#ffdd00",
+                        "red" => "#d4351c",
+                        _ => "#dcdcdc",
+                    };
+                    @let width = format!("{:.1}", v.score.unwrap_or(0.0).clamp(0.0, 100.0) * 4.0);
+                    text x="0" y=(y + 15) font-size="13" fill="#0b0c0c" { "Mission " (n) }
+                    rect x="80" y=(y) width="400" height="20" fill="#f3f2f1" stroke="#b1b4b6" {}
+                    rect x="80" y=(y) width=(width) height="20" fill=(colour) {}
+                    text x="490" y=(y + 15) font-size="13" fill="#0b0c0c" { (HtmlText(&text(v))) }
+                }
+            }
         }
-        let _ = writeln!(
-            h,
-            "<figure><figcaption><h3>{}</h3></figcaption><svg viewBox=\"0 0 640 {height}\" width=\"640\" role=\"img\" aria-label=\"{}\"><title>{}</title>{svg}</svg></figure>",
-            dept_name(d),
-            esc(&desc.join("; ")),
-            esc(&desc.join("; "))
-        );
     }
-    h.push_str("</div>\n</section>\n");
 }
 
 /// Up to three lines of the file around a finding's line, the line itself marked.
-fn snippet(run: &Run, file: &str, line: usize) -> String {
+fn snippet(run: &Run, file: &str, line: usize) -> Markup {
     let Some(source) = run.source(file) else {
-        return String::new();
+        return html! {};
     };
     let lines: Vec<&str> = source.text.lines().collect();
     if line == 0 || line > lines.len() {
-        return String::new();
+        return html! {};
     }
-    let mut out = String::from("<pre class=\"snippet\"><code>");
-    for n in line.saturating_sub(1).max(1)..=(line + 1).min(lines.len()) {
-        let text = esc(lines[n - 1]);
-        if n == line {
-            let _ = writeln!(out, "<span class=\"ln\">{n}</span><mark>{text}</mark>");
-        } else {
-            let _ = writeln!(out, "<span class=\"ln\">{n}</span>{text}");
+    let shown = line.saturating_sub(1).max(1)..=(line + 1).min(lines.len());
+    html! {
+        pre class="snippet" {
+            code {
+                @for n in shown {
+                    span class="ln" { (n) }
+                    @if n == line {
+                        mark { (HtmlText(lines[n - 1])) }
+                    } @else {
+                        (HtmlText(lines[n - 1]))
+                    }
+                    "\n"
+                }
+            }
         }
     }
-    out.push_str("</code></pre>");
-    out
 }
 
-fn findings(h: &mut String, report: &ScoreReport, run: &Run, doc_link: DocLink<'_>) {
-    let _ = write!(
-        h,
-        "<section id=\"findings\" aria-labelledby=\"findings-h\">\n<h2 id=\"findings-h\">Findings</h2>\n<form class=\"filters\" aria-label=\"Filter findings\" onsubmit=\"return false\">\n<div><label for=\"filter-mission\">Mission</label><select id=\"filter-mission\"><option value=\"all\">All missions</option>"
-    );
-    for m in &report.missions {
-        let _ = write!(
-            h,
-            "<option value=\"{}\">Mission {}: {}</option>",
-            m.number,
-            m.number,
-            esc(&m.title)
-        );
-    }
-    h.push_str("</select></div>\n<div><label for=\"filter-severity\">Severity</label><select id=\"filter-severity\"><option value=\"all\">All severities</option><option value=\"error\">Errors</option><option value=\"warning\">Warnings</option><option value=\"waived\">Waived</option></select></div>\n<p id=\"filter-count\" role=\"status\" aria-live=\"polite\"></p>\n</form>\n");
-    let mission_of = |c: Option<u32>| -> Option<u32> {
-        let c = c?;
-        report
-            .missions
-            .iter()
-            .find(|m| m.commitments.iter().any(|x| x.number == c))
-            .map(|m| m.number)
-    };
+fn findings(report: &ScoreReport, run: &Run, doc_link: DocLink<'_>) -> Markup {
     let mut groups: Vec<(Option<u32>, String)> = report
         .missions
         .iter()
         .map(|m| (Some(m.number), format!("Mission {}: {}", m.number, m.title)))
         .collect();
     groups.push((None, "Format and syntax".to_string()));
-    for (mission, title) in groups {
-        let items: Vec<_> = report
-            .findings
-            .iter()
-            .filter(|f| mission_of(f.commitment) == mission)
-            .collect();
-        if items.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            h,
-            "<section class=\"mission-group\" aria-label=\"{}\"><h3>{}</h3>",
-            esc(&title),
-            esc(&title)
-        );
-        for f in items {
-            let sev = if f.waived {
-                "waived"
-            } else {
-                match f.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                    Severity::Info => "info",
+    html! {
+        section id="findings" aria-labelledby="findings-h" {
+            "\n"
+            h2 id="findings-h" { "Findings" } "\n"
+            (filters(report))
+            "\n"
+            @for (mission, title) in &groups {
+                @let items: Vec<&ScoredFinding> = report
+                    .findings
+                    .iter()
+                    .filter(|f| mission_of(report, f.commitment) == *mission)
+                    .collect();
+                @if !items.is_empty() {
+                    section class="mission-group" aria-label=(HtmlText(title)) {
+                        h3 { (HtmlText(title)) } "\n"
+                        @for f in items {
+                            (finding(f, *mission, run, doc_link)) "\n"
+                        }
+                    }
+                    "\n"
                 }
-            };
-            let url = doc_link(&f.rule);
-            let rule = match url.as_deref().and_then(crate::render::escape::link) {
-                Some(url) => format!("<a href=\"{}\">{}</a>", esc(url), esc(&f.rule)),
-                None => esc(&f.rule),
-            };
-            let commitment = f
-                .commitment
-                .map(|c| format!(" (commitment {c})"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                h,
-                "<article class=\"finding sev-{sev}{}\" data-mission=\"{}\" data-severity=\"{sev}\"><h4><span class=\"sev\">{sev}</span> {}</h4><p>{rule}{commitment} in {}: {} line {} at <code>{}</code></p>{}{}</article>",
-                if f.waived { " waived" } else { "" },
-                mission.map_or_else(|| "none".to_string(), |m| m.to_string()),
-                crate::render::escape::html_code(&f.message),
-                esc(&f.organisation),
-                esc(&f.file),
-                f.line,
-                esc(&f.path),
-                f.waiver
-                    .as_ref()
-                    .filter(|_| f.waived)
-                    .map_or_else(String::new, |w| format!(
-                        "<p class=\"waiver\"><strong>Waived:</strong> {}</p>",
-                        crate::render::escape::html_code(&w.text())
-                    )),
-                snippet(run, &f.file, f.line)
-            );
+            }
+            @if report.findings.is_empty() {
+                p { "No findings." } "\n"
+            }
         }
-        h.push_str("</section>\n");
+        "\n"
     }
-    if report.findings.is_empty() {
-        h.push_str("<p>No findings.</p>\n");
-    }
-    h.push_str("</section>\n");
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The mission a commitment belongs to.
+fn mission_of(report: &ScoreReport, commitment: Option<u32>) -> Option<u32> {
+    let c = commitment?;
+    report
+        .missions
+        .iter()
+        .find(|m| m.commitments.iter().any(|x| x.number == c))
+        .map(|m| m.number)
+}
 
-    #[test]
-    fn escapes_markup_from_declarations() {
-        assert_eq!(
-            esc("<script>alert('x')</script> & \"q\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
-        );
+/// The form that filters the findings by mission and severity (the page's script drives it).
+fn filters(report: &ScoreReport) -> Markup {
+    html! {
+        form class="filters" aria-label="Filter findings" onsubmit="return false" {
+            "\n"
+            div {
+                label for="filter-mission" { "Mission" }
+                select id="filter-mission" {
+                    option value="all" { "All missions" }
+                    @for m in &report.missions {
+                        option value=(m.number) { "Mission " (m.number) ": " (HtmlText(&m.title)) }
+                    }
+                }
+            }
+            "\n"
+            div {
+                label for="filter-severity" { "Severity" }
+                select id="filter-severity" {
+                    option value="all" { "All severities" }
+                    option value="error" { "Errors" }
+                    option value="warning" { "Warnings" }
+                    option value="waived" { "Waived" }
+                }
+            }
+            "\n"
+            p id="filter-count" role="status" aria-live="polite" {}
+            "\n"
+        }
+    }
+}
+
+/// One finding as an article that the filters can show or hide.
+fn finding(f: &ScoredFinding, mission: Option<u32>, run: &Run, doc_link: DocLink<'_>) -> Markup {
+    let sev = if f.waived {
+        "waived"
+    } else {
+        match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    };
+    let url = doc_link(&f.rule);
+    let url = url.as_deref().and_then(crate::render::escape::link);
+    let waiver = f.waiver.as_ref().filter(|_| f.waived);
+    html! {
+        article class={ "finding sev-" (sev) @if f.waived { " waived" } }
+            data-mission=(mission.map_or_else(|| "none".to_string(), |m| m.to_string()))
+            data-severity=(sev) {
+            h4 { span class="sev" { (sev) } " " (HtmlCode(&f.message)) }
+            p {
+                @match url {
+                    Some(url) => { a href=(HtmlText(url)) { (HtmlText(&f.rule)) } }
+                    None => { (HtmlText(&f.rule)) }
+                }
+                @if let Some(c) = f.commitment { " (commitment " (c) ")" }
+                " in " (HtmlText(&f.organisation)) ": " (HtmlText(&f.file)) " line " (f.line)
+                " at " code { (HtmlText(&f.path)) }
+            }
+            @if let Some(w) = waiver {
+                p class="waiver" { strong { "Waived:" } " " (HtmlCode(&w.text())) }
+            }
+            (snippet(run, &f.file, f.line))
+        }
     }
 }

@@ -3,9 +3,10 @@
 
 use std::fmt::Write;
 
+use super::baseline::Comparison;
 use super::{
-    Band, Department, Grid, ScoreReport, View, bands_text, cell_text, commitment_grid,
-    mission_grid, portfolio_lines, show_delta, show_value, tally_text,
+    Band, CommitmentScore, Department, Grid, ScoreReport, View, bands_text, cell_text,
+    commitment_grid, mission_grid, portfolio_lines, show_delta, show_value, tally_text,
 };
 
 use crate::render::escape::terminal_line as t;
@@ -151,6 +152,44 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
             d.unscored_documents
         );
     }
+    missions_of(out, report, d);
+    losses(out, d);
+    waived_checks(out, d);
+    out.push('\n');
+}
+
+fn notes(out: &mut String, report: &ScoreReport) {
+    waivers(out, report);
+    let _ = writeln!(
+        out,
+        "\nCommitment 1 portfolio (government view, from rule {}):",
+        t(&report.government.portfolio.rule)
+    );
+    for l in portfolio_lines(&report.government.portfolio) {
+        let _ = writeln!(out, "  {}", t(&l));
+    }
+    not_scored(out, report);
+    if report.proposals_skipped > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} proposal(s) left out: proposals are not scored.",
+            report.proposals_skipped
+        );
+    }
+    if !report.incomplete_rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nIncomplete: these rules failed to run and count no checks: {}",
+            t(&report.incomplete_rules.join(", "))
+        );
+    }
+    if let Some(c) = &report.comparison {
+        comparison(out, c);
+    }
+}
+
+/// A department's missions, each with its commitments and the rules that failed to run.
+fn missions_of(out: &mut String, report: &ScoreReport, d: &Department) {
     for m in &report.missions {
         let Some(ms) = d.missions.iter().find(|x| x.number == m.number) else {
             continue;
@@ -163,20 +202,7 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
             show_value(&ms.score, true)
         );
         for c in d.commitments.iter().filter(|c| c.mission == m.number) {
-            let detail = if c.tally.applicable() + c.tally.waived == 0 {
-                let reasons: Vec<&str> = c
-                    .rules
-                    .iter()
-                    .flat_map(|r| r.not_applicable.iter().map(String::as_str))
-                    .collect();
-                if reasons.is_empty() {
-                    "nothing to check".to_string()
-                } else {
-                    format!("not applicable: {}", t(&reasons.join("; ")))
-                }
-            } else {
-                tally_text(&c.tally)
-            };
+            let detail = commitment_detail(c);
             let _ = writeln!(
                 out,
                 "    C{:<3} {:<12} {detail}",
@@ -192,6 +218,28 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
             }
         }
     }
+}
+
+/// What a commitment's checks came to: the tally, or why nothing applied.
+fn commitment_detail(c: &CommitmentScore) -> String {
+    if c.tally.applicable() + c.tally.waived == 0 {
+        let reasons: Vec<&str> = c
+            .rules
+            .iter()
+            .flat_map(|r| r.not_applicable.iter().map(String::as_str))
+            .collect();
+        if reasons.is_empty() {
+            "nothing to check".to_string()
+        } else {
+            format!("not applicable: {}", t(&reasons.join("; ")))
+        }
+    } else {
+        tally_text(&c.tally)
+    }
+}
+
+/// The failed checks that cost a department the most points (the first few).
+fn losses(out: &mut String, d: &Department) {
     if !d.losses.is_empty() {
         let _ = writeln!(out, "  Checks that cost the most points:");
         for l in d.losses.iter().take(MAX_LOSSES) {
@@ -215,6 +263,10 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
             d.losses.len() - MAX_LOSSES
         );
     }
+}
+
+/// A department's waived checks, with who approved each waiver.
+fn waived_checks(out: &mut String, d: &Department) {
     if !d.waived.is_empty() {
         let _ = writeln!(out, "  Waived checks (not counted in the score):");
         for l in &d.waived {
@@ -232,10 +284,10 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
             }
         }
     }
-    out.push('\n');
 }
 
-fn notes(out: &mut String, report: &ScoreReport) {
+/// The departments whose score waivers change, with the score without them.
+fn waivers(out: &mut String, report: &ScoreReport) {
     let waived: Vec<String> = report
         .departments
         .iter()
@@ -261,109 +313,99 @@ fn notes(out: &mut String, report: &ScoreReport) {
             let _ = writeln!(out, "{w}");
         }
     }
-    let _ = writeln!(
-        out,
-        "\nCommitment 1 portfolio (government view, from rule {}):",
-        t(&report.government.portfolio.rule)
-    );
-    for l in portfolio_lines(&report.government.portfolio) {
-        let _ = writeln!(out, "  {}", t(&l));
+}
+
+/// The documents and files that could not be scored, with why.
+fn not_scored(out: &mut String, report: &ScoreReport) {
+    if report.not_scored.is_empty() {
+        return;
     }
-    if !report.not_scored.is_empty() {
-        let _ = writeln!(out, "\nNot scored (never counted as 0 or 100):");
-        for n in &report.not_scored {
-            let doc = n
-                .document
-                .map_or_else(String::new, |d| format!(", document {}", d + 1));
-            let _ = match &n.organisation {
-                Some(org) => writeln!(out, "  {} ({}{doc}): {}", t(org), t(&n.file), t(&n.reason)),
-                None => writeln!(out, "  {}{doc}: {}", t(&n.file), t(&n.reason)),
-            };
+    let _ = writeln!(out, "\nNot scored (never counted as 0 or 100):");
+    for n in &report.not_scored {
+        let doc = n
+            .document
+            .map_or_else(String::new, |d| format!(", document {}", d + 1));
+        let _ = match &n.organisation {
+            Some(org) => writeln!(out, "  {} ({}{doc}): {}", t(org), t(&n.file), t(&n.reason)),
+            None => writeln!(out, "  {}{doc}: {}", t(&n.file), t(&n.reason)),
+        };
+    }
+}
+
+/// What moved since the baseline: the government's and each department's scores.
+fn comparison(out: &mut String, c: &Comparison) {
+    let since = c
+        .baseline_as_of
+        .as_deref()
+        .map_or_else(String::new, |d| format!(" (as of {})", t(d)));
+    let _ = writeln!(out, "\nChange since the baseline{since}:");
+    let mut parts = vec![format!("Government: {}", show_delta(&c.government))];
+    for m in &c.government_missions {
+        parts.push(format!("M{} {}", m.number, show_delta(&m.delta)));
+    }
+    for m in &c.government_commitments {
+        parts.push(format!("C{} {}", m.number, show_delta(&m.delta)));
+    }
+    let _ = writeln!(out, "  {}", parts.join("; "));
+    for d in &c.departments {
+        let mut parts = vec![format!(
+            "{}: {}",
+            t(&d.organisation),
+            show_delta(&d.overall)
+        )];
+        if d.status != "compared" {
+            parts[0].push_str(&format!(" [{}]", t(&d.status)));
         }
-    }
-    if report.proposals_skipped > 0 {
-        let _ = writeln!(
-            out,
-            "\n{} proposal(s) left out: proposals are not scored.",
-            report.proposals_skipped
-        );
-    }
-    if !report.incomplete_rules.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nIncomplete: these rules failed to run and count no checks: {}",
-            t(&report.incomplete_rules.join(", "))
-        );
-    }
-    if let Some(c) = &report.comparison {
-        let since = c
-            .baseline_as_of
-            .as_deref()
-            .map_or_else(String::new, |d| format!(" (as of {})", t(d)));
-        let _ = writeln!(out, "\nChange since the baseline{since}:");
-        let mut parts = vec![format!("Government: {}", show_delta(&c.government))];
-        for m in &c.government_missions {
+        for m in &d.missions {
             parts.push(format!("M{} {}", m.number, show_delta(&m.delta)));
         }
-        for m in &c.government_commitments {
+        for m in &d.commitments {
             parts.push(format!("C{} {}", m.number, show_delta(&m.delta)));
         }
         let _ = writeln!(out, "  {}", parts.join("; "));
-        for d in &c.departments {
-            let mut parts = vec![format!(
-                "{}: {}",
-                t(&d.organisation),
-                show_delta(&d.overall)
-            )];
-            if d.status != "compared" {
-                parts[0].push_str(&format!(" [{}]", t(&d.status)));
-            }
-            for m in &d.missions {
-                parts.push(format!("M{} {}", m.number, show_delta(&m.delta)));
-            }
-            for m in &d.commitments {
-                parts.push(format!("C{} {}", m.number, show_delta(&m.delta)));
-            }
-            let _ = writeln!(out, "  {}", parts.join("; "));
+    }
+    comparison_findings(out, c);
+}
+
+/// The findings that appeared, disappeared or changed since the baseline, and the regressions.
+fn comparison_findings(out: &mut String, c: &Comparison) {
+    for (what, list) in [("Appeared", &c.appeared), ("Disappeared", &c.disappeared)] {
+        let _ = writeln!(out, "  {what}: {}", list.len());
+        for f in list {
+            let _ = writeln!(
+                out,
+                "    {} {} {} {} ({}:{})",
+                f.severity,
+                t(&f.organisation),
+                t(&f.rule),
+                t(&f.path),
+                t(&f.file),
+                f.line
+            );
         }
-        for (what, list) in [("Appeared", &c.appeared), ("Disappeared", &c.disappeared)] {
-            let _ = writeln!(out, "  {what}: {}", list.len());
-            for f in list {
-                let _ = writeln!(
-                    out,
-                    "    {} {} {} {} ({}:{})",
-                    f.severity,
-                    t(&f.organisation),
-                    t(&f.rule),
-                    t(&f.path),
-                    t(&f.file),
-                    f.line
-                );
-            }
+    }
+    if !c.changed.is_empty() {
+        let _ = writeln!(out, "  Changed: {}", c.changed.len());
+        for (b, a) in &c.changed {
+            let _ = writeln!(
+                out,
+                "    {} {} {}: {}{} -> {}{}",
+                t(&a.organisation),
+                t(&a.rule),
+                t(&a.path),
+                b.severity,
+                if b.waived { " (waived)" } else { "" },
+                a.severity,
+                if a.waived { " (waived)" } else { "" }
+            );
         }
-        if !c.changed.is_empty() {
-            let _ = writeln!(out, "  Changed: {}", c.changed.len());
-            for (b, a) in &c.changed {
-                let _ = writeln!(
-                    out,
-                    "    {} {} {}: {}{} -> {}{}",
-                    t(&a.organisation),
-                    t(&a.rule),
-                    t(&a.path),
-                    b.severity,
-                    if b.waived { " (waived)" } else { "" },
-                    a.severity,
-                    if a.waived { " (waived)" } else { "" }
-                );
-            }
-        }
-        if c.regressions.is_empty() {
-            let _ = writeln!(out, "  No regression.");
-        } else {
-            let _ = writeln!(out, "  Regressions:");
-            for r in &c.regressions {
-                let _ = writeln!(out, "    {}", t(r));
-            }
+    }
+    if c.regressions.is_empty() {
+        let _ = writeln!(out, "  No regression.");
+    } else {
+        let _ = writeln!(out, "  Regressions:");
+        for r in &c.regressions {
+            let _ = writeln!(out, "    {}", t(r));
         }
     }
 }

@@ -712,47 +712,99 @@ impl Summary {
 
 /// Compute every score of the run.
 pub fn score(run: &Run, model: &Model) -> ScoreReport {
+    let model = with_commitments_of_results(run, model);
+    let Intake {
+        mut depts,
+        mut not_scored,
+        proposals_skipped,
+        scored_doc,
+    } = intake(run);
+    not_scored.extend(files_without_documents(run));
+    let (mut findings, incomplete) = tally_results(run, &model, &scored_doc, &mut depts);
+    let departments: Vec<Department> = depts
+        .into_iter()
+        .map(|(org, acc)| department(org, acc, &model, run))
+        .collect();
+    let government = government(run, &model, &scored_doc, &departments);
+    findings.sort_by(|a, b| {
+        (&a.organisation, &a.file, a.line, &a.rule, &a.path).cmp(&(
+            &b.organisation,
+            &b.file,
+            b.line,
+            &b.rule,
+            &b.path,
+        ))
+    });
+    ScoreReport {
+        version: SCORE_REPORT_VERSION.into(),
+        tool: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
+        as_of: model.as_of.clone(),
+        bands: model.bands,
+        missions: model.missions.clone(),
+        departments,
+        government,
+        not_scored,
+        proposals_skipped,
+        incomplete_rules: incomplete.into_iter().collect(),
+        findings,
+        comparison: None,
+    }
+}
+
+/// The model, with room for every commitment a rule of the run names, even one no pack lists
+/// (weight 1).
+fn with_commitments_of_results(run: &Run, model: &Model) -> Model {
     let mut model = model.clone();
     for r in &run.results {
         if let Some(c) = r.commitment {
             model.ensure(c, r.mission);
         }
     }
-    let model = model;
+    model
+}
 
-    let mut depts: BTreeMap<String, DeptAcc> = BTreeMap::new();
-    let mut not_scored = Vec::new();
-    let mut proposals_skipped = 0;
-    // Document index -> organisation, for scored documents.
-    let mut scored_doc: BTreeMap<usize, String> = BTreeMap::new();
+/// The run's documents sorted into departments to score and documents that cannot be.
+struct Intake {
+    depts: BTreeMap<String, DeptAcc>,
+    not_scored: Vec<NotScored>,
+    proposals_skipped: usize,
+    /// Document index -> organisation, for scored documents.
+    scored_doc: BTreeMap<usize, String>,
+}
+
+/// Each document of the run: a department declaration that was evaluated is scored under its
+/// organisation; proposals are counted and skipped; anything else is not scored, with why.
+fn intake(run: &Run) -> Intake {
+    let mut out = Intake {
+        depts: BTreeMap::new(),
+        not_scored: Vec::new(),
+        proposals_skipped: 0,
+        scored_doc: BTreeMap::new(),
+    };
     for (i, d) in run.documents.iter().enumerate() {
+        let unscored = |organisation: Option<String>| NotScored {
+            organisation,
+            file: d.file.clone(),
+            document: Some(d.document),
+            reason: reason_of(run, &d.file, Some(d.document)),
+        };
         match d.kind.as_deref() {
             Some("proposal") => {
-                proposals_skipped += 1;
+                out.proposals_skipped += 1;
                 continue;
             }
             Some("department") => {}
             Some(crate::targets::KIND) => continue,
             _ => {
-                not_scored.push(NotScored {
-                    organisation: None,
-                    file: d.file.clone(),
-                    document: Some(d.document),
-                    reason: reason_of(run, &d.file, Some(d.document)),
-                });
+                out.not_scored.push(unscored(None));
                 continue;
             }
         }
         let Some(org) = d.organisation.clone() else {
-            not_scored.push(NotScored {
-                organisation: None,
-                file: d.file.clone(),
-                document: Some(d.document),
-                reason: reason_of(run, &d.file, Some(d.document)),
-            });
+            out.not_scored.push(unscored(None));
             continue;
         };
-        let acc = depts.entry(org.clone()).or_default();
+        let acc = out.depts.entry(org.clone()).or_default();
         if acc.name.is_none() {
             acc.name = d.name.clone();
         }
@@ -761,29 +813,38 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
                 file: d.file.clone(),
                 document: d.document,
             });
-            scored_doc.insert(i, org);
+            out.scored_doc.insert(i, org);
         } else {
             acc.unscored += 1;
-            not_scored.push(NotScored {
-                organisation: Some(org),
-                file: d.file.clone(),
-                document: Some(d.document),
-                reason: reason_of(run, &d.file, Some(d.document)),
-            });
+            out.not_scored.push(unscored(Some(org)));
         }
     }
-    let with_documents: BTreeSet<&str> = run.documents.iter().map(|d| d.file.as_str()).collect();
-    for s in &run.sources {
-        if !with_documents.contains(s.name.as_str()) {
-            not_scored.push(NotScored {
-                organisation: None,
-                file: s.name.clone(),
-                document: None,
-                reason: reason_of(run, &s.name, None),
-            });
-        }
-    }
+    out
+}
 
+/// Files of the run that yielded no document at all (unreadable, or not YAML).
+fn files_without_documents(run: &Run) -> Vec<NotScored> {
+    let with_documents: BTreeSet<&str> = run.documents.iter().map(|d| d.file.as_str()).collect();
+    run.sources
+        .iter()
+        .filter(|s| !with_documents.contains(s.name.as_str()))
+        .map(|s| NotScored {
+            organisation: None,
+            file: s.name.clone(),
+            document: None,
+            reason: reason_of(run, &s.name, None),
+        })
+        .collect()
+}
+
+/// Each rule result of a scored document, added to its department's commitment tallies.
+/// Returns the findings of those results and the rules that failed to run.
+fn tally_results(
+    run: &Run,
+    model: &Model,
+    scored_doc: &BTreeMap<usize, String>,
+    depts: &mut BTreeMap<String, DeptAcc>,
+) -> (Vec<ScoredFinding>, BTreeSet<String>) {
     let mut incomplete: BTreeSet<String> = BTreeSet::new();
     let mut findings = Vec::new();
     for r in &run.results {
@@ -818,48 +879,67 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
                     let Some(f) = run.findings.get(fi) else {
                         continue;
                     };
-                    findings.push(ScoredFinding {
-                        rule: f.rule.clone(),
-                        organisation: org.clone(),
-                        kind: "department".into(),
-                        path: f.path.clone(),
-                        severity: f.severity,
-                        waived: f.waived,
-                        commitment: f.commitment,
-                        file: f.file.clone(),
-                        line: f.location.line,
-                        message: f.message.clone(),
-                        waiver: f.waiver.clone(),
-                    });
-                    match (f.severity, f.waived) {
-                        (Severity::Error, false) => {
-                            t.failed += 1;
-                            acc.failed.push((fi, c, mission, false));
-                        }
-                        (Severity::Error, true) => {
-                            t.waived += 1;
-                            acc.failed.push((fi, c, mission, true));
-                        }
-                        _ => {
-                            t.passed += 1;
-                            t.warnings += 1;
-                        }
-                    }
+                    findings.push(scored_finding(f, org));
+                    tally_finding(f, &mut t, &mut acc.failed, (fi, c, mission));
                 }
             }
         }
         rt.tally.add(t);
         ca.tally.add(t);
     }
+    (findings, incomplete)
+}
 
+/// A finding of a department's declaration, as the score report lists it.
+fn scored_finding(f: &crate::finding::Finding, org: &str) -> ScoredFinding {
+    ScoredFinding {
+        rule: f.rule.clone(),
+        organisation: org.to_string(),
+        kind: "department".into(),
+        path: f.path.clone(),
+        severity: f.severity,
+        waived: f.waived,
+        commitment: f.commitment,
+        file: f.file.clone(),
+        line: f.location.line,
+        message: f.message.clone(),
+        waiver: f.waiver.clone(),
+    }
+}
+
+/// A finding counted in a rule's tally: an error fails a check (or is waived, and the
+/// department's list of failures remembers which); a warning or a note passes.
+fn tally_finding(
+    f: &crate::finding::Finding,
+    t: &mut Tally,
+    failed: &mut Vec<(usize, u32, u32, bool)>,
+    (fi, c, mission): (usize, u32, u32),
+) {
+    match (f.severity, f.waived) {
+        (Severity::Error, false) => {
+            t.failed += 1;
+            failed.push((fi, c, mission, false));
+        }
+        (Severity::Error, true) => {
+            t.waived += 1;
+            failed.push((fi, c, mission, true));
+        }
+        _ => {
+            t.passed += 1;
+            t.warnings += 1;
+        }
+    }
+}
+
+/// Government: the mean of the departments' figures, place by place. Departments none of
+/// whose documents could be scored do not count.
+fn government(
+    run: &Run,
+    model: &Model,
+    scored_doc: &BTreeMap<usize, String>,
+    departments: &[Department],
+) -> Government {
     let bands = model.bands;
-    let departments: Vec<Department> = depts
-        .into_iter()
-        .map(|(org, acc)| department(org, acc, &model, run))
-        .collect();
-
-    // Government: the mean of the departments' figures, place by place. Departments none of
-    // whose documents could be scored do not count.
     let scored: Vec<&Department> = departments
         .iter()
         .filter(|d| !d.documents.is_empty())
@@ -906,50 +986,73 @@ pub fn score(run: &Run, model: &Model) -> ScoreReport {
             }
         })
         .collect();
-    let government = Government {
+    Government {
         score: gov_value(&|d: &Department| Some(d.score)),
         departments_scored: scored.iter().filter(|d| d.score.score.is_some()).count(),
         missions: gov_missions,
         commitments: gov_commitments,
-        portfolio: portfolio::portfolio(run, &model, &scored_doc, &departments),
-    };
-
-    findings.sort_by(|a, b| {
-        (&a.organisation, &a.file, a.line, &a.rule, &a.path).cmp(&(
-            &b.organisation,
-            &b.file,
-            b.line,
-            &b.rule,
-            &b.path,
-        ))
-    });
-    ScoreReport {
-        version: SCORE_REPORT_VERSION.into(),
-        tool: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
-        as_of: model.as_of.clone(),
-        bands,
-        missions: model.missions.clone(),
-        departments,
-        government,
-        not_scored,
-        proposals_skipped,
-        incomplete_rules: incomplete.into_iter().collect(),
-        findings,
-        comparison: None,
+        portfolio: portfolio::portfolio(run, model, scored_doc, departments),
     }
+}
+
+/// A department's commitment and mission scores, and the weights its losses are shared by.
+struct Scored {
+    commitments: Vec<CommitmentScore>,
+    missions: Vec<MissionScore>,
+    total: Tally,
+    /// Per mission: its score with and without waivers, and its weight.
+    mission_values: Vec<(Option<f64>, Option<f64>, f64)>,
+    /// Per commitment: its weight and how many checks applied.
+    commitment_weight: BTreeMap<u32, (f64, usize)>,
+    /// Per mission: the weight of its commitments that applied.
+    mission_weight: BTreeMap<u32, f64>,
 }
 
 /// One department's scores, from its tallies.
 fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department {
     let bands = model.bands;
-    let mut commitments = Vec::new();
-    let mut missions = Vec::new();
-    let mut total = Tally::default();
-    // Per mission: (value, weight) of its commitments, with and without waivers.
-    let mut mission_values: Vec<(Option<f64>, Option<f64>, f64)> = Vec::new();
-    // Per commitment: weight share for points, filled below.
-    let mut commitment_weight: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
-    let mut mission_weight: BTreeMap<u32, f64> = BTreeMap::new();
+    let scored = commitments_and_missions(&acc, model);
+    let overall = weighted_mean(
+        &scored
+            .mission_values
+            .iter()
+            .map(|(s, _, w)| (*s, *w))
+            .collect::<Vec<_>>(),
+    );
+    let overall_without = weighted_mean(
+        &scored
+            .mission_values
+            .iter()
+            .map(|(_, s, w)| (*s, *w))
+            .collect::<Vec<_>>(),
+    );
+    let (losses, waived) = losses(&acc, model, run, &scored);
+    Department {
+        organisation: org,
+        name: acc.name,
+        documents: acc.documents,
+        score: Value::new(overall, overall_without, &bands),
+        tally: scored.total,
+        missions: scored.missions,
+        commitments: scored.commitments,
+        losses,
+        waived,
+        unscored_documents: acc.unscored,
+    }
+}
+
+/// Each commitment's score from its tally, and each mission's as the weighted mean of its
+/// commitments'.
+fn commitments_and_missions(acc: &DeptAcc, model: &Model) -> Scored {
+    let bands = model.bands;
+    let mut out = Scored {
+        commitments: Vec::new(),
+        missions: Vec::new(),
+        total: Tally::default(),
+        mission_values: Vec::new(),
+        commitment_weight: BTreeMap::new(),
+        mission_weight: BTreeMap::new(),
+    };
     for m in &model.missions {
         let mut with = Vec::new();
         let mut without = Vec::new();
@@ -958,11 +1061,12 @@ fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department
                 continue;
             };
             let value = ca.tally.value(&bands);
-            total.add(ca.tally);
+            out.total.add(ca.tally);
             with.push((value.score, c.weight));
             without.push((value.without_waivers, c.weight));
-            commitment_weight.insert(c.number, (c.weight, ca.tally.applicable()));
-            commitments.push(CommitmentScore {
+            out.commitment_weight
+                .insert(c.number, (c.weight, ca.tally.applicable()));
+            out.commitments.push(CommitmentScore {
                 number: c.number,
                 mission: m.number,
                 score: value,
@@ -975,30 +1079,25 @@ fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department
             .filter(|(v, _)| v.is_some())
             .map(|(_, w)| w)
             .sum();
-        mission_weight.insert(m.number, applicable_weight);
+        out.mission_weight.insert(m.number, applicable_weight);
         let score = weighted_mean(&with);
         let score_without = weighted_mean(&without);
         if !with.is_empty() {
-            missions.push(MissionScore {
+            out.missions.push(MissionScore {
                 number: m.number,
                 score: Value::new(score, score_without, &bands),
             });
         }
-        mission_values.push((score, score_without, m.weight));
+        out.mission_values.push((score, score_without, m.weight));
     }
-    let overall = weighted_mean(
-        &mission_values
-            .iter()
-            .map(|(s, _, w)| (*s, *w))
-            .collect::<Vec<_>>(),
-    );
-    let overall_without = weighted_mean(
-        &mission_values
-            .iter()
-            .map(|(_, s, w)| (*s, *w))
-            .collect::<Vec<_>>(),
-    );
-    let dept_weight: f64 = mission_values
+    out
+}
+
+/// What each failed check cost the department, in points of its overall score (the biggest
+/// first), and its waived failures (which cost nothing).
+fn losses(acc: &DeptAcc, model: &Model, run: &Run, scored: &Scored) -> (Vec<Loss>, Vec<Loss>) {
+    let dept_weight: f64 = scored
+        .mission_values
         .iter()
         .filter(|(s, _, _)| s.is_some())
         .map(|(_, _, w)| w)
@@ -1007,13 +1106,17 @@ fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department
     let mut waived = Vec::new();
     for &(fi, c, mission, is_waived) in &acc.failed {
         let f = &run.findings[fi];
-        let (cw, n) = commitment_weight.get(&c).copied().unwrap_or((0.0, 0));
+        let (cw, n) = scored
+            .commitment_weight
+            .get(&c)
+            .copied()
+            .unwrap_or((0.0, 0));
         let mw = model
             .missions
             .iter()
             .find(|m| m.number == mission)
             .map_or(0.0, |m| m.weight);
-        let mission_total = mission_weight.get(&mission).copied().unwrap_or(0.0);
+        let mission_total = scored.mission_weight.get(&mission).copied().unwrap_or(0.0);
         let points = if is_waived || n == 0 || mission_total <= 0.0 || dept_weight <= 0.0 {
             0.0
         } else {
@@ -1042,18 +1145,7 @@ fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department
             .then_with(|| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)))
     });
     waived.sort_by(|a, b| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)));
-    Department {
-        organisation: org,
-        name: acc.name,
-        documents: acc.documents,
-        score: Value::new(overall, overall_without, &bands),
-        tally: total,
-        missions,
-        commitments,
-        losses,
-        waived,
-        unscored_documents: acc.unscored,
-    }
+    (losses, waived)
 }
 
 /// Why a document (or a file with no document) was not scored: its first error.

@@ -377,110 +377,120 @@ fn handle_request(server: &Server, request: Request) {
 }
 
 fn handle_notification(server: &Server, jobs: &Sender<Job>, n: Notification) {
-    let check = |delay: Duration| {
-        let _ = jobs.send(Job::Check(delay));
-    };
     match n.method.as_str() {
         DidOpenTextDocument::METHOD => {
-            let Ok(p) =
-                n.extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
-            else {
-                return;
-            };
-            let doc = p.text_document;
-            let ours = workspace::is_ours(&doc.text);
-            lock(&server.workspace).open.insert(
-                doc.uri.clone(),
-                Open {
-                    name: workspace::name_of(&doc.uri),
-                    text: Arc::from(doc.text),
-                    version: doc.version,
-                    ours,
-                },
-            );
-            if ours {
-                check(Duration::ZERO);
+            if let Ok(p) = n.extract(DidOpenTextDocument::METHOD) {
+                did_open(server, jobs, p);
             }
         }
         DidChangeTextDocument::METHOD => {
-            let Ok(p) =
-                n.extract::<lsp_types::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD)
-            else {
-                return;
-            };
-            let mut ws = lock(&server.workspace);
-            let Some(doc) = ws.open.get_mut(&p.text_document.uri) else {
-                return;
-            };
-            // Full synchronisation: the last change holds the whole text.
-            if let Some(change) = p.content_changes.into_iter().last() {
-                doc.text = Arc::from(change.text);
-            }
-            doc.version = p.text_document.version;
-            doc.ours = doc.ours || workspace::is_ours(&doc.text);
-            if doc.ours {
-                check(DEBOUNCE);
+            if let Ok(p) = n.extract(DidChangeTextDocument::METHOD) {
+                did_change(server, jobs, p);
             }
         }
         DidSaveTextDocument::METHOD => {
-            let Ok(p) =
-                n.extract::<lsp_types::DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD)
-            else {
-                return;
-            };
-            let path = workspace::uri_path(&p.text_document.uri);
-            let settings = |p: &Path| {
-                server.loaded().owns(p)
-                    || p.file_name().is_some_and(|n| n == crate::config::FILE_NAME)
-            };
-            if path.as_deref().is_some_and(settings) {
-                let _ = jobs.send(Job::Reload);
-                return;
-            }
-            let mut ws = lock(&server.workspace);
-            if let Some(doc) = ws.open.get_mut(&p.text_document.uri) {
-                if let Some(text) = p.text {
-                    doc.text = Arc::from(text);
-                }
-                doc.ours = doc.ours || workspace::is_ours(&doc.text);
-                if doc.ours {
-                    check(Duration::ZERO);
-                }
+            if let Ok(p) = n.extract(DidSaveTextDocument::METHOD) {
+                did_save(server, jobs, p);
             }
         }
         DidCloseTextDocument::METHOD => {
-            let Ok(p) =
-                n.extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
-            else {
-                return;
-            };
-            let uri = p.text_document.uri;
-            let mut ws = lock(&server.workspace);
-            let Some(doc) = ws.open.remove(&uri) else {
-                return;
-            };
-            ws.analyses.remove(&uri);
-            if ws.published.remove(&uri).is_some() {
-                server.publish(&uri, None, Vec::new());
-            }
-            // What is on disk now stands for the file in the other documents' checks.
-            if let Some(path) = workspace::uri_path(&uri)
-                .filter(|p| ws.root.as_ref().is_some_and(|r| p.starts_with(r)))
-            {
-                let limit = server.loaded().linter.options().limits.max_file_bytes;
-                match crate::load::read::read_text(&path, limit) {
-                    Ok(text) if workspace::is_department(&text) => {
-                        ws.closed.insert(path, Arc::from(text));
-                    }
-                    _ => {
-                        ws.closed.remove(&path);
-                    }
-                }
-            }
-            if doc.ours && ws.open.values().any(|d| d.ours) {
-                check(DEBOUNCE);
+            if let Ok(p) = n.extract(DidCloseTextDocument::METHOD) {
+                did_close(server, jobs, p);
             }
         }
         _ => {}
+    }
+}
+
+/// Ask the worker to check the open documents after `delay`.
+fn check_after(jobs: &Sender<Job>, delay: Duration) {
+    let _ = jobs.send(Job::Check(delay));
+}
+
+/// A document opened: remember it, and check it at once if it is a declaration or proposal.
+fn did_open(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidOpenTextDocumentParams) {
+    let doc = p.text_document;
+    let ours = workspace::is_ours(&doc.text);
+    lock(&server.workspace).open.insert(
+        doc.uri.clone(),
+        Open {
+            name: workspace::name_of(&doc.uri),
+            text: Arc::from(doc.text),
+            version: doc.version,
+            ours,
+        },
+    );
+    if ours {
+        check_after(jobs, Duration::ZERO);
+    }
+}
+
+/// A document changed: keep its new text, and check it after a pause in typing.
+fn did_change(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidChangeTextDocumentParams) {
+    let mut ws = lock(&server.workspace);
+    let Some(doc) = ws.open.get_mut(&p.text_document.uri) else {
+        return;
+    };
+    // Full synchronisation: the last change holds the whole text.
+    if let Some(change) = p.content_changes.into_iter().last() {
+        doc.text = Arc::from(change.text);
+    }
+    doc.version = p.text_document.version;
+    doc.ours = doc.ours || workspace::is_ours(&doc.text);
+    if doc.ours {
+        check_after(jobs, DEBOUNCE);
+    }
+}
+
+/// A document saved: a config or rule pack file reloads the settings; any other document is
+/// checked at once.
+fn did_save(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidSaveTextDocumentParams) {
+    let path = workspace::uri_path(&p.text_document.uri);
+    let settings = |p: &Path| {
+        server.loaded().owns(p) || p.file_name().is_some_and(|n| n == crate::config::FILE_NAME)
+    };
+    if path.as_deref().is_some_and(settings) {
+        let _ = jobs.send(Job::Reload);
+        return;
+    }
+    let mut ws = lock(&server.workspace);
+    if let Some(doc) = ws.open.get_mut(&p.text_document.uri) {
+        if let Some(text) = p.text {
+            doc.text = Arc::from(text);
+        }
+        doc.ours = doc.ours || workspace::is_ours(&doc.text);
+        if doc.ours {
+            check_after(jobs, Duration::ZERO);
+        }
+    }
+}
+
+/// A document closed: forget it and its diagnostics; what is on disk now stands for it in the
+/// other documents' checks, which run again.
+fn did_close(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidCloseTextDocumentParams) {
+    let uri = p.text_document.uri;
+    let mut ws = lock(&server.workspace);
+    let Some(doc) = ws.open.remove(&uri) else {
+        return;
+    };
+    ws.analyses.remove(&uri);
+    if ws.published.remove(&uri).is_some() {
+        server.publish(&uri, None, Vec::new());
+    }
+    if let Some(path) =
+        workspace::uri_path(&uri).filter(|p| ws.root.as_ref().is_some_and(|r| p.starts_with(r)))
+    {
+        let limit = server.loaded().linter.options().limits.max_file_bytes;
+        match crate::load::read::read_text(&path, limit) {
+            Ok(text) if workspace::is_department(&text) => {
+                ws.closed.insert(path, Arc::from(text));
+            }
+            _ => {
+                ws.closed.remove(&path);
+            }
+        }
+    }
+    if doc.ours && ws.open.values().any(|d| d.ours) {
+        check_after(jobs, DEBOUNCE);
     }
 }
