@@ -79,5 +79,26 @@ pub fn explain_text(rules: &RuleSet, pack: &pack::Pack, rule: &pack::Rule) -> St
     ));
     out.push_str(&rule.doc);
     out.push('\n');
+    // The parameters the rule judges against, with their defaults and reasons: what
+    // `--param NAME=VALUE`, the config's `params` or a department-level target can change.
+    let params: Vec<(&String, &pack::manifest::Parameter)> = pack
+        .manifest
+        .parameters
+        .iter()
+        .filter(|(name, _)| crate::pack::reads::reads(rule).params.contains(*name))
+        .collect();
+    if !params.is_empty() {
+        out.push_str("\n# Parameters\n");
+        for (name, p) in params {
+            let default = yaml_serde::to_string(&p.default)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "- `{name}` ({}, default {default}): {}\n",
+                p.kind.name(),
+                p.rationale
+            ));
+        }
+    }
     out
 }

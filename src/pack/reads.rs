@@ -133,7 +133,7 @@ pub fn reads(rule: &Rule) -> Reads {
         module: None,
     };
     collect(&rule.ast, &bindings(&rule.ast), &scope, &mut out, 0);
-    out.params = params_named(&rule.source.text);
+    out.params.extend(params_named(&rule.source.text));
     out
 }
 
@@ -201,6 +201,13 @@ fn collect(ast: &AST, map: &Places, scope: &Scope, out: &mut Reads, depth: usize
     });
 }
 
+/// Whether an expression is `ctx.params`.
+fn is_ctx_params(expr: &Expr) -> bool {
+    matches!(expr, Expr::Dot(x, ..)
+        if matches!(&x.lhs, Expr::Variable(v, ..) if v.1.as_str() == "ctx")
+            && matches!(&x.rhs, Expr::Property(p, _) if p.2.as_str() == "params"))
+}
+
 /// A call of a library function (`module::f(...)`, or `f(...)` inside the module): what its
 /// body reads, its parameters pointing where the call's arguments do.
 fn follow(call: &rhai::FnCallExpr, map: &Places, scope: &Scope, out: &mut Reads, depth: usize) {
@@ -220,12 +227,29 @@ fn follow(call: &rhai::FnCallExpr, map: &Places, scope: &Scope, out: &mut Reads,
         return;
     };
     let mut start = Places::new();
+    let mut params_given: BTreeSet<String> = BTreeSet::new();
     for (param, arg) in function.params.iter().zip(&call.args) {
         if let Some(place) = place_of(arg, map) {
             start.insert((*param).to_string(), Some(place));
         }
+        if is_ctx_params(arg) {
+            params_given.insert((*param).to_string());
+        }
     }
-    let body = module.clone_functions_only_filtered(|_, _, _, n, c| n == name && c == count);
+    // (`clone_functions_only_filtered` keeps every function when it starts from an empty
+    // module, in Rhai 1.27: the filter is applied by `retain_functions` instead.)
+    let mut body = module.clone_functions_only();
+    body.retain_functions(|_, _, n, c| n == name && c == count);
+    // The pack parameters the function reads from `ctx.params` it was given (`p.NAME`).
+    body.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Expr(Expr::Dot(x, ..))) = path.last()
+            && let (Expr::Variable(var, ..), Expr::Property(prop, _)) = (&x.lhs, &x.rhs)
+            && params_given.contains(var.1.as_str())
+        {
+            out.params.insert(prop.2.to_string());
+        }
+        true
+    });
     let inner = Scope {
         library: scope.library,
         aliases: BTreeMap::new(),
@@ -299,6 +323,37 @@ mod tests {
             reads
                 .paths
                 .contains("proposal.strategic_commitments.explanations.one_login"),
+            "{:?}",
+            reads.paths
+        );
+    }
+
+    #[test]
+    fn parameters_and_fields_read_in_library_functions_count() {
+        let rules = crate::gendocs::builtin_rules();
+        let (_, rule) = rules.find("top75-service-not-great").unwrap();
+        let reads = super::reads(rule);
+        // `services::shortfalls(perf, ctx.params)` reads `p.great_adoption_pct`, and its
+        // `below(perf, "digital_adoption_pct", ...)` the field.
+        assert!(
+            reads.params.contains("great_adoption_pct"),
+            "{:?}",
+            reads.params
+        );
+        assert!(
+            reads
+                .paths
+                .contains("services[].performance.digital_adoption_pct"),
+            "{:?}",
+            reads.paths
+        );
+        // Only the functions called are followed, not every function of the module.
+        let (_, rule) = rules.find("service-performance-out-of-date").unwrap();
+        let reads = super::reads(rule);
+        assert!(
+            !reads
+                .paths
+                .contains("services[].performance.digital_adoption_pct"),
             "{:?}",
             reads.paths
         );

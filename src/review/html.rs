@@ -163,7 +163,7 @@ fn proposal_table(r: &Review) -> Markup {
     let p = &r.proposal;
     let declaration = match &r.declaration {
         Some(d) => html! {
-            code { (HtmlText(&d.file)) } " (document " (d.document)
+            code { (HtmlText(&d.file)) } " (document " (d.document + 1)
             @if let Some(a) = d.as_of.as_deref() { ", as of " (HtmlText(a)) }
             ")"
         },
@@ -173,7 +173,7 @@ fn proposal_table(r: &Review) -> Markup {
     let rows = [
         (
             "Proposal",
-            html! { code { (HtmlText(&r.file)) } " (document " (r.document) ")" },
+            html! { code { (HtmlText(&r.file)) } " (document " (r.document + 1) ")" },
         ),
         ("Organisation", or_unstated(&p.organisation)),
         ("Declaration", declaration),
