@@ -132,7 +132,7 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
         .as_deref()
         .map_or_else(String::new, |n| format!(" {}", t(n)));
     let headline = if d.documents.is_empty() {
-        "not scored".to_string()
+        "not scored (errors)".to_string()
     } else {
         show_value(&d.score, true)
     };
@@ -155,7 +155,22 @@ fn department(out: &mut String, report: &ScoreReport, d: &Department) {
     missions_of(out, report, d);
     losses(out, d);
     waived_checks(out, d);
+    not_judged(out, d);
     out.push('\n');
+}
+
+/// The rules that could not judge the department (those that judge change, without an
+/// earlier declaration): left out of its score, and said so, so that a score is not read as
+/// covering them.
+fn not_judged(out: &mut String, d: &Department) {
+    let rules = super::text::not_judged(d);
+    if rules.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  Could not judge (left out of the score):");
+    for (rule, why) in rules {
+        let _ = writeln!(out, "    {}: {}", t(rule), t(why));
+    }
 }
 
 fn notes(out: &mut String, report: &ScoreReport) {

@@ -98,6 +98,14 @@ fn department(out: &mut String, d: &Department) {
     if !d.waived.is_empty() {
         waived_checks(out, d);
     }
+    let not_judged = super::text::not_judged(d);
+    if !not_judged.is_empty() {
+        let _ = writeln!(out, "Could not judge (left out of the score):\n");
+        for (rule, why) in not_judged {
+            let _ = writeln!(out, "- {}: {}", code(rule), esc(why));
+        }
+        out.push('\n');
+    }
 }
 
 /// The checks that cost a department the most points, as a table.

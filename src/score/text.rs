@@ -201,3 +201,21 @@ pub fn portfolio_lines(p: &Portfolio) -> Vec<String> {
     }
     out
 }
+
+/// The rules that could not judge a department (the rules that judge change, without an
+/// earlier declaration), with why: left out of its score, and said so in the department views.
+pub fn not_judged(d: &super::Department) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    for c in &d.commitments {
+        for r in &c.rules {
+            if let Some(why) = r
+                .not_applicable
+                .iter()
+                .find(|w| w.starts_with("could not judge"))
+            {
+                out.push((r.rule.as_str(), why.as_str()));
+            }
+        }
+    }
+    out
+}

@@ -473,3 +473,19 @@ fn score_writes_its_report_to_a_file_and_an_empty_folder_is_only_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty(), "no empty table");
 }
+
+#[test]
+fn the_department_view_names_the_rules_that_could_not_judge() {
+    let out = crate::harness::cli()
+        .args([
+            "score",
+            "--by",
+            "department",
+            "fixtures/examples/dwp-compliant.yaml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Could not judge (left out of the score):"), "{text}");
+    assert!(text.contains("mobile-app-access-not-increasing: could not judge"));
+}
