@@ -40,8 +40,8 @@ use std::time::Duration;
 use crossbeam_channel::{Sender, select};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _,
 };
 use lsp_types::request::{CodeActionRequest, Completion, HoverRequest, Request as _};
 use lsp_types::{
@@ -280,6 +280,7 @@ fn serve_on(transport: &transport::Transport, configure: Configure) -> Ending {
         return Ending::Abrupt;
     }
     server.publish_tool(&[]);
+    watch_files(&server, &params);
 
     let (jobs, job_queue) = crossbeam_channel::unbounded::<Job>();
     let worker = {
@@ -393,6 +394,11 @@ fn handle_notification(server: &Server, jobs: &Sender<Job>, n: Notification) {
                 did_save(server, jobs, p);
             }
         }
+        DidChangeWatchedFiles::METHOD => {
+            if let Ok(p) = n.extract(DidChangeWatchedFiles::METHOD) {
+                files_changed(server, jobs, p);
+            }
+        }
         DidCloseTextDocument::METHOD => {
             if let Ok(p) = n.extract(DidCloseTextDocument::METHOD) {
                 did_close(server, jobs, p);
@@ -462,6 +468,87 @@ fn did_save(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidSaveTextDocume
         if doc.ours {
             check_after(jobs, Duration::ZERO);
         }
+    }
+}
+
+/// Ask the client to tell the server about YAML files changed outside the editor (a `git
+/// pull`, another tool), when it can: the declarations proposals are checked against and the
+/// config then stay current without a reload.
+fn watch_files(server: &Server, params: &InitializeParams) {
+    let dynamic = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        .unwrap_or(false);
+    if !dynamic {
+        return;
+    }
+    let watchers = ["**/*.yaml", "**/*.yml"]
+        .into_iter()
+        .map(|glob| lsp_types::FileSystemWatcher {
+            glob_pattern: lsp_types::GlobPattern::String(glob.into()),
+            kind: None,
+        })
+        .collect();
+    let registration = lsp_types::Registration {
+        id: "roadmap-lint-watch".into(),
+        method: DidChangeWatchedFiles::METHOD.into(),
+        register_options: serde_json::to_value(
+            lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers },
+        )
+        .ok(),
+    };
+    let request = lsp_server::Request::new(
+        RequestId::from("roadmap-lint-watch".to_string()),
+        "client/registerCapability".into(),
+        lsp_types::RegistrationParams {
+            registrations: vec![registration],
+        },
+    );
+    let _ = server.sender.send(request.into());
+}
+
+/// Files changed on disk: a closed declaration is read again (or forgotten, when deleted or no
+/// longer a declaration); a change to the config or a pack file reloads the settings; then the
+/// open documents are checked again.
+fn files_changed(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidChangeWatchedFilesParams) {
+    let mut recheck = false;
+    for event in p.changes {
+        let Some(path) = workspace::uri_path(&event.uri) else {
+            continue;
+        };
+        let settings = server.loaded().owns(&path)
+            || path
+                .file_name()
+                .is_some_and(|n| n == crate::config::FILE_NAME);
+        if settings {
+            let _ = jobs.send(Job::Reload);
+            return;
+        }
+        let mut ws = lock(&server.workspace);
+        if ws.open.contains_key(&event.uri)
+            || !ws.root.as_ref().is_some_and(|r| path.starts_with(r))
+        {
+            continue;
+        }
+        let limit = server.loaded().linter.options().limits.max_file_bytes;
+        let text = (event.typ != lsp_types::FileChangeType::DELETED)
+            .then(|| crate::load::read::read_text(&path, limit).ok())
+            .flatten();
+        match text {
+            Some(text) if workspace::is_department(&text) => {
+                ws.closed.insert(path, Arc::from(text));
+            }
+            _ => {
+                ws.closed.remove(&path);
+            }
+        }
+        recheck = true;
+    }
+    if recheck && lock(&server.workspace).open.values().any(|d| d.ours) {
+        check_after(jobs, DEBOUNCE);
     }
 }
 

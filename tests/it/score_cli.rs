@@ -486,6 +486,9 @@ fn the_department_view_names_the_rules_that_could_not_judge() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Could not judge (left out of the score):"), "{text}");
+    assert!(
+        text.contains("Could not judge (left out of the score):"),
+        "{text}"
+    );
     assert!(text.contains("mobile-app-access-not-increasing: could not judge"));
 }

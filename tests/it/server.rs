@@ -348,6 +348,34 @@ fn a_change_to_a_declaration_reaches_the_open_proposals_that_use_it() {
 }
 
 #[test]
+fn a_declaration_changed_on_disk_reaches_the_open_proposals_when_the_client_says_so() {
+    let (_dir, root) = workspace();
+    let mut c = Client::start(&root, json!({ "as_of": AS_OF }));
+    let proposal = c.open(&root.join(PROPOSAL));
+    find(&c.diagnostics(&proposal), "proposal-not-in-declaration");
+    // Changed outside the editor (the declaration is not open), then reported by the client's
+    // file watcher.
+    let text = std::fs::read_to_string(root.join(DECLARATION)).unwrap();
+    let edited = text.replace(
+        "waivers:\n",
+        "    - id: licence-archive\n      nationally_important: false\nwaivers:\n",
+    );
+    std::fs::write(root.join(DECLARATION), edited).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&root.join(DECLARATION)), "type": 2 }] }),
+    );
+    let diags = c.diagnostics(&proposal);
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d["code"] == "proposal-not-in-declaration"),
+        "{diags:#?}"
+    );
+    assert_eq!(c.stop(), 0);
+}
+
+#[test]
 fn typed_mistakes_are_reported_at_their_utf16_range_and_fixed() {
     let (_dir, root) = workspace();
     let mut c = Client::start(&root, json!({ "as_of": AS_OF }));
