@@ -40,68 +40,55 @@ pub fn schema_url(kind: &str) -> String {
     )
 }
 
-/// The departments on the packs' top-75 lists, by code.
-pub fn top75_codes(rules: &RuleSet) -> Vec<String> {
-    let mut out = Vec::new();
-    for pack in &rules.packs {
-        let Some(departments) = pack
-            .data
+/// The departments of the packs' top-75 lists (`data.top75.departments`), each as its map.
+fn top75_departments(rules: &RuleSet) -> impl Iterator<Item = rhai::Map> + '_ {
+    rules.packs.iter().flat_map(|pack| {
+        pack.data
             .get("top75")
             .and_then(|t| t.read_lock::<rhai::Map>().map(|m| m.clone()))
             .and_then(|m| m.get("departments").cloned())
             .and_then(|d| d.into_array().ok())
-        else {
-            continue;
-        };
-        out.extend(departments.into_iter().filter_map(|d| {
-            d.try_cast::<rhai::Map>()?
-                .get("code")?
-                .clone()
-                .into_string()
-                .ok()
-        }));
-    }
-    out
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|d| d.try_cast::<rhai::Map>())
+    })
 }
 
-/// The organisation's name and top-75 services, from the packs' `data.top75`.
+/// A text field of a map of pack data.
+fn text(m: &rhai::Map, key: &str) -> Option<String> {
+    m.get(key).and_then(|v| v.clone().into_string().ok())
+}
+
+/// The departments on the packs' top-75 lists, by code.
+pub fn top75_codes(rules: &RuleSet) -> Vec<String> {
+    top75_departments(rules)
+        .filter_map(|d| text(&d, "code"))
+        .collect()
+}
+
+/// The organisation's name and top-75 services, from the packs' `data.top75`; the code is
+/// matched in any case.
 pub fn listed(rules: &RuleSet, organisation: &str) -> (Option<String>, Vec<ListedService>) {
-    for pack in &rules.packs {
-        let Some(departments) = pack
-            .data
-            .get("top75")
-            .and_then(|t| t.read_lock::<rhai::Map>().map(|m| m.clone()))
-            .and_then(|m| m.get("departments").cloned())
-            .and_then(|d| d.into_array().ok())
-        else {
-            continue;
-        };
-        for d in departments {
-            let Some(d) = d.try_cast::<rhai::Map>() else {
-                continue;
-            };
-            let text = |m: &rhai::Map, k: &str| m.get(k).and_then(|v| v.clone().into_string().ok());
-            if !text(&d, "code").is_some_and(|c| c.eq_ignore_ascii_case(organisation)) {
-                continue;
-            }
-            let services = d
-                .get("services")
-                .cloned()
-                .and_then(|s| s.into_array().ok())
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|s| s.try_cast::<rhai::Map>())
-                .filter_map(|s| {
-                    Some(ListedService {
-                        id: text(&s, "id")?,
-                        name: text(&s, "name").unwrap_or_default(),
-                    })
-                })
-                .collect();
-            return (text(&d, "name"), services);
-        }
-    }
-    (None, Vec::new())
+    let Some(d) = top75_departments(rules)
+        .find(|d| text(d, "code").is_some_and(|c| c.eq_ignore_ascii_case(organisation)))
+    else {
+        return (None, Vec::new());
+    };
+    let services = d
+        .get("services")
+        .cloned()
+        .and_then(|s| s.into_array().ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|s| s.try_cast::<rhai::Map>())
+        .filter_map(|s| {
+            Some(ListedService {
+                id: text(&s, "id")?,
+                name: text(&s, "name").unwrap_or_default(),
+            })
+        })
+        .collect();
+    (text(&d, "name"), services)
 }
 
 /// The comment above a field: what it means, and who reads it against what.

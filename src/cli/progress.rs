@@ -8,10 +8,7 @@ use super::args::{ColorChoice, EvalArgs, format_parser};
 use super::output;
 use super::settings;
 use crate::Exit;
-use crate::diag::{Code, ToolDiagnostic};
 use crate::progress::{self, Format, Period};
-use crate::run;
-use crate::score;
 
 #[derive(Debug, Args)]
 pub struct ProgressArgs {
@@ -48,27 +45,10 @@ pub fn run(args: ProgressArgs) -> Exit {
         Ok(s) => s,
         Err(diagnostics) => return output::fail(&diagnostics, err_style),
     };
-    let config = match &args.weights {
-        Some(path) => match score::ScoreConfig::load(path) {
-            Ok(c) => c,
-            Err(d) => return output::fail(&[d], err_style),
-        },
-        None => score::ScoreConfig::default(),
-    };
     let options = &settings.options;
-    let mut prepared = run::prepare(options);
-    prepared
-        .diagnostics
-        .extend(settings.config.check_rule_ids(&prepared.known));
-    let model = match score::Model::from_prepared(&prepared, &config) {
-        Ok(m) => m,
-        Err(msg) => {
-            return output::fail(
-                &[ToolDiagnostic::new(Code::WeightsInvalid, msg)
-                    .help("weights name missions and commitments of the loaded packs")],
-                err_style,
-            );
-        }
+    let (prepared, model) = match settings::scoring(&settings, args.weights.as_deref()) {
+        Ok(p) => p,
+        Err(d) => return output::fail(&d, err_style),
     };
     let (inputs, mut diagnostics) = settings.inputs(&args.paths, &args.eval.stdin_name);
     if inputs.is_empty() {

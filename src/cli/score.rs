@@ -8,7 +8,6 @@ use super::args::{ColorChoice, EvalArgs, format_parser};
 use super::output;
 use super::settings;
 use crate::Exit;
-use crate::diag::{Code, ToolDiagnostic};
 use crate::run;
 use crate::score::{self, Format, View};
 
@@ -70,13 +69,6 @@ pub fn run(args: ScoreArgs) -> Exit {
         Ok(s) => s,
         Err(diagnostics) => return output::fail(&diagnostics, err_style),
     };
-    let config = match &args.weights {
-        Some(path) => match score::ScoreConfig::load(path) {
-            Ok(c) => c,
-            Err(d) => return output::fail(&[d], err_style),
-        },
-        None => score::ScoreConfig::default(),
-    };
     let baseline = match &args.baseline {
         Some(path) => match score::baseline::load(path) {
             Ok(b) => Some(b),
@@ -85,10 +77,10 @@ pub fn run(args: ScoreArgs) -> Exit {
         None => None,
     };
     let options = &settings.options;
-    let mut prepared = run::prepare(options);
-    prepared
-        .diagnostics
-        .extend(settings.config.check_rule_ids(&prepared.known));
+    let (prepared, mut model) = match settings::scoring(&settings, args.weights.as_deref()) {
+        Ok(p) => p,
+        Err(d) => return output::fail(&d, err_style),
+    };
     let (inputs, input_errors) = settings.inputs(&args.paths, &args.eval.stdin_name);
     if inputs.is_empty() {
         // Nothing to score: the reason, without an empty table that reads like a result.
@@ -98,16 +90,6 @@ pub fn run(args: ScoreArgs) -> Exit {
     // One evaluation, shared with `check`; scoring never runs a rule again.
     let mut result = run::run(&inputs, &prepared, options);
     result.diagnostics.extend(input_errors);
-    let mut model = match score::Model::from_prepared(&prepared, &config) {
-        Ok(m) => m,
-        Err(msg) => {
-            return output::fail(
-                &[ToolDiagnostic::new(Code::WeightsInvalid, msg)
-                    .help("weights name missions and commitments of the loaded packs")],
-                err_style,
-            );
-        }
-    };
     model.as_of = options.as_of.map(|d| d.to_string());
     let mut report = score::score(&result, &model);
     if let Some(b) = &baseline {

@@ -121,6 +121,29 @@ fn previous(paths: &[String], limits: &crate::load::Limits) -> Option<std::sync:
     Some(std::sync::Arc::new(history))
 }
 
+/// What the scoring commands (`score`, `progress`) start from: the packs prepared with the
+/// config's rule ids checked, and the score model with the `--weights` file's weights and bands.
+pub fn scoring(
+    settings: &Settings,
+    weights: Option<&Path>,
+) -> Result<(crate::run::Prepared, crate::score::Model), Vec<ToolDiagnostic>> {
+    let config = match weights {
+        Some(path) => crate::score::ScoreConfig::load(path).map_err(|d| vec![d])?,
+        None => crate::score::ScoreConfig::default(),
+    };
+    let mut prepared = crate::run::prepare(&settings.options);
+    prepared
+        .diagnostics
+        .extend(settings.config.check_rule_ids(&prepared.known));
+    let model = crate::score::Model::from_prepared(&prepared, &config).map_err(|msg| {
+        vec![
+            ToolDiagnostic::new(Code::WeightsInvalid, msg)
+                .help("weights name missions and commitments of the loaded packs"),
+        ]
+    })?;
+    Ok((prepared, model))
+}
+
 impl Settings {
     /// The inputs to check: the paths expanded, minus what the config ignores. A file named on
     /// the command line is always checked: `ignore` is for what a folder scan finds.

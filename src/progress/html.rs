@@ -562,15 +562,10 @@ fn department_row(report: &ProgressReport, p: &DepartmentPoint) -> Markup {
     }
 }
 
-/// Commitments whose score moved between two snapshots: `C9 50% to 75% (+25.0)`.
+/// Commitments whose score moved between two snapshots: `C9 50% to 75% (+25.0)` (numbers
+/// only).
 fn moves(list: &[CommitmentMove]) -> Markup {
-    html! {
-        @for (i, m) in list.iter().enumerate() {
-            @if i > 0 { ", " }
-            "C" (m.number) " " (HtmlText(&show(m.before))) " to " (HtmlText(&show(m.after)))
-            " (" (show_change(Some(m.change))) ")"
-        }
-    }
+    html! { (super::moves_text(list, "to")) }
 }
 
 /// What changed between two of a department's snapshots.

@@ -263,20 +263,7 @@ fn department(out: &mut String, report: &ProgressReport, d: &DepartmentSeries, c
 
 fn step(out: &mut String, s: &Step) {
     let _ = writeln!(out, "\n{} -> {}:", t(&s.from), t(&s.to));
-    let moves = |list: &[super::CommitmentMove]| -> String {
-        list.iter()
-            .map(|m| {
-                format!(
-                    "C{} {} -> {} ({})",
-                    m.number,
-                    show(m.before),
-                    show(m.after),
-                    show_change(Some(m.change))
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let moves = |list: &[super::CommitmentMove]| super::moves_text(list, "->");
     if s.improved.is_empty() && s.regressed.is_empty() {
         out.push_str("  no commitment's score moved\n");
     }

@@ -161,20 +161,7 @@ fn department(out: &mut String, report: &ProgressReport, d: &super::DepartmentSe
 
 fn step(out: &mut String, s: &Step) {
     let _ = writeln!(out, "### {} to {}\n", md(&s.from), md(&s.to));
-    let moves = |list: &[super::CommitmentMove]| -> String {
-        list.iter()
-            .map(|m| {
-                format!(
-                    "C{} {} to {} ({})",
-                    m.number,
-                    show(m.before),
-                    show(m.after),
-                    show_change(Some(m.change))
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let moves = |list: &[super::CommitmentMove]| super::moves_text(list, "to");
     if s.improved.is_empty() && s.regressed.is_empty() {
         out.push_str("No commitment's score moved.\n\n");
     }

@@ -721,6 +721,23 @@ fn comparability(
     }
 }
 
+/// Commitments whose score moved between two snapshots, as text: `C9 50% to 75% (+25.0)`,
+/// with `arrow` between the two scores. Numbers only: no escaping needed.
+pub fn moves_text(list: &[CommitmentMove], arrow: &str) -> String {
+    list.iter()
+        .map(|m| {
+            format!(
+                "C{} {} {arrow} {} ({})",
+                m.number,
+                score::show(m.before),
+                score::show(m.after),
+                show_change(Some(m.change))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A change in percentage points, as shown: `+4.0`, `-2.5`, `0.0`; `-` when unknown.
 pub fn show_change(change: Option<f64>) -> String {
     match change {
