@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::{
     CommitmentMove, DepartmentPoint, DepartmentSeries, GovernmentPoint, ProgressReport, Status,
@@ -118,48 +118,30 @@ fn change(c: Option<f64>) -> Markup {
 }
 
 pub fn render(report: &ProgressReport) -> String {
-    let page = html! {
-        (DOCTYPE) "\n"
-        html lang="en" {
+    let body = html! {
+        a class="skip" href="#main" { "Skip to the report" } "\n"
+        (header(report))
+        "\n"
+        main id="main" {
             "\n"
-            head {
-                "\n"
-                meta charset="utf-8"; "\n"
-                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
-                title { "Progress against the roadmap" } "\n"
-                // STYLE is this module's own constant stylesheet: trusted, nothing from a document.
-                style { (PreEscaped(STYLE)) } "\n"
+            (government(report))
+            @for d in &report.departments {
+                (department(report, d))
             }
-            "\n"
-            body {
-                "\n"
-                a class="skip" href="#main" { "Skip to the report" } "\n"
-                (header(report))
-                "\n"
-                main id="main" {
-                    "\n"
-                    (government(report))
-                    @for d in &report.departments {
-                        (department(report, d))
-                    }
-                    (targets(report))
-                    (comparing(report))
-                }
-                "\n"
-                footer {
-                    p {
-                        "Made by " (HtmlText(&report.tool))
-                        " from the declarations named in each department's table. The same figures are in "
-                        code { "roadmap-lint progress --format json" } "."
-                    }
-                }
-                "\n"
+            (targets(report))
+            (comparing(report))
+        }
+        "\n"
+        footer {
+            p {
+                "Made by " (HtmlText(&report.tool))
+                " from the declarations named in each department's table. The same figures are in "
+                code { "roadmap-lint progress --format json" } "."
             }
-            "\n"
         }
         "\n"
     };
-    page.into_string()
+    crate::render::page::document(html! { "Progress against the roadmap" }, STYLE, body)
 }
 
 /// The title, what the page covers, and links to each section.

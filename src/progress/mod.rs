@@ -755,28 +755,8 @@ pub fn show_point(p: &DepartmentPoint) -> String {
     }
 }
 
-/// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Human,
-    Json,
-    Markdown,
-    Html,
-}
-
-impl Format {
-    pub const NAMES: &'static [&'static str] = &["human", "json", "markdown", "html"];
-
-    pub fn parse(name: &str) -> Option<Format> {
-        Some(match name {
-            "human" => Format::Human,
-            "json" => Format::Json,
-            "markdown" => Format::Markdown,
-            "html" => Format::Html,
-            _ => return None,
-        })
-    }
-}
+/// The output formats: the same as `score`'s.
+pub use crate::score::Format;
 
 /// The report in a format.
 pub fn render(report: &ProgressReport, format: Format, color: bool) -> String {

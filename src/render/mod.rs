@@ -1,3 +1,4 @@
-//! What every reporter shares: escaping by output context.
+//! What every reporter shares: escaping by output context, and the frame of an HTML page.
 
 pub mod escape;
+pub mod page;

@@ -3,7 +3,7 @@
 //! value from the documents goes through [`HtmlText`] or [`HtmlCode`], which also replace control
 //! characters and reordering marks.
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::{Outcome, Review, ReviewFinding, gbp, places, thousands};
 use crate::render::escape::{HtmlCode, HtmlText};
@@ -56,41 +56,27 @@ pub fn render(outcome: &Outcome) -> String {
         .first()
         .and_then(|r| r.proposal.id.clone())
         .unwrap_or_else(|| "proposal".into());
-    let page = html! {
-        (DOCTYPE) "\n"
-        html lang="en" {
+    let body = html! {
+        main {
             "\n"
-            head {
-                "\n"
-                meta charset="utf-8"; "\n"
-                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
-                title { "Spend-control review: " (HtmlText(&title)) } "\n"
-                // STYLE is this module's own constant stylesheet: trusted, nothing from a document.
-                style { (PreEscaped(STYLE)) } "\n"
+            (problems(outcome))
+            @for review in &outcome.reviews {
+                (render_review(outcome, review))
             }
-            "\n"
-            body {
-                "\n"
-                main {
-                    "\n"
-                    (problems(outcome))
-                    @for review in &outcome.reviews {
-                        (render_review(outcome, review))
-                    }
-                }
-                "\n"
-                footer {
-                    p {
-                        "Produced by roadmap-lint. The verdict rule: any error makes a proposal not ready; otherwise warnings, or no declaration to check it against, mean approve with conditions; no findings means ready for approval."
-                    }
-                }
-                "\n"
+        }
+        "\n"
+        footer {
+            p {
+                "Produced by roadmap-lint. The verdict rule: any error makes a proposal not ready; otherwise warnings, or no declaration to check it against, mean approve with conditions; no findings means ready for approval."
             }
-            "\n"
         }
         "\n"
     };
-    page.into_string()
+    crate::render::page::document(
+        html! { "Spend-control review: " (HtmlText(&title)) },
+        STYLE,
+        body,
+    )
 }
 
 /// The problems that stopped part of the review (unreadable files, broken rules), if any.

@@ -5,7 +5,7 @@
 //! characters and reordering marks. Colour never carries meaning alone: every RAG cell also says
 //! green, amber or red.
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::{Band, Department, ScoreReport, ScoredFinding, Value, show};
 use crate::finding::Severity;
@@ -181,53 +181,39 @@ pub fn render(report: &ScoreReport, run: &Run, doc_link: DocLink<'_>) -> String 
         .as_of
         .as_deref()
         .unwrap_or("each declaration's own date");
-    let page = html! {
-        (DOCTYPE) "\n"
-        html lang="en" {
+    let body = html! {
+        a class="skip" href="#main" { "Skip to the report" } "\n"
+        header {
             "\n"
-            head {
-                "\n"
-                meta charset="utf-8"; "\n"
-                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
-                title { "Roadmap for Digital and Data: compliance report" } "\n"
-                // STYLE is this module's own constant stylesheet: trusted, nothing from a document.
-                style { (PreEscaped(STYLE)) } "\n"
+            h1 { "Compliance with the 2022-25 Roadmap for Digital and Data" } "\n"
+            p class="meta" {
+                "Evaluated as of " (HtmlText(as_of)) ". Produced by " (HtmlText(&report.tool))
+                ". Scores are checks passed over checks that applied; see the scoring model in docs/scoring.md."
             }
             "\n"
-            body {
-                "\n"
-                a class="skip" href="#main" { "Skip to the report" } "\n"
-                header {
-                    "\n"
-                    h1 { "Compliance with the 2022-25 Roadmap for Digital and Data" } "\n"
-                    p class="meta" {
-                        "Evaluated as of " (HtmlText(as_of)) ". Produced by " (HtmlText(&report.tool))
-                        ". Scores are checks passed over checks that applied; see the scoring model in docs/scoring.md."
-                    }
-                    "\n"
-                    (navigation())
-                    "\n"
-                }
-                "\n"
-                main id="main" {
-                    "\n"
-                    (summary(report))
-                    (heatmap(report))
-                    (missions(report))
-                    (findings(report, run, doc_link))
-                    (top75_missing(report))
-                }
-                "\n"
-                (footer(report))
-                "\n"
-                // SCRIPT is this module's own constant script for the filters: trusted.
-                script { (PreEscaped(SCRIPT)) } "\n"
-            }
+            (navigation())
             "\n"
         }
         "\n"
+        main id="main" {
+            "\n"
+            (summary(report))
+            (heatmap(report))
+            (missions(report))
+            (findings(report, run, doc_link))
+            (top75_missing(report))
+        }
+        "\n"
+        (footer(report))
+        "\n"
+        // SCRIPT is this module's own constant script for the filters: trusted.
+        script { (PreEscaped(SCRIPT)) } "\n"
     };
-    page.into_string()
+    crate::render::page::document(
+        html! { "Roadmap for Digital and Data: compliance report" },
+        STYLE,
+        body,
+    )
 }
 
 fn navigation() -> Markup {
