@@ -57,11 +57,19 @@ thread_local! {
 /// stem, so a rule calls `legacy::score(...)`, and `import "legacy" as l;` resolves to the same
 /// module. Nothing else can be imported: the modules were compiled from the pack's own folder
 /// when it loaded, and no file is read at run time.
-pub fn pack_engine(sandbox: &Sandbox, libs: &[(String, rhai::Shared<rhai::Module>)]) -> Engine {
+///
+/// `properties` are the names the pack's scripts read as properties (`svc.id`): each gets a
+/// getter on document maps (see [`value::register_properties`]).
+pub fn pack_engine(
+    sandbox: &Sandbox,
+    libs: &[(String, rhai::Shared<rhai::Module>)],
+    properties: &std::collections::BTreeSet<String>,
+) -> Engine {
+    let mut engine = build(sandbox, !libs.is_empty());
+    value::register_properties(&mut engine, properties);
     if libs.is_empty() {
-        return engine(sandbox);
+        return engine;
     }
-    let mut engine = build(sandbox, true);
     let mut resolver = rhai::module_resolvers::StaticModuleResolver::new();
     for (name, module) in libs {
         engine.register_static_module(name.as_str(), module.clone());

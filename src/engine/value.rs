@@ -227,6 +227,58 @@ fn insert(
     Ok(())
 }
 
+/// Register a getter on [`Mapping`] for each of `names`, reading the same as the indexer.
+///
+/// Rhai reads `m.key` on a custom type by looking for a getter named `key` first; when there is
+/// none, it builds an error message, throws it away and tries the indexer. Rules read a document's
+/// fields by property on every item they visit, and that detour was most of the cost of a
+/// property read. A getter changes nothing a script can see: a missing key is `()` either way,
+/// and writes still go through the indexer.
+pub fn register_properties(engine: &mut Engine, names: &std::collections::BTreeSet<String>) {
+    for name in names {
+        let key = ImmutableString::from(name.as_str());
+        engine.register_get(name.as_str(), move |m: &mut Mapping| {
+            m.get(&key).cloned().unwrap_or(Dynamic::UNIT)
+        });
+    }
+}
+
+/// The names scripts read as properties (`x.name`, not followed by `(`), found in their text.
+/// Over-counting is harmless (a getter on a key no document has gives `()`, as the indexer
+/// would); at most `MAX_PROPERTIES` names are taken.
+pub fn property_names<'a>(
+    scripts: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeSet<String> {
+    const MAX_PROPERTIES: usize = 4_096;
+    let mut names = std::collections::BTreeSet::new();
+    for text in scripts {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(dot) = bytes[i..].iter().position(|&b| b == b'.') {
+            let start = i + dot + 1;
+            let end = start
+                + bytes[start..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count();
+            i = end.max(start);
+            let name = &text[start..end];
+            let called = bytes[end..]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|&b| b == b'(');
+            let word = name
+                .as_bytes()
+                .first()
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+            if word && !called && names.len() < MAX_PROPERTIES {
+                names.insert(name.to_string());
+            }
+        }
+    }
+    names
+}
+
 /// Register [`Mapping`] and the map functions scripts use on it. `max_entries` is the
 /// sandbox's map-size limit.
 pub fn register(engine: &mut Engine, max_entries: usize) {
