@@ -199,11 +199,9 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
     let mut out = match quick_checks(kind) {
         Some(checks) if checks.valid(root) => Vec::new(),
         _ => match compiled(kind) {
-            Some(compiled) => {
-                problems_skipping(&compiled.validator, &compiled.json, root, &|p| {
-                    at.contains(p)
-                })
-            }
+            Some(compiled) => problems_skipping(&compiled.validator, &compiled.json, root, &|p| {
+                at.contains(p)
+            }),
             None => return Vec::new(),
         },
     };

@@ -670,9 +670,12 @@ fn register_values(engine: &mut Engine) {
     engine.register_fn("has", |v: &mut Dynamic, p: &str| has_path(v, p));
     engine.register_fn("path", |base: &str, key: &str| joined(base, key));
     engine.register_fn("path", |base: &str, index: INT| format!("{base}[{index}]"));
-    engine.register_fn("path", |item: &mut Dynamic, key: &str| -> RhaiResult<String> {
-        item_path(item, |base| joined(base, key))
-    });
+    engine.register_fn(
+        "path",
+        |item: &mut Dynamic, key: &str| -> RhaiResult<String> {
+            item_path(item, |base| joined(base, key))
+        },
+    );
     engine.register_fn("path", |item: &mut Dynamic| -> RhaiResult<String> {
         item_path(item, str::to_string)
     });
@@ -765,7 +768,10 @@ fn filtered(list: &Array, path: &str, value: &Dynamic, keep: bool) -> RhaiResult
     }
     let mut out = Array::new();
     for item in list {
-        if find(item, path, &|found| same(found.unwrap_or(&Dynamic::UNIT), value))? == keep {
+        if find(item, path, &|found| {
+            same(found.unwrap_or(&Dynamic::UNIT), value)
+        })? == keep
+        {
             out.push(item.clone());
         }
     }
@@ -791,7 +797,10 @@ fn same(a: &Dynamic, scalar: &Dynamic) -> bool {
     if let (Ok(x), Ok(y)) = (a.as_bool(), scalar.as_bool()) {
         return x == y;
     }
-    match (a.read_lock::<ImmutableString>(), scalar.read_lock::<ImmutableString>()) {
+    match (
+        a.read_lock::<ImmutableString>(),
+        scalar.read_lock::<ImmutableString>(),
+    ) {
         (Some(x), Some(y)) => x.as_str() == y.as_str(),
         _ => false,
     }

@@ -358,10 +358,7 @@ mod tests {
             let path = entry.path();
             if path.is_dir() {
                 yaml_files(&path, out);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "yaml" || e == "yml")
-            {
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 out.push(path);
             }
         }
@@ -393,13 +390,23 @@ mod tests {
                 let compiled = super::super::compiled(kind).expect("compiles");
                 let full = compiled.validator.is_valid(&super::super::to_json(&node));
                 let quick = checks.valid(&node);
-                assert!(!quick || full, "{}: quick says valid, jsonschema does not", file.display());
+                assert!(
+                    !quick || full,
+                    "{}: quick says valid, jsonschema does not",
+                    file.display()
+                );
                 valid += usize::from(full);
                 quick_yes += usize::from(quick);
             }
         }
-        assert!(valid > 50, "only {valid} valid documents among the fixtures");
-        assert_eq!(quick_yes, valid, "the quick check should say yes to every valid fixture");
+        assert!(
+            valid > 50,
+            "only {valid} valid documents among the fixtures"
+        );
+        assert_eq!(
+            quick_yes, valid,
+            "the quick check should say yes to every valid fixture"
+        );
     }
 
     #[test]
@@ -407,7 +414,9 @@ mod tests {
         let q = Pattern::compile("^[0-9]{4}-Q[1-4]$").expect("known");
         assert!(q.matches("2025-Q1") && !q.matches("2025-Q5") && !q.matches("2025-Q1\n"));
         let slug = Pattern::compile("^[a-z0-9][a-z0-9-]*$").expect("known");
-        assert!(slug.matches("a-b-9") && !slug.matches("-a") && !slug.matches("A") && !slug.matches(""));
+        assert!(
+            slug.matches("a-b-9") && !slug.matches("-a") && !slug.matches("A") && !slug.matches("")
+        );
         let x = Pattern::compile("^x_").expect("a prefix");
         assert!(x.matches("x_note") && !x.matches("note"));
         assert!(Pattern::compile("^a+").is_none() && Pattern::compile("x_").is_none());
