@@ -204,6 +204,25 @@ pub fn to_date(value: &Dynamic) -> Option<Date> {
         .and_then(|s| Date::parse(&s))
 }
 
+/// The last day of a reporting quarter written `YYYY-Qn` (calendar quarters: Q1 ends on 31
+/// March), or `None` when `value` is not one.
+fn quarter_end(value: &Dynamic) -> Option<Date> {
+    let text = value.read_lock::<ImmutableString>()?;
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() != 7 || chars[4] != '-' || chars[5] != 'Q' {
+        return None;
+    }
+    let end = match chars[6] {
+        '1' => "-03-31",
+        '2' => "-06-30",
+        '3' => "-09-30",
+        '4' => "-12-31",
+        _ => return None,
+    };
+    let year: String = chars[..4].iter().collect();
+    Date::parse(&format!("{year}{end}"))
+}
+
 fn date_or_unit(value: Dynamic) -> Dynamic {
     to_date(&value).map_or(Dynamic::UNIT, Dynamic::from)
 }
@@ -416,6 +435,12 @@ pub const HELPERS: &[Helper] = &[
         r#"if !is_date(sys.last_resilience_test) { ... }"#
     ),
     helper!(
+        "quarter_end(period: ?)",
+        "Date or ()",
+        "The last day of a reporting quarter written `YYYY-Qn` (calendar quarters: Q1 ends on 31 March, Q4 on 31 December); `()` for anything else.",
+        r#"let end = quarter_end(perf.period);"#
+    ),
+    helper!(
         "days_between(from: Date, to: Date)",
         "int",
         "Days from `from` to `to`: positive when `to` is later.",
@@ -592,6 +617,9 @@ fn register_dates(engine: &mut Engine) {
     engine.register_get("month", |d: &mut Date| d.ymd().1 as INT);
     engine.register_get("day", |d: &mut Date| d.ymd().2 as INT);
     engine.register_fn("date", date_or_unit);
+    engine.register_fn("quarter_end", |v: Dynamic| {
+        quarter_end(&v).map_or(Dynamic::UNIT, Dynamic::from)
+    });
     engine.register_fn("is_date", |v: Dynamic| to_date(&v).is_some());
     engine.register_fn("days_between", |a: Date, b: Date| a.days_until(b) as INT);
     engine.register_fn("add_days", |d: Date, n: INT| -> RhaiResult<Date> {
