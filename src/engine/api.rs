@@ -513,6 +513,12 @@ pub const HELPERS: &[Helper] = &[
         r#"for svc in except(lookup(doc, "services", []), "phase", "retired") { ... }"#
     ),
     helper!(
+        "on_or_after(list: Array, path: String, day: Date)",
+        "Array",
+        "The items of `list` whose value at `path` is a date (a Date or a `YYYY-MM-DD` string) on or after `day`, in order; items without such a date are left out.",
+        r#"for svc in on_or_after(lookup(doc, "services", []), "started", from) { ... }"#
+    ),
+    helper!(
         "has_text(value: ?)",
         "bool",
         "Whether `value` is a string with something other than spaces in it: a blank reason or name is as good as none.",
@@ -717,6 +723,18 @@ fn register_values(engine: &mut Engine) {
         "except",
         |list: &mut Array, p: &str, value: Dynamic| -> RhaiResult<Array> {
             filtered(list, p, &value, false)
+        },
+    );
+    engine.register_fn(
+        "on_or_after",
+        |list: &mut Array, p: &str, day: Date| -> RhaiResult<Array> {
+            let mut out = Array::new();
+            for item in list.iter() {
+                if find(item, p, &|v| v.and_then(to_date).is_some_and(|d| d >= day))? {
+                    out.push(item.clone());
+                }
+            }
+            Ok(out)
         },
     );
     engine.register_fn("has_text", |v: Dynamic| {

@@ -68,8 +68,8 @@ fn bindings_from(ast: &AST, mut map: Places) -> Places {
 }
 
 /// The place an expression denotes: a known variable, a `lookup` from one, a property of one
-/// (`sys.legacy.rating`), a `path(...)`, or a list filtered by `having` or `except` (the same
-/// list's place).
+/// (`sys.legacy.rating`), a `path(...)`, or a list filtered by `having`, `except` or
+/// `on_or_after` (the same list's place).
 pub fn place_of(expr: &Expr, map: &Places) -> Option<String> {
     match expr {
         Expr::Variable(var, ..) => map.get(var.1.as_str())?.clone(),
@@ -86,7 +86,7 @@ pub fn place_of(expr: &Expr, map: &Places) -> Option<String> {
                     let base = place_of(v, map)?;
                     Some(join(&base, text))
                 }
-                ("having" | "except", Some(list), Some(_)) => place_of(list, map),
+                ("having" | "except" | "on_or_after", Some(list), Some(_)) => place_of(list, map),
                 ("path", Some(base), None) => place_of(base, map),
                 ("path", Some(base), Some(Expr::StringConstant(key, _))) => {
                     Some(join(&place_of(base, map)?, key))
@@ -214,7 +214,7 @@ fn collect(ast: &AST, map: &Places, scope: &Scope, out: &mut Reads, depth: usize
         }
         let name = call.name.as_str();
         let judged = PATH_FIRST.contains(&name);
-        let place = if matches!(name, "having" | "except") {
+        let place = if matches!(name, "having" | "except" | "on_or_after") {
             // The field each item is filtered by.
             match (call.args.first(), call.args.get(1)) {
                 (Some(list), Some(p)) => place_of(list, map)
