@@ -89,7 +89,20 @@ pub fn engine(sandbox: &Sandbox) -> Engine {
 }
 
 fn build(sandbox: &Sandbox, imports: bool) -> Engine {
-    let mut engine = Engine::new();
+    // What `Engine::new()` gives, less its file module resolver, printing and interner (all
+    // replaced below), with Rhai's standard library built once per process and shared: a run
+    // builds an engine for each pack and one to compile its library, and building the standard
+    // library's function tables was a tenth of a one-file check.
+    static STANDARD: std::sync::OnceLock<rhai::Shared<rhai::Module>> = std::sync::OnceLock::new();
+    let mut engine = Engine::new_raw();
+    engine.register_global_module(
+        STANDARD
+            .get_or_init(|| {
+                use rhai::packages::Package;
+                rhai::packages::StandardPackage::new().as_shared_module()
+            })
+            .clone(),
+    );
     engine
         .set_max_operations(sandbox.max_operations)
         .set_max_call_levels(sandbox.max_call_levels)
