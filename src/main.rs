@@ -9,6 +9,13 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // No transparent huge pages, even where the kernel gives them unasked (`always`): the
+    // kernel zeroes each 2 MiB page whole when it is first touched, which cost a tenth of a
+    // large run's CPU time and a seventh of its peak memory (docs/benchmarks.md). mimalloc is
+    // built not to ask for them (`no_thp`); this covers the allocations it makes from here on
+    // on kernels that hand them out anyway. Failing to switch them off changes nothing else.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = roadmap_lint::cli::Cli::parse();
     ExitCode::from(roadmap_lint::cli::run(cli))
 }

@@ -2,6 +2,8 @@
 //! is mapped back to the span of the YAML node it concerns: an unknown key points at the key, a
 //! wrong value at the value, a missing key at the mapping that lacks it.
 
+mod quick;
+
 use crate::diag::Code;
 use std::sync::OnceLock;
 
@@ -170,18 +172,39 @@ pub fn kind_of(root: &Node) -> Result<&str, SchemaProblem> {
     }
 }
 
+/// The quick validity check of a kind ([`quick`]), `None` when its schema uses more than the
+/// quick check knows.
+fn quick_checks(kind_name: &str) -> Option<&'static quick::Checks> {
+    const N: usize = KINDS.len();
+    static CELLS: [OnceLock<Option<quick::Checks>>; N] = [const { OnceLock::new() }; N];
+    let i = KINDS.iter().position(|k| k.name == kind_name)?;
+    CELLS[i]
+        .get_or_init(|| {
+            let json: Json = serde_json::from_str(KINDS[i].schema).ok()?;
+            quick::compile(&json)
+        })
+        .as_ref()
+}
+
 /// Validate a document of a known kind. Problems come in document order.
 pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
-    let Some(compiled) = compiled(kind) else {
+    if schema_text(kind).is_none() {
         return Vec::new();
-    };
+    }
     let placeholders = placeholders(root);
     let at: std::collections::BTreeSet<&DocPath> = placeholders.iter().map(|p| &p.path).collect();
     // A placeholder is one problem, not two: the schema's own complaint about its value (not a
-    // date, not an allowed value) is left out.
-    let mut out = problems_skipping(&compiled.validator, &compiled.json, root, &|p| {
-        at.contains(p)
-    });
+    // date, not an allowed value) is left out. A document the quick check finds valid has no
+    // schema problems at all; any other is checked by jsonschema, which words the problems.
+    let mut out = match quick_checks(kind) {
+        Some(checks) if checks.valid(root) => Vec::new(),
+        _ => match compiled(kind) {
+            Some(compiled) => problems_skipping(&compiled.validator, &compiled.json, root, &|p| {
+                at.contains(p)
+            }),
+            None => return Vec::new(),
+        },
+    };
     let cap = crate::load::yaml::MAX_PROBLEMS;
     let noted = out
         .iter()
@@ -204,48 +227,67 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
 }
 
 /// Values `init` wrote for facts still to give (`TODO`, or `TODO: ...`): each is a problem at
-/// its line, so a template's first check lists what is left to fill in.
+/// its line, so a template's first check lists what is left to fill in. Walked with an explicit
+/// stack (documents may nest deeply); the path is kept as borrowed steps, and a [`DocPath`] is
+/// made only for a placeholder found.
 fn placeholders(root: &Node) -> Vec<SchemaProblem> {
+    #[derive(Clone, Copy)]
+    enum Step<'a> {
+        Key(&'a str),
+        Index(usize),
+    }
     let mut out = Vec::new();
-    let mut stack: Vec<(&Node, DocPath)> = vec![(root, DocPath::default())];
-    while let Some((node, path)) = stack.pop() {
+    let mut steps: Vec<Step> = Vec::new();
+    // (node, its depth, the step that leads to it)
+    let mut stack: Vec<(&Node, usize, Option<Step>)> = vec![(root, 0, None)];
+    while let Some((node, depth, step)) = stack.pop() {
+        steps.truncate(depth.saturating_sub(1));
+        steps.extend(step);
         match &node.value {
             Value::Str(s) if s == crate::init::PLACEHOLDER || s.starts_with("TODO:") => {
-                let hint = s
-                    .strip_prefix("TODO:")
-                    .map(str::trim)
-                    .filter(|h| !h.is_empty())
-                    .map_or_else(String::new, |h| format!(" ({h})"));
-                let key = path.last_key().unwrap_or("this field").to_string();
-                out.push(SchemaProblem {
-                    problem: Problem::new(
-                        Code::SchemaPlaceholder,
-                        format!("`{key}` is still a placeholder: give the fact{hint}"),
-                        node.span,
-                    )
-                    .label("to fill in")
-                    .help("docs/format.md says what the field means and which rules read it; write `null` if the fact is not known"),
-                    path,
-                });
+                let mut path = DocPath::default();
+                for step in &steps {
+                    match *step {
+                        Step::Key(k) => path.push_key(k),
+                        Step::Index(i) => path.push_index(i),
+                    }
+                }
+                out.push(placeholder(node, s, path));
             }
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate().rev() {
-                    let mut p = path.clone();
-                    p.push_index(i);
-                    stack.push((item, p));
+                    stack.push((item, depth + 1, Some(Step::Index(i))));
                 }
             }
             Value::Map(entries) => {
                 for e in entries.iter().rev() {
-                    let mut p = path.clone();
-                    p.push_key(e.key.clone());
-                    stack.push((&e.value, p));
+                    stack.push((&e.value, depth + 1, Some(Step::Key(&e.key))));
                 }
             }
             _ => {}
         }
     }
     out
+}
+
+/// The problem of a placeholder `text` left at `path`.
+fn placeholder(node: &Node, text: &str, path: DocPath) -> SchemaProblem {
+    let hint = text
+        .strip_prefix("TODO:")
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map_or_else(String::new, |h| format!(" ({h})"));
+    let key = path.last_key().unwrap_or("this field").to_string();
+    SchemaProblem {
+        problem: Problem::new(
+            Code::SchemaPlaceholder,
+            format!("`{key}` is still a placeholder: give the fact{hint}"),
+            node.span,
+        )
+        .label("to fill in")
+        .help("docs/format.md says what the field means and which rules read it; write `null` if the fact is not known"),
+        path,
+    }
 }
 
 /// Validate a YAML tree against any compiled schema (`schema` is its JSON, used for help texts

@@ -84,15 +84,22 @@ pub fn run(args: CheckArgs) -> Exit {
     prepared
         .diagnostics
         .extend(settings.config.check_rule_ids(&prepared.known));
+    // A JSON report carries the scores (the declaration format's machine output contract).
+    let wants =
+        |format: Format| args.format == format || args.outputs.iter().any(|(f, _)| *f == format);
+    let model = wants(Format::Json)
+        .then(|| crate::score::Model::from_prepared(&prepared, &Default::default()).ok())
+        .flatten();
+    // Paths of passed checks only where a report reads them: JUnit lists them all; the scores
+    // read those of the portfolio rule they take commitment 1's count from.
+    if !wants(Format::Junit) {
+        let ids = model.iter().filter_map(|m| m.c1_rule.clone()).collect();
+        settings.options.passed_paths_of = Some(std::sync::Arc::new(ids));
+    }
     let mut result = run::run(&inputs, &prepared, &settings.options);
     result.diagnostics.extend(input_errors);
-    // A JSON report carries the scores (the declaration format's machine output contract).
-    let wants_scores =
-        args.format == Format::Json || args.outputs.iter().any(|(f, _)| *f == Format::Json);
-    if wants_scores
-        && let Ok(model) = crate::score::Model::from_prepared(&prepared, &Default::default())
-    {
-        let report = crate::score::score(&result, &model);
+    if let Some(model) = &model {
+        let report = crate::score::score(&result, model);
         result.scores = Some(crate::score::Summary::of(&report));
     }
     write_outputs(&args, &mut result, &prepared, fail_on);
@@ -113,7 +120,12 @@ pub fn run(args: CheckArgs) -> Exit {
     if let Some(profile) = &prepared.profile {
         output::eprint_text(&profile.render(&prepared.rules));
     }
-    exit_code(&result, fail_on)
+    let code = exit_code(&result, fail_on);
+    // The process ends right after this: freeing every finding, compiled rule and engine one
+    // by one took longer than checking a small file, and the system reclaims them at exit.
+    std::mem::forget(result);
+    std::mem::forget(prepared);
+    code
 }
 
 /// Write the `--output` reports, each atomically; a report that cannot be written is a tool

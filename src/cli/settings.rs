@@ -100,6 +100,7 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         targets,
         history: previous(&eval.previous, &eval.limits.limits()),
         only_documents: None,
+        passed_paths_of: None,
     };
     Ok(Settings {
         options,

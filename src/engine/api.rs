@@ -13,6 +13,8 @@ use crate::date::Date;
 use crate::finding::Severity;
 use crate::node::{DocPath, Segment};
 
+use super::value::Mapping;
+
 /// A finding as a rule reports it: a path in the document, not yet a location.
 #[derive(Debug, Clone)]
 pub struct RawFinding {
@@ -200,6 +202,25 @@ pub fn to_date(value: &Dynamic) -> Option<Date> {
         .into_immutable_string()
         .ok()
         .and_then(|s| Date::parse(&s))
+}
+
+/// The last day of a reporting quarter written `YYYY-Qn` (calendar quarters: Q1 ends on 31
+/// March), or `None` when `value` is not one.
+fn quarter_end(value: &Dynamic) -> Option<Date> {
+    let text = value.read_lock::<ImmutableString>()?;
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() != 7 || chars[4] != '-' || chars[5] != 'Q' {
+        return None;
+    }
+    let end = match chars[6] {
+        '1' => "-03-31",
+        '2' => "-06-30",
+        '3' => "-09-30",
+        '4' => "-12-31",
+        _ => return None,
+    };
+    let year: String = chars[..4].iter().collect();
+    Date::parse(&format!("{year}{end}"))
 }
 
 fn date_or_unit(value: Dynamic) -> Dynamic {
@@ -414,6 +435,12 @@ pub const HELPERS: &[Helper] = &[
         r#"if !is_date(sys.last_resilience_test) { ... }"#
     ),
     helper!(
+        "quarter_end(period: ?)",
+        "Date or ()",
+        "The last day of a reporting quarter written `YYYY-Qn` (calendar quarters: Q1 ends on 31 March, Q4 on 31 December); `()` for anything else.",
+        r#"let end = quarter_end(perf.period);"#
+    ),
+    helper!(
         "days_between(from: Date, to: Date)",
         "int",
         "Days from `from` to `to`: positive when `to` is later.",
@@ -460,6 +487,36 @@ pub const HELPERS: &[Helper] = &[
         "String",
         "Joins a path and a list index: `path(\"services\", 2)` is `services[2]`.",
         r#"let p = path("technology.systems", i);"#
+    ),
+    helper!(
+        "path(item: map, key: String)",
+        "String",
+        "Joins the path of a map of the document (an item of a list, such as one of `doc.services`) and a key: for the fourth service, `path(svc, \"identity\")` is `services[3].identity`. With no key (`path(item)`), the item's own path.",
+        r#"report(path(sys, "hosting"), "no hosting declared");"#
+    ),
+    helper!(
+        "path(item: map)",
+        "String",
+        "The path of a map of the document, such as `technology.systems[2]`: see `path(item, key)`.",
+        r#"pass(path(sys));"#
+    ),
+    helper!(
+        "having(list: Array, path: String, value: ?)",
+        "Array",
+        "The items of `list` whose value at `path` (as `lookup` follows it) equals `value`, a string, number, `true`, `false` or `()`, in order. Items keep their paths (`path(item, key)`), so a rule need not count indices.",
+        r#"for sys in having(lookup(doc, "technology.systems", []), "nationally_important", true) { ... }"#
+    ),
+    helper!(
+        "except(list: Array, path: String, value: ?)",
+        "Array",
+        "As `having`, the items whose value at `path` does not equal `value`: `except(services, \"phase\", \"retired\")`.",
+        r#"for svc in except(lookup(doc, "services", []), "phase", "retired") { ... }"#
+    ),
+    helper!(
+        "on_or_after(list: Array, path: String, day: Date)",
+        "Array",
+        "The items of `list` whose value at `path` is a date (a Date or a `YYYY-MM-DD` string) on or after `day`, in order; items without such a date are left out.",
+        r#"for svc in on_or_after(lookup(doc, "services", []), "started", from) { ... }"#
     ),
     helper!(
         "has_text(value: ?)",
@@ -543,6 +600,14 @@ pub const HELPERS: &[Helper] = &[
 
 /// Register every helper with the engine.
 pub fn register(engine: &mut Engine) {
+    register_dates(engine);
+    register_findings(engine);
+    register_values(engine);
+    register_numbers(engine);
+}
+
+/// The `Date` type and the date helpers.
+fn register_dates(engine: &mut Engine) {
     engine.register_type_with_name::<Date>("Date");
     engine.register_fn("to_string", |d: &mut Date| d.to_string());
     engine.register_fn("to_debug", |d: &mut Date| d.to_string());
@@ -557,7 +622,24 @@ pub fn register(engine: &mut Engine) {
     engine.register_get("year", |d: &mut Date| d.ymd().0 as INT);
     engine.register_get("month", |d: &mut Date| d.ymd().1 as INT);
     engine.register_get("day", |d: &mut Date| d.ymd().2 as INT);
+    engine.register_fn("date", date_or_unit);
+    engine.register_fn("quarter_end", |v: Dynamic| {
+        quarter_end(&v).map_or(Dynamic::UNIT, Dynamic::from)
+    });
+    engine.register_fn("is_date", |v: Dynamic| to_date(&v).is_some());
+    engine.register_fn("days_between", |a: Date, b: Date| a.days_until(b) as INT);
+    engine.register_fn("add_days", |d: Date, n: INT| -> RhaiResult<Date> {
+        d.add_days(n)
+            .map_or_else(|| misuse(out_of_range("add_days", d, n, "days")), Ok)
+    });
+    engine.register_fn("add_months", |d: Date, n: INT| -> RhaiResult<Date> {
+        d.add_months(n)
+            .map_or_else(|| misuse(out_of_range("add_months", d, n, "months")), Ok)
+    });
+}
 
+/// What a rule records: findings, passed checks, places related to a finding.
+fn register_findings(engine: &mut Engine) {
     engine.register_fn("report", |p: &str, m: &str| push(p, m, None, None, None));
     engine.register_fn("report", |p: &str, m: &str, h: &str| {
         push(p, m, Some(h), None, None)
@@ -581,23 +663,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("report_in", |r: Dynamic, p: &str, m: &str, h: &str| {
         push(p, m, Some(h), None, target_of(&r)?)
     });
-    engine.register_fn(
-        "relate",
-        |r: Dynamic, p: &str, label: &str| -> RhaiResult<()> {
-            check_path(p)?;
-            let target = target_of(&r)?;
-            with(|c| match c.findings.last_mut() {
-                Some(f) if f.related.len() >= MAX_RELATED => {
-                    Err(over("Number of related places", MAX_RELATED))
-                }
-                Some(f) => {
-                    f.related.push((target, capped(p), capped(label)));
-                    Ok(())
-                }
-                None => misuse("`relate` needs a finding recorded before it".into()),
-            })
-        },
-    );
+    engine.register_fn("relate", relate);
     engine.register_fn("pass", |p: &str| -> RhaiResult<()> {
         check_path(p)?;
         passed(None, p)
@@ -610,19 +676,25 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("not_applicable", |reason: &str| {
         with(|c| c.not_applicable = Some(capped(reason)));
     });
+}
 
-    engine.register_fn("date", date_or_unit);
-    engine.register_fn("is_date", |v: Dynamic| to_date(&v).is_some());
-    engine.register_fn("days_between", |a: Date, b: Date| a.days_until(b) as INT);
-    engine.register_fn("add_days", |d: Date, n: INT| -> RhaiResult<Date> {
-        d.add_days(n)
-            .map_or_else(|| misuse(out_of_range("add_days", d, n, "days")), Ok)
-    });
-    engine.register_fn("add_months", |d: Date, n: INT| -> RhaiResult<Date> {
-        d.add_months(n)
-            .map_or_else(|| misuse(out_of_range("add_months", d, n, "months")), Ok)
-    });
+fn relate(r: Dynamic, p: &str, label: &str) -> RhaiResult<()> {
+    check_path(p)?;
+    let target = target_of(&r)?;
+    with(|c| match c.findings.last_mut() {
+        Some(f) if f.related.len() >= MAX_RELATED => {
+            Err(over("Number of related places", MAX_RELATED))
+        }
+        Some(f) => {
+            f.related.push((target, capped(p), capped(label)));
+            Ok(())
+        }
+        None => misuse("`relate` needs a finding recorded before it".into()),
+    })
+}
 
+/// Reading a document: paths, lookups, lists filtered by a field.
+fn register_values(engine: &mut Engine) {
     // The value is taken by reference (a pure method, so constants are fine): `lookup(doc, ...)`
     // must not copy the whole document at each call.
     engine.register_fn("lookup", |v: &mut Dynamic, p: &str| lookup(v, p));
@@ -630,19 +702,49 @@ pub fn register(engine: &mut Engine) {
         lookup(v, p).map(|found| if found.is_unit() { default } else { found })
     });
     engine.register_fn("has", |v: &mut Dynamic, p: &str| has_path(v, p));
-    engine.register_fn("path", |base: &str, key: &str| {
-        if base.is_empty() {
-            key.to_string()
-        } else {
-            format!("{base}.{key}")
-        }
-    });
+    engine.register_fn("path", |base: &str, key: &str| joined(base, key));
     engine.register_fn("path", |base: &str, index: INT| format!("{base}[{index}]"));
-
+    engine.register_fn(
+        "path",
+        |item: &mut Dynamic, key: &str| -> RhaiResult<String> {
+            item_path(item, |base| joined(base, key))
+        },
+    );
+    engine.register_fn("path", |item: &mut Dynamic| -> RhaiResult<String> {
+        item_path(item, str::to_string)
+    });
+    engine.register_fn(
+        "having",
+        |list: &mut Array, p: &str, value: Dynamic| -> RhaiResult<Array> {
+            filtered(list, p, &value, true)
+        },
+    );
+    engine.register_fn(
+        "except",
+        |list: &mut Array, p: &str, value: Dynamic| -> RhaiResult<Array> {
+            filtered(list, p, &value, false)
+        },
+    );
+    engine.register_fn(
+        "on_or_after",
+        |list: &mut Array, p: &str, day: Date| -> RhaiResult<Array> {
+            let mut out = Array::new();
+            for item in list.iter() {
+                if find(item, p, &|v| v.and_then(to_date).is_some_and(|d| d >= day))? {
+                    out.push(item.clone());
+                }
+            }
+            Ok(out)
+        },
+    );
     engine.register_fn("has_text", |v: Dynamic| {
         v.read_lock::<ImmutableString>()
             .is_some_and(|s| !s.trim().is_empty())
     });
+}
+
+/// Numbers and the text of numbers.
+fn register_numbers(engine: &mut Engine) {
     engine.register_fn("pct", |part: Dynamic, whole: Dynamic| {
         match (number(&part), number(&whole)) {
             (Some(p), Some(w)) if w != 0.0 => Dynamic::from_float(p * 100.0 / w),
@@ -676,4 +778,76 @@ pub fn register(engine: &mut Engine) {
             format!("{n} {noun}s")
         }
     });
+}
+
+/// Hand `at` the path of a document's map, such as `services[3]` (empty for the root).
+fn item_path(item: &Dynamic, at: impl FnOnce(&str) -> String) -> RhaiResult<String> {
+    match item.read_lock::<Mapping>() {
+        Some(m) => Ok(at(m.path())),
+        None => misuse(format!(
+            "`path(item, ...)` takes a map of the document (such as an item of `doc.services`), not a {}",
+            item.type_name()
+        )),
+    }
+}
+
+/// `base.key`, or `key` when `base` is the root.
+fn joined(base: &str, key: &str) -> String {
+    if base.is_empty() {
+        key.to_string()
+    } else if key.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}.{key}")
+    }
+}
+
+/// The items of `list` whose value at `path` equals `value` (`keep` true), or does not (`keep`
+/// false), in order. Items are shared, not copied.
+fn filtered(list: &Array, path: &str, value: &Dynamic, keep: bool) -> RhaiResult<Array> {
+    if !is_scalar(value) {
+        let helper = if keep { "having" } else { "except" };
+        return misuse(format!(
+            "`{helper}` compares with a string, a number, true, false or (), not a {}",
+            value.type_name()
+        ));
+    }
+    let mut out = Array::new();
+    for item in list {
+        if find(item, path, &|found| {
+            same(found.unwrap_or(&Dynamic::UNIT), value)
+        })? == keep
+        {
+            out.push(item.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn is_scalar(v: &Dynamic) -> bool {
+    v.is_unit() || v.is_bool() || v.is_int() || v.is_float() || v.is_string()
+}
+
+/// Whether a document value equals a scalar, as Rhai's `==` says: numbers by value (an integer
+/// equals the same float), strings by text, and values of different types are never equal.
+fn same(a: &Dynamic, scalar: &Dynamic) -> bool {
+    if let (Ok(x), Ok(y)) = (a.as_int(), scalar.as_int()) {
+        return x == y;
+    }
+    if let (Some(x), Some(y)) = (number(a), number(scalar)) {
+        return x == y;
+    }
+    if a.is_unit() || scalar.is_unit() {
+        return a.is_unit() && scalar.is_unit();
+    }
+    if let (Ok(x), Ok(y)) = (a.as_bool(), scalar.as_bool()) {
+        return x == y;
+    }
+    match (
+        a.read_lock::<ImmutableString>(),
+        scalar.read_lock::<ImmutableString>(),
+    ) {
+        (Some(x), Some(y)) => x.as_str() == y.as_str(),
+        _ => false,
+    }
 }

@@ -57,11 +57,19 @@ thread_local! {
 /// stem, so a rule calls `legacy::score(...)`, and `import "legacy" as l;` resolves to the same
 /// module. Nothing else can be imported: the modules were compiled from the pack's own folder
 /// when it loaded, and no file is read at run time.
-pub fn pack_engine(sandbox: &Sandbox, libs: &[(String, rhai::Shared<rhai::Module>)]) -> Engine {
+///
+/// `properties` are the names the pack's scripts read as properties (`svc.id`): each gets a
+/// getter on document maps (see [`value::register_properties`]).
+pub fn pack_engine(
+    sandbox: &Sandbox,
+    libs: &[(String, rhai::Shared<rhai::Module>)],
+    properties: &std::collections::BTreeSet<String>,
+) -> Engine {
+    let mut engine = build(sandbox, !libs.is_empty());
+    value::register_properties(&mut engine, properties);
     if libs.is_empty() {
-        return engine(sandbox);
+        return engine;
     }
-    let mut engine = build(sandbox, true);
     let mut resolver = rhai::module_resolvers::StaticModuleResolver::new();
     for (name, module) in libs {
         engine.register_static_module(name.as_str(), module.clone());
@@ -81,7 +89,20 @@ pub fn engine(sandbox: &Sandbox) -> Engine {
 }
 
 fn build(sandbox: &Sandbox, imports: bool) -> Engine {
-    let mut engine = Engine::new();
+    // What `Engine::new()` gives, less its file module resolver, printing and interner (all
+    // replaced below), with Rhai's standard library built once per process and shared: a run
+    // builds an engine for each pack and one to compile its library, and building the standard
+    // library's function tables was a tenth of a one-file check.
+    static STANDARD: std::sync::OnceLock<rhai::Shared<rhai::Module>> = std::sync::OnceLock::new();
+    let mut engine = Engine::new_raw();
+    engine.register_global_module(
+        STANDARD
+            .get_or_init(|| {
+                use rhai::packages::Package;
+                rhai::packages::StandardPackage::new().as_shared_module()
+            })
+            .clone(),
+    );
     engine
         .set_max_operations(sandbox.max_operations)
         .set_max_call_levels(sandbox.max_call_levels)

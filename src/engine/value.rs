@@ -23,6 +23,9 @@ pub struct Mapping {
     map: Arc<Map>,
     /// Memory rules have put into this map (and the maps inside it) by writing to it.
     added: usize,
+    /// Where the map is in its document (`services[3]`), for a document's maps; `None` for the
+    /// root and for maps that are not part of a document. `path(item, key)` starts from it.
+    path: Option<ImmutableString>,
 }
 
 impl Mapping {
@@ -30,7 +33,13 @@ impl Mapping {
         Mapping {
             map: Arc::new(map),
             added: 0,
+            path: None,
         }
+    }
+
+    /// The map's path in its document: empty for the root, and for maps of no document.
+    pub fn path(&self) -> &str {
+        self.path.as_ref().map_or("", |p| p.as_str())
     }
 
     pub fn get(&self, key: &str) -> Option<&Dynamic> {
@@ -116,21 +125,48 @@ pub fn held_cost(value: &Dynamic) -> usize {
     total
 }
 
-/// A document as Rhai values: mappings become [`Mapping`]s, lists arrays, null `()`.
+/// A document as Rhai values: mappings become [`Mapping`]s (each knowing its path in the
+/// document), lists arrays, null `()`.
 pub fn to_dynamic(node: &Node) -> Dynamic {
+    let mut path = String::new();
+    converted(node, &mut path)
+}
+
+/// [`to_dynamic`] of the node at `path` (a buffer, as it was when the call returns).
+fn converted(node: &Node, path: &mut String) -> Dynamic {
     match &node.value {
         Value::Null => Dynamic::UNIT,
         Value::Bool(b) => Dynamic::from_bool(*b),
         Value::Int(i) => Dynamic::from_int(*i),
         Value::Float(f) => Dynamic::from_float(*f),
         Value::Str(s) => Dynamic::from(s.clone()),
-        Value::Seq(items) => Dynamic::from_array(items.iter().map(to_dynamic).collect::<Array>()),
-        Value::Map(entries) => Dynamic::from(Mapping::new(
-            entries
-                .iter()
-                .map(|e| (e.key.as_str().into(), to_dynamic(&e.value)))
-                .collect::<Map>(),
-        )),
+        Value::Seq(items) => {
+            let base = path.len();
+            let mut array = Array::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                use std::fmt::Write;
+                let _ = write!(path, "[{i}]");
+                array.push(converted(item, path));
+                path.truncate(base);
+            }
+            Dynamic::from_array(array)
+        }
+        Value::Map(entries) => {
+            let base = path.len();
+            let own = (!path.is_empty()).then(|| ImmutableString::from(path.as_str()));
+            let mut map = Map::new();
+            for e in entries {
+                if base > 0 {
+                    path.push('.');
+                }
+                path.push_str(&e.key);
+                map.insert(e.key.as_str().into(), converted(&e.value, path));
+                path.truncate(base);
+            }
+            let mut m = Mapping::new(map);
+            m.path = own;
+            Dynamic::from(m)
+        }
     }
 }
 
@@ -225,6 +261,58 @@ fn insert(
     m.charge(key.len().saturating_add(held_cost(&value)))?;
     m.make_mut()?.insert(key.as_str().into(), value);
     Ok(())
+}
+
+/// Register a getter on [`Mapping`] for each of `names`, reading the same as the indexer.
+///
+/// Rhai reads `m.key` on a custom type by looking for a getter named `key` first; when there is
+/// none, it builds an error message, throws it away and tries the indexer. Rules read a document's
+/// fields by property on every item they visit, and that detour was most of the cost of a
+/// property read. A getter changes nothing a script can see: a missing key is `()` either way,
+/// and writes still go through the indexer.
+pub fn register_properties(engine: &mut Engine, names: &std::collections::BTreeSet<String>) {
+    for name in names {
+        let key = ImmutableString::from(name.as_str());
+        engine.register_get(name.as_str(), move |m: &mut Mapping| {
+            m.get(&key).cloned().unwrap_or(Dynamic::UNIT)
+        });
+    }
+}
+
+/// The names scripts read as properties (`x.name`, not followed by `(`), found in their text.
+/// Over-counting is harmless (a getter on a key no document has gives `()`, as the indexer
+/// would); at most `MAX_PROPERTIES` names are taken.
+pub fn property_names<'a>(
+    scripts: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeSet<String> {
+    const MAX_PROPERTIES: usize = 4_096;
+    let mut names = std::collections::BTreeSet::new();
+    for text in scripts {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(dot) = bytes[i..].iter().position(|&b| b == b'.') {
+            let start = i + dot + 1;
+            let end = start
+                + bytes[start..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count();
+            i = end.max(start);
+            let name = &text[start..end];
+            let called = bytes[end..]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|&b| b == b'(');
+            let word = name
+                .as_bytes()
+                .first()
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+            if word && !called && names.len() < MAX_PROPERTIES {
+                names.insert(name.to_string());
+            }
+        }
+    }
+    names
 }
 
 /// Register [`Mapping`] and the map functions scripts use on it. `max_entries` is the

@@ -390,93 +390,99 @@ pub fn load_bytes(name: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
     }
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
     match std::str::from_utf8(body) {
-        Ok(text) => {
-            if let Some(nul) = text.find('\0') {
-                let at = text[..nul].chars().count();
-                let shown: String = text.chars().map(visible).collect();
-                return file_problem(
-                    name,
-                    shown,
-                    Problem::new(
-                        Code::InputBinary,
-                        "file holds binary data (a NUL byte)",
-                        Span::new(at, at + 1),
-                    )
-                    .label("NUL byte")
-                    .help("declarations are YAML text; check that the right file was given"),
-                );
-            }
-            if let Some((at, c)) = text
-                .chars()
-                .enumerate()
-                .find(|(_, c)| forbidden_control(*c))
-            {
-                let shown_text: String = text.chars().map(visible).collect();
-                return file_problem(
-                    name,
-                    shown_text,
-                    Problem::new(
-                        Code::InputControlChar,
-                        format!(
-                            "file holds a control character (U+{:04X}) that YAML does not allow",
-                            c as u32
-                        ),
-                        Span::new(at, at + 1),
-                    )
-                    .label("control character")
-                    .help(
-                        "remove it; control characters such as escape (U+001B) can rewrite what \
-                         a terminal shows",
-                    ),
-                );
-            }
-            let text = text.to_string();
-            let docs = yaml::parse(&text, limits);
-            let mut problems = Vec::new();
-            if docs.is_empty() {
-                problems.push(
-                    Problem::new(
-                        Code::YamlEmpty,
-                        "file holds no YAML document",
-                        Span::new(0, 0),
-                    )
-                    .severity(Severity::Warning)
-                    .label("empty")
-                    .help("add a declaration, or remove the file"),
-                );
-            }
-            LoadedFile {
-                source: SourceFile::new(name, text),
-                docs,
-                problems,
-            }
-        }
-        Err(e) => {
-            let valid = e.valid_up_to();
-            let at = String::from_utf8_lossy(&body[..valid]).chars().count();
-            let text: String = String::from_utf8_lossy(body).chars().map(visible).collect();
-            let binary = body.contains(&0);
-            file_problem(
-                name,
-                text,
-                Problem::new(
-                    if binary {
-                        Code::InputBinary
-                    } else {
-                        Code::InputEncoding
-                    },
-                    if binary {
-                        "file holds binary data, not UTF-8 text".to_string()
-                    } else {
-                        format!("file is not valid UTF-8 (bad byte 0x{:02X})", body[valid])
-                    },
-                    Span::new(at, at + 1),
-                )
-                .label("first byte that is not UTF-8")
-                .help("declarations must be UTF-8 text; re-save the file as UTF-8"),
-            )
-        }
+        Ok(text) => load_text(name, text, limits),
+        Err(e) => not_utf8(name, body, &e),
     }
+}
+
+/// Parse decoded text, unless it holds a NUL byte or a control character YAML does not allow.
+fn load_text(name: String, text: &str, limits: &Limits) -> LoadedFile {
+    if let Some(nul) = text.find('\0') {
+        let at = text[..nul].chars().count();
+        let shown: String = text.chars().map(visible).collect();
+        return file_problem(
+            name,
+            shown,
+            Problem::new(
+                Code::InputBinary,
+                "file holds binary data (a NUL byte)",
+                Span::new(at, at + 1),
+            )
+            .label("NUL byte")
+            .help("declarations are YAML text; check that the right file was given"),
+        );
+    }
+    if let Some((at, c)) = text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| forbidden_control(*c))
+    {
+        let shown_text: String = text.chars().map(visible).collect();
+        return file_problem(
+            name,
+            shown_text,
+            Problem::new(
+                Code::InputControlChar,
+                format!(
+                    "file holds a control character (U+{:04X}) that YAML does not allow",
+                    c as u32
+                ),
+                Span::new(at, at + 1),
+            )
+            .label("control character")
+            .help(
+                "remove it; control characters such as escape (U+001B) can rewrite what \
+                 a terminal shows",
+            ),
+        );
+    }
+    let text = text.to_string();
+    let docs = yaml::parse(&text, limits);
+    let mut problems = Vec::new();
+    if docs.is_empty() {
+        problems.push(
+            Problem::new(
+                Code::YamlEmpty,
+                "file holds no YAML document",
+                Span::new(0, 0),
+            )
+            .severity(Severity::Warning)
+            .label("empty")
+            .help("add a declaration, or remove the file"),
+        );
+    }
+    LoadedFile {
+        source: SourceFile::new(name, text),
+        docs,
+        problems,
+    }
+}
+
+/// The problem of bytes that are not UTF-8 (`e` says where they stop being).
+fn not_utf8(name: String, body: &[u8], e: &std::str::Utf8Error) -> LoadedFile {
+    let valid = e.valid_up_to();
+    let at = String::from_utf8_lossy(&body[..valid]).chars().count();
+    let text: String = String::from_utf8_lossy(body).chars().map(visible).collect();
+    let binary = body.contains(&0);
+    file_problem(
+        name,
+        text,
+        Problem::new(
+            if binary {
+                Code::InputBinary
+            } else {
+                Code::InputEncoding
+            },
+            if binary {
+                "file holds binary data, not UTF-8 text".to_string()
+            } else {
+                format!("file is not valid UTF-8 (bad byte 0x{:02X})", body[valid])
+            },
+            Span::new(at, at + 1),
+        )
+        .label("first byte that is not UTF-8")
+        .help("declarations must be UTF-8 text; re-save the file as UTF-8"),
+    )
 }
 
 fn file_problem(name: String, text: String, problem: Problem) -> LoadedFile {

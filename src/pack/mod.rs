@@ -316,7 +316,18 @@ fn load_pack(
     let manifest = read_manifest(&files, diags)?;
     let data = read_data(&files, &manifest, diags);
     let libs = library::compile(&files.files, &files.display_root, sandbox, diags);
-    let engine = Arc::new(crate::engine::pack_engine(sandbox, &libs.modules));
+    let properties = crate::engine::value::property_names(
+        files
+            .files
+            .iter()
+            .filter(|(rel, _)| rel.ends_with(".rhai"))
+            .map(|(_, text)| text.as_str()),
+    );
+    let engine = Arc::new(crate::engine::pack_engine(
+        sandbox,
+        &libs.modules,
+        &properties,
+    ));
     let lint = lint.then_some(&libs.functions);
     let asts = Arc::new(libs.asts.clone());
     // Rules compile in parallel (a pack has dozens); results keep the files' order. A rule is a

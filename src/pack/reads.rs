@@ -67,11 +67,18 @@ fn bindings_from(ast: &AST, mut map: Places) -> Places {
     map
 }
 
-/// The place an expression denotes: a known variable, a `lookup` from one, or a `path(...)`.
+/// The place an expression denotes: a known variable, a `lookup` from one, a property of one
+/// (`sys.legacy.rating`), a `path(...)`, or a list filtered by `having`, `except` or
+/// `on_or_after` (the same list's place).
 pub fn place_of(expr: &Expr, map: &Places) -> Option<String> {
     match expr {
         Expr::Variable(var, ..) => map.get(var.1.as_str())?.clone(),
         Expr::StringConstant(text, _) => Some(text.to_string()),
+        Expr::Dot(x, ..) => {
+            let base = place_of(&x.lhs, map)?;
+            let properties = properties(&x.rhs);
+            (!properties.is_empty()).then(|| join(&base, &properties))
+        }
         Expr::FnCall(call, _) if call.namespace.is_empty() => {
             let name = call.name.as_str();
             match (name, call.args.first(), call.args.get(1)) {
@@ -79,6 +86,8 @@ pub fn place_of(expr: &Expr, map: &Places) -> Option<String> {
                     let base = place_of(v, map)?;
                     Some(join(&base, text))
                 }
+                ("having" | "except" | "on_or_after", Some(list), Some(_)) => place_of(list, map),
+                ("path", Some(base), None) => place_of(base, map),
                 ("path", Some(base), Some(Expr::StringConstant(key, _))) => {
                     Some(join(&place_of(base, map)?, key))
                 }
@@ -91,6 +100,26 @@ pub fn place_of(expr: &Expr, map: &Places) -> Option<String> {
             }
         }
         _ => None,
+    }
+}
+
+/// The leading properties of the right-hand side of a dot chain (`legacy.rating` of
+/// `sys.legacy.rating`, `id` of `sys.id.to_upper()`), joined with dots.
+fn properties(rhs: &Expr) -> String {
+    let mut out = String::new();
+    let mut at = rhs;
+    loop {
+        match at {
+            Expr::Property(p, _) => return join(&out, &p.2),
+            Expr::Dot(x, ..) => match &x.lhs {
+                Expr::Property(p, _) => {
+                    out = join(&out, &p.2);
+                    at = &x.rhs;
+                }
+                _ => return out,
+            },
+            _ => return out,
+        }
     }
 }
 
@@ -169,6 +198,12 @@ fn collect(ast: &AST, map: &Places, scope: &Scope, out: &mut Reads, depth: usize
         let call = match path.last() {
             Some(ASTNode::Expr(Expr::FnCall(x, _))) => &**x,
             Some(ASTNode::Stmt(Stmt::FnCall(x, _))) => &**x,
+            Some(ASTNode::Expr(dot @ Expr::Dot(..))) => {
+                if let Some(place) = place_of(dot, map).filter(|p| !p.is_empty()) {
+                    out.paths.insert(generic(&place));
+                }
+                return true;
+            }
             _ => return true,
         };
         if depth < MAX_CALL_DEPTH {
@@ -179,7 +214,15 @@ fn collect(ast: &AST, map: &Places, scope: &Scope, out: &mut Reads, depth: usize
         }
         let name = call.name.as_str();
         let judged = PATH_FIRST.contains(&name);
-        let place = if matches!(name, "lookup" | "has") {
+        let place = if matches!(name, "having" | "except" | "on_or_after") {
+            // The field each item is filtered by.
+            match (call.args.first(), call.args.get(1)) {
+                (Some(list), Some(p)) => place_of(list, map)
+                    .zip(place_of(p, map))
+                    .map(|(list, field)| join(&format!("{list}[0]"), &field)),
+                _ => None,
+            }
+        } else if matches!(name, "lookup" | "has") {
             match (call.args.first(), call.args.get(1)) {
                 (Some(v), Some(p)) => place_of(v, map)
                     .zip(place_of(p, map))

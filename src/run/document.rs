@@ -473,6 +473,15 @@ fn record(
             Vec::new(),
         )),
         RuleOutcome::Applied { passed, findings } => {
+            let keep_paths = env
+                .options
+                .passed_paths_of
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&rule.id));
+            let passed = passed
+                .into_iter()
+                .map(|(_, p)| if keep_paths { p } else { String::new() })
+                .collect();
             let start = pending.len();
             pending.extend(findings.into_iter().map(|raw| Pending {
                 rule: rule.clone(),
@@ -482,7 +491,7 @@ fn record(
                 doc,
                 rule,
                 Status::Applied,
-                passed.into_iter().map(|(_, p)| p).collect(),
+                passed,
                 (start..pending.len()).collect(),
             ));
         }

@@ -104,6 +104,10 @@ pub struct Options {
     pub only_documents: Option<Arc<BTreeSet<(String, usize)>>>,
     /// Earlier declarations given from outside the run (`--previous`), for `ctx.previous`.
     pub history: Option<Arc<crate::history::History>>,
+    /// Whose passed checks keep their paths in [`RuleResult::passed`]: every rule's when `None`
+    /// (JUnit lists them); otherwise only these rules' (the scores read one rule's), and the
+    /// others' passed checks are counted with empty paths, which take no memory of their own.
+    pub passed_paths_of: Option<Arc<BTreeSet<String>>>,
 }
 
 /// A document that was read, whatever became of it.
@@ -387,6 +391,51 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         rejudge(&mut outcomes, &env(&declarations, &history), &history);
     }
 
+    let Gathered {
+        mut run,
+        collected,
+        failures,
+        expired,
+    } = gather(outcomes, prepared, options);
+    run.diagnostics.extend(failure_diagnostics(failures));
+    if let Some(history) = &options.history {
+        run.diagnostics.extend(history.problems.iter().cloned());
+    }
+    run.diagnostics
+        .extend(target_diagnostics(&run, prepared, options, expired));
+    portfolio(
+        &mut run,
+        prepared,
+        options,
+        &all_rules,
+        collected,
+        &collected_bytes,
+    );
+    for f in &mut run.findings {
+        if let Some(s) = options.severity.get(&f.rule) {
+            f.severity = *s;
+        }
+    }
+    sort(&mut run);
+    run
+}
+
+/// What the files' outcomes add up to, before the run-wide stages.
+struct Gathered {
+    run: Run,
+    /// Portfolio `collect` values: (rule index, document index in the run, value).
+    collected: Vec<(usize, usize, Dynamic)>,
+    failures: Vec<Failure>,
+    expired: Vec<(usize, Date)>,
+}
+
+/// Put the files' outcomes together in input order: sources, documents, findings and results
+/// with their indices made run-wide.
+fn gather(
+    outcomes: Vec<Result<FileOutcome, ToolDiagnostic>>,
+    prepared: &Prepared,
+    options: &Options,
+) -> Gathered {
     let mut run = Run {
         diagnostics: prepared.diagnostics.clone(),
         provenance: Provenance::of(prepared, options),
@@ -439,25 +488,10 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
             }
         }
     }
-    run.diagnostics.extend(failure_diagnostics(failures));
-    if let Some(history) = &options.history {
-        run.diagnostics.extend(history.problems.iter().cloned());
-    }
-    run.diagnostics
-        .extend(target_diagnostics(&run, prepared, options, expired));
-    portfolio(
-        &mut run,
-        prepared,
-        options,
-        &all_rules,
+    Gathered {
+        run,
         collected,
-        &collected_bytes,
-    );
-    for f in &mut run.findings {
-        if let Some(s) = options.severity.get(&f.rule) {
-            f.severity = *s;
-        }
+        failures,
+        expired,
     }
-    sort(&mut run);
-    run
 }

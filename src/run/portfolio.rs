@@ -97,24 +97,7 @@ pub(super) fn portfolio(
             );
             continue;
         }
-        let items: rhai::Array = collected
-            .iter()
-            .filter(|(r, _, _)| *r == ri)
-            .map(|(_, doc, value)| {
-                let info = &run.documents[*doc];
-                let mut item = Map::new();
-                item.insert("ref".into(), Dynamic::from_int(*doc as i64));
-                item.insert("file".into(), Dynamic::from(info.file.clone()));
-                item.insert(
-                    "organisation".into(),
-                    info.organisation
-                        .clone()
-                        .map_or(Dynamic::UNIT, Dynamic::from),
-                );
-                item.insert("value".into(), value.clone());
-                Dynamic::from_map(item)
-            })
-            .collect();
+        let items = items_of(run, &collected, ri);
         let file = run
             .sources
             .first()
@@ -143,37 +126,73 @@ pub(super) fn portfolio(
             Verdict::Failed(d) => run.diagnostics.push(d),
             Verdict::NotApplicable(_) => {}
             Verdict::Applied { passed, findings } => {
-                let mut trees: BTreeMap<usize, Option<Node>> = BTreeMap::new();
-                let mut per_doc: BTreeMap<usize, (Vec<String>, Vec<usize>)> = BTreeMap::new();
-                for (target, path) in passed {
-                    if let Some(doc) = target {
-                        per_doc.entry(doc).or_default().0.push(path);
-                    }
-                }
-                for raw in findings {
-                    let Some(doc) = raw.target.filter(|d| *d < run.documents.len()) else {
-                        continue;
-                    };
-                    let mut finding = resolve_portfolio(run, &mut trees, doc, rule, &raw, options);
-                    if options.waivers.enabled
-                        && let Some(root) = tree_of(run, &mut trees, doc, options)
-                    {
-                        let doc_as_of = run.documents[doc]
-                            .as_of
-                            .as_deref()
-                            .and_then(Date::parse)
-                            .unwrap_or(as_of);
-                        crate::waiver::waive(root, &mut finding, doc_as_of);
-                    }
-                    per_doc.entry(doc).or_default().1.push(run.findings.len());
-                    run.findings.push(finding);
-                }
-                for (doc, (passed, findings)) in per_doc {
-                    run.results
-                        .push(rule_result(doc, rule, Status::Applied, passed, findings));
-                }
+                record_portfolio(run, rule, passed, findings, as_of, options);
             }
         }
+    }
+}
+
+/// The items `check_all` is given: what `collect` kept of each document for rule `ri`, with the
+/// document's `ref`, file and organisation.
+fn items_of(run: &Run, collected: &[(usize, usize, Dynamic)], ri: usize) -> rhai::Array {
+    collected
+        .iter()
+        .filter(|(r, _, _)| *r == ri)
+        .map(|(_, doc, value)| {
+            let info = &run.documents[*doc];
+            let mut item = Map::new();
+            item.insert("ref".into(), Dynamic::from_int(*doc as i64));
+            item.insert("file".into(), Dynamic::from(info.file.clone()));
+            item.insert(
+                "organisation".into(),
+                info.organisation
+                    .clone()
+                    .map_or(Dynamic::UNIT, Dynamic::from),
+            );
+            item.insert("value".into(), value.clone());
+            Dynamic::from_map(item)
+        })
+        .collect()
+}
+
+/// Record what a portfolio rule's `check_all` found, in the documents its findings and passed
+/// checks belong to: paths resolved (those documents parsed again) and waivers applied.
+fn record_portfolio(
+    run: &mut Run,
+    rule: &Arc<Rule>,
+    passed: Vec<(Option<usize>, String)>,
+    findings: Vec<RawFinding>,
+    as_of: Date,
+    options: &Options,
+) {
+    let mut trees: BTreeMap<usize, Option<Node>> = BTreeMap::new();
+    let mut per_doc: BTreeMap<usize, (Vec<String>, Vec<usize>)> = BTreeMap::new();
+    for (target, path) in passed {
+        if let Some(doc) = target {
+            per_doc.entry(doc).or_default().0.push(path);
+        }
+    }
+    for raw in findings {
+        let Some(doc) = raw.target.filter(|d| *d < run.documents.len()) else {
+            continue;
+        };
+        let mut finding = resolve_portfolio(run, &mut trees, doc, rule, &raw, options);
+        if options.waivers.enabled
+            && let Some(root) = tree_of(run, &mut trees, doc, options)
+        {
+            let doc_as_of = run.documents[doc]
+                .as_of
+                .as_deref()
+                .and_then(Date::parse)
+                .unwrap_or(as_of);
+            crate::waiver::waive(root, &mut finding, doc_as_of);
+        }
+        per_doc.entry(doc).or_default().1.push(run.findings.len());
+        run.findings.push(finding);
+    }
+    for (doc, (passed, findings)) in per_doc {
+        run.results
+            .push(rule_result(doc, rule, Status::Applied, passed, findings));
     }
 }
 
