@@ -327,23 +327,7 @@ fn check_call(
         return;
     }
     if !known.names.contains(name) && !own.contains(name) {
-        let suggestion = closest(name, known.names.iter().chain(own.iter()));
-        let what = if method { "method" } else { "function" };
-        let help = match suggestion {
-            Some(s) => format!(
-                "did you mean `{s}`? The helpers are listed in docs/rule-api.md; a rule may also call the functions it defines"
-            ),
-            None => "the helpers are listed in docs/rule-api.md; a rule may also call the functions it defines".to_string(),
-        };
-        out.push(
-            ToolDiagnostic::new(
-                Code::RuleUnknownFunction,
-                format!("`{name}` is not a helper, a Rhai {what}, or a function of this rule"),
-            )
-            .help(help)
-            .label("unknown function called here")
-            .at(source, span(source, pos, name.chars().count())),
-        );
+        out.push(unknown_function(name, pos, method, known, own, source));
         return;
     }
     if method || own.contains(name) {
@@ -352,27 +336,73 @@ fn check_call(
     if let Some(arities) = known.helper_arities.get(name)
         && !arities.contains(&call.args.len())
     {
-        let counts: Vec<String> = arities.iter().map(usize::to_string).collect();
-        out.push(
-            ToolDiagnostic::new(
-                Code::RuleUnknownFunction,
-                format!(
-                    "`{name}` takes {} argument{}, not {}",
-                    counts.join(" or "),
-                    if arities.len() == 1 && arities.contains(&1) {
-                        ""
-                    } else {
-                        "s"
-                    },
-                    call.args.len()
-                ),
-            )
-            .help(format!("see `{name}` in docs/rule-api.md"))
-            .label("called here")
-            .at_line(source, pos.line().unwrap_or(1), pos.position().unwrap_or(1)),
-        );
+        out.push(wrong_helper_arity(name, arities, call, pos, source));
         return;
     }
+    out.extend(impossible_path(call, pos, source, kinds));
+}
+
+/// A call to a function that is neither a helper, a Rhai function nor one of the rule's own.
+fn unknown_function(
+    name: &str,
+    pos: Position,
+    method: bool,
+    known: &Known,
+    own: &BTreeSet<String>,
+    source: &SourceFile,
+) -> ToolDiagnostic {
+    let suggestion = closest(name, known.names.iter().chain(own.iter()));
+    let what = if method { "method" } else { "function" };
+    let listed =
+        "helpers are listed in docs/rule-api.md; a rule may also call the functions it defines";
+    let help = match suggestion {
+        Some(s) => format!("did you mean `{s}`? The {listed}"),
+        None => format!("the {listed}"),
+    };
+    ToolDiagnostic::new(
+        Code::RuleUnknownFunction,
+        format!("`{name}` is not a helper, a Rhai {what}, or a function of this rule"),
+    )
+    .help(help)
+    .label("unknown function called here")
+    .at(source, span(source, pos, name.chars().count()))
+}
+
+/// A helper called with a number of arguments it does not take.
+fn wrong_helper_arity(
+    name: &str,
+    arities: &BTreeSet<usize>,
+    call: &FnCallExpr,
+    pos: Position,
+    source: &SourceFile,
+) -> ToolDiagnostic {
+    let counts: Vec<String> = arities.iter().map(usize::to_string).collect();
+    let plural = if arities.len() == 1 && arities.contains(&1) {
+        ""
+    } else {
+        "s"
+    };
+    ToolDiagnostic::new(
+        Code::RuleUnknownFunction,
+        format!(
+            "`{name}` takes {} argument{plural}, not {}",
+            counts.join(" or "),
+            call.args.len()
+        ),
+    )
+    .help(format!("see `{name}` in docs/rule-api.md"))
+    .label("called here")
+    .at_line(source, pos.line().unwrap_or(1), pos.position().unwrap_or(1))
+}
+
+/// A helper's literal path argument that no document of the rule's kinds can have.
+fn impossible_path(
+    call: &FnCallExpr,
+    pos: Position,
+    source: &SourceFile,
+    kinds: &[String],
+) -> Option<ToolDiagnostic> {
+    let name = call.name.as_str();
     let arg = if PATH_FIRST.contains(&name) {
         call.args.first()
     } else if PATH_SECOND.contains(&name) && matches!(call.args.first(), Some(Expr::Unit(_))) {
@@ -382,14 +412,14 @@ fn check_call(
         None
     };
     let Some(Expr::StringConstant(text, at)) = arg else {
-        return;
+        return None;
     };
     let at = if at.is_none() { pos } else { *at };
     let point = |d: ToolDiagnostic| d.at(source, span(source, at, text.chars().count() + 2));
     let path = match DocPath::parse(text) {
         Ok(p) => p,
         Err(msg) => {
-            out.push(point(
+            return Some(point(
                 ToolDiagnostic::new(
                     Code::RulePath,
                     format!("`{text}` is not a document path: {msg}"),
@@ -397,7 +427,6 @@ fn check_call(
                 .help("write a path such as `technology.systems[0].hosting`")
                 .label("this path"),
             ));
-            return;
         }
     };
     let verdicts: Vec<Result<(), String>> = kinds
@@ -406,14 +435,14 @@ fn check_call(
         .map(|(kind, text)| path_possible(kind, text, &path))
         .collect();
     if verdicts.is_empty() || verdicts.iter().any(Result::is_ok) {
-        return;
+        return None;
     }
     let why = verdicts
         .into_iter()
         .filter_map(Result::err)
         .collect::<Vec<_>>()
         .join("; ");
-    out.push(point(
+    Some(point(
         ToolDiagnostic::new(
             Code::RulePath,
             format!(
@@ -426,7 +455,7 @@ fn check_call(
             kinds.first().map_or("department", String::as_str)
         ))
         .label("impossible path"),
-    ));
+    ))
 }
 
 fn parsed_schema(kind: &str, text: &'static str) -> Option<&'static Json> {
