@@ -191,7 +191,19 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
     if schema_text(kind).is_none() {
         return Vec::new();
     }
-    let placeholders = placeholders(root);
+    let mut placeholders = placeholders(root);
+    if !placeholders.is_empty()
+        && let Some(compiled) = compiled(kind)
+    {
+        for p in &mut placeholders {
+            if !accepts_null(&compiled.json, &p.path) {
+                p.problem.help =
+                    "this field cannot be `null`, so give the fact; docs/format.md says \
+                                  what it means and which rules read it"
+                        .to_string();
+            }
+        }
+    }
     let at: std::collections::BTreeSet<&DocPath> = placeholders.iter().map(|p| &p.path).collect();
     // A placeholder is one problem, not two: the schema's own complaint about its value (not a
     // date, not an allowed value) is left out. A document the quick check finds valid has no
@@ -543,6 +555,80 @@ fn truncate(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// Whether the schema lets the field at `path` be `null` (any of the schemas that may apply
+/// to it does, following `$ref`, `anyOf`, `oneOf`, `allOf` and pattern-named keys). A path the
+/// schema does not describe counts as accepting it: the help then says no more than before.
+fn accepts_null(root: &Json, path: &DocPath) -> bool {
+    let mut here = vec![root];
+    for segment in &path.0 {
+        let mut next = Vec::new();
+        for node in alternatives(root, &here) {
+            match segment {
+                Segment::Key(k) => match node.get("properties").and_then(|p| p.get(k.as_str())) {
+                    Some(child) => next.push(child),
+                    None => {
+                        if let Some(patterns) =
+                            node.get("patternProperties").and_then(Json::as_object)
+                        {
+                            next.extend(patterns.values());
+                        }
+                        if let Some(extra) =
+                            node.get("additionalProperties").filter(|e| e.is_object())
+                        {
+                            next.push(extra);
+                        }
+                    }
+                },
+                Segment::Index(_) => next.extend(node.get("items")),
+            }
+        }
+        if next.is_empty() {
+            return true;
+        }
+        here = next;
+    }
+    alternatives(root, &here).into_iter().any(|node| {
+        let typed = match node.get("type") {
+            Some(Json::String(t)) => t == "null",
+            Some(Json::Array(ts)) => ts.iter().any(|t| t == "null"),
+            _ => false,
+        };
+        typed
+            || node.get("const").is_some_and(Json::is_null)
+            || node
+                .get("enum")
+                .and_then(Json::as_array)
+                .is_some_and(|e| e.iter().any(Json::is_null))
+    })
+}
+
+/// The schemas `nodes` stand for, with `$ref`s resolved and `anyOf`/`oneOf`/`allOf` opened
+/// (to a fixed depth: the built-in schemas nest them two or three levels at most).
+fn alternatives<'a>(root: &'a Json, nodes: &[&'a Json]) -> Vec<&'a Json> {
+    let mut out = Vec::new();
+    let mut todo: Vec<(&Json, usize)> = nodes.iter().map(|n| (*n, 0)).collect();
+    while let Some((node, depth)) = todo.pop() {
+        if depth > 8 {
+            continue;
+        }
+        if let Some(target) = node
+            .get("$ref")
+            .and_then(Json::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            && let Some(resolved) = root.pointer(target)
+        {
+            todo.push((resolved, depth + 1));
+        }
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(list) = node.get(key).and_then(Json::as_array) {
+                todo.extend(list.iter().map(|n| (n, depth + 1)));
+            }
+        }
+        out.push(node);
+    }
+    out
 }
 
 /// The schema node at a JSON pointer into the schema, following `$ref`s to `$defs`.

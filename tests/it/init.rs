@@ -56,6 +56,20 @@ fn a_department_template_lists_its_top75_services_and_fails_loudly() {
             .collect(),
         "{codes:?}"
     );
+    // `null` is offered only where the format allows it.
+    let help_at = |path: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .map(|f| f["help"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no placeholder at {path}"))
+    };
+    assert!(help_at("organisation.type").contains("write `null` if the fact is not known"));
+    let supplier = help_at("services[0].identity.idp_contracts[0].supplier");
+    assert!(supplier.contains("cannot be `null`"), "{supplier}");
+    assert!(!supplier.contains("write `null`"), "{supplier}");
     // Never overwritten without --force.
     std::fs::write(&path, "mine").unwrap();
     let out = cli()
