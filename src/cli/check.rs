@@ -99,8 +99,7 @@ pub fn run(args: CheckArgs) -> Exit {
     let mut result = run::run(&inputs, &prepared, &settings.options);
     result.diagnostics.extend(input_errors);
     if let Some(model) = &model {
-        let report = crate::score::score(&result, model);
-        result.scores = Some(crate::score::Summary::of(&report));
+        result.scores = Some(crate::score::Summary::of_run(&result, model));
     }
     write_outputs(&args, &mut result, &prepared, fail_on);
     let ctx = report::Context {

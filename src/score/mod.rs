@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, ToolDiagnostic};
 use crate::finding::Severity;
-use crate::run::{Prepared, Run, Status};
+use crate::run::{Prepared, RuleResult, Run, Status};
 
 /// Version of the score report format (`score --format json`, also read back by `--baseline`).
 pub const SCORE_REPORT_VERSION: &str = "1.0";
@@ -675,6 +675,12 @@ pub struct SummaryDepartment {
 }
 
 impl Summary {
+    /// The summary of a run's scores, computed without the detail a full score report keeps
+    /// (findings, rule tallies, losses): what `check --format json` carries.
+    pub fn of_run(run: &Run, model: &Model) -> Summary {
+        Summary::of(&score_with(run, model, Detail::Summary))
+    }
+
     /// The summary of a score report.
     pub fn of(report: &ScoreReport) -> Summary {
         let missions = |list: &[MissionScore]| {
@@ -712,18 +718,60 @@ impl Summary {
 
 /// Compute every score of the run.
 pub fn score(run: &Run, model: &Model) -> ScoreReport {
+    score_with(run, model, Detail::Full)
+}
+
+/// How much of each department a score keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// Everything a score report shows.
+    Full,
+    /// Only the figures a [`Summary`] reads: no findings, rule tallies or losses.
+    Summary,
+}
+
+fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
     let model = with_commitments_of_results(run, model);
     let Intake {
-        mut depts,
+        depts,
         mut not_scored,
         proposals_skipped,
         scored_doc,
     } = intake(run);
     not_scored.extend(files_without_documents(run));
-    let (mut findings, incomplete) = tally_results(run, &model, &scored_doc, &mut depts);
+    let incomplete: BTreeSet<String> = run
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .map(|r| r.rule.clone())
+        .collect();
+    // Each department is tallied and scored in turn, so only one department's tallies are
+    // held at a time (a run of 10,000 declarations held them all).
+    let mut results_of: BTreeMap<&str, Vec<&RuleResult>> = BTreeMap::new();
+    for r in &run.results {
+        if let Some(org) = scored_doc.get(&r.doc) {
+            results_of.entry(org.as_str()).or_default().push(r);
+        }
+    }
+    let mut findings = Vec::new();
     let departments: Vec<Department> = depts
         .into_iter()
-        .map(|(org, acc)| department(org, acc, &model, run))
+        .map(|(org, mut acc)| {
+            let results = results_of.remove(org.as_str()).unwrap_or_default();
+            let scored = tally_results(run, &model, &org, &results, &mut acc);
+            if detail == Detail::Full {
+                findings.extend(scored);
+            }
+            let mut department = department(org, acc, &model, run);
+            if detail == Detail::Summary {
+                department.losses = Vec::new();
+                department.waived = Vec::new();
+                for c in &mut department.commitments {
+                    c.rules = Vec::new();
+                }
+            }
+            department
+        })
         .collect();
     let government = government(run, &model, &scored_doc, &departments);
     findings.sort_by(|a, b| {
@@ -837,27 +885,21 @@ fn files_without_documents(run: &Run) -> Vec<NotScored> {
         .collect()
 }
 
-/// Each rule result of a scored document, added to its department's commitment tallies.
-/// Returns the findings of those results and the rules that failed to run.
+/// The rule results of one department's scored documents, added to its commitment tallies.
+/// Returns the findings of those results.
 fn tally_results(
     run: &Run,
     model: &Model,
-    scored_doc: &BTreeMap<usize, String>,
-    depts: &mut BTreeMap<String, DeptAcc>,
-) -> (Vec<ScoredFinding>, BTreeSet<String>) {
-    let mut incomplete: BTreeSet<String> = BTreeSet::new();
+    org: &str,
+    results: &[&RuleResult],
+    acc: &mut DeptAcc,
+) -> Vec<ScoredFinding> {
     let mut findings = Vec::new();
-    for r in &run.results {
-        if r.status == Status::Failed {
-            incomplete.insert(r.rule.clone());
-        }
-        let (Some(org), Some(c)) = (scored_doc.get(&r.doc), r.commitment) else {
+    for r in results {
+        let Some(c) = r.commitment else {
             continue;
         };
         let mission = model.mission_of(c).map_or(0, |m| m.number);
-        let acc = depts
-            .get_mut(org)
-            .expect("scored documents have a department");
         let ca = acc.commitments.entry(c).or_default();
         let rt = ca.rules.entry(r.rule.clone()).or_insert_with(|| RuleTally {
             rule: r.rule.clone(),
@@ -887,7 +929,7 @@ fn tally_results(
         rt.tally.add(t);
         ca.tally.add(t);
     }
-    (findings, incomplete)
+    findings
 }
 
 /// A finding of a department's declaration, as the score report lists it.
