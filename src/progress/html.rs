@@ -188,14 +188,21 @@ impl Axes {
     const RIGHT: f64 = 14.0;
     const TOP: f64 = 18.0;
     const BOTTOM: f64 = 40.0;
+    /// Room between the axis and the first and last snapshots, so that the figure over a dot
+    /// never runs into the axis labels (`100%`) or the edge.
+    const INSET: f64 = 34.0;
+    /// The width a snapshot's label takes (ten characters at 12 px), with a gap.
+    const LABEL: f64 = 74.0;
 
     /// The horizontal position of snapshot `i`.
     fn x(&self, i: usize) -> f64 {
         let n = self.snapshots;
+        let start = Self::LEFT + Self::INSET;
+        let width = Self::W - Self::LEFT - Self::RIGHT - 2.0 * Self::INSET;
         if n == 1 {
-            Self::LEFT + (Self::W - Self::LEFT - Self::RIGHT) / 2.0
+            start + width / 2.0
         } else {
-            Self::LEFT + (Self::W - Self::LEFT - Self::RIGHT) * i as f64 / (n - 1) as f64
+            start + width * i as f64 / (n - 1) as f64
         }
     }
 
@@ -301,26 +308,22 @@ fn chart_points(axes: &Axes, values: &[Option<f64>]) -> Markup {
     }
 }
 
-/// Snapshot labels, every one when they fit, else the first, the last and some between.
+/// Snapshot labels, centred under their snapshots: every one when they fit side by side, else
+/// every second (third, ...) counted back from the last, which is always shown.
 fn chart_labels(axes: &Axes, labels: &[String]) -> Markup {
     let n = axes.snapshots;
-    let step = n.div_ceil(6);
+    let spacing = if n > 1 {
+        axes.x(1) - axes.x(0)
+    } else {
+        Axes::W
+    };
+    // A whole number of snapshots, at least 1, at most n: the cast cannot lose anything.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let step = ((Axes::LABEL / spacing).ceil() as usize).clamp(1, n.max(1));
     html! {
         @for (i, l) in labels.iter().enumerate() {
-            @if i % step == 0 || i + 1 == n {
-                // The end labels are anchored inwards, so that they stay inside the chart.
-                @let anchor = match (i, n) {
-                    (_, 1) => "middle",
-                    (0, _) => "start",
-                    (i, n) if i + 1 == n => "end",
-                    _ => "middle",
-                };
-                @let x = match anchor {
-                    "start" => axes.x(i) - 6.0,
-                    "end" => axes.x(i) + 6.0,
-                    _ => axes.x(i),
-                };
-                text class="axis" x=(at(x)) y=(at(Axes::H - Axes::BOTTOM + 16.0)) text-anchor=(anchor) { (HtmlText(l)) }
+            @if (n - 1 - i).is_multiple_of(step) {
+                text class="axis" x=(at(axes.x(i))) y=(at(Axes::H - Axes::BOTTOM + 16.0)) text-anchor="middle" { (HtmlText(l)) }
             }
         }
     }
@@ -643,5 +646,53 @@ fn comparing(report: &ProgressReport) -> Markup {
             }
         }
         "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// For any number of snapshots, the labels shown never overlap, stay inside the chart, and
+    /// include the last snapshot; and no point's figure sits over the axis labels.
+    #[test]
+    fn chart_labels_never_overlap() {
+        for n in 1..=40 {
+            let labels: Vec<String> = (0..n)
+                .map(|i| format!("2024-{:02}-30", i % 12 + 1))
+                .collect();
+            let axes = Axes { snapshots: n };
+            let svg = chart_labels(&axes, &labels).into_string();
+            let xs: Vec<f64> = svg
+                .split("x=\"")
+                .skip(1)
+                .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
+                .collect();
+            assert!(!xs.is_empty(), "{n} snapshots: no label");
+            assert!(
+                (xs[xs.len() - 1] - axes.x(n - 1)).abs() < 0.1,
+                "{n} snapshots: the last is not labelled"
+            );
+            for pair in xs.windows(2) {
+                assert!(
+                    pair[1] - pair[0] >= Axes::LABEL - 0.1,
+                    "{n} snapshots: {pair:?}"
+                );
+            }
+            for x in &xs {
+                assert!(
+                    *x - Axes::LABEL / 2.0 >= Axes::LEFT - 8.0,
+                    "{n}: {x} runs off the left"
+                );
+                assert!(
+                    *x + Axes::LABEL / 2.0 <= Axes::W,
+                    "{n}: {x} runs off the right"
+                );
+            }
+            assert!(
+                axes.x(0) - 16.0 > Axes::LEFT,
+                "the first figure clears the axis labels"
+            );
+        }
     }
 }
