@@ -144,7 +144,14 @@ pub fn expand(paths: &[String], stdin_name: &str) -> (Vec<Input>, Vec<InputError
             Ok(meta) if meta.is_dir() => {
                 let mut seen = Vec::new();
                 let (before, errors_before) = (inputs.len(), errors.len());
-                walk(&p, &mut seen, &mut inputs, &mut errors);
+                let root = fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                let mut scan = Scan {
+                    root: &root,
+                    seen: &mut seen,
+                    inputs: &mut inputs,
+                    errors: &mut errors,
+                };
+                walk(&p, &mut scan);
                 if inputs.len() == before && errors.len() == errors_before {
                     // A wrong folder in CI must not pass by checking nothing.
                     errors.push(InputError {
@@ -192,11 +199,42 @@ fn not_regular(p: &Path) -> InputError {
     }
 }
 
-fn walk(dir: &Path, seen: &mut Vec<DirId>, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>) {
+/// A folder scan: the folder named on the command line (canonical), and what it found.
+struct Scan<'a> {
+    root: &'a Path,
+    seen: &'a mut Vec<DirId>,
+    inputs: &'a mut Vec<Input>,
+    errors: &'a mut Vec<InputError>,
+}
+
+/// A symbolic link met in a folder scan that leads outside the folder named on the command
+/// line: it is not followed. A link to `/` would scan the whole machine, and one to a file
+/// elsewhere would print that file's lines in snippets.
+fn leads_outside(path: &Path, root: &Path) -> Option<InputError> {
+    if !fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    let target = fs::canonicalize(path).ok()?;
+    if target.starts_with(root) {
+        return None;
+    }
+    Some(InputError {
+        path: shown(path),
+        message: format!(
+            "a symbolic link to {}, outside the folder being checked ({}): not followed",
+            target.display(),
+            root.display()
+        ),
+        help: "name the file or folder on the command line to check it, or move it into the folder"
+            .into(),
+    })
+}
+
+fn walk(dir: &Path, scan: &mut Scan) {
     let canonical = match dir_id(dir) {
         Ok(c) => c,
         Err(e) => {
-            errors.push(InputError {
+            scan.errors.push(InputError {
                 path: shown(dir),
                 message: format!("cannot read directory: {e}"),
                 help: "check the directory exists and can be read".into(),
@@ -204,29 +242,36 @@ fn walk(dir: &Path, seen: &mut Vec<DirId>, inputs: &mut Vec<Input>, errors: &mut
             return;
         }
     };
-    if seen.contains(&canonical) {
-        errors.push(InputError {
+    if scan.seen.contains(&canonical) {
+        scan.errors.push(InputError {
             path: shown(dir),
             message: "symbolic link loop: this directory is already being read".into(),
             help: "remove the link that points back up the tree".into(),
         });
         return;
     }
-    seen.push(canonical);
+    scan.seen.push(canonical);
     let mut entries: Vec<PathBuf> = match fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
         Err(e) => {
-            errors.push(InputError {
+            scan.errors.push(InputError {
                 path: shown(dir),
                 message: format!("cannot read directory: {e}"),
                 help: "check the directory can be read".into(),
             });
-            seen.pop();
+            scan.seen.pop();
             return;
         }
     };
     entries.sort();
     for path in entries {
+        if let Some(outside) = leads_outside(&path, scan.root) {
+            // A link to a file that would not be read anyway is not worth a word.
+            if fs::metadata(&path).is_ok_and(|m| m.is_dir()) || is_yaml(&path) {
+                scan.errors.push(outside);
+            }
+            continue;
+        }
         let meta = match fs::metadata(&path) {
             Ok(m) => m,
             Err(_) if fs::symlink_metadata(&path).is_ok() && !is_yaml(&path) => {
@@ -234,7 +279,7 @@ fn walk(dir: &Path, seen: &mut Vec<DirId>, inputs: &mut Vec<Input>, errors: &mut
                 continue;
             }
             Err(e) if fs::symlink_metadata(&path).is_ok() => {
-                errors.push(InputError {
+                scan.errors.push(InputError {
                     path: shown(&path),
                     message: format!("a symbolic link whose target cannot be read: {e}"),
                     help:
@@ -244,7 +289,7 @@ fn walk(dir: &Path, seen: &mut Vec<DirId>, inputs: &mut Vec<Input>, errors: &mut
                 continue;
             }
             Err(e) => {
-                errors.push(InputError {
+                scan.errors.push(InputError {
                     path: shown(&path),
                     message: format!("cannot read: {e}"),
                     help: "check the file's permissions".into(),
@@ -253,16 +298,16 @@ fn walk(dir: &Path, seen: &mut Vec<DirId>, inputs: &mut Vec<Input>, errors: &mut
             }
         };
         if meta.is_dir() {
-            walk(&path, seen, inputs, errors);
+            walk(&path, scan);
         } else if is_yaml(&path) {
             if meta.is_file() {
-                inputs.push(Input::File(path));
+                scan.inputs.push(Input::File(path));
             } else {
-                errors.push(not_regular(&path));
+                scan.errors.push(not_regular(&path));
             }
         }
     }
-    seen.pop();
+    scan.seen.pop();
 }
 
 /// A path as shown in reports. File names come from the repository being checked, so control

@@ -109,6 +109,19 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    let path = match destination(path)? {
+        Destination::File(p) => p,
+        Destination::Special => {
+            // A device, pipe or socket (`/dev/stdout`, `/dev/null`, a FIFO) cannot be replaced,
+            // and replacing it would be destructive (as root, `/dev/null` would become a file):
+            // it is written to in place, where atomicity means nothing anyway.
+            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+            let mut out = std::io::BufWriter::new(&mut file);
+            fill(&mut out)?;
+            return out.flush();
+        }
+    };
+    let path = path.as_path();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -146,6 +159,45 @@ pub fn write_atomic_with(
     }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Where a report for `path` goes.
+enum Destination {
+    /// A regular file (or none yet) at this path, replaced atomically. A link is followed to
+    /// the file it names, so the link itself stays a link.
+    File(std::path::PathBuf),
+    /// Something that is not a file: written to in place.
+    Special,
+}
+
+fn destination(path: &Path) -> std::io::Result<Destination> {
+    const MAX_LINKS: usize = 40;
+    let mut at = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        let Ok(meta) = std::fs::symlink_metadata(&at) else {
+            return Ok(Destination::File(at));
+        };
+        if meta.file_type().is_symlink() {
+            // `/dev/stdout` is a link to a pipe or a terminal that has no path of its own.
+            if std::fs::metadata(&at).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+                return Ok(Destination::Special);
+            }
+            let target = std::fs::read_link(&at)?;
+            at = match at.parent() {
+                Some(parent) if target.is_relative() => parent.join(target),
+                _ => target,
+            };
+            continue;
+        }
+        if meta.is_file() || meta.is_dir() {
+            // A folder fails when the report is renamed over it, with the system's own words.
+            return Ok(Destination::File(at));
+        }
+        return Ok(Destination::Special);
+    }
+    Err(std::io::Error::other(format!(
+        "more than {MAX_LINKS} symbolic links to follow"
+    )))
 }
 
 /// Reports written through an unnamed temporary file (`O_TMPFILE`): it has no name while it

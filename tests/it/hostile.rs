@@ -533,6 +533,59 @@ fn a_directory_symlink_loop_is_reported_once() {
     assert!(d.file.ends_with("back-up"), "{d:?}");
 }
 
+/// A folder scan never leaves the folder named on the command line through a link: a link to
+/// `/` scanned the whole machine, and a link to a file elsewhere printed its lines in snippets.
+#[cfg(unix)]
+#[test]
+fn links_out_of_a_scanned_folder_are_not_followed() {
+    let top = tempfile::tempdir().unwrap();
+    let decl = top.path().join("decl");
+    std::fs::create_dir(&decl).unwrap();
+    std::fs::copy(crate::harness::root().join(GOOD), decl.join("good.yaml")).unwrap();
+    std::fs::write(top.path().join("secret.yaml"), "db_password: hunter2\n").unwrap();
+    std::os::unix::fs::symlink("/", decl.join("root")).unwrap();
+    std::os::unix::fs::symlink("../secret.yaml", decl.join("x.yaml")).unwrap();
+    std::os::unix::fs::symlink("../secret.yaml", decl.join("notes.txt")).unwrap();
+    // A link that stays inside is followed as before.
+    std::fs::create_dir(decl.join("sub")).unwrap();
+    std::os::unix::fs::symlink("../good.yaml", decl.join("sub/again.yaml")).unwrap();
+    let out = crate::harness::cli()
+        .args(["check", "--no-config", "--format", "json"])
+        .arg(&decl)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!text.contains("hunter2") && !err.contains("hunter2"));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outside: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("outside the folder being checked")
+        })
+        .map(|d| d["file"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        outside.len(),
+        2,
+        "the link to / and to the secret: {outside:?}"
+    );
+    let files: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "good.yaml and sub/again.yaml: {files:?}");
+}
+
 #[test]
 fn an_unreadable_file() {
     let outer = scratch();
