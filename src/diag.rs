@@ -161,9 +161,9 @@ codes! {
     ConfigUnknownRule = "config-unknown-rule", Tool, "Config names an unknown rule",
         "`enable`, `disable` or `severity` in the config names a rule id, commitment or mission that no loaded pack has.";
     TargetsInvalid = "targets-invalid", Tool, "Targets file invalid",
-        "The department-level targets file the config names cannot be read, or does not fit its schema (`roadmap-lint schema targets`).";
+        "The department-level targets file the config names cannot be read, does not fit its schema (`roadmap-lint schema targets`), or holds targets that cannot all hold: one that ends before it was agreed, or two for the same organisation and parameter in force on the same day.";
     TargetUnknown = "target-unknown", Tool, "Target for something unknown",
-        "A department-level target names a parameter no loaded pack has, gives a value not of the parameter's type, or names an organisation that is neither in the run nor on the pack's top-75 list.";
+        "A department-level target names a parameter no loaded pack has, gives a value not of the parameter's type or outside its range, or names an organisation that is neither in the run nor on the pack's top-75 list.";
     TargetExpired = "target-expired", Tool, "Target expired",
         "A department-level target's `until` date is before the evaluation date of a declaration of its organisation: the pack's own value applied instead. Renew the target, or remove it.";
     PreviousInvalid = "previous-invalid", Tool, "Earlier declaration unusable",

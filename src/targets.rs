@@ -38,9 +38,15 @@ pub struct Target {
 }
 
 impl Target {
-    /// Whether it applies on `day`.
+    /// Whether it applies on `day`: agreed by then, and not yet ended. A declaration from
+    /// before the agreement is judged as it was then, against the pack's own value.
     pub fn applies_on(&self, day: Date) -> bool {
-        self.until.is_none_or(|u| day <= u)
+        self.agreed_on <= day && !self.ended_by(day)
+    }
+
+    /// Whether it had ended by `day`.
+    pub fn ended_by(&self, day: Date) -> bool {
+        self.until.is_some_and(|u| day > u)
     }
 
     /// How a finding names it: "DWP's agreed target time_to_hire_days = 45 (agreed by CDDO on
@@ -190,11 +196,61 @@ pub fn parse(source: Arc<SourceFile>) -> Result<Targets, Vec<ToolDiagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    let list = match root.get("targets").map(|n| &n.value) {
+    let list: Vec<Target> = match root.get("targets").map(|n| &n.value) {
         Some(crate::node::Value::Seq(items)) => items.iter().filter_map(target).collect(),
         _ => Vec::new(),
     };
+    diags.extend(inconsistent(&list, &source));
+    if !diags.is_empty() {
+        return Err(diags);
+    }
     Ok(Targets { source, list })
+}
+
+/// Targets that cannot all hold: one that ends before it was agreed, and two for the same
+/// organisation and parameter in force on the same day (which one applied would depend on
+/// their order, and a finding would quote both).
+fn inconsistent(list: &[Target], source: &Arc<SourceFile>) -> Vec<ToolDiagnostic> {
+    let mut out = Vec::new();
+    let at = |t: &Target, message: String, help: &str| {
+        ToolDiagnostic::new(Code::TargetsInvalid, message)
+            .at(source, t.span)
+            .label("this target")
+            .help(help.to_string())
+    };
+    for (i, t) in list.iter().enumerate() {
+        if let Some(until) = t.until.filter(|u| *u < t.agreed_on) {
+            out.push(at(
+                t,
+                format!(
+                    "{}'s target for `{}` ends on {until}, before it was agreed on {}",
+                    t.organisation, t.param, t.agreed_on
+                ),
+                "check the dates: `until` is the last day the target applies",
+            ));
+            continue;
+        }
+        // Two periods [agreed_on, until] (open-ended without `until`) share a day.
+        let by_end = |day: Date, t: &Target| t.until.is_none_or(|u| day <= u);
+        let clash = list[..i].iter().find(|e| {
+            e.organisation == t.organisation
+                && e.param == t.param
+                && by_end(e.agreed_on, t)
+                && by_end(t.agreed_on, e)
+        });
+        if let Some(e) = clash {
+            let line = source.locate(e.span).line;
+            out.push(at(
+                t,
+                format!(
+                    "a second target for {}'s `{}` in force at the same time as the one at line {line}",
+                    t.organisation, t.param
+                ),
+                "keep one target per organisation and parameter for any day: end the earlier one (`until`) before the next is agreed",
+            ));
+        }
+    }
+    out
 }
 
 /// One entry, once the schema has passed it.

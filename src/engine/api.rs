@@ -110,7 +110,8 @@ fn over(what: &str, limit: usize) -> Box<EvalAltResult> {
     ))
 }
 
-fn capped(text: &str) -> String {
+/// `text` cut to [`MAX_TEXT`] characters, with `…` where it was cut.
+pub(crate) fn capped(text: &str) -> String {
     match text.char_indices().nth(MAX_TEXT) {
         None => text.to_string(),
         Some((cut, _)) => format!("{}…", &text[..cut]),

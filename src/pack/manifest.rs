@@ -100,6 +100,13 @@ pub struct Parameter {
     pub kind: ParamType,
     pub default: yaml_serde::Value,
     pub rationale: String,
+    /// The least value a number or integer parameter may take (a `--param`, the config or a
+    /// department's target below it is an error).
+    #[serde(default)]
+    pub minimum: Option<f64>,
+    /// The greatest value a number or integer parameter may take.
+    #[serde(default)]
+    pub maximum: Option<f64>,
 }
 
 impl ParamType {

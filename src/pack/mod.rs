@@ -435,7 +435,7 @@ fn read_manifest(files: &PackFiles, diags: &mut Vec<ToolDiagnostic>) -> Option<M
         return None;
     }
     for (name, param) in &manifest.parameters {
-        if let Err(msg) = param_value(param.kind, &param.default) {
+        if let Err(msg) = param_value(param, &param.default) {
             let line = manifest_text
                 .lines()
                 .position(|l| l.trim_start().starts_with(&format!("{name}:")))
@@ -495,9 +495,10 @@ pub fn article(word: &str) -> &'static str {
 }
 
 /// A typed parameter value, as rules see it.
-pub fn param_value(kind: ParamType, value: &yaml_serde::Value) -> Result<Dynamic, String> {
+pub fn param_value(param: &Parameter, value: &yaml_serde::Value) -> Result<Dynamic, String> {
     use yaml_serde::Value as Y;
-    match (kind, value) {
+    let kind = param.kind;
+    let typed = match (kind, value) {
         (ParamType::Date, Y::String(s)) => Date::parse(s)
             .map(Dynamic::from)
             .ok_or_else(|| format!("`{s}` is not a YYYY-MM-DD date")),
@@ -512,15 +513,34 @@ pub fn param_value(kind: ParamType, value: &yaml_serde::Value) -> Result<Dynamic
         (ParamType::Boolean, Y::Bool(b)) => Ok(Dynamic::from_bool(*b)),
         (ParamType::String, Y::String(s)) => Ok(Dynamic::from(s.clone())),
         (kind, _) => Err(format!("expected {} {}", article(kind.name()), kind.name())),
+    }?;
+    #[allow(clippy::cast_precision_loss)] // parameters are small whole numbers
+    let number = typed
+        .as_float()
+        .ok()
+        .or_else(|| typed.as_int().ok().map(|i| i as f64));
+    if let Some(n) = number {
+        if let Some(min) = param.minimum.filter(|m| n < *m) {
+            return Err(format!(
+                "{n} is below {min}, the least value this parameter takes"
+            ));
+        }
+        if let Some(max) = param.maximum.filter(|m| n > *m) {
+            return Err(format!(
+                "{n} is above {max}, the greatest value this parameter takes"
+            ));
+        }
     }
+    Ok(typed)
 }
 
 /// Parse a `--param name=value` override against the parameter's type.
-pub fn parse_override(kind: ParamType, text: &str) -> Result<Dynamic, String> {
+pub fn parse_override(param: &Parameter, text: &str) -> Result<Dynamic, String> {
+    let kind = param.kind;
     let value = match kind {
         ParamType::Date | ParamType::String => yaml_serde::Value::String(text.to_string()),
         _ => yaml_serde::from_str(text)
             .map_err(|_| format!("`{text}` is not {} {}", article(kind.name()), kind.name()))?,
     };
-    param_value(kind, &value)
+    param_value(param, &value)
 }

@@ -401,10 +401,11 @@ fn judged_against(finding: &mut Finding, rule: &Rule, applied: &[usize], env: &E
                     .map_or("", |(p, _)| p.as_str())
         {
             let note = t.provenance();
-            finding.help = Some(match finding.help.take() {
+            let help = match finding.help.take() {
                 Some(h) => format!("{h}; judged against {note}"),
                 None => format!("judged against {note}"),
-            });
+            };
+            finding.help = Some(crate::engine::api::capped(&help));
             finding.targets.push(note);
         }
     }

@@ -61,14 +61,14 @@ pub fn prepare(options: &Options) -> Prepared {
     for p in &rules.packs {
         let mut params = Map::new();
         for (name, param) in &p.manifest.parameters {
-            if let Ok(v) = pack::param_value(param.kind, &param.default) {
+            if let Ok(v) = pack::param_value(param, &param.default) {
                 params.insert(name.as_str().into(), v);
             }
         }
         for (i, setting) in options.params.iter().enumerate() {
             if let Some(param) = p.manifest.parameters.get(&setting.name) {
                 used[i] = true;
-                match pack::parse_override(param.kind, &setting.value) {
+                match pack::parse_override(param, &setting.value) {
                     Ok(v) => {
                         params.insert(setting.name.as_str().into(), v);
                     }
@@ -157,7 +157,7 @@ fn typed_targets(
                 ));
                 return None;
             };
-            match pack::param_value(param.kind, &t.value) {
+            match pack::param_value(param, &t.value) {
                 Ok(v) => Some((pack.manifest.name.clone(), v)),
                 Err(msg) => {
                     diagnostics.push(targets.at(
@@ -205,7 +205,7 @@ pub fn targets_for(
         }
         if t.applies_on(as_of) {
             applied.push(i);
-        } else {
+        } else if t.ended_by(as_of) {
             expired.push(i);
         }
     }

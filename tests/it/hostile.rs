@@ -607,9 +607,13 @@ fn an_unreadable_file() {
     };
     let d = expect_one(&relative(&target), "input-unreadable", None, &[]);
     assert!(d.message.contains("cannot read"), "{d:?}");
-    // The same file found by walking its directory.
+    // The same file found by walking its directory (as root, the link to /proc leads out of
+    // the folder, so the walk refuses it before reading).
     let d = expect_one(&relative(&dir), "input-unreadable", None, &[]);
-    assert!(d.message.contains("cannot read"), "{d:?}");
+    assert!(
+        d.message.contains("cannot read") || d.message.contains("outside the folder"),
+        "{d:?}"
+    );
 }
 
 #[test]

@@ -211,3 +211,75 @@ fn a_config_cannot_name_a_targets_file_outside_its_folder() {
         assert!(!err.contains("hunter2"), "{err}");
     }
 }
+
+/// Targets that cannot all hold are refused at their lines: two in force on the same day for
+/// one parameter (a finding quoted both, and the last won), one that ends before it was agreed,
+/// and a value outside the parameter's range.
+#[test]
+fn targets_that_contradict_each_other_or_the_parameter_are_refused() {
+    // An invalid targets file stops the run before it starts, like a bad config.
+    let refused = |dir: &Path| {
+        let out = cli()
+            .current_dir(dir)
+            .args(["check", "--color", "never", "dwp.yaml"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let second = "  - organisation: DWP\n    param: time_to_hire_days\n    value: 10\n    agreed_by: CDDO\n    agreed_on: 2025-02-01\n    reason: Another\n";
+    setup(dir.path(), &format!("{TARGET}{second}"), 35);
+    let err = refused(dir.path());
+    assert!(
+        err.contains("targets-invalid") && err.contains("targets.yaml:11:"),
+        "{err}"
+    );
+    assert!(err.contains("the one at line 4"), "{err}");
+    // Many copies: refused quickly, with every copy named (no finding quotes them all).
+    let many = second.repeat(2_000);
+    std::fs::write(dir.path().join("targets.yaml"), format!("{TARGET}{many}")).unwrap();
+    let err = refused(dir.path());
+    assert!(
+        err.contains("targets.yaml:12005:"),
+        "the last copy: {}",
+        err.len()
+    );
+
+    // Ends before it was agreed.
+    let reversed = TARGET.replace("until: 2026-03-31", "until: 2024-03-31");
+    std::fs::write(dir.path().join("targets.yaml"), reversed).unwrap();
+    let err = refused(dir.path());
+    assert!(err.contains("before it was agreed on 2025-01-15"), "{err}");
+
+    // A negative time to hire: the parameter's range, at the value's line.
+    let negative = TARGET.replace("value: 40", "value: -5");
+    std::fs::write(dir.path().join("targets.yaml"), negative).unwrap();
+    let (code, report) = check(dir.path());
+    assert_eq!(code, 2);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "target-unknown", "{d}");
+    assert_eq!(d["line"], 6, "{d}");
+    assert!(d["message"].as_str().unwrap().contains("below 0"), "{d}");
+}
+
+/// A target applies from the day it was agreed: a declaration from before is judged against
+/// the pack's own value, and nothing says the target expired.
+#[test]
+fn a_target_does_not_apply_before_it_was_agreed() {
+    let dir = tempfile::tempdir().unwrap();
+    let later = TARGET
+        .replace("value: 40", "value: 60")
+        .replace("agreed_on: 2025-01-15", "agreed_on: 2025-06-01");
+    setup(dir.path(), &later, 45);
+    let (code, report) = check(dir.path());
+    assert_eq!(code, 1, "{report}");
+    let f = &report["findings"][0];
+    assert!(f["message"].as_str().unwrap().contains("30 days"), "{f}");
+    assert!(f["targets"].as_array().is_none_or(Vec::is_empty), "{f}");
+    assert!(
+        report["diagnostics"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+}
