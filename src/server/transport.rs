@@ -89,6 +89,14 @@ pub fn read_loop(input: &mut impl BufRead, to_server: &Sender<Message>, refused:
     loop {
         let length = match header(input) {
             Ok(Some(n)) => n,
+            // A broken header is reported and skipped: the next `Content-Length` line, even
+            // one glued to the end of a body, starts the next message.
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                if refused.send(Refused::Malformed(e.to_string())).is_err() {
+                    return;
+                }
+                continue;
+            }
             Ok(None) | Err(_) => return,
         };
         if length > MAX_MESSAGE {
@@ -133,9 +141,17 @@ fn header(input: &mut impl BufRead) -> io::Result<Option<usize>> {
             return Ok(None);
         }
         if !line.ends_with(b"\n") {
+            // Skip the rest of the line, a KiB at a time, keeping none of it.
+            loop {
+                line.clear();
+                let n = input.by_ref().take(1024).read_until(b'\n', &mut line)?;
+                if n == 0 || line.ends_with(b"\n") {
+                    break;
+                }
+            }
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                "header line too long",
+                "a header line over 1 KiB was skipped",
             ));
         }
         let text = String::from_utf8_lossy(&line);
@@ -147,11 +163,18 @@ fn header(input: &mut impl BufRead) -> io::Result<Option<usize>> {
             // Blank lines between messages are tolerated.
             continue;
         }
-        if let Some((name, value)) = text.split_once(':')
-            && name.trim().eq_ignore_ascii_case("content-length")
-        {
-            length = Some(value.trim().parse::<usize>().map_err(|_| {
-                io::Error::new(io::ErrorKind::InvalidData, "Content-Length is not a number")
+        // The header may follow the remains of a skipped message on the same line.
+        const NAME: &str = "content-length:";
+        if let Some(at) = text.to_ascii_lowercase().rfind(NAME) {
+            let value = text[at + NAME.len()..].trim();
+            length = Some(value.parse::<usize>().map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "a message whose Content-Length `{}` is not a number was skipped",
+                        value.chars().take(40).collect::<String>()
+                    ),
+                )
             })?);
         }
     }
@@ -163,6 +186,29 @@ mod tests {
 
     fn frame(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    #[test]
+    fn a_broken_header_is_skipped_and_the_next_message_read() {
+        let mut input = String::new();
+        input.push_str("Content-Length: abc\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"a\"}");
+        input.push_str(&frame(r#"{"jsonrpc":"2.0","method":"b"}"#));
+        input.push_str("Content-Length: -5\r\n\r\n");
+        input.push_str(&format!("X-Long: {}\r\n", "y".repeat(5000)));
+        input.push_str(&frame(r#"{"jsonrpc":"2.0","method":"c"}"#));
+        input.push_str(&frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+        let (tx, rx) = unbounded();
+        let (rtx, rrx) = unbounded();
+        read_loop(&mut input.as_bytes(), &tx, &rtx);
+        let methods: Vec<String> = rx
+            .try_iter()
+            .filter_map(|m| match m {
+                Message::Notification(n) => Some(n.method),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(methods, ["b", "c", "exit"]);
+        assert_eq!(rrx.try_iter().count(), 3);
     }
 
     #[test]
