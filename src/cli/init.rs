@@ -31,7 +31,7 @@ pub struct InitArgs {
     #[arg(long, conflicts_with_all = ["organisation", "kind"])]
     pub config: bool,
     /// Where to write it. Default: `ID.yaml` (lower case) for a declaration, `proposal.yaml`,
-    /// or `.roadmap-lint.yaml`.
+    /// or `.roadmap-lint.yaml`; `-` prints it instead.
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Replace a file that exists.
@@ -68,6 +68,22 @@ pub fn run(args: InitArgs) -> Exit {
             .organisation
             .clone()
             .unwrap_or_else(|| "TODO".to_string());
+        // The code names the file written: letters, digits, `-` and `_` only, so that it can
+        // never name a folder, climb out of this one or carry control characters.
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if organisation.is_empty() || organisation.len() > 40 || !organisation.chars().all(plain) {
+            return output::fail(
+                &[ToolDiagnostic::new(
+                    Code::NewWrite,
+                    format!(
+                        "`{}` is not an organisation code",
+                        crate::render::escape::terminal_line(&organisation)
+                    ),
+                )
+                .help("an organisation code is 1 to 40 letters, digits, `-` or `_`, such as DFE or HMRC")],
+                style,
+            );
+        }
         let (name, services) = crate::init::listed(&rules, &organisation);
         // Top-75 codes are upper case; a code the list does not know gets a suggestion.
         let codes = crate::init::top75_codes(&rules);
@@ -106,6 +122,20 @@ pub fn run(args: InitArgs) -> Exit {
         (crate::init::template(&request, &rules), default)
     };
     let path = args.output.unwrap_or(default);
+    if path.as_os_str() == "-" {
+        output::print(&text);
+        return Exit::Clean;
+    }
+    if path.is_dir() {
+        return output::fail(
+            &[ToolDiagnostic::new(
+                Code::NewWrite,
+                format!("{} is a folder", crate::load::shown(&path)),
+            )
+            .help("name a file with --output, such as --output declarations/dfe.yaml")],
+            style,
+        );
+    }
     if !args.force && std::fs::symlink_metadata(&path).is_ok() {
         return output::fail(
             &[ToolDiagnostic::new(

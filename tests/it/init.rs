@@ -189,3 +189,51 @@ fn a_declaration_filled_in_from_the_template_checks_clean() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// The code names the file written, so only a plain code is taken: nothing that climbs out of
+/// the folder, names a hidden file or carries control characters. `-o -` prints the template.
+#[test]
+fn init_takes_only_a_plain_organisation_code() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("x")).unwrap();
+    for bad in [
+        "X/../../evil",
+        "../escape",
+        "",
+        ".",
+        "AB\u{1b}]0;x\u{7}C",
+        "a b",
+    ] {
+        let out = cli()
+            .current_dir(dir.path().join("x"))
+            .args(["init", "--organisation", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not an organisation code"), "{err}");
+        assert!(
+            !err.contains('\u{1b}') || err.contains("\u{1b}["),
+            "raw escape: {err:?}"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only x/ remains: {left:?}");
+    assert_eq!(std::fs::read_dir(dir.path().join("x")).unwrap().count(), 0);
+    // To standard output, and not over a folder.
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["init", "--organisation", "DFE", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("kind: department"));
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["init", "--organisation", "DFE", "-o", "x", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a folder"));
+    assert!(dir.path().join("x").is_dir());
+}
