@@ -167,7 +167,7 @@ codes! {
     TargetExpired = "target-expired", Tool, "Target expired",
         "A department-level target's `until` date is before the evaluation date of a declaration of its organisation: the pack's own value applied instead. Renew the target, or remove it.";
     PreviousInvalid = "previous-invalid", Tool, "Earlier declaration unusable",
-        "A file given with `--previous` cannot be read, or a document in it is not a valid department declaration with an `as_of` date, so rules that judge change cannot compare with it.";
+        "A file given with `--previous` cannot be read, a document in it is not a valid department declaration with an `as_of` date (the first error is shown at its line), or it was compared with nothing: its organisation is not in the run, or no declaration of it in the run is dated later. Rules that judge change could not use it.";
     OutputUnwritable = "output-unwritable", Tool, "Report not written",
         "A report named with `--output` could not be written; nothing was written at that path.";
     ReviewNoProposal = "review-no-proposal", Tool, "No proposal to review",

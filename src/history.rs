@@ -37,6 +37,10 @@ pub struct History {
     by_organisation: BTreeMap<String, Vec<Earlier>>,
     /// What was wrong with the files it was read from: a run reports them.
     pub problems: Vec<ToolDiagnostic>,
+    /// Whether a run says which of its declarations it compared with nothing: so for
+    /// `--previous`, whose files the user named; not for the history `progress` carries from
+    /// one snapshot to the next.
+    pub given: bool,
 }
 
 impl History {
@@ -65,6 +69,44 @@ impl History {
                 self.add(organisation, e.clone());
             }
         }
+    }
+
+    /// Warnings for the declarations given with `--previous` that no declaration of the run
+    /// can be compared with: their organisation is not in the run, or every declaration of it
+    /// in the run is dated on or before theirs. `declared` holds each department declaration
+    /// of the run as (organisation, its own `as_of`).
+    pub fn unused(&self, declared: &[(&str, Date)]) -> Vec<ToolDiagnostic> {
+        let mut out = Vec::new();
+        for (organisation, list) in &self.by_organisation {
+            let latest = declared
+                .iter()
+                .filter(|(o, _)| o == organisation)
+                .map(|(_, d)| *d)
+                .max();
+            for e in list {
+                let why = match latest {
+                    None => format!("no declaration of {organisation} is in this run"),
+                    Some(d) if d <= e.as_of => format!(
+                        "it is dated {}, and no declaration of {organisation} in this run is later (the latest is {d})",
+                        e.as_of
+                    ),
+                    Some(_) => continue,
+                };
+                out.push(
+                    ToolDiagnostic::new(
+                        crate::diag::Code::PreviousInvalid,
+                        format!(
+                            "{} was given with --previous but compared with nothing: {why}",
+                            crate::run::place(&e.file, e.document)
+                        ),
+                    )
+                    .severity(Severity::Warning)
+                    .file(e.file.clone())
+                    .help("`--previous` takes a declaration of an organisation checked in this run, dated before the one checked"),
+                );
+            }
+        }
+        out
     }
 
     /// The latest declaration of `organisation` dated before `day`.
@@ -122,7 +164,10 @@ impl History {
     /// The valid department declarations of the inputs (`--previous`): a file that cannot be
     /// read, or a document that is not a valid declaration, is a diagnostic; the others count.
     pub fn from_inputs(inputs: &[Input], limits: &Limits) -> History {
-        let mut history = History::default();
+        let mut history = History {
+            given: true,
+            ..History::default()
+        };
         let mut diags = Vec::new();
         for input in inputs {
             let loaded = match load::load(input, limits) {
@@ -133,11 +178,42 @@ impl History {
                 }
             };
             let before = diags.len();
+            // Why a document cannot be compared with: its first error, at its line.
+            let problem = |p: &load::Problem, doc: Option<usize>| {
+                let place = match doc {
+                    Some(d) => crate::run::place(&loaded.source.name, d),
+                    None => loaded.source.name.clone(),
+                };
+                ToolDiagnostic::new(
+                    crate::diag::Code::PreviousInvalid,
+                    format!(
+                        "{place} cannot be compared with: {} ({})",
+                        p.message,
+                        p.code.id()
+                    ),
+                )
+                .severity(Severity::Warning)
+                .at(&loaded.source, p.span)
+                .label(p.label.clone().unwrap_or_else(|| "here".into()))
+                .help(format!(
+                    "{}; `--previous` takes earlier declarations of the organisations checked",
+                    p.help
+                ))
+            };
+            if let Some(p) = loaded
+                .problems
+                .iter()
+                .find(|p| p.severity == Severity::Error)
+            {
+                diags.push(problem(p, None));
+                continue;
+            }
             for doc in &loaded.docs {
-                let Some(root) = &doc.root else { continue };
-                if doc.problems.iter().any(|p| p.severity == Severity::Error) {
+                if let Some(p) = doc.problems.iter().find(|p| p.severity == Severity::Error) {
+                    diags.push(problem(p, Some(doc.index)));
                     continue;
                 }
+                let Some(root) = &doc.root else { continue };
                 match declaration(root) {
                     Some((organisation, as_of)) => history.add(
                         &organisation,

@@ -310,6 +310,9 @@ pub fn progress(
     // History for `ctx.previous`: those given by `--previous`, then, snapshot by snapshot, the
     // latest valid declaration of each organisation so far (one per organisation at a time).
     let mut history = options.history.as_deref().cloned().unwrap_or_default();
+    // Snapshot runs see only part of the series: whether a `--previous` declaration was
+    // compared with anything is not theirs to say.
+    history.given = false;
     let mut reports: Vec<(Snapshot, ScoreReport)> = Vec::new();
     let mut diagnostics: Vec<ToolDiagnostic> = Vec::new();
     let mut seen = BTreeSet::new();

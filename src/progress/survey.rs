@@ -116,19 +116,30 @@ fn place_file(i: usize, input: &Input, limits: &Limits) -> (Vec<Placed>, Vec<Unp
         document: Some(doc),
         reason: reason.to_string(),
     };
+    // A problem as `check` names it: its code and where it is.
+    let located = |p: &load::Problem| {
+        let at = loaded.source.locate(p.span);
+        format!(
+            "{} at line {}, column {}: {}",
+            p.code.id(),
+            at.line,
+            at.column,
+            p.message
+        )
+    };
     if let Some(p) = loaded.problems.first() {
         unplaced.push(Unplaced {
             file: file.clone(),
             document: None,
-            reason: p.message.clone(),
+            reason: located(p),
         });
     }
     for doc in &loaded.docs {
         let Some(root) = &doc.root else {
-            if !doc.problems.is_empty() {
+            if let Some(p) = doc.problems.first() {
                 unplaced.push(unplace(
                     doc.index,
-                    "the document does not parse, so its organisation and date are not known",
+                    &format!("{}; so its organisation and date are not known", located(p)),
                 ));
             }
             continue;

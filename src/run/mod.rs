@@ -400,6 +400,15 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     run.diagnostics.extend(failure_diagnostics(failures));
     if let Some(history) = &options.history {
         run.diagnostics.extend(history.problems.iter().cloned());
+        let declared: Vec<(&str, crate::date::Date)> = run
+            .documents
+            .iter()
+            .filter(|d| d.evaluated && d.kind.as_deref() == Some("department"))
+            .filter_map(|d| Some((d.organisation.as_deref()?, d.declared?)))
+            .collect();
+        if history.given {
+            run.diagnostics.extend(history.unused(&declared));
+        }
     }
     run.diagnostics
         .extend(target_diagnostics(&run, prepared, options, expired));

@@ -93,3 +93,61 @@ fn a_previous_file_that_is_not_a_declaration_is_a_warning_naming_it() {
         "{diags:?}"
     );
 }
+
+/// A `--previous` file that cannot be compared with says why, where: a syntax error at its
+/// line; a declaration of an organisation not in the run, or dated after the one checked, is
+/// named as compared with nothing (the change rules would otherwise quietly not judge).
+#[test]
+fn a_previous_declaration_compared_with_nothing_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("2025.yaml"), later(3)).unwrap();
+    std::fs::write(dir.path().join("broken.yaml"), "a: [1\n").unwrap();
+    std::fs::write(
+        dir.path().join("other.yaml"),
+        EARLIER.replace("id: HMRC", "id: DWP"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("newer.yaml"),
+        EARLIER.replace("2024-03-31", "2026-03-31"),
+    )
+    .unwrap();
+    let (code, report) = check(
+        dir.path(),
+        &[
+            "2025.yaml",
+            "--previous",
+            "broken.yaml",
+            "--previous",
+            "other.yaml",
+            "--previous",
+            "newer.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{report}");
+    let diags: Vec<(String, Option<u64>, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "previous-invalid")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(diags.len(), 3, "{diags:?}");
+    let about = |file: &str| diags.iter().find(|d| d.0 == file).unwrap();
+    assert_eq!(about("broken.yaml").1, Some(2), "{diags:?}");
+    assert!(about("broken.yaml").2.contains("yaml-syntax"), "{diags:?}");
+    assert!(
+        about("other.yaml").2.contains("no declaration of DWP"),
+        "{diags:?}"
+    );
+    assert!(
+        about("newer.yaml").2.contains("dated 2026-03-31"),
+        "{diags:?}"
+    );
+}
