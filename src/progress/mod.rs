@@ -766,7 +766,7 @@ pub fn render(report: &ProgressReport, format: Format, color: bool) -> String {
     match format {
         Format::Human => human::render(report, color),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
+            let mut s = crate::render::escape::json_pretty_string(report).unwrap_or_default();
             s.push('\n');
             s
         }

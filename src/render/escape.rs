@@ -1,8 +1,7 @@
 //! Escaping, one policy per place where text lands. Every value that comes from a document, a
 //! file name or a rule pack reaches a report through one of these functions: a declaration is
 //! written by whoever can open a pull request, and a report lands in a terminal, a CI log, a
-//! pull-request comment, a web page or an XML file. JSON and SARIF need nothing more than
-//! `serde_json`'s own escaping.
+//! pull-request comment, a web page or an XML file.
 //!
 //! | context | function | what it guards against |
 //! | --- | --- | --- |
@@ -18,6 +17,7 @@
 //! | the same, in a maud template | [`HtmlText`], [`HtmlCode`] | as [`html`] and [`html_code`] |
 //! | XML attribute (or text) | [`xml`] | markup, and characters XML 1.0 does not allow |
 //! | XML element text | [`xml_text`] | as [`xml`], keeping line feeds and tabs |
+//! | JSON and SARIF | [`json_pretty`], [`json_pretty_string`] | `serde_json`'s escaping, and DEL and the C1 controls (U+007F-U+009F, such as U+009B, a terminal's CSI), which it writes raw |
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -580,5 +580,82 @@ mod exact {
         let code = maud::html! { (HtmlCode(hostile)) };
         assert_eq!(code.into_string(), html_code(hostile));
         assert!(!has_unsafe_char(&html_code(hostile)));
+    }
+}
+
+/// `value` as pretty JSON into `out`, with DEL and the C1 control characters escaped as well
+/// (`\u009b`): `serde_json` leaves them raw, and a terminal that shows the report obeys them.
+pub fn json_pretty<W: std::io::Write, T: serde::Serialize + ?Sized>(
+    out: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(
+        out,
+        ControlSafe(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut serializer)
+}
+
+/// [`json_pretty`], as a string.
+pub fn json_pretty_string<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::new();
+    json_pretty(&mut out, value)?;
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// serde_json's pretty formatter, escaping the controls it leaves raw in strings.
+struct ControlSafe(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for ControlSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if matches!(c, '\u{7f}'..='\u{9f}') {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
     }
 }

@@ -56,6 +56,6 @@ pub fn write(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         documents: &run.documents,
         scores: run.scores.as_ref(),
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
+    crate::render::escape::json_pretty(&mut *out, &report)?;
     out.write_all(b"\n")
 }

@@ -349,7 +349,7 @@ pub fn write(run: &Run, set: &RuleSet, out: &mut dyn std::io::Write) -> std::io:
             results: Results { run, index: &index },
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    crate::render::escape::json_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
 }
 

@@ -33,8 +33,8 @@ pub fn render(outcome: &Outcome) -> String {
         reviews: &outcome.reviews,
         diagnostics: &outcome.run.diagnostics,
     };
-    let mut text =
-        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text = crate::render::escape::json_pretty_string(&report)
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

@@ -4,8 +4,8 @@
 use super::ScoreReport;
 
 pub fn render(report: &ScoreReport) -> String {
-    let mut text =
-        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text = crate::render::escape::json_pretty_string(report)
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

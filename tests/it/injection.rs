@@ -167,6 +167,25 @@ fn no_format_carries_markup_or_controls_from_a_document() {
         "{}",
         json.stdout
     );
+    // JSON and SARIF escape what serde_json leaves raw: DEL and the C1 controls (U+0085 here;
+    // U+009B would start a terminal escape sequence).
+    assert!(json.stdout.contains("\\u0085"), "{}", json.stdout);
+    for args in [
+        vec!["check", "--format", "json"],
+        vec!["check", "--format", "sarif"],
+        vec!["score", "--format", "json"],
+        vec!["review", "--format", "json"],
+    ] {
+        let mut all = args.clone();
+        all.extend([declaration.as_str(), proposal.as_str()]);
+        let out = run(&all);
+        let raw: Vec<char> = out
+            .stdout
+            .chars()
+            .filter(|c| ('\u{7f}'..='\u{9f}').contains(c))
+            .collect();
+        assert!(raw.is_empty(), "{args:?}: raw {raw:?}");
+    }
 
     for format in ["human", "markdown"] {
         let out = run(&["check", "--format", format, &declaration, &proposal]);
