@@ -56,6 +56,23 @@ impl RuleSelection {
     }
 }
 
+impl Config {
+    /// `diag`, pointed at the value of `key` in this config file when it has no place of its
+    /// own (a targets file that cannot be read is a mistake in the line that names it).
+    pub fn point_at(&self, key: &str, diag: ToolDiagnostic) -> ToolDiagnostic {
+        if diag.line.is_some() {
+            return diag;
+        }
+        match &self.source {
+            Some((source, root)) => match root.get(key) {
+                Some(node) => diag.at(source, node.span).label("named here"),
+                None => diag,
+            },
+            None => diag,
+        }
+    }
+}
+
 /// A loaded config. Every field is optional: an absent one leaves the default (or the flag).
 #[derive(Debug, Default)]
 pub struct Config {

@@ -72,9 +72,14 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
                 .as_deref()
                 .and_then(std::path::Path::parent)
                 .unwrap_or(std::path::Path::new("."));
-            Some(std::sync::Arc::new(crate::targets::load_within(
-                path, folder,
-            )?))
+            Some(std::sync::Arc::new(
+                crate::targets::load_within(path, folder).map_err(|diags| {
+                    diags
+                        .into_iter()
+                        .map(|d| config.point_at("targets", d))
+                        .collect::<Vec<_>>()
+                })?,
+            ))
         }
         None => None,
     };

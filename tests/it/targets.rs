@@ -283,3 +283,26 @@ fn a_target_does_not_apply_before_it_was_agreed() {
         "{report}"
     );
 }
+
+/// A targets file that cannot be read is a mistake in the config line that names it.
+#[test]
+fn a_missing_targets_file_points_at_the_config_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path(), TARGET, 35);
+    std::fs::write(
+        dir.path().join(".roadmap-lint.yaml"),
+        "# ours\ntargets: nowhere.yaml\n",
+    )
+    .unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["check", "--color", "never", "dwp.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("targets-invalid") && err.contains(".roadmap-lint.yaml:2:10"),
+        "{err}"
+    );
+}
