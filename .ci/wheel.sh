@@ -28,10 +28,12 @@ echo "== maturin $MATURIN_VERSION into a throwaway environment"
 "$PYTHON" -m venv "$work/build-env"
 "$work/build-env/bin/pip" install --quiet "maturin==$MATURIN_VERSION"
 
-# (b) the wheel, built with the release profile into the temporary folder.
-echo "== maturin build --release"
+# (b) the wheel, built with the release profile (or WHEEL_PROFILE) into the temporary folder.
+echo "== maturin build --profile ${WHEEL_PROFILE:-release}"
 build_start=$(date +%s%N)
-"$work/build-env/bin/maturin" build --release --out "$work/dist"
+# WHEEL_PROFILE=dev builds it from the test build's artifacts (CI, where the wheel's packaging is
+# what is tested, not the optimised binary that the release workflow builds).
+"$work/build-env/bin/maturin" build --profile "${WHEEL_PROFILE:-release}" --out "$work/dist"
 build_ms=$(( ($(date +%s%N) - build_start) / 1000000 ))
 
 shopt -s nullglob
