@@ -159,12 +159,7 @@ fn new_scaffolds_a_rule_that_passes_test_and_never_overwrites_without_force() {
         .arg(&pack)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_exit(&out, 0);
     let rule = pack.join("credential-revocation-unpublished.rhai");
     let text = std::fs::read_to_string(&rule).unwrap();
     assert!(text.contains("commitment: 1,") && !text.contains("mission:"));
@@ -324,12 +319,7 @@ fn new_creates_a_pack_that_loads() {
         .arg(&pack)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_exit(&out, 0);
     assert!(stdout(&out).contains("pack.yaml"), "{}", stdout(&out));
     let manifest = std::fs::read_to_string(pack.join("pack.yaml")).unwrap();
     assert!(manifest.contains("name: my-pack") && manifest.contains("number: 5"));
@@ -339,11 +329,6 @@ fn new_creates_a_pack_that_loads() {
         .arg(&pack)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_exit(&out, 0);
     assert!(stdout(&out).contains("api-catalogue-entry-missing"));
 }

@@ -50,6 +50,18 @@ pub fn cli() -> assert_cmd::Command {
     c
 }
 
+/// Assert a finished command's exit code, showing what it printed when it is not the one
+/// expected.
+pub fn assert_exit(out: &std::process::Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 pub struct Outcome {
     pub code: i32,
     pub stdout: String,

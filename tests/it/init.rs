@@ -14,12 +14,7 @@ fn a_department_template_lists_its_top75_services_and_fails_loudly() {
         .args(["init", "--organisation", "DFE"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_exit(&out, 0);
     let path = dir.path().join("dfe.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
@@ -155,12 +150,7 @@ fn init_helps_with_the_organisation_code_and_writes_a_proposal_without_one() {
         .args(["init", "--kind", "proposal", "-o", "p.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_exit(&out, 0);
     let out = cli()
         .current_dir(dir.path())
         .args(["init"])
@@ -182,12 +172,7 @@ fn a_declaration_filled_in_from_the_template_checks_clean() {
         .args(["check", "--no-config", "fixtures/init/dfe-filled.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    crate::harness::assert_exit(&out, 0);
 }
 
 /// The code names the file written, so only a plain code is taken: nothing that climbs out of

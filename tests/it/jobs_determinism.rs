@@ -123,12 +123,7 @@ fn jobs_is_capped_and_bounded() {
         .args(["--jobs", "1024", "fixtures/examples/dwp-compliant.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_exit(&out, 0);
     assert!(
         started.elapsed() < std::time::Duration::from_secs(20),
         "{:?}",

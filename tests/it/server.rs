@@ -236,6 +236,21 @@ fn find<'a>(diags: &'a [Value], code: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {code} among {diags:#?}"))
 }
 
+fn assert_absent(diags: &[Value], code: &str) {
+    assert!(
+        !diags.iter().any(|d| d["code"] == code),
+        "{code}: {diags:#?}"
+    );
+}
+
+/// The example declaration with the system the example proposal names added.
+fn declaring_the_archive(text: &str) -> String {
+    text.replace(
+        "waivers:\n",
+        "    - id: licence-archive\n      nationally_important: false\nwaivers:\n",
+    )
+}
+
 fn range(d: &Value) -> (u64, u64, u64, u64) {
     let r = &d["range"];
     let n = |v: &Value| v.as_u64().unwrap();
@@ -332,18 +347,10 @@ fn a_change_to_a_declaration_reaches_the_open_proposals_that_use_it() {
     c.diagnostics(&declaration);
     // The declaration, as typed (not saved), now has the system the proposal replaces.
     let text = std::fs::read_to_string(root.join(DECLARATION)).unwrap();
-    let edited = text.replace(
-        "waivers:\n",
-        "    - id: licence-archive\n      nationally_important: false\nwaivers:\n",
-    );
+    let edited = declaring_the_archive(&text);
     c.change(&declaration, 2, &edited);
     let diags = c.diagnostics(&proposal);
-    assert!(
-        !diags
-            .iter()
-            .any(|d| d["code"] == "proposal-not-in-declaration"),
-        "{diags:#?}"
-    );
+    assert_absent(&diags, "proposal-not-in-declaration");
     assert_eq!(c.stop(), 0);
 }
 
@@ -356,22 +363,14 @@ fn a_declaration_changed_on_disk_reaches_the_open_proposals_when_the_client_says
     // Changed outside the editor (the declaration is not open), then reported by the client's
     // file watcher.
     let text = std::fs::read_to_string(root.join(DECLARATION)).unwrap();
-    let edited = text.replace(
-        "waivers:\n",
-        "    - id: licence-archive\n      nationally_important: false\nwaivers:\n",
-    );
+    let edited = declaring_the_archive(&text);
     std::fs::write(root.join(DECLARATION), edited).unwrap();
     c.notify(
         "workspace/didChangeWatchedFiles",
         json!({ "changes": [{ "uri": uri(&root.join(DECLARATION)), "type": 2 }] }),
     );
     let diags = c.diagnostics(&proposal);
-    assert!(
-        !diags
-            .iter()
-            .any(|d| d["code"] == "proposal-not-in-declaration"),
-        "{diags:#?}"
-    );
+    assert_absent(&diags, "proposal-not-in-declaration");
     assert_eq!(c.stop(), 0);
 }
 
