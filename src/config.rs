@@ -201,13 +201,7 @@ fn read_yaml(
     let mut diags: Vec<ToolDiagnostic> = Vec::new();
     for doc in &docs {
         for p in &doc.problems {
-            diags.push(
-                ToolDiagnostic::new(p.code, p.message.clone())
-                    .severity(p.severity)
-                    .at(&source, p.span)
-                    .label(p.label.clone().unwrap_or_else(|| "here".into()))
-                    .help(p.help.clone()),
-            );
+            diags.push(p.diagnostic(&source));
         }
     }
     if docs.len() > 1 {

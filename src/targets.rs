@@ -167,13 +167,7 @@ pub fn parse(source: Arc<SourceFile>) -> Result<Targets, Vec<ToolDiagnostic>> {
     let mut diags: Vec<ToolDiagnostic> = docs
         .iter()
         .flat_map(|d| &d.problems)
-        .map(|p| {
-            ToolDiagnostic::new(p.code, p.message.clone())
-                .severity(p.severity)
-                .at(&source, p.span)
-                .label(p.label.clone().unwrap_or_else(|| "here".into()))
-                .help(p.help.clone())
-        })
+        .map(|p| p.diagnostic(&source))
         .collect();
     if !diags.is_empty() {
         return Err(diags);
@@ -184,15 +178,11 @@ pub fn parse(source: Arc<SourceFile>) -> Result<Targets, Vec<ToolDiagnostic>> {
             list: Vec::new(),
         });
     };
-    for sp in problems(&root) {
-        let p = sp.problem;
-        diags.push(
-            ToolDiagnostic::new(p.code, p.message)
-                .at(&source, p.span)
-                .label(p.label.unwrap_or_else(|| "here".into()))
-                .help(p.help),
-        );
-    }
+    diags.extend(
+        problems(&root)
+            .iter()
+            .map(|sp| sp.problem.diagnostic(&source)),
+    );
     if !diags.is_empty() {
         return Err(diags);
     }

@@ -76,6 +76,16 @@ impl Problem {
         self.severity = severity;
         self
     }
+
+    /// The problem as a tool diagnostic pointing into `source` (a config, targets or
+    /// `--previous` file, whose problems are the run's, not findings of a document).
+    pub fn diagnostic(&self, source: &SourceFile) -> crate::diag::ToolDiagnostic {
+        crate::diag::ToolDiagnostic::new(self.code, self.message.clone())
+            .severity(self.severity)
+            .at(source, self.span)
+            .label(self.label.clone().unwrap_or_else(|| "here".into()))
+            .help(self.help.clone())
+    }
 }
 
 /// A path that could not be read at all. There is no text to point into.
@@ -144,9 +154,9 @@ pub fn expand(paths: &[String], stdin_name: &str) -> (Vec<Input>, Vec<InputError
             Ok(meta) if meta.is_dir() => {
                 let mut seen = Vec::new();
                 let (before, errors_before) = (inputs.len(), errors.len());
-                let root = fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                let root = read::Confined::new(&p).ok();
                 let mut scan = Scan {
-                    root: &root,
+                    root: root.as_ref(),
                     seen: &mut seen,
                     inputs: &mut inputs,
                     errors: &mut errors,
@@ -199,9 +209,9 @@ fn not_regular(p: &Path) -> InputError {
     }
 }
 
-/// A folder scan: the folder named on the command line (canonical), and what it found.
+/// A folder scan: the folder named on the command line, and what it found.
 struct Scan<'a> {
-    root: &'a Path,
+    root: Option<&'a read::Confined>,
     seen: &'a mut Vec<DirId>,
     inputs: &'a mut Vec<Input>,
     errors: &'a mut Vec<InputError>,
@@ -210,20 +220,20 @@ struct Scan<'a> {
 /// A symbolic link met in a folder scan that leads outside the folder named on the command
 /// line: it is not followed. A link to `/` would scan the whole machine, and one to a file
 /// elsewhere would print that file's lines in snippets.
-fn leads_outside(path: &Path, root: &Path) -> Option<InputError> {
+fn leads_outside(path: &Path, root: Option<&read::Confined>) -> Option<InputError> {
     if !fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return None;
     }
-    let target = fs::canonicalize(path).ok()?;
-    if target.starts_with(root) {
+    let root = root?;
+    let Err(read::Refusal::Outside { target }) = root.resolve(path) else {
         return None;
-    }
+    };
     Some(InputError {
         path: shown(path),
         message: format!(
             "a symbolic link to {}, outside the folder being checked ({}): not followed",
             target.display(),
-            root.display()
+            root.root().display()
         ),
         help: "name the file or folder on the command line to check it, or move it into the folder"
             .into(),
