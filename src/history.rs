@@ -76,13 +76,14 @@ impl History {
     /// in the run is dated on or before theirs. `declared` holds each department declaration
     /// of the run as (organisation, its own `as_of`).
     pub fn unused(&self, declared: &[(&str, Date)]) -> Vec<ToolDiagnostic> {
+        let mut latest_of: BTreeMap<&str, Date> = BTreeMap::new();
+        for &(organisation, day) in declared {
+            let latest = latest_of.entry(organisation).or_insert(day);
+            *latest = (*latest).max(day);
+        }
         let mut out = Vec::new();
         for (organisation, list) in &self.by_organisation {
-            let latest = declared
-                .iter()
-                .filter(|(o, _)| o == organisation)
-                .map(|(_, d)| *d)
-                .max();
+            let latest = latest_of.get(organisation.as_str()).copied();
             for e in list {
                 let why = match latest {
                     None => format!("no declaration of {organisation} is in this run"),

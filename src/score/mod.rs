@@ -758,14 +758,10 @@ fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
         .into_iter()
         .map(|(org, mut acc)| {
             let results = results_of.remove(org.as_str()).unwrap_or_default();
-            let scored = tally_results(run, &model, &org, &results, &mut acc);
-            if detail == Detail::Full {
-                findings.extend(scored);
-            }
-            let mut department = department(org, acc, &model, run);
+            let keep = (detail == Detail::Full).then_some(&mut findings);
+            tally_results(run, &model, &org, &results, &mut acc, keep);
+            let mut department = department(org, acc, &model, run, detail);
             if detail == Detail::Summary {
-                department.losses = Vec::new();
-                department.waived = Vec::new();
                 for c in &mut department.commitments {
                     c.rules = Vec::new();
                 }
@@ -885,16 +881,16 @@ fn files_without_documents(run: &Run) -> Vec<NotScored> {
         .collect()
 }
 
-/// The rule results of one department's scored documents, added to its commitment tallies.
-/// Returns the findings of those results.
+/// The rule results of one department's scored documents, added to its commitment tallies;
+/// their findings added to `findings` when it is given.
 fn tally_results(
     run: &Run,
     model: &Model,
     org: &str,
     results: &[&RuleResult],
     acc: &mut DeptAcc,
-) -> Vec<ScoredFinding> {
-    let mut findings = Vec::new();
+    mut findings: Option<&mut Vec<ScoredFinding>>,
+) {
     for r in results {
         let Some(c) = r.commitment else {
             continue;
@@ -921,7 +917,9 @@ fn tally_results(
                     let Some(f) = run.findings.get(fi) else {
                         continue;
                     };
-                    findings.push(scored_finding(f, org));
+                    if let Some(findings) = findings.as_deref_mut() {
+                        findings.push(scored_finding(f, org));
+                    }
                     tally_finding(f, &mut t, &mut acc.failed, (fi, c, mission));
                 }
             }
@@ -929,7 +927,6 @@ fn tally_results(
         rt.tally.add(t);
         ca.tally.add(t);
     }
-    findings
 }
 
 /// A finding of a department's declaration, as the score report lists it.
@@ -1051,7 +1048,7 @@ struct Scored {
 }
 
 /// One department's scores, from its tallies.
-fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department {
+fn department(org: String, acc: DeptAcc, model: &Model, run: &Run, detail: Detail) -> Department {
     let bands = model.bands;
     let scored = commitments_and_missions(&acc, model);
     let overall = weighted_mean(
@@ -1068,7 +1065,11 @@ fn department(org: String, acc: DeptAcc, model: &Model, run: &Run) -> Department
             .map(|(_, s, w)| (*s, *w))
             .collect::<Vec<_>>(),
     );
-    let (losses, waived) = losses(&acc, model, run, &scored);
+    // What each failed check costs is shown only in a full report.
+    let (losses, waived) = match detail {
+        Detail::Full => losses(&acc, model, run, &scored),
+        Detail::Summary => (Vec::new(), Vec::new()),
+    };
     Department {
         organisation: org,
         name: acc.name,
