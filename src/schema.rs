@@ -3,6 +3,7 @@
 //! wrong value at the value, a missing key at the mapping that lacks it.
 
 mod quick;
+pub mod walk;
 
 use crate::diag::Code;
 use std::sync::OnceLock;
@@ -104,7 +105,7 @@ impl Kind {
 }
 
 struct Compiled {
-    json: Json,
+    json: &'static Json,
     validator: Validator,
 }
 
@@ -112,14 +113,13 @@ fn compiled(kind_name: &str) -> Option<&'static Compiled> {
     const N: usize = KINDS.len();
     static CELLS: [OnceLock<Compiled>; N] = [const { OnceLock::new() }; N];
     let i = KINDS.iter().position(|k| k.name == kind_name)?;
+    let json = walk::json(kind_name)?;
     Some(CELLS[i].get_or_init(|| {
         #[allow(clippy::unwrap_used)] // embedded, and checked by the tests: cannot fail
-        let json: Json = serde_json::from_str(KINDS[i].schema).unwrap();
-        #[allow(clippy::unwrap_used)]
         let validator = jsonschema::options()
             .with_draft(Draft::Draft202012)
             .should_validate_formats(true)
-            .build(&json)
+            .build(json)
             .unwrap();
         Compiled { json, validator }
     }))
@@ -179,10 +179,7 @@ fn quick_checks(kind_name: &str) -> Option<&'static quick::Checks> {
     static CELLS: [OnceLock<Option<quick::Checks>>; N] = [const { OnceLock::new() }; N];
     let i = KINDS.iter().position(|k| k.name == kind_name)?;
     CELLS[i]
-        .get_or_init(|| {
-            let json: Json = serde_json::from_str(KINDS[i].schema).ok()?;
-            quick::compile(&json)
-        })
+        .get_or_init(|| quick::compile(walk::json(kind_name)?))
         .as_ref()
 }
 
@@ -196,7 +193,7 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
         && let Some(compiled) = compiled(kind)
     {
         for p in &mut placeholders {
-            if !accepts_null(&compiled.json, &p.path) {
+            if !accepts_null(compiled.json, &p.path) {
                 p.problem.help =
                     "this field cannot be `null`, so give the fact; docs/format.md says \
                                   what it means and which rules read it"
@@ -211,7 +208,7 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
     let mut out = match quick_checks(kind) {
         Some(checks) if checks.valid(root) => Vec::new(),
         _ => match compiled(kind) {
-            Some(compiled) => problems_skipping(&compiled.validator, &compiled.json, root, &|p| {
+            Some(compiled) => problems_skipping(&compiled.validator, compiled.json, root, &|p| {
                 at.contains(p)
             }),
             None => return Vec::new(),
@@ -557,78 +554,19 @@ fn truncate(s: &str) -> String {
     }
 }
 
-/// Whether the schema lets the field at `path` be `null` (any of the schemas that may apply
-/// to it does, following `$ref`, `anyOf`, `oneOf`, `allOf` and pattern-named keys). A path the
-/// schema does not describe counts as accepting it: the help then says no more than before.
+/// Whether the schema lets the field at `path` be `null`. A path the schema does not describe
+/// (a key of the department's own, `x_...`) counts as accepting it: the help then says no more
+/// than it did.
 fn accepts_null(root: &Json, path: &DocPath) -> bool {
-    let mut here = vec![root];
-    for segment in &path.0 {
-        let mut next = Vec::new();
-        for node in alternatives(root, &here) {
-            match segment {
-                Segment::Key(k) => match node.get("properties").and_then(|p| p.get(k.as_str())) {
-                    Some(child) => next.push(child),
-                    None => {
-                        if let Some(patterns) =
-                            node.get("patternProperties").and_then(Json::as_object)
-                        {
-                            next.extend(patterns.values());
-                        }
-                        if let Some(extra) =
-                            node.get("additionalProperties").filter(|e| e.is_object())
-                        {
-                            next.push(extra);
-                        }
-                    }
-                },
-                Segment::Index(_) => next.extend(node.get("items")),
-            }
-        }
-        if next.is_empty() {
-            return true;
-        }
-        here = next;
-    }
-    alternatives(root, &here).into_iter().any(|node| {
-        let typed = match node.get("type") {
-            Some(Json::String(t)) => t == "null",
-            Some(Json::Array(ts)) => ts.iter().any(|t| t == "null"),
-            _ => false,
-        };
-        typed
+    walk::at(root, &path.0).is_none_or(|node| {
+        let node = walk::deref(root, node);
+        walk::types(node).contains("null")
             || node.get("const").is_some_and(Json::is_null)
             || node
                 .get("enum")
                 .and_then(Json::as_array)
                 .is_some_and(|e| e.iter().any(Json::is_null))
     })
-}
-
-/// The schemas `nodes` stand for, with `$ref`s resolved and `anyOf`/`oneOf`/`allOf` opened
-/// (to a fixed depth: the built-in schemas nest them two or three levels at most).
-fn alternatives<'a>(root: &'a Json, nodes: &[&'a Json]) -> Vec<&'a Json> {
-    let mut out = Vec::new();
-    let mut todo: Vec<(&Json, usize)> = nodes.iter().map(|n| (*n, 0)).collect();
-    while let Some((node, depth)) = todo.pop() {
-        if depth > 8 {
-            continue;
-        }
-        if let Some(target) = node
-            .get("$ref")
-            .and_then(Json::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            && let Some(resolved) = root.pointer(target)
-        {
-            todo.push((resolved, depth + 1));
-        }
-        for key in ["anyOf", "oneOf", "allOf"] {
-            if let Some(list) = node.get(key).and_then(Json::as_array) {
-                todo.extend(list.iter().map(|n| (n, depth + 1)));
-            }
-        }
-        out.push(node);
-    }
-    out
 }
 
 /// The schema node at a JSON pointer into the schema, following `$ref`s to `$defs`.

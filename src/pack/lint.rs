@@ -180,8 +180,8 @@ fn check_reads(ast: &AST, source: &SourceFile, kinds: &[String]) -> Vec<ToolDiag
         };
         let verdicts: Vec<Result<(), String>> = kinds
             .iter()
-            .filter_map(|k| crate::schema::schema_text(k).map(|t| (k, t)))
-            .map(|(kind, schema)| path_possible(kind, schema, &doc_path))
+            .filter(|k| crate::schema::walk::json(k).is_some())
+            .map(|kind| path_possible(kind, &doc_path))
             .collect();
         if verdicts.is_empty() || verdicts.iter().any(Result::is_ok) {
             return true;
@@ -431,8 +431,8 @@ fn impossible_path(
     };
     let verdicts: Vec<Result<(), String>> = kinds
         .iter()
-        .filter_map(|k| crate::schema::schema_text(k).map(|t| (k, t)))
-        .map(|(kind, text)| path_possible(kind, text, &path))
+        .filter(|k| crate::schema::walk::json(k).is_some())
+        .map(|kind| path_possible(kind, &path))
         .collect();
     if verdicts.is_empty() || verdicts.iter().any(Result::is_ok) {
         return None;
@@ -458,37 +458,12 @@ fn impossible_path(
     ))
 }
 
-fn parsed_schema(kind: &str, text: &'static str) -> Option<&'static Json> {
-    static DEP: OnceLock<Option<Json>> = OnceLock::new();
-    static PRO: OnceLock<Option<Json>> = OnceLock::new();
-    let cell = match kind {
-        "department" => &DEP,
-        "proposal" => &PRO,
-        _ => return None,
-    };
-    cell.get_or_init(|| serde_json::from_str(text).ok())
-        .as_ref()
-}
-
-fn deref<'a>(root: &'a Json, mut node: &'a Json) -> &'a Json {
-    for _ in 0..16 {
-        match node
-            .get("$ref")
-            .and_then(Json::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| root.pointer(p))
-        {
-            Some(target) => node = target,
-            None => break,
-        }
-    }
-    node
-}
+use crate::schema::walk::deref;
 
 /// Whether a path can exist in a document of the schema. `Err` says where it goes wrong.
 /// Where the schema does not constrain a value, any path below it is possible.
-pub fn path_possible(kind: &str, text: &'static str, path: &DocPath) -> Result<(), String> {
-    let Some(root) = parsed_schema(kind, text) else {
+pub fn path_possible(kind: &str, path: &DocPath) -> Result<(), String> {
+    let Some(root) = crate::schema::walk::json(kind) else {
         return Ok(());
     };
     if step(root, root, &path.0, 0) {
@@ -641,8 +616,8 @@ mod tests {
     use super::*;
 
     fn possible(kind: &str, path: &str) -> bool {
-        let text = crate::schema::schema_text(kind).unwrap();
-        path_possible(kind, text, &DocPath::parse(path).unwrap()).is_ok()
+        assert!(crate::schema::walk::json(kind).is_some());
+        path_possible(kind, &DocPath::parse(path).unwrap()).is_ok()
     }
 
     #[test]

@@ -2,57 +2,15 @@
 //! description, its keys and its allowed values), and which rules read a field. Hover,
 //! completion and code actions all ask here, so the schema in `schemas/` stays the one source.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
 use crate::node::Segment;
 use crate::pack::RuleSet;
 
-/// The parsed schema of a document kind.
-pub fn schema(kind: &str) -> Option<&'static Json> {
-    const N: usize = crate::schema::KINDS.len();
-    static CELLS: [OnceLock<Option<Json>>; N] = [const { OnceLock::new() }; N];
-    let i = crate::schema::KINDS.iter().position(|k| k.name == kind)?;
-    CELLS[i]
-        .get_or_init(|| serde_json::from_str(crate::schema::KINDS[i].schema).ok())
-        .as_ref()
-}
-
-/// A schema node with its `$ref` followed (one level of `$defs`, as the schemas use).
-fn deref<'a>(root: &'a Json, node: &'a Json) -> &'a Json {
-    let mut node = node;
-    for _ in 0..8 {
-        let Some(target) = node
-            .get("$ref")
-            .and_then(Json::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| root.pointer(p))
-        else {
-            break;
-        };
-        node = target;
-    }
-    node
-}
-
-/// The schema node of a field: what the document's schema says at `path`. A key the schema
-/// allows only by pattern (`x_...`) has an empty node.
-pub fn at<'a>(root: &'a Json, path: &[Segment]) -> Option<&'a Json> {
-    let mut node = root;
-    for segment in path {
-        let here = deref(root, node);
-        node = match segment {
-            Segment::Key(key) => here
-                .get("properties")
-                .and_then(|p| p.get(key.as_str()))
-                .or_else(|| here.get("additionalProperties").filter(|a| a.is_object()))?,
-            Segment::Index(_) => here.get("items")?,
-        };
-    }
-    Some(node)
-}
+pub use crate::schema::walk::{at, json as schema};
+use crate::schema::walk::{deref, types};
 
 /// The description of a field: its own, else that of what it refers to.
 pub fn description(root: &Json, node: &Json) -> Option<String> {
@@ -107,15 +65,6 @@ pub fn values(root: &Json, node: &Json) -> Vec<String> {
         return vec!["true".into(), "false".into()];
     }
     Vec::new()
-}
-
-/// The JSON types a node allows.
-fn types(node: &Json) -> BTreeSet<&str> {
-    match node.get("type") {
-        Some(Json::String(t)) => [t.as_str()].into(),
-        Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
-        _ => BTreeSet::new(),
-    }
 }
 
 /// A value to write for a field the user has still to fill in, valid where it can be: the
