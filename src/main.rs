@@ -4,7 +4,9 @@ use clap::Parser;
 
 /// mimalloc instead of the system allocator: rule evaluation makes and drops millions of small
 /// values, and with glibc's allocator a tenth of a large run was spent in `malloc` and `free`
-/// (docs/benchmarks.md).
+/// (docs/benchmarks.md). The `system-allocator` feature leaves it out, for heap profilers such as
+/// heaptrack that see only the system allocator.
+#[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -2,6 +2,7 @@
 //! lines and columns. Offsets from the YAML parser count characters; miette wants bytes. The
 //! conversion is lazy: the line table is only built when a file has something to report.
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
@@ -13,6 +14,23 @@ pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
     lines: OnceLock<LineIndex>,
+    /// Set when the text was let go ([`SourceFile::without_text`]): where to read it again,
+    /// and what it was, so that a file changed since is never mistaken for it.
+    reread: Option<Reread>,
+}
+
+#[derive(Debug, Clone)]
+struct Reread {
+    path: PathBuf,
+    len: usize,
+    hash: u64,
+}
+
+fn hash_of(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// A resolved position: byte range for rendering, and 1-based line and column (in characters).
@@ -44,7 +62,42 @@ impl SourceFile {
             name: name.into(),
             text: text.into(),
             lines: OnceLock::new(),
+            reread: None,
         }
+    }
+
+    /// The same file without its text, which is read again from `path` when a later stage asks
+    /// for it ([`SourceFile::with_text`]). A run whose reports print no snippets lets every
+    /// checked file's text go, so that its memory holds findings, not the input.
+    pub fn without_text(&self, path: &Path) -> SourceFile {
+        SourceFile {
+            name: self.name.clone(),
+            text: Arc::from(""),
+            lines: OnceLock::new(),
+            reread: Some(self.reread.clone().unwrap_or_else(|| Reread {
+                path: path.to_path_buf(),
+                len: self.text.len(),
+                hash: hash_of(&self.text),
+            })),
+        }
+    }
+
+    /// Where the text is read again from, when it was let go.
+    pub fn reread_path(&self) -> Option<&Path> {
+        self.reread.as_ref().map(|r| r.path.as_path())
+    }
+
+    /// This file with its text: itself when it kept it, else the text read again, provided the
+    /// file still holds what was checked (`None` when it changed or cannot be read).
+    pub fn with_text(self: &Arc<Self>) -> Option<Arc<SourceFile>> {
+        let Some(r) = &self.reread else {
+            return Some(self.clone());
+        };
+        let bytes = std::fs::read(&r.path).ok()?;
+        let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+        let text = std::str::from_utf8(body).ok()?;
+        (text.len() == r.len && hash_of(text) == r.hash)
+            .then(|| Arc::new(SourceFile::new(self.name.clone(), text)))
     }
 
     fn index(&self) -> &LineIndex {
@@ -204,6 +257,34 @@ impl Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text let go is read again as it was, byte order mark and all; a file changed since
+    /// is not mistaken for it.
+    #[test]
+    fn a_text_let_go_is_read_again_only_while_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        std::fs::write(&path, "\u{feff}kind: department\nid: \u{e9}\n").unwrap();
+        let file = SourceFile::new("a.yaml", "kind: department\nid: \u{e9}\n");
+        let gone = Arc::new(file.without_text(&path));
+        assert_eq!(&*gone.text, "");
+        assert_eq!(gone.reread_path(), Some(path.as_path()));
+        let again = gone.with_text().unwrap();
+        assert_eq!(&*again.text, &*file.text);
+        assert_eq!(
+            again.locate(Span::new(20, 21)),
+            file.locate(Span::new(20, 21))
+        );
+        // Letting go twice keeps what the first time recorded.
+        let twice = Arc::new(gone.without_text(std::path::Path::new("elsewhere")));
+        assert_eq!(&*twice.with_text().unwrap().text, &*file.text);
+        std::fs::write(&path, "kind: department\nid: x\u{e9}\n").unwrap();
+        assert!(gone.with_text().is_none());
+        std::fs::remove_file(&path).unwrap();
+        assert!(gone.with_text().is_none());
+        let kept = Arc::new(SourceFile::new("b.yaml", "x: 1"));
+        assert!(Arc::ptr_eq(&kept.with_text().unwrap(), &kept));
+    }
 
     #[test]
     fn locates_ascii_and_multibyte_text() {

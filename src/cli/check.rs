@@ -96,6 +96,9 @@ pub fn run(args: CheckArgs) -> Exit {
         let ids = model.iter().filter_map(|m| m.c1_rule.clone()).collect();
         settings.options.passed_paths_of = Some(std::sync::Arc::new(ids));
     }
+    // A file's text is kept only for reports that print snippets of it.
+    settings.options.let_go_of_text =
+        !args.format.shows_snippets() && !args.outputs.iter().any(|(f, _)| f.shows_snippets());
     let mut result = run::run(&inputs, &prepared, &settings.options);
     result.diagnostics.extend(input_errors);
     if let Some(model) = &model {

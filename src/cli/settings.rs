@@ -106,6 +106,7 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         history: previous(&eval.previous, &eval.limits.limits()),
         only_documents: None,
         passed_paths_of: None,
+        let_go_of_text: false,
     };
     Ok(Settings {
         options,

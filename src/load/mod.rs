@@ -373,6 +373,14 @@ impl Input {
             Input::Stdin { name } | Input::Bytes { name, .. } => name.clone(),
         }
     }
+
+    /// The file to read, when the input is one (not standard input or bytes in memory).
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::File(p) => Some(p),
+            Input::Stdin { .. } | Input::Bytes { .. } => None,
+        }
+    }
 }
 
 /// Read one input, decode it and parse its documents.

@@ -74,6 +74,11 @@ impl Format {
         }
     }
 
+    /// Whether the format prints snippets of the files' text (so a run must keep the text).
+    pub fn shows_snippets(self) -> bool {
+        self == Format::Human
+    }
+
     /// Write the report to `out`. The human and JSON reports are written as they are made,
     /// so a report of hundreds of thousands of findings is never held in memory whole.
     pub fn write(self, run: &Run, ctx: &Context, out: &mut dyn Write) -> std::io::Result<()> {

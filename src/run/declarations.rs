@@ -104,7 +104,7 @@ pub(super) fn declarations(first: &[Pass], limits: &Limits) -> Vec<Declaration> 
             // Checked: its documents' records say which are valid declarations.
             Pass::Done(done) => {
                 let Ok(outcome) = done.as_ref() else { continue };
-                let mut parsed: Option<Vec<ParsedDoc>> = None;
+                let mut parsed: Option<Option<(Arc<SourceFile>, Vec<ParsedDoc>)>> = None;
                 for info in &outcome.docs {
                     let Some(organisation) = &info.organisation else {
                         continue;
@@ -115,17 +115,21 @@ pub(super) fn declarations(first: &[Pass], limits: &Limits) -> Vec<Declaration> 
                     if !wanted_here {
                         continue;
                     }
-                    let docs = parsed
-                        .get_or_insert_with(|| load::yaml::parse(&outcome.source.text, limits));
+                    // The text again, if the run let it go (`None`: the file changed since).
+                    let Some((source, docs)) = parsed
+                        .get_or_insert_with(|| {
+                            let source = outcome.source.with_text()?;
+                            let docs = load::yaml::parse(&source.text, limits);
+                            Some((source, docs))
+                        })
+                        .as_ref()
+                    else {
+                        break;
+                    };
                     if let Some(doc) = docs.iter().find(|d| d.index == info.document)
                         && let Some(root) = &doc.root
                     {
-                        out.push(declaration(
-                            organisation.clone(),
-                            &outcome.source,
-                            doc,
-                            root,
-                        ));
+                        out.push(declaration(organisation.clone(), source, doc, root));
                     }
                 }
             }

@@ -4,6 +4,7 @@
 //! only when a rule reads `ctx.previous`; a run without a series pays nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use crate::history::{Earlier, History};
 use crate::load::Limits;
@@ -44,7 +45,10 @@ pub(super) fn in_run_history(
         if !holds {
             continue;
         }
-        for doc in crate::load::yaml::parse(&file.source.text, limits) {
+        let Some(source) = file.source.with_text() else {
+            continue;
+        };
+        for doc in crate::load::yaml::parse(&source.text, limits) {
             let Some(root) = &doc.root else { continue };
             if let Some((organisation, as_of)) = crate::history::declaration(root)
                 && dates.contains_key(organisation.as_str())
@@ -84,12 +88,20 @@ pub(super) fn rejudge(
         if !later {
             return;
         }
+        let Some(source) = file.source.with_text() else {
+            return;
+        };
         let input = Input::Bytes {
-            name: file.source.name.clone(),
-            bytes: file.source.text.as_bytes().into(),
+            name: source.name.clone(),
+            bytes: source.text.as_bytes().into(),
         };
         if let Ok(loaded) = load::load(&input, &env.options.limits) {
-            *slot = Ok(evaluate_file(loaded, env));
+            let path = file.source.reread_path().map(Path::to_path_buf);
+            *slot = Ok(let_go(
+                evaluate_file(loaded, env),
+                path.as_deref(),
+                env.options,
+            ));
         }
     });
 }

@@ -108,6 +108,11 @@ pub struct Options {
     /// (JUnit lists them); otherwise only these rules' (the scores read one rule's), and the
     /// others' passed checks are counted with empty paths, which take no memory of their own.
     pub passed_paths_of: Option<Arc<BTreeSet<String>>>,
+    /// Let each checked file's text go once its documents are checked, reading it again if a
+    /// later stage needs it (the portfolio rules, a proposal's declaration, a series): for
+    /// reports that print no snippets, so that memory holds the findings, not the input. The
+    /// text of standard input and of bytes given in memory is always kept.
+    pub let_go_of_text: bool,
 }
 
 /// A document that was read, whatever became of it.
@@ -374,15 +379,22 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         .map(|input| match load::load(input, &options.limits) {
             Err(e) => Pass::Done(Box::new(Err(unreadable(e)))),
             Ok(loaded) if holds_proposal(&loaded) => Pass::Waiting(Box::new(loaded)),
-            Ok(loaded) => Pass::Done(Box::new(Ok(evaluate_file(loaded, &env(&[], &given))))),
+            Ok(loaded) => {
+                let outcome = evaluate_file(loaded, &env(&[], &given));
+                Pass::Done(Box::new(Ok(let_go(outcome, input.path(), options))))
+            }
         })
         .collect();
     let declarations = declarations(&first, &options.limits);
     let mut outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = first
         .into_par_iter()
-        .map(|pass| match pass {
+        .zip(inputs.par_iter())
+        .map(|(pass, input)| match pass {
             Pass::Done(outcome) => *outcome,
-            Pass::Waiting(loaded) => Ok(evaluate_file(*loaded, &env(&declarations, &given))),
+            Pass::Waiting(loaded) => {
+                let outcome = evaluate_file(*loaded, &env(&declarations, &given));
+                Ok(let_go(outcome, input.path(), options))
+            }
         })
         .collect();
     // Declarations of one organisation at several dates: the later ones again, now that the
@@ -427,6 +439,19 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     }
     sort(&mut run);
     run
+}
+
+/// A checked file's outcome, without the file's text when the run lets texts go and the text
+/// can be read again from `path`.
+fn let_go(
+    mut outcome: FileOutcome,
+    path: Option<&std::path::Path>,
+    options: &Options,
+) -> FileOutcome {
+    if let (true, Some(path)) = (options.let_go_of_text, path) {
+        outcome.source = Arc::new(outcome.source.without_text(path));
+    }
+    outcome
 }
 
 /// What the files' outcomes add up to, before the run-wide stages.

@@ -165,7 +165,7 @@ fn record_portfolio(
     as_of: Date,
     options: &Options,
 ) {
-    let mut trees: BTreeMap<usize, Option<Node>> = BTreeMap::new();
+    let mut trees = Trees::new();
     let mut per_doc: BTreeMap<usize, (Vec<String>, Vec<usize>)> = BTreeMap::new();
     for (target, path) in passed {
         if let Some(doc) = target {
@@ -178,7 +178,7 @@ fn record_portfolio(
         };
         let mut finding = resolve_portfolio(run, &mut trees, doc, rule, &raw, options);
         if options.waivers.enabled
-            && let Some(root) = tree_of(run, &mut trees, doc, options)
+            && let Some((root, _)) = tree_of(run, &mut trees, doc, options)
         {
             let doc_as_of = run.documents[doc]
                 .as_of
@@ -196,18 +196,26 @@ fn record_portfolio(
     }
 }
 
+/// The documents portfolio findings point into, parsed again, each with its file's text (read
+/// again when the run let it go; `None` when the file changed since or cannot be parsed).
+pub(super) type Trees = BTreeMap<usize, Option<(Node, Arc<SourceFile>)>>;
+
 pub(super) fn tree_of<'a>(
     run: &Run,
-    trees: &'a mut BTreeMap<usize, Option<Node>>,
+    trees: &'a mut Trees,
     doc: usize,
     options: &Options,
-) -> &'a Option<Node> {
-    trees.entry(doc).or_insert_with(|| {
-        let info = &run.documents[doc];
-        let source = run.source(&info.file)?;
-        let docs = load::yaml::parse(&source.text, &options.limits);
-        docs.into_iter().nth(info.document).and_then(|d| d.root)
-    })
+) -> Option<&'a (Node, Arc<SourceFile>)> {
+    trees
+        .entry(doc)
+        .or_insert_with(|| {
+            let info = &run.documents[doc];
+            let source = run.source(&info.file)?.with_text()?;
+            let docs = load::yaml::parse(&source.text, &options.limits);
+            let root = docs.into_iter().nth(info.document).and_then(|d| d.root)?;
+            Some((root, source))
+        })
+        .as_ref()
 }
 
 /// The evaluation date of a portfolio rule: `--as-of`, else the latest date among the documents
@@ -228,7 +236,7 @@ pub(super) fn portfolio_as_of(run: &Run, options: &Options) -> Date {
 
 pub(super) fn resolve_portfolio(
     run: &Run,
-    trees: &mut BTreeMap<usize, Option<Node>>,
+    trees: &mut Trees,
     doc: usize,
     rule: &Rule,
     raw: &RawFinding,
@@ -236,10 +244,9 @@ pub(super) fn resolve_portfolio(
 ) -> Finding {
     let info = run.documents[doc].clone();
     let source_index = run.source_index(&info.file).unwrap_or(0);
-    let source = run.sources[source_index].clone();
     let path = DocPath::parse(&raw.path).unwrap_or_default();
     let (location, complete, found) = match tree_of(run, trees, doc, options) {
-        Some(root) => {
+        Some((root, source)) => {
             let r = root.resolve(&path);
             (source.locate(r.span), r.complete, r.found)
         }
@@ -253,10 +260,9 @@ pub(super) fn resolve_portfolio(
         }
         let rinfo = run.documents[rdoc].clone();
         let rp = DocPath::parse(rpath).unwrap_or_default();
-        let rsource = run.source(&rinfo.file).cloned();
-        let loc = match (tree_of(run, trees, rdoc, options), rsource) {
-            (Some(root), Some(src)) => src.locate(root.resolve(&rp).span),
-            _ => Default::default(),
+        let loc = match tree_of(run, trees, rdoc, options) {
+            Some((root, src)) => src.locate(root.resolve(&rp).span),
+            None => Default::default(),
         };
         related.push(Related {
             file: rinfo.file,

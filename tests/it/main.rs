@@ -37,3 +37,4 @@ mod sandbox;
 mod score_cli;
 mod server;
 mod targets;
+mod texts;
