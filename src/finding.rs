@@ -70,8 +70,10 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
     pub waived: bool,
+    /// Boxed: few findings are waived, and every finding of a large run is held until the
+    /// report is written.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<WaiverNote>,
+    pub waiver: Option<Box<WaiverNote>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
     /// The department-level targets it was judged against, with their provenance.

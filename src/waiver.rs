@@ -196,7 +196,7 @@ fn apply_one(
     let mut used = false;
     for f in findings.iter_mut().filter(|f| !f.waived && w.covers(f)) {
         f.waived = true;
-        f.waiver = Some(w.note());
+        f.waiver = Some(Box::new(w.note()));
         used = true;
     }
     if !used {
@@ -277,7 +277,7 @@ pub fn waive(root: &Node, finding: &mut Finding, as_of: Date) {
         .find(|w| w.expires.is_some_and(|e| e >= as_of) && w.covers(finding))
     {
         finding.waived = true;
-        finding.waiver = Some(w.note());
+        finding.waiver = Some(Box::new(w.note()));
     }
 }
 

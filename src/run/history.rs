@@ -97,7 +97,7 @@ pub(super) fn rejudge(
         };
         if let Ok(loaded) = load::load(&input, &env.options.limits) {
             let path = file.source.reread_path().map(Path::to_path_buf);
-            *slot = Ok(let_go(
+            *slot = Ok(settle(
                 evaluate_file(loaded, env),
                 path.as_deref(),
                 env.options,

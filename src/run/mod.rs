@@ -381,7 +381,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
             Ok(loaded) if holds_proposal(&loaded) => Pass::Waiting(Box::new(loaded)),
             Ok(loaded) => {
                 let outcome = evaluate_file(loaded, &env(&[], &given));
-                Pass::Done(Box::new(Ok(let_go(outcome, input.path(), options))))
+                Pass::Done(Box::new(Ok(settle(outcome, input.path(), options))))
             }
         })
         .collect();
@@ -393,7 +393,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
             Pass::Done(outcome) => *outcome,
             Pass::Waiting(loaded) => {
                 let outcome = evaluate_file(*loaded, &env(&declarations, &given));
-                Ok(let_go(outcome, input.path(), options))
+                Ok(settle(outcome, input.path(), options))
             }
         })
         .collect();
@@ -441,13 +441,17 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     run
 }
 
-/// A checked file's outcome, without the file's text when the run lets texts go and the text
-/// can be read again from `path`.
-fn let_go(
+/// A checked file's outcome as the run keeps it until the end: its vectors no larger than
+/// their contents (they grew by doubling, and every file's are held at once), and without the
+/// file's text when the run lets texts go and the text can be read again from `path`.
+fn settle(
     mut outcome: FileOutcome,
     path: Option<&std::path::Path>,
     options: &Options,
 ) -> FileOutcome {
+    outcome.findings.shrink_to_fit();
+    outcome.results.shrink_to_fit();
+    outcome.docs.shrink_to_fit();
     if let (true, Some(path)) = (options.let_go_of_text, path) {
         outcome.source = Arc::new(outcome.source.without_text(path));
     }

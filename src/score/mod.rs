@@ -942,7 +942,7 @@ fn scored_finding(f: &crate::finding::Finding, org: &str) -> ScoredFinding {
         file: f.file.clone(),
         line: f.location.line,
         message: f.message.clone(),
-        waiver: f.waiver.clone(),
+        waiver: f.waiver.as_deref().cloned(),
     }
 }
 
@@ -1174,7 +1174,7 @@ fn losses(acc: &DeptAcc, model: &Model, run: &Run, scored: &Scored) -> (Vec<Loss
             path: f.path.clone(),
             message: f.message.clone(),
             points,
-            waiver: f.waiver.clone().filter(|_| is_waived),
+            waiver: f.waiver.as_deref().cloned().filter(|_| is_waived),
         };
         if is_waived {
             waived.push(loss);
