@@ -40,7 +40,7 @@ impl fmt::Display for Severity {
 }
 
 /// A secondary place a finding refers to, possibly in another file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Related {
     pub file: String,
     pub document: usize,
@@ -50,8 +50,10 @@ pub struct Related {
     pub location: Location,
 }
 
-/// One thing wrong (or worth a warning) in one document.
-#[derive(Debug, Clone, Serialize)]
+/// One thing wrong (or worth a warning) in one document. It reads back what it writes: a run
+/// whose only report is JSON keeps findings on disk until the report is written
+/// ([`crate::run::Spill`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     /// Rule id, or the diagnostic code for syntax and schema findings.
     pub rule: String,
@@ -74,10 +76,10 @@ pub struct Finding {
     /// report is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<Box<WaiverNote>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
     /// The department-level targets it was judged against, with their provenance.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<String>,
     /// Index of the source file in the run, for rendering snippets.
     #[serde(skip)]

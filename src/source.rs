@@ -34,7 +34,7 @@ fn hash_of(text: &str) -> u64 {
 }
 
 /// A resolved position: byte range for rendering, and 1-based line and column (in characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     pub line: usize,
     pub column: usize,

@@ -99,6 +99,10 @@ pub fn run(args: CheckArgs) -> Exit {
     // A file's text is kept only for reports that print snippets of it.
     settings.options.let_go_of_text =
         !args.format.shows_snippets() && !args.outputs.iter().any(|(f, _)| f.shows_snippets());
+    // A JSON-only run keeps findings on disk until the report is written: the JSON report
+    // reads them back; the others read findings in memory.
+    settings.options.spill_findings =
+        args.format == Format::Json && args.outputs.iter().all(|(f, _)| *f == Format::Json);
     let mut result = run::run(&inputs, &prepared, &settings.options);
     result.diagnostics.extend(input_errors);
     if let Some(model) = &model {

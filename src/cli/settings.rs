@@ -107,6 +107,7 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         only_documents: None,
         passed_paths_of: None,
         let_go_of_text: false,
+        spill_findings: false,
     };
     Ok(Settings {
         options,

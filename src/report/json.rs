@@ -20,11 +20,32 @@ struct Report<'a> {
     tool: Tool,
     summary: Summary,
     provenance: &'a crate::run::Provenance,
-    findings: &'a [Finding],
+    findings: Findings<'a>,
     diagnostics: &'a [ToolDiagnostic],
     documents: &'a [DocInfo],
     #[serde(skip_serializing_if = "Option::is_none")]
     scores: Option<&'a crate::score::Summary>,
+}
+
+/// The run's findings in report order: those in memory, merged with those a JSON-only run
+/// kept on disk ([`crate::run::Spill`]), read back a file at a time.
+struct Findings<'a>(&'a Run);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let run = self.0;
+        let Some(spill) = &run.spill else {
+            return run.findings.serialize(serializer);
+        };
+        let mut seq = serializer.serialize_seq(None)?;
+        spill.merged(
+            &run.findings,
+            |f: &Finding| seq.serialize_element(f),
+            |e| S::Error::custom(format!("cannot read back the findings kept on disk: {e}")),
+        )?;
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -51,7 +72,7 @@ pub fn write(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         },
         summary: Summary::of(run),
         provenance: &run.provenance,
-        findings: &run.findings,
+        findings: Findings(run),
         diagnostics: &run.diagnostics,
         documents: &run.documents,
         scores: run.scores.as_ref(),

@@ -296,29 +296,12 @@ impl Summary {
                 .count(),
             ..Summary::default()
         };
-        for f in &run.findings {
-            if matches!(
-                f.rule.as_str(),
-                "schema-too-many-problems" | "yaml-too-many-problems"
-            ) {
-                // The note starts with the number of problems it stands for.
-                s.not_shown += f
-                    .message
-                    .split(' ')
-                    .next()
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .unwrap_or(0);
-            }
-            if f.waived {
-                s.waived += 1;
-                continue;
-            }
-            match f.severity {
-                Error => s.errors += 1,
-                Warning => s.warnings += 1,
-                Info => s.infos += 1,
-            }
-        }
+        let counts = run.counts();
+        s.errors = counts.errors;
+        s.warnings = counts.warnings;
+        s.infos = counts.infos;
+        s.waived = counts.waived;
+        s.not_shown = counts.not_shown;
         s
     }
 }

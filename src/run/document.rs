@@ -39,6 +39,8 @@ pub(super) struct FileOutcome {
     pub(super) trees: Vec<Option<Arc<Node>>>,
     /// Portfolio `collect` values: (rule index, document index within file, value).
     pub(super) collected: Vec<(usize, usize, Dynamic)>,
+    /// Where its findings went, when they went to the run's spill.
+    pub(super) spilled: Option<super::spill::Chunk>,
 }
 
 /// A rule that failed to run on one document. It affects that document only: the rule goes on
@@ -97,6 +99,8 @@ pub(super) struct Env<'a> {
     pub(super) declarations: &'a [Declaration],
     /// Earlier declarations, for `ctx.previous`.
     pub(super) history: &'a crate::history::History,
+    /// Where settled files' findings go, when the run keeps them on disk.
+    pub(super) spill: Option<&'a Spill>,
 }
 
 /// A document being evaluated: where it is, and what it is.
@@ -121,6 +125,7 @@ pub(super) fn evaluate_file(loaded: load::LoadedFile, env: &Env) -> FileOutcome 
         trees: Vec::new(),
         applied_targets: Vec::new(),
         expired_targets: Vec::new(),
+        spilled: None,
     };
     for problem in loaded
         .problems
@@ -479,10 +484,15 @@ fn record(
                 .passed_paths_of
                 .as_ref()
                 .is_none_or(|ids| ids.contains(&rule.id));
-            let passed = passed
-                .into_iter()
-                .map(|(_, p)| if keep_paths { p } else { String::new() })
-                .collect();
+            // A new vector, not the old one's allocation reused in place: that held every
+            // passed check at the old, larger element's size and capacity until the end.
+            let mut kept = Vec::with_capacity(passed.len());
+            kept.extend(
+                passed
+                    .into_iter()
+                    .map(|(_, p)| if keep_paths { p } else { String::new() }),
+            );
+            let passed = kept;
             let start = pending.len();
             pending.extend(findings.into_iter().map(|raw| Pending {
                 rule: rule.clone(),
@@ -556,6 +566,7 @@ pub(super) fn rule_result(
         status,
         passed,
         findings,
+        spilled: Vec::new(),
     }
 }
 

@@ -97,11 +97,7 @@ pub(super) fn rejudge(
         };
         if let Ok(loaded) = load::load(&input, &env.options.limits) {
             let path = file.source.reread_path().map(Path::to_path_buf);
-            *slot = Ok(settle(
-                evaluate_file(loaded, env),
-                path.as_deref(),
-                env.options,
-            ));
+            *slot = Ok(settle(evaluate_file(loaded, env), path.as_deref(), env));
         }
     });
 }

@@ -12,9 +12,11 @@ mod order;
 mod portfolio;
 mod prepare;
 mod resolve;
+mod spill;
 
 pub use prepare::{Prepared, prepare};
 use prepare::{context, targets_for};
+pub use spill::{Counts, Mark, Spill};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -113,6 +115,9 @@ pub struct Options {
     /// reports that print no snippets, so that memory holds the findings, not the input. The
     /// text of standard input and of bytes given in memory is always kept.
     pub let_go_of_text: bool,
+    /// Keep the findings of each checked file on disk, not in memory, until the report is
+    /// written ([`Spill`]): for runs whose only report is JSON, which reads them back.
+    pub spill_findings: bool,
 }
 
 /// A document that was read, whatever became of it.
@@ -148,6 +153,9 @@ pub struct RuleResult {
     pub passed: Vec<String>,
     /// Indices into [`Run::findings`] of the findings this rule raised in the document.
     pub findings: Vec<usize>,
+    /// The marks of the findings it raised whose bodies went to [`Run::spill`].
+    #[serde(skip)]
+    pub spilled: Vec<Mark>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -212,6 +220,9 @@ pub struct Run {
     /// The compliance scores of the run, when a report that carries them asked for them
     /// (`check --format json`): see [`crate::score::Summary`].
     pub scores: Option<crate::score::Summary>,
+    /// Findings kept on disk ([`Options::spill_findings`]); the findings of files not listed
+    /// there are in [`Run::findings`].
+    pub spill: Option<Spill>,
     /// [`Run::sources`] by name, built on first use.
     by_name: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
@@ -266,11 +277,14 @@ impl Run {
 
     /// The most severe unwaived finding.
     pub fn worst(&self) -> Option<Severity> {
-        self.findings
-            .iter()
-            .filter(|f| !f.waived)
-            .map(|f| f.severity)
-            .max()
+        self.counts().worst()
+    }
+
+    /// The counts of every finding, held or spilled.
+    pub fn counts(&self) -> Counts {
+        let mut counts = self.spill.as_ref().map(Spill::counts).unwrap_or_default();
+        self.findings.iter().for_each(|f| counts.add(f));
+        counts
     }
 
     /// Whether the tool failed to do part of its job (exit code 2).
@@ -366,7 +380,9 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     // proposal wait for the second pass, because a proposal's rules see its department's
     // declaration, which may be any other file of the run.
     let given = options.history.as_deref().cloned().unwrap_or_default();
+    let spill = options.spill_findings.then(Spill::new).flatten();
     let env = |declarations, history| Env {
+        spill: spill.as_ref(),
         prepared,
         options,
         rules: &all_rules,
@@ -380,8 +396,9 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
             Err(e) => Pass::Done(Box::new(Err(unreadable(e)))),
             Ok(loaded) if holds_proposal(&loaded) => Pass::Waiting(Box::new(loaded)),
             Ok(loaded) => {
-                let outcome = evaluate_file(loaded, &env(&[], &given));
-                Pass::Done(Box::new(Ok(settle(outcome, input.path(), options))))
+                let env = env(&[], &given);
+                let outcome = evaluate_file(loaded, &env);
+                Pass::Done(Box::new(Ok(settle(outcome, input.path(), &env))))
             }
         })
         .collect();
@@ -392,8 +409,9 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         .map(|(pass, input)| match pass {
             Pass::Done(outcome) => *outcome,
             Pass::Waiting(loaded) => {
-                let outcome = evaluate_file(*loaded, &env(&declarations, &given));
-                Ok(settle(outcome, input.path(), options))
+                let env = env(&declarations, &given);
+                let outcome = evaluate_file(*loaded, &env);
+                Ok(settle(outcome, input.path(), &env))
             }
         })
         .collect();
@@ -408,7 +426,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         collected,
         failures,
         expired,
-    } = gather(outcomes, prepared, options);
+    } = gather(outcomes, prepared, options, spill);
     run.diagnostics.extend(failure_diagnostics(failures));
     if let Some(history) = &options.history {
         run.diagnostics.extend(history.problems.iter().cloned());
@@ -444,18 +462,47 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
 /// A checked file's outcome as the run keeps it until the end: its vectors no larger than
 /// their contents (they grew by doubling, and every file's are held at once), and without the
 /// file's text when the run lets texts go and the text can be read again from `path`.
-fn settle(
-    mut outcome: FileOutcome,
-    path: Option<&std::path::Path>,
-    options: &Options,
-) -> FileOutcome {
+fn settle(mut outcome: FileOutcome, path: Option<&std::path::Path>, env: &Env) -> FileOutcome {
+    if let Some(spill) = env.spill {
+        spill_findings(&mut outcome, spill, env.options);
+    }
     outcome.findings.shrink_to_fit();
     outcome.results.shrink_to_fit();
     outcome.docs.shrink_to_fit();
-    if let (true, Some(path)) = (options.let_go_of_text, path) {
+    if let (true, Some(path)) = (env.options.let_go_of_text, path) {
         outcome.source = Arc::new(outcome.source.without_text(path));
     }
     outcome
+}
+
+/// Move a file's findings to the spill, leaving their marks on the rule results. Only files
+/// whose documents all reached the rules: the findings of the others stay in memory, where
+/// scores read why a document could not be scored.
+fn spill_findings(outcome: &mut FileOutcome, spill: &Spill, options: &Options) {
+    let eligible = !outcome.findings.is_empty()
+        && !outcome.docs.is_empty()
+        && outcome.docs.iter().all(|d| d.evaluated);
+    if !eligible {
+        return;
+    }
+    for f in &mut outcome.findings {
+        if let Some(s) = options.severity.get(&f.rule) {
+            f.severity = *s;
+        }
+    }
+    let Some(chunk) = spill.put(&outcome.findings) else {
+        return;
+    };
+    for r in &mut outcome.results {
+        r.spilled = r
+            .findings
+            .iter()
+            .filter_map(|&i| outcome.findings.get(i).map(Mark::of))
+            .collect();
+        r.findings = Vec::new();
+    }
+    outcome.findings = Vec::new();
+    outcome.spilled = Some(chunk);
 }
 
 /// What the files' outcomes add up to, before the run-wide stages.
@@ -473,6 +520,7 @@ fn gather(
     outcomes: Vec<Result<FileOutcome, ToolDiagnostic>>,
     prepared: &Prepared,
     options: &Options,
+    mut spill: Option<Spill>,
 ) -> Gathered {
     let mut run = Run {
         diagnostics: prepared.diagnostics.clone(),
@@ -502,6 +550,9 @@ fn gather(
             Err(d) => run.diagnostics.push(d),
             Ok(file) => {
                 let source_index = run.sources.len();
+                if let (Some(spill), Some(chunk)) = (&mut spill, file.spilled) {
+                    spill.chunks.push((file.source.name.clone(), chunk));
+                }
                 let doc_base = run.documents.len();
                 let finding_base = run.findings.len();
                 run.sources.push(file.source);
@@ -526,6 +577,7 @@ fn gather(
             }
         }
     }
+    run.spill = spill;
     Gathered {
         run,
         collected,

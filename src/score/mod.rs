@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, ToolDiagnostic};
 use crate::finding::Severity;
-use crate::run::{Prepared, RuleResult, Run, Status};
+use crate::run::{Mark, Prepared, RuleResult, Run, Status};
 
 /// Version of the score report format (`score --format json`, also read back by `--baseline`).
 pub const SCORE_REPORT_VERSION: &str = "1.0";
@@ -920,7 +920,12 @@ fn tally_results(
                     if let Some(findings) = findings.as_deref_mut() {
                         findings.push(scored_finding(f, org));
                     }
-                    tally_finding(f, &mut t, &mut acc.failed, (fi, c, mission));
+                    tally_finding(Mark::of(f), &mut t, &mut acc.failed, (Some(fi), c, mission));
+                }
+                // Findings kept on disk by a JSON-only run: counted alike; not priced, as
+                // only a full report (never spilled) prices losses.
+                for &mark in &r.spilled {
+                    tally_finding(mark, &mut t, &mut acc.failed, (None, c, mission));
                 }
             }
         }
@@ -949,19 +954,19 @@ fn scored_finding(f: &crate::finding::Finding, org: &str) -> ScoredFinding {
 /// A finding counted in a rule's tally: an error fails a check (or is waived, and the
 /// department's list of failures remembers which); a warning or a note passes.
 fn tally_finding(
-    f: &crate::finding::Finding,
+    f: Mark,
     t: &mut Tally,
     failed: &mut Vec<(usize, u32, u32, bool)>,
-    (fi, c, mission): (usize, u32, u32),
+    (fi, c, mission): (Option<usize>, u32, u32),
 ) {
     match (f.severity, f.waived) {
         (Severity::Error, false) => {
             t.failed += 1;
-            failed.push((fi, c, mission, false));
+            failed.extend(fi.map(|fi| (fi, c, mission, false)));
         }
         (Severity::Error, true) => {
             t.waived += 1;
-            failed.push((fi, c, mission, true));
+            failed.extend(fi.map(|fi| (fi, c, mission, true)));
         }
         _ => {
             t.passed += 1;

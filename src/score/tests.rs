@@ -111,6 +111,7 @@ impl Build {
             status,
             passed: (0..passed).map(|i| format!("items[{i}]")).collect(),
             findings: indices,
+            spilled: Vec::new(),
         });
     }
 }

@@ -28,6 +28,7 @@ mod init;
 #[cfg(target_os = "linux")]
 mod injection;
 mod jobs_determinism;
+mod lean_runs;
 mod man_page;
 mod proposal_declaration;
 mod review_cli;
@@ -37,4 +38,3 @@ mod sandbox;
 mod score_cli;
 mod server;
 mod targets;
-mod texts;

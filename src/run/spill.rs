@@ -1,0 +1,197 @@
+//! Findings kept on disk instead of in memory. A run whose only report is JSON writes each
+//! checked file's findings to an unnamed temporary file as soon as the file is settled, and
+//! keeps in memory only what counts and scores read (each finding's severity and whether it
+//! was waived, as [`Mark`]s on the rule results). The JSON report reads them back file by file
+//! and merges them with the findings still in memory (portfolio findings, and the files whose
+//! documents did not all reach the rules), in the order every report uses. Memory then follows
+//! the number of documents, not of findings.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::Mutex;
+
+use crate::finding::{Finding, Severity};
+
+/// A finding's severity, and whether it was waived: what counts and scores read of a finding
+/// whose body went to the spill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub severity: Severity,
+    pub waived: bool,
+}
+
+impl Mark {
+    pub fn of(f: &Finding) -> Mark {
+        Mark {
+            severity: f.severity,
+            waived: f.waived,
+        }
+    }
+}
+
+/// The counts of a report's summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub waived: usize,
+    /// Problems left out by the cap on problems per document (the number each
+    /// `*-too-many-problems` note starts with).
+    pub not_shown: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, f: &Finding) {
+        if matches!(
+            f.rule.as_str(),
+            "schema-too-many-problems" | "yaml-too-many-problems"
+        ) {
+            self.not_shown += f
+                .message
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0);
+        }
+        if f.waived {
+            self.waived += 1;
+            return;
+        }
+        match f.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+
+    pub fn merge(&mut self, other: Counts) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+        self.waived += other.waived;
+        self.not_shown += other.not_shown;
+    }
+
+    /// The most severe unwaived finding counted.
+    pub fn worst(&self) -> Option<Severity> {
+        [
+            (self.errors, Severity::Error),
+            (self.warnings, Severity::Warning),
+            (self.infos, Severity::Info),
+        ]
+        .into_iter()
+        .find(|(n, _)| *n > 0)
+        .map(|(_, s)| s)
+    }
+}
+
+/// Where one file's findings are in the spill.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    offset: u64,
+    len: u64,
+    pub counts: Counts,
+}
+
+/// The temporary file, and the files whose findings are in it.
+#[derive(Debug)]
+pub struct Spill {
+    file: Mutex<(std::fs::File, u64)>,
+    /// Each spilled file, as shown, with its chunk, in input order.
+    pub(super) chunks: Vec<(String, Chunk)>,
+}
+
+impl Spill {
+    /// A new spill, or `None` when no temporary file can be made (the findings then stay in
+    /// memory, as in any other run).
+    pub fn new() -> Option<Spill> {
+        let file = tempfile::tempfile().ok()?;
+        Some(Spill {
+            file: Mutex::new((file, 0)),
+            chunks: Vec::new(),
+        })
+    }
+
+    /// Write one file's findings; `None` (nothing written) when the write fails.
+    pub fn put(&self, findings: &[Finding]) -> Option<Chunk> {
+        let bytes = serde_json::to_vec(findings).ok()?;
+        let mut counts = Counts::default();
+        findings.iter().for_each(|f| counts.add(f));
+        let mut guard = self.file.lock().ok()?;
+        let (file, end) = &mut *guard;
+        let offset = *end;
+        if file
+            .seek(SeekFrom::Start(offset))
+            .and_then(|_| file.write_all(&bytes))
+            .is_err()
+        {
+            return None;
+        }
+        *end += bytes.len() as u64;
+        Some(Chunk {
+            offset,
+            len: bytes.len() as u64,
+            counts,
+        })
+    }
+
+    /// Read one file's findings back.
+    pub fn get(&self, chunk: &Chunk) -> std::io::Result<Vec<Finding>> {
+        let mut bytes = vec![0; usize::try_from(chunk.len).unwrap_or(usize::MAX)];
+        {
+            let mut guard = self
+                .file
+                .lock()
+                .map_err(|_| std::io::Error::other("the findings spill is poisoned"))?;
+            let file = &mut guard.0;
+            file.seek(SeekFrom::Start(chunk.offset))?;
+            file.read_exact(&mut bytes)?;
+        }
+        Ok(serde_json::from_slice(&bytes)?)
+    }
+
+    /// The counts of every spilled finding.
+    pub fn counts(&self) -> Counts {
+        let mut total = Counts::default();
+        self.chunks.iter().for_each(|(_, c)| total.merge(c.counts));
+        total
+    }
+
+    /// Every finding of the run in report order: the spilled ones, read back a file at a time,
+    /// merged with those in memory (`held`, already in report order), each given to `emit`.
+    pub fn merged<E>(
+        &self,
+        held: &[Finding],
+        mut emit: impl FnMut(&Finding) -> Result<(), E>,
+        read_error: impl Fn(std::io::Error) -> E,
+    ) -> Result<(), E> {
+        let mut order: Vec<&(String, Chunk)> = self.chunks.iter().collect();
+        // Stable: chunks of one name (a file given twice) stay in input order.
+        order.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut rest = held;
+        let mut i = 0;
+        while i < order.len() {
+            let name = order[i].0.as_str();
+            let before = rest.partition_point(|f| f.file.as_str() < name);
+            let same = rest[before..].partition_point(|f| f.file.as_str() == name);
+            for f in &rest[..before] {
+                emit(f)?;
+            }
+            let mut group = Vec::new();
+            while i < order.len() && order[i].0 == name {
+                group.extend(self.get(&order[i].1).map_err(&read_error)?);
+                i += 1;
+            }
+            group.extend(rest[before..before + same].iter().cloned());
+            group.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            for f in &group {
+                emit(f)?;
+            }
+            rest = &rest[before + same..];
+        }
+        for f in rest {
+            emit(f)?;
+        }
+        Ok(())
+    }
+}
