@@ -61,7 +61,7 @@ pub fn compile(
             continue;
         }
         let at = |pos: rhai::Position| (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-        let ast = match base.compile(text) {
+        let ast = match base.compile(&*super::comments::without_line_comments(text)) {
             Ok(ast) => ast,
             Err(e) => {
                 let (line, column) = at(e.position());

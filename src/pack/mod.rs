@@ -1,6 +1,7 @@
 //! Policy packs: a folder with `pack.yaml` and one `.rhai` script per rule. The built-in pack is
 //! embedded in the binary; more packs come from `--rules DIR`.
 
+mod comments;
 pub mod library;
 pub mod lint;
 pub mod manifest;
