@@ -347,6 +347,20 @@ fn forbidden_control(c: char) -> bool {
         || (('\u{80}'..='\u{9f}').contains(&c) && c != '\u{85}')
 }
 
+/// Whether the text may hold a character [`forbidden_control`] refuses, read byte by byte
+/// (the C1 controls are U+0080-U+009F, encoded as 0xC2 0x80-0x9F): a file without one, which
+/// is nearly every file, is not decoded character by character to find out.
+fn any_forbidden_control(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        0x01..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F => true,
+        0xC2 => b
+            .get(i + 1)
+            .is_some_and(|&n| (0x80..=0x9F).contains(&n) && n != 0x85),
+        _ => false,
+    })
+}
+
 /// One visible character in place of NUL or a forbidden control character, so that a snippet
 /// cannot drive the terminal and spans stay valid. Tabs and line breaks are kept.
 fn visible(c: char) -> char {
@@ -475,10 +489,11 @@ fn load_text(name: String, text: &str, limits: &Limits) -> LoadedFile {
             .help("declarations are YAML text; check that the right file was given"),
         );
     }
-    if let Some((at, c)) = text
-        .chars()
-        .enumerate()
-        .find(|(_, c)| forbidden_control(*c))
+    if any_forbidden_control(text)
+        && let Some((at, c)) = text
+            .chars()
+            .enumerate()
+            .find(|(_, c)| forbidden_control(*c))
     {
         let shown_text: String = text.chars().map(visible).collect();
         return file_problem(
@@ -559,6 +574,20 @@ fn file_problem(name: String, text: String, problem: Problem) -> LoadedFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-wise check finds exactly the characters the character-wise one refuses.
+    #[test]
+    fn the_byte_check_agrees_with_the_character_check() {
+        for c in (1..0x3000).filter_map(char::from_u32) {
+            let text = format!("a: x{c}y\n");
+            assert_eq!(
+                any_forbidden_control(&text),
+                text.chars().any(forbidden_control),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
 
     #[test]
     fn bytes_in_memory_are_cut_at_the_size_limit() {

@@ -40,8 +40,9 @@ enum Frame {
     },
     Map {
         entries: Vec<Entry>,
-        /// Each key given so far, with where it was first given.
-        keys: HashMap<String, Span>,
+        /// Each key given so far, with where it was first given, once the map is large enough
+        /// for an index to beat a scan of its entries ([`first_given`]).
+        keys: Option<HashMap<String, Span>>,
         pending: Option<(String, Span)>,
         start: usize,
         anchor: usize,
@@ -468,29 +469,20 @@ impl<'l> Builder<'l> {
                                  comes from; write the keys out in full",
                             ),
                         );
-                    } else {
-                        match keys.entry(key.clone()) {
-                            KeyEntry::Vacant(v) => {
-                                v.insert(node.span);
-                            }
-                            KeyEntry::Occupied(first) => {
-                                // A map lookup, not a scan of the entries: a file of a million
-                                // repeated keys must stay linear.
-                                self.problems.push(
-                                    Problem::new(
-                                        Code::YamlDuplicateKey,
-                                        format!("duplicate key `{}`", shorten(&key)),
-                                        node.span,
-                                    )
-                                    .label("this key is given again")
-                                    .help(
-                                        "YAML keeps only one of the values and silently drops \
-                                         the other; remove or rename one of them",
-                                    )
-                                    .related(*first.get(), "first given here"),
-                                );
-                            }
-                        }
+                    } else if let Some(first) = first_given(entries, keys, &key, node.span) {
+                        self.problems.push(
+                            Problem::new(
+                                Code::YamlDuplicateKey,
+                                format!("duplicate key `{}`", shorten(&key)),
+                                node.span,
+                            )
+                            .label("this key is given again")
+                            .help(
+                                "YAML keeps only one of the values and silently drops the \
+                                 other; remove or rename one of them",
+                            )
+                            .related(first, "first given here"),
+                        );
                     }
                     *pending = Some((key, node.span));
                 }
@@ -541,7 +533,7 @@ impl Builder<'_> {
         self.stack.push(if is_map {
             Frame::Map {
                 entries: Vec::new(),
-                keys: HashMap::new(),
+                keys: None,
                 pending: None,
                 start,
                 anchor,
@@ -554,6 +546,41 @@ impl Builder<'_> {
             }
         });
         Ok(())
+    }
+}
+
+/// Where `key` was first given in a map whose entries so far are `entries`, if it was. Most
+/// maps are small: a scan of their entries is cheaper than hashing and copying every key. A map
+/// grown past [`INDEXED_FROM`] entries gets an index, so that a file of a million keys stays
+/// linear. Merge keys (`<<`) are reported on their own and never count as given.
+fn first_given(
+    entries: &[Entry],
+    index: &mut Option<HashMap<String, Span>>,
+    key: &str,
+    span: Span,
+) -> Option<Span> {
+    const INDEXED_FROM: usize = 16;
+    let counted = |e: &&Entry| e.key != "<<";
+    if index.is_none() && entries.len() >= INDEXED_FROM {
+        let mut built = HashMap::with_capacity(entries.len() * 2);
+        for e in entries.iter().filter(counted) {
+            built.entry(e.key.clone()).or_insert(e.key_span);
+        }
+        *index = Some(built);
+    }
+    match index {
+        Some(index) => match index.entry(key.to_string()) {
+            KeyEntry::Occupied(first) => Some(*first.get()),
+            KeyEntry::Vacant(v) => {
+                v.insert(span);
+                None
+            }
+        },
+        None => entries
+            .iter()
+            .filter(counted)
+            .find(|e| e.key == key)
+            .map(|e| e.key_span),
     }
 }
 
@@ -761,5 +788,43 @@ mod tests {
         let p = &docs[0].problems[0];
         assert_eq!(p.code, "yaml-duplicate-key");
         assert_eq!(p.related[0].0, Span::new(0, 1));
+    }
+
+    /// Small maps are scanned and large ones indexed: duplicates are found either way, each
+    /// related to the first occurrence, and merge keys never count as given.
+    #[test]
+    fn duplicates_are_found_in_small_and_large_maps() {
+        let mut lines: Vec<String> = (0..40).map(|i| format!("k{i}: {i}")).collect();
+        lines.insert(5, "k2: again".into());
+        lines.insert(30, "k3: again".into());
+        lines.insert(35, "k3: thrice".into());
+        lines.insert(1, "<<: {}".into());
+        lines.insert(20, "<<: {}".into());
+        let text = lines.join("\n") + "\n";
+        let docs = parse(&text, &Limits::default());
+        let first_of = |key: &str| {
+            let at = text.find(&format!("{key}: ")).unwrap();
+            Span::new(at, at + key.len())
+        };
+        let dups: Vec<(&str, Span)> = docs[0]
+            .problems
+            .iter()
+            .filter(|p| p.code == "yaml-duplicate-key")
+            .map(|p| (p.message.as_str(), p.related[0].0))
+            .collect();
+        assert_eq!(
+            dups,
+            [
+                ("duplicate key `k2`", first_of("k2")),
+                ("duplicate key `k3`", first_of("k3")),
+                ("duplicate key `k3`", first_of("k3")),
+            ]
+        );
+        let merges = docs[0]
+            .problems
+            .iter()
+            .filter(|p| p.code == "yaml-merge-key")
+            .count();
+        assert_eq!(merges, 2);
     }
 }
