@@ -40,7 +40,11 @@ fn strip(text: &str) -> Option<String> {
                 copied = end;
                 end
             }
-            _ => i + 1,
+            // Straight on to the next byte that can start a string, a character or a comment.
+            _ => b[i + 1..]
+                .iter()
+                .position(|&c| matches!(c, b'"' | b'\'' | b'`' | b'/'))
+                .map_or(b.len(), |n| i + 1 + n),
         };
     }
     out.push_str(&text[copied..]);

@@ -275,11 +275,13 @@ pub fn compile(
         ));
     }
     check_functions(&ast, meta.portfolio, &source, &mut errors);
+    let doc = doc_comment(text);
+    // The pack linter and the documentation check run with the lint: always for a pack from a
+    // folder; for the built-in pack in `rules`, `test` and the tests, not in every `check`.
     if let Some(libs) = lint {
         errors.extend(super::lint::lint(&ast, &source, &kinds, engine, libs));
+        errors.extend(check_docs(&doc, &source));
     }
-    let doc = doc_comment(text);
-    errors.extend(check_docs(&doc, &source));
     if errors.iter().any(|d| d.severity == Severity::Error) {
         return Err(errors);
     }
