@@ -102,24 +102,39 @@ impl SourceFile {
 
     fn index(&self) -> &LineIndex {
         self.lines.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let ascii = self.text.is_ascii();
             let mut starts = vec![(0, 0)];
-            let mut chars = 0;
-            for (byte, ch) in self.text.char_indices() {
-                chars += 1;
-                if ch == '\n' {
-                    starts.push((chars, byte + 1));
+            if ascii {
+                // A byte is a character: the line starts are where the line feeds are.
+                starts.extend(
+                    bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b == b'\n')
+                        .map(|(i, _)| (i + 1, i + 1)),
+                );
+            } else {
+                let mut chars = 0;
+                for (byte, ch) in self.text.char_indices() {
+                    chars += 1;
+                    if ch == '\n' {
+                        starts.push((chars, byte + 1));
+                    }
                 }
             }
             // A report keeps every file's table until it is printed.
             starts.shrink_to_fit();
-            let bytes = self.text.as_bytes();
-            let lone_cr = bytes
-                .iter()
-                .enumerate()
-                .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            // A carriage return not followed by a line feed (looked for only where there is
+            // a carriage return at all).
+            let lone_cr = bytes.contains(&b'\r')
+                && bytes
+                    .iter()
+                    .enumerate()
+                    .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
             LineIndex {
                 starts,
-                ascii: self.text.is_ascii(),
+                ascii,
                 lone_cr,
             }
         })
