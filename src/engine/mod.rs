@@ -167,6 +167,16 @@ pub fn call(
     args: (Dynamic, Dynamic),
     as_of: Date,
 ) -> (Result<Dynamic, ToolDiagnostic>, api::Collector) {
+    let ast = match rule.ast() {
+        Ok(ast) => ast,
+        Err(e) => {
+            let d = rule.diagnostic(
+                Code::RuleSyntax,
+                format!("rule script does not compile: {e}"),
+            );
+            return (Err(d), api::Collector::default());
+        }
+    };
     api::begin(as_of, rule.severity);
     value::begin(sandbox.max_memory);
     DEADLINE.with(|d| d.set(Some(Instant::now() + sandbox.time_limit)));
@@ -174,7 +184,7 @@ pub fn call(
     let result = engine.call_fn_with_options::<Dynamic>(
         CallFnOptions::new().eval_ast(false).rewind_scope(true),
         &mut scope,
-        &rule.ast,
+        ast,
         function,
         args,
     );
@@ -271,7 +281,8 @@ pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagno
     let mut label = "the rule failed here";
     if pos.is_none()
         && code == Code::RuleLimit
-        && let Some(at) = crate::pack::lint::first_loop(&rule.ast)
+        && let Ok(ast) = rule.ast()
+        && let Some(at) = crate::pack::lint::first_loop(ast)
     {
         (pos, label) = (at, "the rule's first loop: does it end?");
     }

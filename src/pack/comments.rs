@@ -51,6 +51,61 @@ fn strip(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// The script's leading `let rule = #{ ... };` statement, from the start of the text (so that
+/// positions in it are those of the script), when the script opens with it (after comments and
+/// blank lines) and this reader can follow it to its end. Running it alone gives the rule's
+/// metadata without compiling the rest of the script.
+pub fn metadata_statement(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    // Past blank space and comments to the first statement.
+    loop {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        match (b.get(i), b.get(i + 1)) {
+            (Some(b'/'), Some(b'/')) => {
+                i = b[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(b.len(), |n| i + n);
+            }
+            (Some(b'/'), Some(b'*')) => i = block(b, i)?,
+            _ => break,
+        }
+    }
+    let rest = text.get(i..)?;
+    let after_let = rest.strip_prefix("let")?.trim_start();
+    let after_name = after_let.strip_prefix("rule")?.trim_start();
+    let after_eq = after_name.strip_prefix('=')?.trim_start();
+    if !after_eq.starts_with("#{") {
+        return None;
+    }
+    let mut j = text.len() - after_eq.len() + 2;
+    let mut depth = 1usize;
+    while depth > 0 {
+        j = match (*b.get(j)?, b.get(j + 1)) {
+            (b'"', _) => quoted(b, j, b'"')?,
+            (b'\'', _) => quoted(b, j, b'\'')?,
+            (b'`', _) => backtick(b, j)?,
+            (b'/', Some(b'*')) => block(b, j)?,
+            (b'/', Some(b'/')) => return None,
+            (b'{', _) => {
+                depth += 1;
+                j + 1
+            }
+            (b'}', _) => {
+                depth -= 1;
+                j + 1
+            }
+            _ => j + 1,
+        };
+    }
+    let tail = text[j..].trim_start_matches([' ', '\t']);
+    tail.starts_with(';')
+        .then(|| &text[..text.len() - tail.len() + 1])
+}
+
 /// The end of a string or character literal opened at `start`: escapes are stepped over; a
 /// raw line break or the end of the text is a literal this reader does not follow.
 fn quoted(b: &[u8], start: usize, quote: u8) -> Option<usize> {
@@ -140,6 +195,30 @@ mod tests {
             without_line_comments("let a = 1;\n"),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn the_metadata_statement_is_found_where_it_can_be_followed() {
+        let script = "//! doc\n\nlet rule = #{ id: \"a\", title: \"x } y\", kinds: [\"department\"], n: #{ a: 1 } };\nfn check(doc, ctx) {}\n";
+        let statement = metadata_statement(script).unwrap();
+        assert!(statement.ends_with("} };"), "{statement}");
+        assert!(statement.starts_with("//! doc"));
+        for script in [
+            "const K = 1;\nlet rule = #{ id: \"a\" };",
+            "let rule = #{ id: \"a\" }",
+            "let rule = #{ id: \"a\" // open\n };",
+            "let rule = #{ id: `a ${b}` };",
+            "let rules = #{};",
+            "let rule = make();",
+        ] {
+            assert_eq!(metadata_statement(script), None, "{script}");
+        }
+        // Every built-in rule opens with its metadata.
+        for (name, text) in crate::pack::BUILTIN_FILES {
+            if name.ends_with(".rhai") && !name.contains("/lib/") {
+                assert!(metadata_statement(text).is_some(), "{name}");
+            }
+        }
     }
 
     /// Every built-in rule and library module compiles from the stripped text to the same

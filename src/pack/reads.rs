@@ -156,13 +156,16 @@ pub fn generic(path: &str) -> String {
 /// pack's library modules (`facts::yes_no(doc, "security.x", words)` reads `security.x`).
 pub fn reads(rule: &Rule) -> Reads {
     let mut out = Reads::default();
+    out.params.extend(params_named(&rule.source.text));
+    let Ok(ast) = rule.ast() else {
+        return out;
+    };
     let scope = Scope {
         library: &rule.library,
-        aliases: aliases(&rule.ast),
+        aliases: aliases(ast),
         module: None,
     };
-    collect(&rule.ast, &bindings(&rule.ast), &scope, &mut out, 0);
-    out.params.extend(params_named(&rule.source.text));
+    collect(ast, &bindings(ast), &scope, &mut out, 0);
     out
 }
 

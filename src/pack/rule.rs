@@ -2,7 +2,7 @@
 //! top-level `let rule = #{...};` map) and a `check(doc, ctx)` function, or for portfolio rules
 //! `collect(doc, ctx)` and `check_all(items, ctx)`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rhai::{AST, Dynamic, Engine, Map, Scope};
 
@@ -34,7 +34,10 @@ pub struct Rule {
     /// Display path of the script, such as `rules/roadmap-2022-25/one-login-strategy-overdue.rhai`.
     pub file: String,
     pub source: Arc<SourceFile>,
-    pub ast: AST,
+    /// The compiled script: compiled when the pack is loaded, or, for the built-in pack in a
+    /// run that does not lint it, on first use ([`Rule::ast`]): a run over department
+    /// declarations never compiles the proposal rules.
+    ast: OnceLock<Result<AST, String>>,
     /// The engine of its pack (with the pack's `lib/` modules), to call it with.
     pub engine: Arc<Engine>,
     /// For proposal rules: the question a finding puts to the department in a review.
@@ -52,6 +55,19 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The compiled script, compiling it now if it was left for its first use (an error is
+    /// the compiler's message; the built-in rules, the only ones left, are tested to compile).
+    pub fn ast(&self) -> Result<&AST, &str> {
+        self.ast
+            .get_or_init(|| {
+                self.engine
+                    .compile(&*super::comments::without_line_comments(&self.source.text))
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
     /// A diagnostic pointing at the first line of the rule's metadata.
     pub fn diagnostic(&self, code: Code, message: String) -> ToolDiagnostic {
         let line = meta_line(&self.source.text, "id").unwrap_or(1);
@@ -231,7 +247,18 @@ pub fn compile(
     lint: Option<&super::lint::Libs>,
 ) -> Result<(Rule, Vec<ToolDiagnostic>), Vec<ToolDiagnostic>> {
     let source = Arc::new(SourceFile::new(file, text));
-    let (ast, map) = compile_script(&source, engine).map_err(|d| vec![d])?;
+    // Unlinted (the built-in pack in a check), only the metadata is read now.
+    let lazy = if lint.is_none() {
+        metadata_only(&source, engine)
+    } else {
+        None
+    };
+    let (ast, map) = match lazy {
+        Some(map) => (None, map),
+        None => compile_script(&source, engine)
+            .map(|(ast, map)| (Some(ast), map))
+            .map_err(|d| vec![d])?,
+    };
     let meta = read_meta(&map, &source).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     check_id(&meta.id, file, &source, &mut errors);
@@ -274,12 +301,14 @@ pub fn compile(
             "for example `kinds: [\"department\"]`",
         ));
     }
-    check_functions(&ast, meta.portfolio, &source, &mut errors);
+    if let Some(ast) = &ast {
+        check_functions(ast, meta.portfolio, &source, &mut errors);
+    }
     let doc = doc_comment(text);
     // The pack linter and the documentation check run with the lint: always for a pack from a
     // folder; for the built-in pack in `rules`, `test` and the tests, not in every `check`.
-    if let Some(libs) = lint {
-        errors.extend(super::lint::lint(&ast, &source, &kinds, engine, libs));
+    if let (Some(libs), Some(ast)) = (lint, &ast) {
+        errors.extend(super::lint::lint(ast, &source, &kinds, engine, libs));
         errors.extend(check_docs(&doc, &source));
     }
     if errors.iter().any(|d| d.severity == Severity::Error) {
@@ -298,13 +327,26 @@ pub fn compile(
         file: file.to_string(),
         source,
         params: super::reads::params_named(text),
-        ast,
+        ast: ast.map(|ast| OnceLock::from(Ok(ast))).unwrap_or_default(),
         engine: engine.clone(),
         pack: manifest.name.clone(),
         library: Arc::default(),
         uses_previous: text.contains("previous"),
     };
     Ok((rule, errors))
+}
+
+/// The `rule` map of a script that opens with it, from that statement alone: `None` when the
+/// script does not, or the statement does not run by itself (the whole script is then compiled
+/// and run, which reports any problem).
+fn metadata_only(source: &SourceFile, engine: &Engine) -> Option<Map> {
+    let statement = super::comments::metadata_statement(&source.text)?;
+    let ast = engine
+        .compile(&*super::comments::without_line_comments(statement))
+        .ok()?;
+    let mut scope = Scope::new();
+    engine.run_ast_with_scope(&mut scope, &ast).ok()?;
+    scope.get_value::<Map>("rule")
 }
 
 /// Compile the script and run its top level once, for the `rule` map.
@@ -474,5 +516,40 @@ fn describe(v: &Dynamic) -> String {
         format!("the string {v:?}")
     } else {
         format!("{} `{v}`", v.type_name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A check loads the built-in rules' metadata only, and compiles each rule on its first
+    /// use, to what the linted load compiles; packs that are linted compile at once.
+    #[test]
+    fn unlinted_built_in_rules_compile_on_first_use() {
+        let sandbox = crate::engine::Sandbox::default();
+        let sources = |skip| crate::pack::PackSources {
+            builtin: true,
+            dirs: Vec::new(),
+            skip_builtin_lint: skip,
+        };
+        let (lazy, diags) = crate::pack::load(&sources(true), &sandbox);
+        assert!(diags.is_empty(), "{diags:?}");
+        let (eager, _) = crate::pack::load(&sources(false), &sandbox);
+        let pairs: Vec<_> = lazy.rules().zip(eager.rules()).collect();
+        assert!(pairs.len() > 60);
+        for ((_, l), (_, e)) in pairs {
+            assert_eq!(l.id, e.id);
+            assert_eq!(l.kinds, e.kinds);
+            assert_eq!(l.commitment, e.commitment);
+            assert!(l.ast.get().is_none(), "{} compiled before use", l.id);
+            assert!(e.ast.get().is_some(), "{} not compiled when linted", e.id);
+            let names = |r: &super::Rule| {
+                r.ast()
+                    .unwrap()
+                    .iter_functions()
+                    .map(|f| format!("{}/{}", f.name, f.params.len()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(names(l), names(&e));
+        }
     }
 }
