@@ -549,7 +549,7 @@ mod tests {
                     .map(|f| format!("{}/{}", f.name, f.params.len()))
                     .collect::<Vec<_>>()
             };
-            assert_eq!(names(l), names(&e));
+            assert_eq!(names(l), names(e));
         }
     }
 }
