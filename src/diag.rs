@@ -60,6 +60,8 @@ macro_rules! codes {
 codes! {
     InputUnreadable = "input-unreadable", Tool, "Input cannot be read",
         "A path on the command line, or a file a folder scan found, could not be read: it does not exist, a link points nowhere, or permissions forbid it. Nothing of it was checked, so the run exits with code 2.";
+    InputChanged = "input-changed", Tool, "File changed during the run",
+        "A file's text was let go once the file was checked (a run whose reports print no snippets keeps memory down that way), and a later stage read it again: a portfolio rule's finding pointing into it, the declaration a proposal names, or a series of one organisation's declarations. The file no longer held what was checked, so that stage went without it: a finding may lack its line, a proposal its declaration. The run exits with code 2; check again once the files stop changing.";
     InputNone = "input-none", Tool, "Nothing to check",
         "The run was given no input it could check (every path was ignored by the config file, or none was given). Checking nothing is a failure, not a pass: a wrong path in CI must not turn green.";
     InputTooLarge = "input-too-large", Finding, "File too large",

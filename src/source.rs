@@ -17,6 +17,8 @@ pub struct SourceFile {
     /// Set when the text was let go ([`SourceFile::without_text`]): where to read it again,
     /// and what it was, so that a file changed since is never mistaken for it.
     reread: Option<Reread>,
+    /// Set when the text was let go and, read again, was no longer what was checked.
+    changed: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +65,7 @@ impl SourceFile {
             text: text.into(),
             lines: OnceLock::new(),
             reread: None,
+            changed: Default::default(),
         }
     }
 
@@ -79,6 +82,7 @@ impl SourceFile {
                 len: self.text.len(),
                 hash: hash_of(&self.text),
             })),
+            changed: Default::default(),
         }
     }
 
@@ -93,11 +97,21 @@ impl SourceFile {
         let Some(r) = &self.reread else {
             return Some(self.clone());
         };
-        let bytes = std::fs::read(&r.path).ok()?;
+        let bytes = std::fs::read(&r.path).unwrap_or_default();
         let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
-        let text = std::str::from_utf8(body).ok()?;
-        (text.len() == r.len && hash_of(text) == r.hash)
-            .then(|| Arc::new(SourceFile::new(self.name.clone(), text)))
+        let same = std::str::from_utf8(body)
+            .ok()
+            .filter(|text| text.len() == r.len && hash_of(text) == r.hash);
+        if same.is_none() {
+            self.changed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        same.map(|text| Arc::new(SourceFile::new(self.name.clone(), text)))
+    }
+
+    /// Whether the text was let go and, read again, was no longer what was checked.
+    pub fn changed(&self) -> bool {
+        self.changed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn index(&self) -> &LineIndex {
@@ -293,8 +307,10 @@ mod tests {
         // Letting go twice keeps what the first time recorded.
         let twice = Arc::new(gone.without_text(std::path::Path::new("elsewhere")));
         assert_eq!(&*twice.with_text().unwrap().text, &*file.text);
+        assert!(!gone.changed());
         std::fs::write(&path, "kind: department\nid: x\u{e9}\n").unwrap();
         assert!(gone.with_text().is_none());
+        assert!(gone.changed());
         std::fs::remove_file(&path).unwrap();
         assert!(gone.with_text().is_none());
         let kept = Arc::new(SourceFile::new("b.yaml", "x: 1"));

@@ -428,18 +428,8 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         expired,
     } = gather(outcomes, prepared, options, spill);
     run.diagnostics.extend(failure_diagnostics(failures));
-    if let Some(history) = &options.history {
-        run.diagnostics.extend(history.problems.iter().cloned());
-        let declared: Vec<(&str, crate::date::Date)> = run
-            .documents
-            .iter()
-            .filter(|d| d.evaluated && d.kind.as_deref() == Some("department"))
-            .filter_map(|d| Some((d.organisation.as_deref()?, d.declared?)))
-            .collect();
-        if history.given {
-            run.diagnostics.extend(history.unused(&declared));
-        }
-    }
+    run.diagnostics
+        .extend(given_history_diagnostics(&run, options));
     run.diagnostics
         .extend(target_diagnostics(&run, prepared, options, expired));
     portfolio(
@@ -449,6 +439,12 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         &all_rules,
         collected,
         &collected_bytes,
+    );
+    run.diagnostics.extend(
+        run.sources
+            .iter()
+            .filter(|s| s.changed())
+            .map(|s| changed_diagnostic(&s.name)),
     );
     for f in &mut run.findings {
         if let Some(s) = options.severity.get(&f.rule) {
@@ -503,6 +499,37 @@ fn spill_findings(outcome: &mut FileOutcome, spill: &Spill, options: &Options) {
     }
     outcome.findings = Vec::new();
     outcome.spilled = Some(chunk);
+}
+
+/// The problems of the earlier declarations given with `--previous`, and those of them no
+/// declaration of the run came after.
+fn given_history_diagnostics(run: &Run, options: &Options) -> Vec<ToolDiagnostic> {
+    let Some(history) = &options.history else {
+        return Vec::new();
+    };
+    let mut out = history.problems.clone();
+    if history.given {
+        let declared: Vec<(&str, crate::date::Date)> = run
+            .documents
+            .iter()
+            .filter(|d| d.evaluated && d.kind.as_deref() == Some("department"))
+            .filter_map(|d| Some((d.organisation.as_deref()?, d.declared?)))
+            .collect();
+        out.extend(history.unused(&declared));
+    }
+    out
+}
+
+/// A file whose text, let go after checking, was not the same when a later stage read it again.
+fn changed_diagnostic(file: &str) -> ToolDiagnostic {
+    ToolDiagnostic::new(
+        Code::InputChanged,
+        format!(
+            "{file} changed while the run was checking it: a later stage that read it again went without it"
+        ),
+    )
+    .file(file)
+    .help("check again once the files stop changing")
 }
 
 /// What the files' outcomes add up to, before the run-wide stages.
