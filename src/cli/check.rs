@@ -114,19 +114,31 @@ pub fn run(args: CheckArgs) -> Exit {
         style: output::style(args.color),
         fail_on: fail_on.threshold(),
     };
-    {
+    let written = {
         use std::io::Write;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        // A closed pipe (`| head`) is not an error worth reporting.
-        let _ = args
-            .format
+        args.format
             .write(&result, &ctx, &mut out)
-            .and_then(|()| out.flush());
-    }
+            .and_then(|()| out.flush())
+    };
     if let Some(profile) = &prepared.profile {
         output::eprint_text(&profile.render(&prepared.rules));
     }
-    let code = exit_code(&result, fail_on);
+    let mut code = exit_code(&result, fail_on);
+    // A closed pipe (`| head`) is not an error worth reporting; any other failure to write the
+    // report (such as findings kept on disk that cannot be read back) is, and the exit code
+    // says the report is incomplete.
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        let d = ToolDiagnostic::new(
+            Code::OutputUnwritable,
+            format!("the {} report on standard output is incomplete: {e}", args.format.name()),
+        )
+        .help("run the check again; if it fails the same way, write the report to a file with `--output`");
+        output::eprint_diagnostics(&[d], err_style);
+        code = Exit::ToolError;
+    }
     // The process ends right after this: freeing every finding, compiled rule and engine one
     // by one took longer than checking a small file, and the system reclaims them at exit.
     std::mem::forget(result);

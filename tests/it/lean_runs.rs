@@ -117,3 +117,24 @@ fn spilled_findings_merge_with_those_in_memory_in_report_order() {
     assert!(files.windows(2).all(|w| w[0] <= w[1]), "{files:?}");
     assert!(files.contains(&"./mixed.yaml"), "{files:?}");
 }
+
+/// A report that cannot be written whole to standard output (here a full disk) is a tool error,
+/// not a silent truncation; a closed pipe is not.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_is_a_tool_error() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("roadmap-lint"))
+        .current_dir(root())
+        .args(["check", "--format", "json", crate::harness::GOOD])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("output-unwritable"), "{stderr}");
+    assert!(stderr.contains("incomplete"), "{stderr}");
+}
