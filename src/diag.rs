@@ -171,7 +171,7 @@ codes! {
     PreviousInvalid = "previous-invalid", Tool, "Earlier declaration unusable",
         "A file given with `--previous` cannot be read, a document in it is not a valid department declaration with an `as_of` date (the first error is shown at its line), or it was compared with nothing: its organisation is not in the run, or no declaration of it in the run is dated later. Rules that judge change could not use it.";
     OutputUnwritable = "output-unwritable", Tool, "Report not written",
-        "A report named with `--output` could not be written; nothing was written at that path.";
+        "A report named with `--output` could not be written, and nothing was written at that path; or the report on standard output could not be written whole (a full disk, or findings kept on disk that could not be read back). The run exits with code 2. A closed pipe, as with `| head`, is not this error.";
     ReviewNoProposal = "review-no-proposal", Tool, "No proposal to review",
         "The file given to `review` holds no document of kind `proposal`.";
     WeightsUnreadable = "weights-unreadable", Tool, "Weights file unreadable",
