@@ -1,8 +1,10 @@
 //! Scripts without their line comments, for the compiler. Nearly half of the built-in rules'
 //! text is comments (each rule's documentation is its `//!` header), and Rhai's tokenizer reads
 //! a comment a character at a time, keeping doc comments as it goes: compiling the comments
-//! was a tenth of a one-file check. Only the compiler gets the stripped text; documentation,
-//! the pack linter and diagnostics read the script as written.
+//! was a tenth of a one-file check. Only the built-in pack is compiled this way, in a check
+//! (its scripts are tested to compile to the same code): a pack from a folder compiles exactly
+//! as written, so that, say, a misplaced `///` doc comment stays the error Rhai makes it.
+//! Documentation, the pack linter and diagnostics always read the script as written.
 //!
 //! Each `//` comment loses its text up to the end of its line, and nothing else moves: every
 //! line keeps its number and everything before a comment its column, so a compile error points
@@ -33,9 +35,10 @@ fn strip(text: &str) -> Option<String> {
             (b'/', Some(b'*')) => block(b, i)?,
             (b'/', Some(b'/')) => {
                 out.push_str(&text[copied..i]);
+                // Rhai ends a comment at a carriage return too.
                 let end = b[i..]
                     .iter()
-                    .position(|&c| c == b'\n')
+                    .position(|&c| c == b'\n' || c == b'\r')
                     .map_or(b.len(), |n| i + n);
                 copied = end;
                 end
@@ -67,7 +70,7 @@ pub fn metadata_statement(text: &str) -> Option<&str> {
             (Some(b'/'), Some(b'/')) => {
                 i = b[i..]
                     .iter()
-                    .position(|&c| c == b'\n')
+                    .position(|&c| c == b'\n' || c == b'\r')
                     .map_or(b.len(), |n| i + n);
             }
             (Some(b'/'), Some(b'*')) => i = block(b, i)?,
@@ -164,6 +167,20 @@ mod tests {
             "\n\nlet rule = #{ id: \"a\" }; \n\n\nfn check(doc, ctx) { 1 / 2 }\n"
         );
         assert_eq!(out.lines().count(), script.lines().count());
+    }
+
+    /// A carriage return ends a comment, as it does for Rhai: line endings of every kind keep
+    /// what follows a comment.
+    #[test]
+    fn a_comment_ends_at_a_carriage_return_too() {
+        assert_eq!(
+            without_line_comments("// a\r\nlet x = 1; // b\rlet y = 2;\r// c"),
+            "\r\nlet x = 1; \rlet y = 2;\r"
+        );
+        assert_eq!(
+            metadata_statement("// a\rlet rule = #{ id: \"x\" };\rfn check(d, c) {}"),
+            Some("// a\rlet rule = #{ id: \"x\" };")
+        );
     }
 
     #[test]

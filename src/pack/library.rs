@@ -35,6 +35,7 @@ pub fn compile(
     files: &[(String, String)],
     display_root: &str,
     sandbox: &Sandbox,
+    strip_comments: bool,
     diags: &mut Vec<ToolDiagnostic>,
 ) -> Library {
     let mut library = Library::default();
@@ -61,7 +62,12 @@ pub fn compile(
             continue;
         }
         let at = |pos: rhai::Position| (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-        let ast = match base.compile(&*super::comments::without_line_comments(text)) {
+        let script = if strip_comments {
+            super::comments::without_line_comments(text)
+        } else {
+            std::borrow::Cow::Borrowed(text.as_str())
+        };
+        let ast = match base.compile(&*script) {
             Ok(ast) => ast,
             Err(e) => {
                 let (line, column) = at(e.position());

@@ -352,18 +352,16 @@ fn metadata_only(source: &SourceFile, engine: &Engine) -> Option<Map> {
 /// Compile the script and run its top level once, for the `rule` map.
 fn compile_script(source: &Arc<SourceFile>, engine: &Engine) -> Result<(AST, Map), ToolDiagnostic> {
     let at = |pos: rhai::Position| (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-    let ast = engine
-        .compile(&*super::comments::without_line_comments(&source.text))
-        .map_err(|e| {
-            let (line, column) = at(e.position());
-            ToolDiagnostic::new(
-                Code::RuleSyntax,
-                format!("rule script does not compile: {}", e.err_type()),
-            )
-            .help("fix the Rhai syntax; see docs/rule-api.md for the rule format")
-            .label("here")
-            .at_line(source, line, column)
-        })?;
+    let ast = engine.compile(&*source.text).map_err(|e| {
+        let (line, column) = at(e.position());
+        ToolDiagnostic::new(
+            Code::RuleSyntax,
+            format!("rule script does not compile: {}", e.err_type()),
+        )
+        .help("fix the Rhai syntax; see docs/rule-api.md for the rule format")
+        .label("here")
+        .at_line(source, line, column)
+    })?;
     let mut scope = Scope::new();
     if let Err(e) = engine.run_ast_with_scope(&mut scope, &ast) {
         let (line, column) = at(e.position());

@@ -292,7 +292,11 @@ impl Summary {
             unreadable: run
                 .diagnostics
                 .iter()
-                .filter(|d| d.severity == Error && d.code.id().starts_with("input-"))
+                .filter(|d| {
+                    d.severity == Error
+                        && d.code.id().starts_with("input-")
+                        && d.code != crate::diag::Code::InputChanged
+                })
                 .count(),
             ..Summary::default()
         };

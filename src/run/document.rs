@@ -101,6 +101,9 @@ pub(super) struct Env<'a> {
     pub(super) history: &'a crate::history::History,
     /// Where settled files' findings go, when the run keeps them on disk.
     pub(super) spill: Option<&'a Spill>,
+    /// Names shown for more than one input: their files' findings stay in memory, where the
+    /// report orders them among each other exactly as it always has.
+    pub(super) repeated: &'a BTreeSet<String>,
 }
 
 /// A document being evaluated: where it is, and what it is.

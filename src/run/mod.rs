@@ -381,8 +381,10 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     // declaration, which may be any other file of the run.
     let given = options.history.as_deref().cloned().unwrap_or_default();
     let spill = options.spill_findings.then(Spill::new).flatten();
+    let repeated = repeated_names(inputs);
     let env = |declarations, history| Env {
         spill: spill.as_ref(),
+        repeated: &repeated,
         prepared,
         options,
         rules: &all_rules,
@@ -459,7 +461,9 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
 /// their contents (they grew by doubling, and every file's are held at once), and without the
 /// file's text when the run lets texts go and the text can be read again from `path`.
 fn settle(mut outcome: FileOutcome, path: Option<&std::path::Path>, env: &Env) -> FileOutcome {
-    if let Some(spill) = env.spill {
+    if let Some(spill) = env.spill
+        && !env.repeated.contains(&outcome.source.name)
+    {
         spill_findings(&mut outcome, spill, env.options);
     }
     outcome.findings.shrink_to_fit();
@@ -518,6 +522,17 @@ fn given_history_diagnostics(run: &Run, options: &Options) -> Vec<ToolDiagnostic
         out.extend(history.unused(&declared));
     }
     out
+}
+
+/// The names shown for more than one input (a file given twice, or `--stdin-name` naming a
+/// file also given).
+fn repeated_names(inputs: &[Input]) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    inputs
+        .iter()
+        .map(Input::display_name)
+        .filter(|name| !seen.insert(name.clone()))
+        .collect()
 }
 
 /// A file whose text, let go after checking, was not the same when a later stage read it again.

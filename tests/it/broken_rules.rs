@@ -73,6 +73,30 @@ fn syntax_error() {
     assert_at(d, "rule-syntax", &dir.join("broken.rhai"), DOC_LINES + 9);
 }
 
+/// A pack from a folder compiles exactly as written: a `///` doc comment that is not followed
+/// by a function is Rhai's syntax error, and a script with old Mac line endings loads.
+#[test]
+fn folder_packs_compile_as_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{}/// not a function's\nlet x = 1;\nfn check(doc, ctx) {{}}\n",
+        meta("stray-doc", "1")
+    );
+    let dir = pack(tmp.path(), "p", &[("stray-doc", body)]);
+    let (prepared, _) = load(vec![dir.clone()]);
+    let d = only_error(&prepared.diagnostics);
+    assert_at(d, "rule-syntax", &dir.join("stray-doc.rhai"), DOC_LINES + 8);
+    let cr =
+        format!("{}// note\rfn check(doc, ctx) {{}}\r", meta("old-mac", "1")).replace('\n', "\r");
+    let dir = pack(tmp.path(), "q", &[("old-mac", cr)]);
+    let (prepared, _) = load(vec![dir]);
+    assert!(
+        prepared.rules.rules().any(|(_, r)| r.id == "old-mac"),
+        "{:#?}",
+        prepared.diagnostics
+    );
+}
+
 #[test]
 fn wrong_metadata_type() {
     let tmp = tempfile::tempdir().unwrap();
