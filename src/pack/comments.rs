@@ -35,13 +35,8 @@ fn strip(text: &str) -> Option<String> {
             (b'/', Some(b'*')) => block(b, i)?,
             (b'/', Some(b'/')) => {
                 out.push_str(&text[copied..i]);
-                // Rhai ends a comment at a carriage return too.
-                let end = b[i..]
-                    .iter()
-                    .position(|&c| c == b'\n' || c == b'\r')
-                    .map_or(b.len(), |n| i + n);
-                copied = end;
-                end
+                copied = line_comment_end(b, i);
+                copied
             }
             // Straight on to the next byte that can start a string, a character or a comment.
             _ => b[i + 1..]
@@ -67,12 +62,7 @@ pub fn metadata_statement(text: &str) -> Option<&str> {
             i += 1;
         }
         match (b.get(i), b.get(i + 1)) {
-            (Some(b'/'), Some(b'/')) => {
-                i = b[i..]
-                    .iter()
-                    .position(|&c| c == b'\n' || c == b'\r')
-                    .map_or(b.len(), |n| i + n);
-            }
+            (Some(b'/'), Some(b'/')) => i = line_comment_end(b, i),
             (Some(b'/'), Some(b'*')) => i = block(b, i)?,
             _ => break,
         }
@@ -107,6 +97,15 @@ pub fn metadata_statement(text: &str) -> Option<&str> {
     let tail = text[j..].trim_start_matches([' ', '\t']);
     tail.starts_with(';')
         .then(|| &text[..text.len() - tail.len() + 1])
+}
+
+/// The end of a `//` comment opened at `start`: the line break that ends it (which stays), or
+/// the end of the text. Rhai ends a comment at a carriage return too.
+fn line_comment_end(b: &[u8], start: usize) -> usize {
+    b[start..]
+        .iter()
+        .position(|&c| c == b'\n' || c == b'\r')
+        .map_or(b.len(), |n| start + n)
 }
 
 /// The end of a string or character literal opened at `start`: escapes are stepped over; a

@@ -448,11 +448,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
             .filter(|s| s.changed())
             .map(|s| changed_diagnostic(&s.name)),
     );
-    for f in &mut run.findings {
-        if let Some(s) = options.severity.get(&f.rule) {
-            f.severity = *s;
-        }
-    }
+    apply_severities(&mut run.findings, options);
     sort(&mut run);
     run
 }
@@ -485,11 +481,7 @@ fn spill_findings(outcome: &mut FileOutcome, spill: &Spill, options: &Options) {
     if !eligible {
         return;
     }
-    for f in &mut outcome.findings {
-        if let Some(s) = options.severity.get(&f.rule) {
-            f.severity = *s;
-        }
-    }
+    apply_severities(&mut outcome.findings, options);
     let Some(chunk) = spill.put(&outcome.findings) else {
         return;
     };
@@ -522,6 +514,17 @@ fn given_history_diagnostics(run: &Run, options: &Options) -> Vec<ToolDiagnostic
         out.extend(history.unused(&declared));
     }
     out
+}
+
+/// The config's severity for each finding of a rule it names (`severity:`). Findings kept on
+/// disk get theirs before they go; the rest at the end of the run (applying it twice changes
+/// nothing).
+fn apply_severities(findings: &mut [Finding], options: &Options) {
+    for f in findings {
+        if let Some(s) = options.severity.get(&f.rule) {
+            f.severity = *s;
+        }
+    }
 }
 
 /// The names shown for more than one input (a file given twice, or `--stdin-name` naming a
