@@ -97,7 +97,14 @@ impl SourceFile {
         let Some(r) = &self.reread else {
             return Some(self.clone());
         };
-        let bytes = std::fs::read(&r.path).unwrap_or_default();
+        // No more than the text it was (and a byte order mark) is read, and only from a regular
+        // file: a file grown huge or replaced by a pipe since is simply not the same.
+        let mut bytes = Vec::new();
+        if std::fs::metadata(&r.path).is_ok_and(|m| m.is_file()) {
+            use std::io::Read;
+            let _ = std::fs::File::open(&r.path)
+                .and_then(|f| f.take(r.len as u64 + 4).read_to_end(&mut bytes));
+        }
         let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
         let same = std::str::from_utf8(body)
             .ok()
@@ -311,8 +318,20 @@ mod tests {
         std::fs::write(&path, "kind: department\nid: x\u{e9}\n").unwrap();
         assert!(gone.with_text().is_none());
         assert!(gone.changed());
+        // Grown far past what was checked: not the same, and read no further than that.
+        std::fs::write(&path, "kind: department\nid: \u{e9}\n".repeat(10_000)).unwrap();
+        assert!(gone.with_text().is_none());
         std::fs::remove_file(&path).unwrap();
         assert!(gone.with_text().is_none());
+        // Replaced by a named pipe: not opened (opening it would wait for a writer).
+        #[cfg(unix)]
+        if std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            assert!(gone.with_text().is_none());
+        }
         let kept = Arc::new(SourceFile::new("b.yaml", "x: 1"));
         assert!(Arc::ptr_eq(&kept.with_text().unwrap(), &kept));
     }
