@@ -27,6 +27,13 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1 (waived findings never count) [default: error].
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Show only findings of this severity or above, in every report (`--fail-on` still
+    /// counts them all).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<MinSeverity>,
+    /// Print how many findings each rule raised, by severity, instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
     /// Colour in the human report.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -41,6 +48,25 @@ pub struct CheckArgs {
     /// Only read and parse the inputs, then print counts (the benchmark's floor; not for users).
     #[arg(long, hide = true)]
     pub parse_only: bool,
+}
+
+/// The lowest severity a report shows (`--min-severity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MinSeverity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl MinSeverity {
+    fn severity(self) -> crate::finding::Severity {
+        use crate::finding::Severity;
+        match self {
+            MinSeverity::Info => Severity::Info,
+            MinSeverity::Warning => Severity::Warning,
+            MinSeverity::Error => Severity::Error,
+        }
+    }
 }
 
 fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
@@ -96,17 +122,16 @@ pub fn run(args: CheckArgs) -> Exit {
         let ids = model.iter().filter_map(|m| m.c1_rule.clone()).collect();
         settings.options.passed_paths_of = Some(std::sync::Arc::new(ids));
     }
-    // A file's text is kept only for reports that print snippets of it.
-    settings.options.let_go_of_text =
-        !args.format.shows_snippets() && !args.outputs.iter().any(|(f, _)| f.shows_snippets());
-    // A JSON-only run keeps findings on disk until the report is written: the JSON report
-    // reads them back; the others read findings in memory.
-    settings.options.spill_findings =
-        args.format == Format::Json && args.outputs.iter().all(|(f, _)| *f == Format::Json);
+    keep_what_reports_read(&args, &mut settings.options);
     let mut result = run::run(&inputs, &prepared, &settings.options);
     result.diagnostics.extend(input_errors);
     if let Some(model) = &model {
         result.scores = Some(crate::score::Summary::of_run(&result, model));
+    }
+    // The exit code counts every finding; the filter only changes what the reports show.
+    let worst = result.worst();
+    if let Some(min) = args.min_severity {
+        result.keep_at_least(min.severity());
     }
     write_outputs(&args, &mut result, &prepared, fail_on);
     let ctx = report::Context {
@@ -114,17 +139,11 @@ pub fn run(args: CheckArgs) -> Exit {
         style: output::style(args.color),
         fail_on: fail_on.threshold(),
     };
-    let written = {
-        use std::io::Write;
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        args.format
-            .write(&result, &ctx, &mut out)
-            .and_then(|()| out.flush())
-    };
+    let written = write_stdout(&args, &result, &ctx);
     if let Some(profile) = &prepared.profile {
         output::eprint_text(&profile.render(&prepared.rules));
     }
-    let mut code = exit_code(&result, fail_on);
+    let mut code = exit_code(&result, worst, fail_on);
     // A closed pipe (`| head`) is not an error worth reporting; any other failure to write the
     // report (such as findings kept on disk that cannot be read back) is, and the exit code
     // says the report is incomplete.
@@ -144,6 +163,31 @@ pub fn run(args: CheckArgs) -> Exit {
     std::mem::forget(result);
     std::mem::forget(prepared);
     code
+}
+
+/// What of each file a run keeps for the reports: its text only for reports that print
+/// snippets of it; its findings on disk until the report for a JSON-only run (the JSON report
+/// reads them back), unless they are filtered or counted, which read them in memory.
+fn keep_what_reports_read(args: &CheckArgs, options: &mut run::Options) {
+    let stdout_snippets = args.format.shows_snippets() && !args.statistics;
+    options.let_go_of_text =
+        !stdout_snippets && !args.outputs.iter().any(|(f, _)| f.shows_snippets());
+    options.spill_findings = args.format == Format::Json
+        && args.outputs.iter().all(|(f, _)| *f == Format::Json)
+        && args.min_severity.is_none()
+        && !args.statistics;
+}
+
+/// Write the report on standard output: the `--format` report, or the `--statistics` table.
+fn write_stdout(args: &CheckArgs, result: &Run, ctx: &report::Context) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.statistics {
+        out.write_all(report::statistics::render(result, ctx.rules).as_bytes())?;
+    } else {
+        args.format.write(result, ctx, &mut out)?;
+    }
+    out.flush()
 }
 
 /// Write the `--output` reports, each atomically; a report that cannot be written is a tool
@@ -179,11 +223,12 @@ fn write_outputs(args: &CheckArgs, result: &mut Run, prepared: &run::Prepared, f
 }
 
 /// The exit code of a run, by the documented contract.
-pub fn exit_code(result: &Run, fail_on: FailOn) -> Exit {
+/// `worst` is the worst finding before any display filter.
+pub fn exit_code(result: &Run, worst: Option<crate::finding::Severity>, fail_on: FailOn) -> Exit {
     if result.has_tool_errors() {
         return Exit::ToolError;
     }
-    match (fail_on.threshold(), result.worst()) {
+    match (fail_on.threshold(), worst) {
         (Some(threshold), Some(worst)) if worst >= threshold => Exit::Findings,
         _ => Exit::Clean,
     }

@@ -1,11 +1,13 @@
 //! Reporters: one module per output format, each turning a [`Run`] into text.
 
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod statistics;
 
 use std::io::Write;
 use std::path::Path;
@@ -29,6 +31,8 @@ pub enum Format {
     Github,
     /// Markdown, for a pull-request comment.
     Markdown,
+    /// One line per finding, `file:line:col: severity[rule] message`.
+    Concise,
 }
 
 /// What a reporter may need besides the run.
@@ -50,9 +54,11 @@ impl Format {
         Format::Junit,
         Format::Github,
         Format::Markdown,
+        Format::Concise,
     ];
-    pub const NAMES: &'static [&'static str] =
-        &["human", "json", "sarif", "junit", "github", "markdown"];
+    pub const NAMES: &'static [&'static str] = &[
+        "human", "json", "sarif", "junit", "github", "markdown", "concise",
+    ];
 
     /// The format of a name (`sarif`), as the command line and the config spell it.
     pub fn parse(name: &str) -> Option<Format> {
@@ -71,6 +77,7 @@ impl Format {
             }
             Format::Github => github::render(run),
             Format::Markdown => markdown::render(run),
+            Format::Concise => concise::render(run),
         }
     }
 
@@ -87,6 +94,7 @@ impl Format {
             Format::Json => json::write(run, out),
             Format::Sarif => sarif::write(run, ctx.rules, out),
             Format::Junit => junit::write(run, ctx.fail_on, out),
+            Format::Concise => concise::write(run, out),
             _ => out.write_all(self.render(run, ctx).as_bytes()),
         }
     }
@@ -99,6 +107,7 @@ impl Format {
             Format::Junit => "junit",
             Format::Github => "github",
             Format::Markdown => "markdown",
+            Format::Concise => "concise",
         }
     }
 }

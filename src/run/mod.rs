@@ -7,6 +7,7 @@
 
 mod declarations;
 mod document;
+mod filter;
 mod history;
 mod order;
 mod portfolio;

@@ -60,6 +60,18 @@ fn markdown_snapshot() {
 }
 
 #[test]
+fn concise_snapshot() {
+    let out = format("concise");
+    // One line per finding, then the counts: `file:line:col: severity[rule] message`.
+    for line in out.lines().filter(|l| l.starts_with("tests/")) {
+        let (place, rest) = line.split_once(": ").unwrap();
+        assert_eq!(place.split(':').count(), 3, "{line}");
+        assert!(rest.contains('[') && rest.contains("] "), "{line}");
+    }
+    insta::assert_snapshot!("concise", out);
+}
+
+#[test]
 fn json_snapshot() {
     insta::assert_snapshot!("json", format("json"));
 }

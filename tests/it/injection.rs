@@ -187,6 +187,16 @@ fn no_format_carries_markup_or_controls_from_a_document() {
         assert!(raw.is_empty(), "{args:?}: raw {raw:?}");
     }
 
+    // The concise report is one line per finding: a hostile message may not add a line.
+    let concise = run(&["check", "--format", "concise", &declaration, &proposal]);
+    assert_terminal_safe("check concise", &concise.stdout);
+    assert!(
+        concise.stdout.contains("::add-mask::secret"),
+        "{}",
+        concise.stdout
+    );
+    let statistics = run(&["check", "--statistics", &declaration, &proposal]);
+    assert_terminal_safe("check --statistics", &statistics.stdout);
     for format in ["human", "markdown"] {
         let out = run(&["check", "--format", format, &declaration, &proposal]);
         if format == "markdown" {

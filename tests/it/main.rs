@@ -16,6 +16,7 @@ mod gen_corpus;
 mod architecture;
 mod broken_rules;
 mod browser;
+mod check_display;
 mod ci_formats;
 mod cli;
 mod cli_toolkit;
