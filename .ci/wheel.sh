@@ -4,7 +4,8 @@
 # working `roadmap-lint` without a Rust toolchain on the installing side.
 #
 # It reuses target/, so after a release build it costs only maturin's install and the relink.
-# Nothing is left in the repository: the wheel and both environments live in a temporary folder.
+# Nothing is left in the repository: the wheel and both environments live in a temporary folder,
+# unless WHEEL_OUT names a folder to keep the wheel in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -73,4 +74,10 @@ set -e
 printf 'wheel: %s (%d bytes)\n' "$(basename "$wheel")" "$wheel_bytes"
 printf 'wheel build: %d.%03d s\n' $((build_ms / 1000)) $((build_ms % 1000))
 printf 'wheel install (pip --no-index, fresh venv): %d.%03d s\n' $((install_ms / 1000)) $((install_ms % 1000))
+# WHEEL_OUT=DIR keeps the tested wheel there (README's install route from a clone).
+if [ -n "${WHEEL_OUT:-}" ]; then
+  mkdir -p "$WHEEL_OUT"
+  cp "$wheel" "$WHEEL_OUT/"
+  echo "kept: $WHEEL_OUT/$(basename "$wheel")"
+fi
 echo "wheel.sh: ok"

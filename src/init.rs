@@ -28,16 +28,57 @@ pub struct Request<'a> {
     pub organisation: &'a str,
     /// The organisation's name, when the pack's top-75 list knows it.
     pub name: Option<&'a str>,
+    /// The schema the editor's modeline names: a path relative to the file written.
+    pub schema: &'a str,
     pub services: &'a [ListedService],
     pub today: Date,
 }
 
-/// The schema's published address for this version, for the editor's modeline.
-pub fn schema_url(kind: &str) -> String {
-    format!(
-        "https://raw.githubusercontent.com/roadmap-lint/roadmap-lint/v{}/schemas/{kind}.schema.json",
-        env!("CARGO_PKG_VERSION")
-    )
+/// Where `roadmap-lint schema --write` and `init` put the schemas, relative to the project's
+/// root (the folder of `.roadmap-lint.yaml` or `.git`): the editor's modeline names a local
+/// copy, which resolves offline and always matches the tool that wrote it.
+pub const SCHEMA_DIR: &str = ".roadmap-lint/schemas";
+
+/// The schemas an editor may need, by file name: the document kinds, the config file and the
+/// targets file.
+pub fn schema_files() -> [(&'static str, &'static str); 4] {
+    [
+        ("department.schema.json", crate::schema::DEPARTMENT),
+        ("proposal.schema.json", crate::schema::PROPOSAL),
+        ("config.schema.json", crate::config::SCHEMA),
+        ("targets.schema.json", crate::targets::SCHEMA),
+    ]
+}
+
+/// The project root of a file about to be written in `dir`: the nearest folder at or above it
+/// holding `.roadmap-lint.yaml` or `.git`, else `dir` itself.
+pub fn project_root(dir: &std::path::Path) -> std::path::PathBuf {
+    let start = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut at = Some(start.as_path());
+    while let Some(d) = at {
+        if d.join(crate::config::FILE_NAME).is_file()
+            || std::fs::symlink_metadata(d.join(".git")).is_ok()
+        {
+            return d.to_path_buf();
+        }
+        at = d.parent();
+    }
+    start
+}
+
+/// `to` written relative to the folder `from` (both absolute), with `/` between the parts, as
+/// yaml-language-server reads a modeline's path.
+pub fn relative(from: &std::path::Path, to: &std::path::Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 /// The departments of the packs' top-75 lists (`data.top75.departments`), each as its map.
@@ -185,12 +226,12 @@ pub fn template(req: &Request, rules: &RuleSet) -> String {
     };
     let fields: Vec<Field> = reference::fields(kind.schema);
     let readers = reference::readers(rules, req.kind);
-    let mut out = format!("# yaml-language-server: $schema={}\n", schema_url(req.kind));
+    let mut out = format!("# yaml-language-server: $schema={}\n", req.schema);
     comment(
         &mut out,
         "",
         &format!(
-            "{} written by `roadmap-lint init` on {}. Every {PLACEHOLDER} is a fact to give: \
+            "{} written by `roadmap-lint init` {} on {}. Every {PLACEHOLDER} is a fact to give: \
              `roadmap-lint check` lists each one left, at its line, and the rules then say what \
              each commitment needs. Each field is explained in docs/format.md. Where the format \
              allows it, `null` states that a fact is not known (the rules that need it will say \
@@ -201,6 +242,7 @@ pub fn template(req: &Request, rules: &RuleSet) -> String {
                 (_, Some(name)) => format!("The declaration of {name} ({})", req.organisation),
                 (_, None) => format!("The declaration of {}", req.organisation),
             },
+            env!("CARGO_PKG_VERSION"),
             req.today
         ),
     );
@@ -369,14 +411,20 @@ impl Ctx<'_> {
     }
 }
 
-/// A commented `.roadmap-lint.yaml`.
-pub fn config_template() -> String {
+/// A commented `.roadmap-lint.yaml`; `schema` is the path its modeline names.
+pub fn config_template(schema: &str) -> String {
     format!(
-        r#"# yaml-language-server: $schema=https://raw.githubusercontent.com/roadmap-lint/roadmap-lint/v{version}/schemas/config.schema.json
-# The roadmap-lint config file. roadmap-lint looks for it in the folder it runs in, then in each
-# folder above, stopping at the repository's root (the folder holding `.git`): so it applies to
-# runs in this folder and in every folder inside it. Flags on the command line win over it. `roadmap-lint schema config`
-# prints its schema; every key is optional.
+        r#"# yaml-language-server: $schema={schema}
+# The roadmap-lint config file, written by `roadmap-lint init --config` {version}. roadmap-lint
+# looks for it in the folder it runs in, then in each folder above, stopping at the repository's
+# root (the folder holding `.git`): so it applies to runs in this folder and in every folder
+# inside it. Flags on the command line win over it. `roadmap-lint schema config` prints its
+# schema, and `roadmap-lint config --show` the settings in force; every key is optional.
+
+# Settings shared with other repositories: a config file whose settings this one starts from
+# (a path relative to this file, such as a file of a repository checked out beside this one).
+# This file's own keys win over it.
+# extends: ../digital-standards/roadmap-lint.yaml
 
 # Which rules run: all of them unless `enable` names some; then those `disable` names are left
 # out. Name rules by id, or whole commitments and missions by number.
@@ -389,10 +437,18 @@ pub fn config_template() -> String {
 # severity:
 #   resilience-test-overdue: warning
 
-# Pack parameters (deadlines and thresholds) overridden; `roadmap-lint explain RULE` and
-# rules/roadmap-2022-25/pack.yaml list them, each with its reason.
+# Pack parameters (deadlines and thresholds) overridden for every organisation;
+# `roadmap-lint explain RULE` and rules/roadmap-2022-25/pack.yaml list them, each with its reason.
 # params:
 #   deadline_2025: 2025-12-31
+
+# Department-level targets: a file (relative to this one) that sets a parameter for one
+# organisation, with who agreed it and until when (`roadmap-lint schema targets`).
+# targets: targets.yaml
+
+# The evaluation date: deadlines are judged as of this day. Without it, each declaration's own
+# `as_of` is used, else today; `--as-of` on the command line wins over both.
+# as_of: 2025-03-31
 
 # More rule packs, by folder (relative to this file), and whether to load the built-in one.
 # rule_folders: [rules/our-pack]

@@ -44,24 +44,70 @@ pub struct InitArgs {
 pub fn run(args: InitArgs) -> Exit {
     let style = output::err_style(ColorChoice::Auto);
     let made = if args.config {
+        let default = PathBuf::from(crate::config::FILE_NAME);
+        let schema = Schema::for_file(&args, &default, "config");
         Ok((
-            crate::init::config_template(),
-            PathBuf::from(crate::config::FILE_NAME),
+            crate::init::config_template(&schema.modeline),
+            default,
+            schema,
         ))
     } else {
         template(&args, style)
     };
     match made {
-        Ok((text, default)) => write(&args, &text, default, style),
+        Ok((text, default, schema)) => write(&args, &text, default, &schema, style),
         Err(exit) => exit,
     }
+}
+
+/// The schema a written file's modeline names: a local copy under the project's root
+/// ([`crate::init::SCHEMA_DIR`]), which `init` writes beside the file when it is missing or out
+/// of date, so that the editor finds it offline.
+struct Schema {
+    /// The path the modeline names, relative to the file's folder.
+    modeline: String,
+    /// The folder of the local copies.
+    dir: PathBuf,
+}
+
+impl Schema {
+    fn for_file(args: &InitArgs, default: &std::path::Path, kind: &str) -> Schema {
+        let path = args.output.clone().unwrap_or_else(|| default.to_path_buf());
+        let folder = match path.parent() {
+            Some(p) if path.as_os_str() != "-" && !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let folder = std::path::absolute(&folder).unwrap_or(folder);
+        let dir = crate::init::project_root(&folder).join(crate::init::SCHEMA_DIR);
+        let file = dir.join(format!("{kind}.schema.json"));
+        Schema {
+            modeline: crate::init::relative(&folder, &file),
+            dir,
+        }
+    }
+}
+
+/// Write the schemas into `dir` where they are missing or differ from this version's; returns
+/// the files written.
+pub fn write_schemas(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for (name, text) in crate::init::schema_files() {
+        let path = dir.join(name);
+        if std::fs::read_to_string(&path).is_ok_and(|t| t == text) {
+            continue;
+        }
+        crate::scaffold::write_atomic(&path, text)?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// The declaration or proposal template, and the file it goes to by default.
 fn template(
     args: &InitArgs,
     style: crate::report::human::Style,
-) -> Result<(String, PathBuf), Exit> {
+) -> Result<(String, PathBuf, Schema), Exit> {
     if args.kind == InitKind::Department && args.organisation.is_none() {
         return Err(output::fail(
             &[ToolDiagnostic::new(
@@ -119,10 +165,16 @@ fn template(
         InitKind::Department => "department",
         InitKind::Proposal => "proposal",
     };
+    let default = match args.kind {
+        InitKind::Department => PathBuf::from(format!("{}.yaml", organisation.to_lowercase())),
+        InitKind::Proposal => PathBuf::from("proposal.yaml"),
+    };
+    let schema = Schema::for_file(args, &default, kind);
     let request = crate::init::Request {
         kind,
         organisation: &organisation,
         name: name.as_deref(),
+        schema: &schema.modeline,
         services: if args.kind == InitKind::Department {
             &services
         } else {
@@ -130,11 +182,7 @@ fn template(
         },
         today: Date::today(),
     };
-    let default = match args.kind {
-        InitKind::Department => PathBuf::from(format!("{}.yaml", organisation.to_lowercase())),
-        InitKind::Proposal => PathBuf::from("proposal.yaml"),
-    };
-    Ok((crate::init::template(&request, &rules), default))
+    Ok((crate::init::template(&request, &rules), default, schema))
 }
 
 /// Write the template where `--output` says, or to its default file.
@@ -142,11 +190,16 @@ fn write(
     args: &InitArgs,
     text: &str,
     default: PathBuf,
+    schema: &Schema,
     style: crate::report::human::Style,
 ) -> Exit {
     let path = args.output.clone().unwrap_or(default);
     if path.as_os_str() == "-" {
         output::print(text);
+        output::eprint_line(&format!(
+            "note: its first line names the schema at {}; `roadmap-lint schema --write` writes it there",
+            crate::render::escape::terminal_line(&schema.modeline)
+        ));
         return Exit::Clean;
     }
     if path.is_dir() {
@@ -180,12 +233,25 @@ fn write(
         );
     }
     let shown = crate::load::shown(&path);
-    output::print(&crate::render::escape::terminal_text(&if args.config {
-        format!("wrote {shown}\n")
-    } else {
-        format!(
-            "wrote {shown}\nnext: fill in each TODO; `roadmap-lint check {shown}` lists those left, at their lines\n"
-        )
-    }));
+    let mut said = format!("wrote {shown}\n");
+    match write_schemas(&schema.dir) {
+        Ok(written) if !written.is_empty() => said.push_str(&format!(
+            "wrote the schemas your editor reads (yaml-language-server) in {}\n",
+            std::env::current_dir()
+                .map(|cwd| crate::init::relative(&cwd, &schema.dir))
+                .unwrap_or_else(|_| crate::load::shown(&schema.dir))
+        )),
+        Ok(_) => {}
+        Err(e) => said.push_str(&format!(
+            "note: could not write the schemas in {} ({e}); the editor will not find the one named on the first line\n",
+            crate::load::shown(&schema.dir)
+        )),
+    }
+    if !args.config {
+        said.push_str(&format!(
+            "next: fill in each TODO; `roadmap-lint check {shown}` lists those left, at their lines\n"
+        ));
+    }
+    output::print(&crate::render::escape::terminal_text(&said));
     Exit::Clean
 }

@@ -34,8 +34,13 @@ pub struct ExplainArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Which schema: a document kind, the config file, or a report.
-    #[arg(value_enum)]
-    pub kind: SchemaKind,
+    #[arg(value_enum, required_unless_present = "write")]
+    pub kind: Option<SchemaKind>,
+    /// Write the schemas editors read (department, proposal, config, targets) into DIR instead
+    /// [default: .roadmap-lint/schemas, the folder `init` names in its files' first line]. Each
+    /// file is replaced whole, and only when it differs.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = crate::init::SCHEMA_DIR, conflicts_with = "kind")]
+    pub write: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -109,7 +114,39 @@ pub fn explain(args: ExplainArgs) -> Exit {
 }
 
 pub fn schema(args: SchemaArgs) -> Exit {
-    let text = match args.kind {
+    if let Some(dir) = &args.write {
+        return match super::init::write_schemas(dir) {
+            Ok(written) => {
+                let mut said = String::new();
+                for path in &written {
+                    said.push_str(&format!("wrote {}\n", crate::load::shown(path)));
+                }
+                if written.is_empty() {
+                    said.push_str(&format!(
+                        "the schemas in {} are up to date\n",
+                        crate::load::shown(dir)
+                    ));
+                }
+                output::print(&terminal_text(&said));
+                Exit::Clean
+            }
+            Err(e) => output::fail(
+                &[ToolDiagnostic::new(
+                    Code::OutputUnwritable,
+                    format!(
+                        "cannot write the schemas in {}: {e}",
+                        crate::load::shown(dir)
+                    ),
+                )
+                .help("check that the folder can be created and written")],
+                diagnostics_style(),
+            ),
+        };
+    }
+    let Some(kind) = args.kind else {
+        return Exit::ToolError;
+    };
+    let text = match kind {
         SchemaKind::Department => crate::schema::DEPARTMENT,
         SchemaKind::Proposal => crate::schema::PROPOSAL,
         SchemaKind::Config => crate::config::SCHEMA,

@@ -39,3 +39,4 @@ mod sandbox;
 mod score_cli;
 mod server;
 mod targets;
+mod versions;
