@@ -414,7 +414,7 @@ pub const HELPERS: &[Helper] = &[
     helper!(
         "pass_in(ref: int, path: String)",
         "()",
-        "In a portfolio rule, records a passed check in the document that `ref` identifies.",
+        "In a portfolio rule, records a passed check in the document that `ref` identifies. In a proposal rule, `pass_in(ctx.declaration_ref, path)` records where in the department declaration a cross-check found what it passed: a review shows it as the criterion's evidence (it is not a check of the declaration).",
         r#"pass_in(item.ref, "services[0]");"#
     ),
     helper!(

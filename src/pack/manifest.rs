@@ -34,7 +34,8 @@ pub struct Manifest {
     pub score: ScorePolicy,
 }
 
-/// The strategic commitments a spend-control proposal answers.
+/// What a review needs of the pack's policy: the strategic commitments a spend-control
+/// proposal answers, and who owns the conditions of an approval and when they fall due.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewPolicy {
@@ -42,6 +43,54 @@ pub struct ReviewPolicy {
     /// order reviews list them.
     #[serde(default)]
     pub strategic_commitments: Vec<StrategicCommitment>,
+    /// The roles that own conditions (a proposal rule's `owner` names one).
+    #[serde(default)]
+    pub owners: Vec<OwnerRole>,
+    /// When conditions fall due (a proposal rule's `due` names one).
+    #[serde(default)]
+    pub due: Vec<DueTerm>,
+    /// The owner and due term of a condition whose rule names none.
+    #[serde(default)]
+    pub condition_defaults: Option<ConditionDefaults>,
+}
+
+impl ReviewPolicy {
+    pub fn owner(&self, role: &str) -> Option<&OwnerRole> {
+        self.owners.iter().find(|o| o.role == role)
+    }
+
+    pub fn due_term(&self, term: &str) -> Option<&DueTerm> {
+        self.due.iter().find(|d| d.term == term)
+    }
+}
+
+/// A role that owns conditions: its key, its title in reports, and where a proposal names
+/// the person who holds it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerRole {
+    pub role: String,
+    pub title: String,
+    /// The proposal's path that names the role's holder, when the format has one.
+    #[serde(default)]
+    pub named_at: Option<String>,
+}
+
+/// When a condition falls due: a term, its words, and the integer parameter giving the days
+/// after the decision.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DueTerm {
+    pub term: String,
+    pub text: String,
+    pub days: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionDefaults {
+    pub owner: String,
+    pub due: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

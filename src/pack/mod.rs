@@ -6,6 +6,7 @@ pub mod library;
 pub mod lint;
 pub mod manifest;
 pub mod reads;
+mod review_policy;
 pub mod rule;
 
 use std::collections::BTreeMap;
@@ -435,6 +436,11 @@ fn read_manifest(files: &PackFiles, diags: &mut Vec<ToolDiagnostic>) -> Option<M
             )
             .at_line(&manifest_src, line, 1),
         );
+        return None;
+    }
+    let policy = review_policy::check(&manifest, &manifest_src);
+    if !policy.is_empty() {
+        diags.extend(policy);
         return None;
     }
     for (name, param) in &manifest.parameters {

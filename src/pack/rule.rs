@@ -42,6 +42,11 @@ pub struct Rule {
     pub engine: Arc<Engine>,
     /// For proposal rules: the question a finding puts to the department in a review.
     pub question: Option<String>,
+    /// For proposal rules: the role that owns the condition a finding becomes (a role of the
+    /// pack's `review.owners`).
+    pub owner: Option<String>,
+    /// For proposal rules: when that condition falls due (a term of the pack's `review.due`).
+    pub due: Option<String>,
     /// The pack parameters its script names (`ctx.params.NAME`): a finding of the rule is
     /// judged against them, and against an organisation's own targets for them.
     pub params: std::collections::BTreeSet<String>,
@@ -153,6 +158,12 @@ struct Meta {
     /// For proposal rules: the question a finding puts to the department in a review.
     #[serde(default)]
     question: Option<String>,
+    /// For proposal rules: the role that owns the condition a finding becomes.
+    #[serde(default)]
+    owner: Option<String>,
+    /// For proposal rules: when that condition falls due.
+    #[serde(default)]
+    due: Option<String>,
 }
 
 /// The metadata keys, with what each must hold (for messages).
@@ -168,6 +179,14 @@ const META_KEYS: &[(&str, &str)] = &[
     ),
     ("portfolio", "true or false"),
     ("question", "a string"),
+    (
+        "owner",
+        "a role of the pack's `review.owners`, such as \"commercial_lead\"",
+    ),
+    (
+        "due",
+        "a term of the pack's `review.due`, such as \"before_next_phase\"",
+    ),
 ];
 
 /// A diagnostic at the line where `key` is written in the metadata map.
@@ -301,6 +320,7 @@ pub fn compile(
             "for example `kinds: [\"department\"]`",
         ));
     }
+    check_review_terms(&meta, manifest, &source, &mut errors);
     if let Some(ast) = &ast {
         check_functions(ast, meta.portfolio, &source, &mut errors);
     }
@@ -323,6 +343,8 @@ pub fn compile(
         kinds,
         portfolio: meta.portfolio,
         question: meta.question,
+        owner: meta.owner,
+        due: meta.due,
         doc,
         file: file.to_string(),
         source,
@@ -380,6 +402,23 @@ fn compile_script(source: &Arc<SourceFile>, engine: &Engine) -> Result<(AST, Map
             .at(source, Span::point(0)));
     };
     Ok((ast, map))
+}
+
+/// A proposal rule's `owner` and `due` name a role and a term of the pack's `review:` section.
+fn check_review_terms(
+    meta: &Meta,
+    manifest: &Manifest,
+    source: &Arc<SourceFile>,
+    errors: &mut Vec<ToolDiagnostic>,
+) {
+    for (key, value) in [("owner", &meta.owner), ("due", &meta.due)] {
+        if let Some((message, help)) = value
+            .as_deref()
+            .and_then(|v| super::review_policy::rule_terms(manifest, key, v))
+        {
+            errors.push(at_key(source, key, message, &help));
+        }
+    }
 }
 
 /// The id is kebab-case and is the file's name.

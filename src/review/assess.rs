@@ -413,10 +413,15 @@ fn with_context(prepared: &Prepared, finding: Finding) -> ReviewFinding {
         (None, _) if finding.rule == UNANSWERED => {
             "The strategic commitments a high-rated or control-assured proposal must answer".into()
         }
-        (None, _) if finding.rule.starts_with("proposal-") => {
-            "Consistency of the proposal with the department's declaration".into()
-        }
-        (None, _) => "The proposal's format (declarations.md)".into(),
+        (None, _) => match prepared.rules.find(&finding.rule) {
+            // A rule that serves no single commitment: a cross-check with the declaration, or
+            // what its title says it finds.
+            Some((_, rule)) if rule.source.text.contains("ctx.declaration") => {
+                "Consistency of the proposal with the department's declaration".into()
+            }
+            Some((_, rule)) => rule.title.clone(),
+            None => "The proposal's format (declarations.md)".into(),
+        },
     };
     ReviewFinding {
         finding,

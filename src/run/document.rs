@@ -489,25 +489,31 @@ fn record(
                 .is_none_or(|ids| ids.contains(&rule.id));
             // A new vector, not the old one's allocation reused in place: that held every
             // passed check at the old, larger element's size and capacity until the end.
+            // A check passed in another document (`pass_in(ctx.declaration_ref, ...)` in a
+            // proposal rule) is evidence the rule found there, not a check of this document.
             let mut kept = Vec::with_capacity(passed.len());
-            kept.extend(
-                passed
-                    .into_iter()
-                    .map(|(_, p)| if keep_paths { p } else { String::new() }),
-            );
+            let mut evidence = Vec::new();
+            for (target, p) in passed {
+                match target {
+                    None => kept.push(if keep_paths { p } else { String::new() }),
+                    Some(_) => evidence.push(p),
+                }
+            }
             let passed = kept;
             let start = pending.len();
             pending.extend(findings.into_iter().map(|raw| Pending {
                 rule: rule.clone(),
                 raw,
             }));
-            out.results.push(rule_result(
+            let mut result = rule_result(
                 doc,
                 rule,
                 Status::Applied,
                 passed,
                 (start..pending.len()).collect(),
-            ));
+            );
+            result.evidence = evidence;
+            out.results.push(result);
         }
     }
 }
@@ -568,6 +574,7 @@ pub(super) fn rule_result(
         mission: rule.mission,
         status,
         passed,
+        evidence: Vec::new(),
         findings,
         spilled: Vec::new(),
     }

@@ -152,6 +152,11 @@ pub struct RuleResult {
     pub status: Status,
     /// Paths of the checks that passed.
     pub passed: Vec<String>,
+    /// Paths in the proposal's department declaration where a proposal rule's cross-check
+    /// passed (`pass_in(ctx.declaration_ref, path)`): the evidence a review shows beside the
+    /// proposal's own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
     /// Indices into [`Run::findings`] of the findings this rule raised in the document.
     pub findings: Vec<usize>,
     /// The marks of the findings it raised whose bodies went to [`Run::spill`].

@@ -110,6 +110,7 @@ impl Build {
             mission: Some(mission_of(commitment)),
             status,
             passed: (0..passed).map(|i| format!("items[{i}]")).collect(),
+            evidence: Vec::new(),
             findings: indices,
             spilled: Vec::new(),
         });

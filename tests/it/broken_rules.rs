@@ -367,3 +367,80 @@ fn library_calls_through_an_import_alias_are_checked_against_the_module() {
     assert!(d.message.contains("`utils` is not a module"), "{d:#?}");
     assert!(d.help.as_deref().unwrap().contains("`util`"), "{d:#?}");
 }
+
+/// A proposal rule's `owner` and `due` must name a role and a term of the pack's `review:`
+/// section: a typo is an error at its line, with the closest name; a pack without the section
+/// says so.
+#[test]
+fn condition_owner_and_due_name_the_packs_roles_and_terms() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "let rule = #{\n    id: \"owned\",\n    title: \"A rule\",\n    commitment: 1,\n    severity: \"error\",\n    kinds: [\"proposal\"],\n    owner: \"comercial_lead\",\n};\nfn check(doc, ctx) {}\n";
+    let dir = pack(tmp.path(), "p", &[("owned", body.to_string())]);
+    let manifest = std::fs::read_to_string(dir.join("pack.yaml")).unwrap();
+    std::fs::write(
+        dir.join("pack.yaml"),
+        format!(
+            "{manifest}review:\n  owners:\n    - {{ role: commercial_lead, title: Commercial lead }}\nparameters:\n  days:\n    type: integer\n    default: 30\n    rationale: x\n"
+        ),
+    )
+    .unwrap();
+    let (prepared, _) = load(vec![dir.clone()]);
+    let d = only_error(&prepared.diagnostics);
+    assert_at(d, "rule-metadata", &dir.join("owned.rhai"), DOC_LINES + 7);
+    assert!(
+        d.message.contains("`owner` names `comercial_lead`"),
+        "{d:#?}"
+    );
+    assert!(
+        d.help.as_deref().unwrap().contains("commercial_lead"),
+        "{d:#?}"
+    );
+
+    // Without a `review.due` section, any `due` is an error saying so.
+    let body = body.replace("owner: \"comercial_lead\"", "due: \"soon\"");
+    std::fs::write(dir.join("owned.rhai"), format!("{DOCS}{body}")).unwrap();
+    let (prepared, _) = load(vec![dir.clone()]);
+    let d = only_error(&prepared.diagnostics);
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap()
+            .contains("defines no `review.due`"),
+        "{d:#?}"
+    );
+}
+
+/// The `review:` section of pack.yaml is checked when the pack loads: a due term counts its
+/// days with an integer parameter of the pack, and the defaults name a role and a term.
+#[test]
+fn review_policy_due_terms_name_integer_parameters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = pack(tmp.path(), "p", &[]);
+    let manifest = std::fs::read_to_string(dir.join("pack.yaml")).unwrap();
+    std::fs::write(
+        dir.join("pack.yaml"),
+        format!(
+            "{manifest}review:\n  owners:\n    - {{ role: sro, title: SRO }}\n  due:\n    - {{ term: soon, text: soon, days: no_such_days }}\n  condition_defaults: {{ owner: sro, due: later }}\n"
+        ),
+    )
+    .unwrap();
+    let (prepared, _) = load(vec![dir.clone()]);
+    let codes: Vec<(&str, &str)> = prepared
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.id(), d.message.as_str()))
+        .collect();
+    assert!(
+        codes
+            .iter()
+            .any(|(c, m)| *c == "pack-manifest" && m.contains("`no_such_days`")),
+        "{codes:?}"
+    );
+    assert!(
+        codes
+            .iter()
+            .any(|(c, m)| *c == "pack-manifest"
+                && m.contains("`condition_defaults.due` names `later`")),
+        "{codes:?}"
+    );
+}
