@@ -36,8 +36,16 @@ pub fn rules_list(rules: &RuleSet, json: bool) -> String {
         text.push('\n');
         return text;
     }
-    let width = rules.rules().map(|(_, r)| r.id.len()).max().unwrap_or(10);
-    let mut out = String::new();
+    let width = rules
+        .rules()
+        .map(|(_, r)| r.id.len())
+        .chain([2])
+        .max()
+        .unwrap_or(10);
+    let mut out = format!(
+        "{:<width$}  {:<4} {:<8} {:<20} {}\n",
+        "id", "cmt", "severity", "pack", "title"
+    );
     for (p, r) in rules.rules() {
         let c = r.commitment.map_or("-".to_string(), |c| format!("C{c}"));
         out.push_str(&format!(

@@ -107,6 +107,28 @@ pub fn top75_codes(rules: &RuleSet) -> Vec<String> {
         .collect()
 }
 
+/// What to say about an organisation code that `known` (the codes `init` recognises) does not
+/// hold: the likeliest code meant, in any case, and every known code in full. The one place
+/// that words it, whatever list the codes come from.
+pub fn organisation_help(code: &str, known: &[String]) -> String {
+    let mut codes: Vec<&str> = known.iter().map(String::as_str).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let upper = code.to_uppercase();
+    let upper_codes: Vec<String> = codes.iter().map(|c| c.to_uppercase()).collect();
+    let near = crate::suggest::closest(&upper, upper_codes.iter().map(String::as_str))
+        .and_then(|u| codes.iter().find(|c| c.eq_ignore_ascii_case(u)));
+    let all = format!(
+        "the {} codes on the top-75 list are: {}",
+        codes.len(),
+        codes.join(", ")
+    );
+    match near {
+        Some(c) => format!("did you mean `{c}`? The{}", &all[3..]),
+        None => all,
+    }
+}
+
 /// The organisation's name and top-75 services, from the packs' `data.top75`; the code is
 /// matched in any case.
 pub fn listed(rules: &RuleSet, organisation: &str) -> (Option<String>, Vec<ListedService>) {
@@ -139,7 +161,12 @@ fn note(field: &Field, readers: &[Reader], rules: &RuleSet) -> Vec<String> {
     if !field.allowed.is_empty() {
         first.push_str(&format!(" One of: {}.", field.allowed.join(", ")));
     } else if !field.item_allowed.is_empty() {
-        first.push_str(&format!(" Each one of: {}.", field.item_allowed.join(", ")));
+        first.push_str(&format!(
+            " List any of: {}; write `[]` when there are none.",
+            field.item_allowed.join(", ")
+        ));
+    } else if field.is_list() && !field.items_are_objects {
+        first.push_str(" Write `[]` when there are none.");
     }
     lines.push(first);
     let commitments = reference::commitments_of(readers);
@@ -196,8 +223,14 @@ fn placeholder(field: &Field) -> String {
         return format!("[{PLACEHOLDER}]");
     }
     let allowed;
+    let form = field
+        .pattern
+        .as_deref()
+        .and_then(crate::schema::words::pattern_words);
     let hint = if field.format.as_deref() == Some("date") {
         "a date, YYYY-MM-DD"
+    } else if let Some(form) = form {
+        form
     } else if !field.allowed.is_empty() {
         allowed = format!("one of {}", field.allowed.join(", "));
         allowed.as_str()
@@ -268,6 +301,14 @@ pub fn template(req: &Request, rules: &RuleSet) -> String {
     out
 }
 
+/// Lists whose rules need at least two entries to judge anything, with the template's second
+/// entry and why it is there.
+const TWO_ITEMS: &[(&str, &str)] = &[(
+    "technology.sustainability.emissions_tco2e",
+    "The year after: commitment 14 compares the latest year with the one before, so give at \
+     least two years (more are fine, oldest first).",
+)];
+
 struct Ctx<'a> {
     req: &'a Request<'a>,
     rules: &'a RuleSet,
@@ -332,6 +373,13 @@ impl Ctx<'_> {
                 self.services(out, index, indent);
             } else {
                 self.item(out, index, indent, &[], notes);
+                if let Some(why) = TWO_ITEMS
+                    .iter()
+                    .find_map(|(path, why)| (*path == field.path).then_some(why))
+                {
+                    comment(out, &format!("{indent}  "), why);
+                    self.item(out, index, indent, &[], false);
+                }
             }
         } else {
             let value = self

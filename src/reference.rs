@@ -35,6 +35,8 @@ pub struct Field {
     pub item_allowed: Vec<String>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
+    /// The regular expression a text value must match, when the schema gives one.
+    pub pattern: Option<String>,
 }
 
 impl Field {
@@ -190,6 +192,9 @@ fn walk(root: &Mapping, node: &Mapping, prefix: &str, depth: usize, out: &mut Ve
                 .unwrap_or_default(),
             minimum: number("minimum"),
             maximum: number("maximum"),
+            pattern: get(&child, "pattern")
+                .and_then(Value::as_str)
+                .map(str::to_string),
         };
         out.push(field);
         if all_types.iter().any(|t| t == "object") {
@@ -239,11 +244,18 @@ pub fn readers(rules: &RuleSet, kind: &str) -> BTreeMap<String, Vec<Reader>> {
             }
         }
         for path in touched {
-            let params = if judged.contains(&path) {
+            let mut params: Vec<String> = if judged.contains(&path) {
                 r.params.iter().cloned().collect()
             } else {
                 Vec::new()
             };
+            // Parameters that say which fields they are the threshold of (judged through a
+            // library function, whose report paths the reader cannot see).
+            for name in &r.params {
+                if !params.contains(name) && threshold_of(rules, name, &path) {
+                    params.push(name.clone());
+                }
+            }
             out.entry(path).or_default().push(Reader {
                 rule: rule.id.clone(),
                 commitment: rule.commitment,
@@ -252,6 +264,16 @@ pub fn readers(rules: &RuleSet, kind: &str) -> BTreeMap<String, Vec<Reader>> {
         }
     }
     out
+}
+
+/// Whether the pack parameter `name` says it is the threshold of the field at `path`.
+fn threshold_of(rules: &RuleSet, name: &str, path: &str) -> bool {
+    rules.packs.iter().any(|pack| {
+        pack.manifest
+            .parameters
+            .get(name)
+            .is_some_and(|p| p.fields.iter().any(|f| f.trim_end_matches("[]") == path))
+    })
 }
 
 /// The commitments a list of readers serves, as `C3, C10`.

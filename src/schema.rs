@@ -4,6 +4,7 @@
 
 mod quick;
 pub mod walk;
+pub mod words;
 
 use crate::diag::Code;
 use std::sync::OnceLock;
@@ -193,6 +194,14 @@ pub fn validate(kind: &str, root: &Node) -> Vec<SchemaProblem> {
         && let Some(compiled) = compiled(kind)
     {
         for p in &mut placeholders {
+            if let Some(hint) = words::list_hint(compiled.json, &p.path.0)
+                && !p.problem.message.contains('(')
+            {
+                p.problem.message = format!("{} ({hint})", p.problem.message);
+                p.problem.help =
+                    "docs/format.md says what the list means and which rules read it".to_string();
+                continue;
+            }
             if !accepts_null(compiled.json, &p.path) {
                 p.problem.help =
                     "this field cannot be `null`, so give the fact; docs/format.md says \
@@ -472,25 +481,17 @@ fn problem_of(
             .label(format!("expected {expected}"))
             .help(help_here())
         }
-        ValidationErrorKind::Enum { options } => {
-            let choices = options
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter(|v| !v.is_null())
-                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            Problem::new(
-                Code::SchemaEnum,
-                format!("`{field}` cannot be {}", shown(node)),
-                node.span,
-            )
-            .label("not an allowed value")
-            .help(format!("use one of: {choices}"))
-        }
+        ValidationErrorKind::Enum { options } => enum_problem(options, node, &field),
+        ValidationErrorKind::Pattern { pattern } => Problem::new(
+            Code::SchemaValue,
+            match words::pattern_words(pattern) {
+                Some(form) => format!("`{field}` must be {form}, not {}", shown(node)),
+                None => format!("`{field}` is not in the form it takes: {}", shown(node)),
+            },
+            node.span,
+        )
+        .label("not in this form")
+        .help(help_here()),
         ValidationErrorKind::Format { format } if format == "date" => Problem::new(
             Code::SchemaDate,
             format!("`{field}` is not a valid date: {}", shown(node)),
@@ -514,6 +515,30 @@ fn problem_of(
         .help(help_here()),
     };
     SchemaProblem { path, problem }
+}
+
+/// The problem of a value that is not one of the allowed `options`.
+fn enum_problem(options: &Json, node: &Node, field: &str) -> Problem {
+    let choices: Vec<String> = options
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|v| !v.is_null())
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let value = match &node.value {
+        Value::Str(s) => Some(s.as_str()),
+        _ => None,
+    };
+    Problem::new(
+        Code::SchemaEnum,
+        format!("`{field}` cannot be {}", shown(node)),
+        node.span,
+    )
+    .label("not an allowed value")
+    .help(words::enum_help(value, &choices))
 }
 
 /// jsonschema's messages start with the instance; ours say which field instead.

@@ -206,12 +206,10 @@ pub fn test_pack(dir: &Path, only: Option<&str>) -> PackTest {
                 Code::TestNoRule,
                 format!("pack `{}` has no rule `{id}`", out.name),
             )
-            .help(format!(
-                "its rules are: {}",
-                all.iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            .help(crate::suggest::help(
+                id,
+                "rule id",
+                &all.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
             )),
         );
         return out;

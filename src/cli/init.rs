@@ -154,11 +154,10 @@ fn template(
         .cloned()
         .unwrap_or(organisation);
     if args.kind == InitKind::Department && name.is_none() {
-        let names: Vec<&str> = codes.iter().map(String::as_str).collect();
         output::eprint_line(&format!(
             "note: {} is not a department on the top-75 list, so no top-75 services are filled in; {}",
             crate::render::escape::terminal_line(&organisation),
-            crate::suggest::help(&organisation.to_uppercase(), "code", &names)
+            crate::init::organisation_help(&organisation, &codes)
         ));
     }
     let kind = match args.kind {

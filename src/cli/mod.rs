@@ -50,7 +50,9 @@ pub enum Command {
     Explain(rules::ExplainArgs),
     /// Print a JSON Schema (for editors and other validators).
     Schema(rules::SchemaArgs),
-    /// Run rule packs' fixtures: every finding must match an `# expect:` marker, and back.
+    /// Run rule packs' fixtures (each rule's YAML files in `fixtures/<rule-id>/`): a finding must start on each line marked `# expect: RULE-ID`
+    /// (`# expect-warning:` or `# expect-info:` for other severities; several ids separated by
+    /// commas), and nowhere else. A fixture without markers must produce no findings.
     Test(test::TestArgs),
     /// Scaffold a new rule, with a failing and a passing fixture.
     New(test::NewArgs),

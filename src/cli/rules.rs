@@ -105,10 +105,14 @@ pub fn explain(args: ExplainArgs) -> Exit {
                 terminal_line(&args.id)
             ),
         )
-        .help(format!(
-            "{}; `roadmap-lint rules` lists the rules",
-            crate::suggest::help(&args.id, "id", &names)
-        ))],
+        .help({
+            let hint = crate::suggest::help(&args.id, "id", &names);
+            if hint.ends_with('?') {
+                format!("{hint} `roadmap-lint rules` lists the rules")
+            } else {
+                format!("{hint}; `roadmap-lint rules` lists the rules")
+            }
+        })],
         diagnostics_style(),
     )
 }

@@ -156,6 +156,12 @@ pub struct Parameter {
     /// The greatest value a number or integer parameter may take.
     #[serde(default)]
     pub maximum: Option<f64>,
+    /// The document fields this parameter is the threshold of (`services[].performance.
+    /// user_satisfaction_pct`), for a rule that judges them through a library function whose
+    /// report paths the field reader cannot follow. `init` and the format reference show the
+    /// parameter beside each of them.
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 impl ParamType {

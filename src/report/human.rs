@@ -411,16 +411,22 @@ pub fn render_finding(run: &Run, f: &Finding, style: Style) -> String {
         .with_language("yaml"),
         code: code_of(f),
         url: run.doc_link(&f.rule),
-        related: f
-            .related
-            .iter()
-            .filter(|r| r.file != f.file || r.document != f.document)
-            .map(|r| RelatedReport {
-                message: r.message.clone(),
-                source: named(&r.file),
-                span: (r.location.byte_start, r.location.byte_len),
-            })
-            .collect(),
+        related: Vec::new(),
     };
-    render_diagnostic(&report, style)
+    // The places in other files follow the finding as notes of their own: as miette's related
+    // diagnostics they were headed by an empty "Advice:" line.
+    let mut out = render_diagnostic(&report, style);
+    for r in f
+        .related
+        .iter()
+        .filter(|r| r.file != f.file || r.document != f.document)
+    {
+        let related = RelatedReport {
+            message: r.message.clone(),
+            source: named(&r.file),
+            span: (r.location.byte_start, r.location.byte_len),
+        };
+        out.push_str(&render_diagnostic(&related, style));
+    }
+    out
 }

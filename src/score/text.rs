@@ -137,7 +137,9 @@ pub fn bands_text(b: &Bands) -> String {
 
 /// A short human description of a tally.
 pub fn tally_text(t: &Tally) -> String {
-    let mut s = format!("{} of {} checks passed", t.passed, t.applicable());
+    let applicable = t.applicable();
+    let checks = if applicable == 1 { "check" } else { "checks" };
+    let mut s = format!("{} of {applicable} {checks} passed", t.passed);
     if t.warnings > 0 {
         s.push_str(&format!(" ({} with a warning)", t.warnings));
     }

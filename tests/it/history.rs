@@ -50,7 +50,7 @@ fn an_earlier_declaration_given_with_previous_is_compared_with() {
     assert_eq!(code, 1, "{report}");
     assert_eq!(
         messages(&report),
-        ["3 services have app access, down from 4 at the previous declaration (2024-03-31)"]
+        ["services with app access fell to 3, from 4 at the previous declaration (2024-03-31)"]
     );
     // Without it, the rule could not judge: no finding, and not a pass either.
     let (code, report) = check(dir.path(), &["2025.yaml"]);
@@ -73,7 +73,7 @@ fn a_series_in_one_run_is_compared_whatever_the_order_and_the_jobs() {
     assert_eq!(
         reports[0],
         [
-            "4 services have app access, the same as at the previous declaration (2024-03-31): mobile access did not increase"
+            "services with app access: 4, the same as at the previous declaration (2024-03-31): mobile access did not increase"
         ]
     );
     assert!(reports.iter().all(|r| r == &reports[0]), "{reports:?}");

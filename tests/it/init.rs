@@ -222,3 +222,119 @@ fn init_takes_only_a_plain_organisation_code() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a folder"));
     assert!(dir.path().join("x").is_dir());
 }
+
+/// The template and the messages about it speak a department analyst's words: the 'great'
+/// thresholds beside the fields they judge (here and in docs/format.md), two years of
+/// emissions, a period in words, a list placeholder that says what it may hold and that `[]`
+/// is allowed, an allowed value offered in the right case, and every organisation code.
+#[test]
+fn the_template_and_its_messages_say_what_to_write() {
+    let out = cli()
+        .args(["init", "--organisation", "DFE", "-o", "-"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    for (field, param) in [
+        ("user_satisfaction_pct", "great_satisfaction_pct` = 78"),
+        ("digital_adoption_pct", "great_adoption_pct` = 79"),
+        ("digital_completion_pct", "great_completion_pct` = 80"),
+    ] {
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(&format!("{field}:")))
+            .unwrap();
+        let above: Vec<&str> = text.lines().take(line).collect();
+        let notes = above[above.len().saturating_sub(4)..].join("\n");
+        assert!(notes.contains(param), "{field}: {notes}");
+    }
+    let format_md = std::fs::read_to_string(crate::harness::root().join("docs/format.md")).unwrap();
+    let row = format_md
+        .lines()
+        .find(|l| l.contains("`user_satisfaction_pct`"))
+        .unwrap();
+    assert!(row.contains("great_satisfaction_pct"), "{row}");
+    let emissions = &text[text.find("emissions_tco2e:").unwrap()..];
+    let emissions = &emissions[..emissions.find("\n\n").unwrap()];
+    assert_eq!(emissions.matches("- year:").count(), 2, "{emissions}");
+    assert!(
+        text.contains("period: \"TODO: a year and a quarter, written YYYY-Qn, such as 2025-Q1")
+    );
+    let flat = text.replace("\n      # ", " ");
+    assert!(
+        flat.contains(
+            "List any of: api, gdx, ids, other_platform; write `[]` when there are none."
+        ),
+        "the list's comment"
+    );
+
+    // The first check of a half-filled copy: what each message says.
+    let dir = tempfile::tempdir().unwrap();
+    let filled = text
+        .replacen("period: \"TODO: a year and a quarter, written YYYY-Qn, such as 2025-Q1 (January to March 2025)\"", "period: 2024-3", 1)
+        .replacen("phase: \"TODO: one of discovery, alpha, beta, live, retired\"", "phase: Live", 1);
+    std::fs::write(dir.path().join("dfe.yaml"), filled).unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "dfe.yaml"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = |path: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap_or_else(|| panic!("nothing at {path}"))
+            .clone()
+    };
+    let period = at("services[0].performance.period");
+    assert_eq!(
+        period["message"],
+        "`period` must be a year and a quarter, written YYYY-Qn, such as 2025-Q1 (January to March 2025), not \"2024-3\""
+    );
+    let phase = at("services[0].phase");
+    assert!(
+        phase["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("did you mean `live`?"),
+        "{phase}"
+    );
+    // A list placeholder says what the list may hold, and that `[]` is allowed.
+    std::fs::write(
+        dir.path().join("data.yaml"),
+        "schema_version: 1\nkind: department\nas_of: 2025-01-01\norganisation: {id: DFE, name: D, type: ministerial}\ndata:\n  assets:\n    - id: a\n      access: [TODO]\n",
+    )
+    .unwrap();
+    let out = cli()
+        .current_dir(dir.path())
+        .args(["check", "--format", "concise", "data.yaml"])
+        .output()
+        .unwrap();
+    let said = stdout(&out);
+    assert!(
+        said.contains("`access` is still a placeholder: give the fact (list any of: api, gdx, ids, other_platform, such as `[a, b]`; write `[]` when there are none)"),
+        "{said}"
+    );
+
+    // An unknown organisation: the likeliest code, then all of them.
+    let out = cli()
+        .args(["init", "--organisation", "DEF", "-o", "-"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("did you mean `DEFRA`? The 14 codes on the top-75 list are: BEIS, CO, DEFRA, DFE, DFT, DIT, DLUHC, DWP, FCDO, HMRC, HO, MOD, MOJ, SLC"), "{said}");
+    assert!(!said.contains("more"), "{said}");
+
+    // The config template shows targets and the evaluation date.
+    let out = cli()
+        .args(["init", "--config", "-o", "-"])
+        .output()
+        .unwrap();
+    let config = stdout(&out);
+    assert!(
+        config.contains("# targets: targets.yaml") && config.contains("# as_of: 2025-03-31"),
+        "{config}"
+    );
+}

@@ -7,6 +7,7 @@
 
 mod harness;
 mod history;
+mod plurals;
 mod progress;
 
 #[path = "../../examples/gen_corpus.rs"]
