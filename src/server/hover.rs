@@ -104,6 +104,7 @@ fn key_hover(loaded: &Loaded, text: &str, lines: &Lines, p: Position) -> Option<
         out.push_str(&format!("\n\nAllowed values: {}", shown.join(", ")));
     }
     let readers = loaded.words.readers(loaded.linter.rules(), &kind, &path);
+    out.push_str(&commitments_reading(loaded.linter.rules(), &readers));
     if !readers.is_empty() {
         out.push_str("\n\nRead by:");
         for (id, title) in readers {
@@ -111,6 +112,32 @@ fn key_hover(loaded: &Loaded, text: &str, lines: &Lines, p: Position) -> Option<
         }
     }
     Some((range, out))
+}
+
+/// The commitments whose rules read a field, each with its number and its words in the
+/// roadmap: what a department analyst knows the field by. Empty when no rule reads it.
+fn commitments_reading(rules: &crate::pack::RuleSet, readers: &[(String, String)]) -> String {
+    let mut seen = std::collections::BTreeMap::new();
+    for (id, _) in readers {
+        let Some((pack, rule)) = rules.find(id) else {
+            continue;
+        };
+        let Some(number) = rule.commitment else {
+            continue;
+        };
+        if let Some((_, c)) = rules.commitment(pack, number) {
+            seen.entry(number)
+                .or_insert_with(|| c.text.trim().to_string());
+        }
+    }
+    let mut out = String::new();
+    if !seen.is_empty() {
+        out.push_str("\n\nCommitments that read it:");
+        for (number, text) in seen {
+            out.push_str(&format!("\n- Commitment {number}: {text}"));
+        }
+    }
+    out
 }
 
 /// The deadline a finding's message names: `(deadline DATE: ...)`, as `report_due` writes it,

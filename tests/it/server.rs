@@ -502,6 +502,15 @@ fn hover_explains_fields_and_findings() {
     assert!(text.contains("technology.systems[0].hosting"), "{text}");
     assert!(text.contains("Where the system is hosted now"), "{text}");
     assert!(text.contains("`hosting-not-cloud-aligned`"), "{text}");
+    // A field names each commitment that reads it, by number and words, beside the rules.
+    let h = c.at("textDocument/hover", &declaration, 17, 4);
+    let text = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("one_login.strategy_confirmed"), "{text}");
+    assert!(
+        text.contains("- Commitment 3: All departments will confirm an adoption strategy"),
+        "{text}"
+    );
+    assert!(text.contains("`one-login-strategy-overdue`"), "{text}");
     // The late One Login strategy: the commitment, the rule's documentation, the deadline.
     let h = c.at("textDocument/hover", &declaration, 17, 25);
     let text = h["result"]["contents"]["value"].as_str().unwrap();
