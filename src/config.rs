@@ -19,6 +19,8 @@ use crate::pack::Rule;
 use crate::schema;
 use crate::source::SourceFile;
 
+mod extends;
+
 pub const FILE_NAME: &str = ".roadmap-lint.yaml";
 pub const SCHEMA: &str = include_str!("../schemas/config.schema.json");
 
@@ -93,6 +95,11 @@ pub struct Config {
     pub as_of: Option<crate::date::Date>,
     /// The file and its tree, to point diagnostics found later (unknown rule ids) at lines.
     source: Option<(Arc<SourceFile>, Node)>,
+    /// The settings in force, as a config file would write them: this file's keys over those
+    /// of the files it extends (`config --show` prints them).
+    pub settings: Json,
+    /// The config files this one extends, nearest first (`extends:`).
+    pub extended: Vec<PathBuf>,
 }
 
 /// The nearest `.roadmap-lint.yaml` in `start` or a folder above it, up to the repository's
@@ -350,7 +357,10 @@ impl Config {
             .map(Path::to_path_buf)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
+        let (json, extended) = extends::resolve(path, &base, json, &source, &root)?;
         let mut config = Config::from_json(path, &base, &json, &source, &root);
+        config.extended = extended;
+        config.settings = json.clone();
         let mut diags = Vec::new();
         config.as_of = as_of(&json, &source, &root, &shown, &mut diags);
         let ignore = ignore_globs(&json, &source, &root, &mut diags);
@@ -404,6 +414,8 @@ impl Config {
             waiver_warning_days: json.get("waiver_warning_days").and_then(Json::as_i64),
             as_of: None,
             source: None,
+            settings: Json::Null,
+            extended: Vec::new(),
         }
     }
 

@@ -160,6 +160,8 @@ codes! {
         "The config file must be one YAML document.";
     ConfigBadGlob = "config-bad-glob", Tool, "Bad ignore pattern",
         "An `ignore` entry of the config is not a glob pattern.";
+    ConfigExtends = "config-extends", Tool, "Config extends a file it cannot use",
+        "The config file's `extends` names a file that cannot be read or has problems of its own, or configs extend each other in a loop or more than 8 deep.";
     ConfigUnknownRule = "config-unknown-rule", Tool, "Config names an unknown rule",
         "`enable`, `disable` or `severity` in the config names a rule id, commitment or mission that no loaded pack has.";
     TargetsInvalid = "targets-invalid", Tool, "Targets file invalid",

@@ -5,6 +5,7 @@
 
 pub mod args;
 mod check;
+mod config;
 mod init;
 mod output;
 mod progress;
@@ -59,6 +60,9 @@ pub enum Command {
     /// Write a declaration (or proposal, or config file) to fill in: every field, with what it
     /// means and the target it is judged against.
     Init(init::InitArgs),
+    /// Show the config file in force and, with `--show`, its settings merged with the files it
+    /// extends.
+    Config(config::ConfigArgs),
     /// Run the language server over standard input and output (for editors; see docs/editors.md).
     Server(server::ServerArgs),
     /// Print a shell completion script, such as `roadmap-lint completions bash > roadmap-lint.bash`.
@@ -82,6 +86,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::New(args) => test::new_rule(args),
         Command::Init(args) => init::run(args),
         Command::Server(args) => server::run(args),
+        Command::Config(args) => config::run(args),
         Command::Completions { shell } => {
             output::print(&rules::completions(shell));
             Exit::Clean

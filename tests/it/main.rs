@@ -21,6 +21,7 @@ mod check_display;
 mod ci_formats;
 mod cli;
 mod cli_toolkit;
+mod config_extends;
 mod doc_isolation;
 mod example_findings_c8_to_c21;
 mod generated_docs;
