@@ -42,6 +42,7 @@ pub mod diag;
 pub mod docs;
 pub mod engine;
 pub mod finding;
+pub mod fix;
 pub mod fixture;
 pub mod gendocs;
 pub mod history;

@@ -31,6 +31,15 @@ pub struct CheckArgs {
     /// counts them all).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub min_severity: Option<MinSeverity>,
+    /// Apply the safe fixes first (a misspelt key, a value in the wrong case, a missing key as
+    /// a `TODO` placeholder; never one that changes what a fact says), each file written
+    /// whole, then check the fixed files.
+    #[arg(long)]
+    pub fix: bool,
+    /// With `--fix`: print the fixes as a unified diff and write nothing; exit code 1 when
+    /// there is any.
+    #[arg(long, requires = "fix")]
+    pub diff: bool,
     /// Print how many findings each rule raised, by severity, instead of the findings.
     #[arg(long)]
     pub statistics: bool,
@@ -121,6 +130,23 @@ pub fn run(args: CheckArgs) -> Exit {
     if !wants(Format::Junit) {
         let ids = model.iter().filter_map(|m| m.c1_rule.clone()).collect();
         settings.options.passed_paths_of = Some(std::sync::Arc::new(ids));
+    }
+    if args.fix {
+        let fixed = super::fix::fix(&inputs, &prepared, &settings.options, args.diff);
+        if args.diff {
+            output::print(&crate::render::escape::terminal_text(&fixed.diff));
+        }
+        super::fix::say(&fixed, args.diff);
+        if !fixed.diagnostics.is_empty() {
+            return output::fail(&fixed.diagnostics, err_style);
+        }
+        if args.diff {
+            return if fixed.files.is_empty() {
+                Exit::Clean
+            } else {
+                Exit::Findings
+            };
+        }
     }
     keep_what_reports_read(&args, &mut settings.options);
     let mut result = run::run(&inputs, &prepared, &settings.options);

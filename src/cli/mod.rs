@@ -6,6 +6,7 @@
 pub mod args;
 mod check;
 mod config;
+mod fix;
 mod init;
 mod output;
 mod progress;

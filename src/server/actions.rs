@@ -16,7 +16,7 @@ use super::position::Lines;
 use super::{Loaded, Server, fields, lock};
 use crate::date::Date;
 use crate::finding::Finding;
-use crate::node::{DocPath, Node, Segment, Value};
+use crate::node::DocPath;
 
 /// Documents larger than this get no fix that needs a parse on the main loop.
 const MAX_PARSE: usize = 1 << 20;
@@ -51,12 +51,27 @@ pub fn code_actions(server: &Server, params: CodeActionParams) -> Option<Vec<Cod
             continue;
         };
         let kind = kind_in(&all, &doc_lines);
-        let edits: Vec<(String, TextEdit, bool)> = match (f.rule.as_str(), kind.as_deref()) {
-            ("schema-unknown-key", Some(kind)) => replace_key(kind, f, range),
-            ("schema-enum", Some(kind)) => replace_value(kind, f, range, &text, &lines),
-            ("schema-missing-key", Some(kind)) => add_key(kind, f, &text, &lines, as_of, &loaded)
+        let as_edits = |fixes: Vec<crate::fix::Fix>| -> Vec<(String, TextEdit, bool)> {
+            fixes
                 .into_iter()
-                .collect(),
+                .map(|x| {
+                    let at = Range::new(lines.at_byte(x.start), lines.at_byte(x.end));
+                    (x.title, TextEdit::new(at, x.text), x.preferred)
+                })
+                .collect()
+        };
+        let written = || {
+            text.get(lines.offset(range.start)..lines.offset(range.end))
+                .unwrap_or("")
+        };
+        let edits: Vec<(String, TextEdit, bool)> = match (f.rule.as_str(), kind.as_deref()) {
+            ("schema-unknown-key", Some(kind)) => as_edits(crate::fix::replace_key(kind, f, &[])),
+            ("schema-enum", Some(kind)) => as_edits(crate::fix::replace_value(kind, f, written())),
+            ("schema-missing-key", Some(kind)) => as_edits(
+                add_key(kind, f, &text, as_of, &loaded)
+                    .into_iter()
+                    .collect(),
+            ),
             _ if is_rule(&loaded, f) => waiver(f, &all, &lines, doc_lines, as_of)
                 .into_iter()
                 .collect(),
@@ -93,158 +108,25 @@ fn is_rule(loaded: &Loaded, f: &Finding) -> bool {
     !f.waived && !f.path.is_empty() && loaded.linter.rules().find(&f.rule).is_some()
 }
 
-fn split(path: &str) -> Option<(Vec<Segment>, Segment)> {
-    let mut segments = DocPath::parse(path).ok()?.0;
-    let last = segments.pop()?;
-    Some((segments, last))
-}
-
-/// The valid key closest to an unknown one.
-fn replace_key(kind: &str, f: &Finding, range: Range) -> Vec<(String, TextEdit, bool)> {
-    let Some((parent, Segment::Key(key))) = split(&f.path) else {
-        return Vec::new();
-    };
-    let Some(root) = fields::schema(kind) else {
-        return Vec::new();
-    };
-    let Some(node) = fields::at(root, &parent) else {
-        return Vec::new();
-    };
-    let names: Vec<String> = fields::keys(root, node)
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
-    match crate::suggest::closest(&key, names.iter().map(String::as_str)) {
-        Some(best) => vec![(
-            format!("Replace `{key}` with `{best}`"),
-            TextEdit::new(range, best.to_string()),
-            true,
-        )],
-        None => Vec::new(),
-    }
-}
-
-/// The allowed value closest to the one written, or, when none is close, each allowed value.
-fn replace_value(
-    kind: &str,
-    f: &Finding,
-    range: Range,
-    text: &str,
-    lines: &Lines,
-) -> Vec<(String, TextEdit, bool)> {
-    let Ok(path) = DocPath::parse(&f.path) else {
-        return Vec::new();
-    };
-    let Some(root) = fields::schema(kind) else {
-        return Vec::new();
-    };
-    let Some(node) = fields::at(root, &path.0) else {
-        return Vec::new();
-    };
-    let values = fields::values(root, node);
-    let written = text
-        .get(lines.offset(range.start)..lines.offset(range.end))
-        .unwrap_or("")
-        .trim_matches(['"', '\''])
-        .to_string();
-    let edit = |v: &str| TextEdit::new(range, v.to_string());
-    if let Some(best) = crate::suggest::closest(&written, values.iter().map(String::as_str)) {
-        return vec![(
-            format!("Replace `{written}` with `{best}`"),
-            edit(best),
-            true,
-        )];
-    }
-    values
-        .iter()
-        .take(12)
-        .map(|v| (format!("Replace `{written}` with `{v}`"), edit(v), false))
-        .collect()
-}
-
-/// Insert a missing required key, with a placeholder value, into the mapping that lacks it.
+/// Insert a missing required key, with a placeholder that is valid where it can be (the first
+/// allowed value, the evaluation date), into the mapping that lacks it.
 fn add_key(
     kind: &str,
     f: &Finding,
     text: &str,
-    lines: &Lines,
     as_of: Date,
     loaded: &Loaded,
-) -> Option<(String, TextEdit, bool)> {
+) -> Option<crate::fix::Fix> {
     if text.len() > MAX_PARSE {
         return None;
     }
-    let (parent, Segment::Key(key)) = split(&f.path)? else {
-        return None;
-    };
-    let root_schema = fields::schema(kind)?;
+    let root = fields::schema(kind)?;
     let value = fields::placeholder(
-        root_schema,
-        fields::at(root_schema, &DocPath::parse(&f.path).ok()?.0)?,
+        root,
+        fields::at(root, &DocPath::parse(&f.path).ok()?.0)?,
         as_of,
     );
-    let docs = crate::load::yaml::parse(text, &loaded.linter.options().limits);
-    let tree = docs.into_iter().nth(f.document)?.root?;
-    let node = tree.resolve(&DocPath(parent.clone()));
-    if !node.complete {
-        return None;
-    }
-    let source = crate::source::SourceFile::new("", text);
-    let title = format!("Add `{key}: {value}`");
-    let at_line_end = |line: usize, insert: String| {
-        let end = lines.at_char(line, lines.line(line).chars().count());
-        Some((
-            title.clone(),
-            TextEdit::new(Range::new(end, end), insert),
-            true,
-        ))
-    };
-    match &node.node.value {
-        Value::Map(entries) if !entries.is_empty() => {
-            let first = source.locate(entries[0].key_span);
-            if is_flow(text, node.node) {
-                let close = source.locate(crate::source::Span::point(
-                    node.node.span.end.saturating_sub(1),
-                ));
-                let at = lines.position(close.line, close.column);
-                return Some((
-                    title,
-                    TextEdit::new(Range::new(at, at), format!(", {key}: {value}")),
-                    true,
-                ));
-            }
-            let last = entries.last()?;
-            let end = last_line(&source, &last.value, last.key_span);
-            at_line_end(
-                end,
-                format!("\n{}{key}: {value}", " ".repeat(first.column - 1)),
-            )
-        }
-        Value::Null if !parent.is_empty() => {
-            let at = source.locate(node.span);
-            let indent = parse_line(lines.line(at.line - 1)).content + 2;
-            at_line_end(
-                at.line - 1,
-                format!("\n{}{key}: {value}", " ".repeat(indent)),
-            )
-        }
-        _ => None,
-    }
-}
-
-fn is_flow(text: &str, node: &Node) -> bool {
-    text.chars().nth(node.span.start) == Some('{')
-}
-
-/// The 0-based line where an entry ends: the last line its value's text reaches.
-fn last_line(source: &crate::source::SourceFile, value: &Node, key: crate::source::Span) -> usize {
-    let end = value.span.end.max(key.end);
-    let mut at = source.locate(crate::source::Span::point(end));
-    // A block value's span ends at the start of the line after it.
-    if at.column == 1 && at.line > 1 && end > key.end {
-        at.line -= 1;
-    }
-    at.line - 1
+    crate::fix::add_key(f, text, &loaded.linter.options().limits, &value)
 }
 
 /// A waiver for the finding, appended to the document's `waivers:` (created when missing).

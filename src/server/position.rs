@@ -99,6 +99,17 @@ impl<'a> Lines<'a> {
         self.position(line + 1, column + 1)
     }
 
+    /// The LSP position of a byte offset (clamped to the text, and back to a character's start).
+    pub fn at_byte(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let column = self.text[self.starts[line]..offset].chars().count();
+        self.at_char(line, column)
+    }
+
     /// The position just past the end of the text.
     pub fn end(&self) -> Position {
         let last = self.starts.len() - 1;

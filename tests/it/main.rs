@@ -24,6 +24,7 @@ mod cli_toolkit;
 mod config_extends;
 mod doc_isolation;
 mod example_findings_c8_to_c21;
+mod fix;
 mod generated_docs;
 #[cfg(target_os = "linux")]
 mod hostile;
