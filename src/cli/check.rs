@@ -40,6 +40,13 @@ pub struct CheckArgs {
     /// there is any.
     #[arg(long, requires = "fix")]
     pub diff: bool,
+    /// Check again each time an input (or the config file) changes, until interrupted
+    /// (Ctrl-C). New files in a folder given are picked up.
+    #[arg(long, conflicts_with = "diff")]
+    pub watch: bool,
+    /// Stop watching after this many checks (for tests).
+    #[arg(long, hide = true, value_name = "N", requires = "watch")]
+    pub watch_runs: Option<u32>,
     /// Print how many findings each rule raised, by severity, instead of the findings.
     #[arg(long)]
     pub statistics: bool,
@@ -93,6 +100,14 @@ fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
 }
 
 pub fn run(args: CheckArgs) -> Exit {
+    if args.watch {
+        return super::watch::watch(&args, run_once);
+    }
+    run_once(&args)
+}
+
+/// One check of the inputs, as the flags say.
+fn run_once(args: &CheckArgs) -> Exit {
     let err_style = output::err_style(args.color);
     let mut settings = match settings::settings(&args.eval) {
         Ok(s) => s,
@@ -148,7 +163,7 @@ pub fn run(args: CheckArgs) -> Exit {
             };
         }
     }
-    keep_what_reports_read(&args, &mut settings.options);
+    keep_what_reports_read(args, &mut settings.options);
     let mut result = run::run(&inputs, &prepared, &settings.options);
     result.diagnostics.extend(input_errors);
     if let Some(model) = &model {
@@ -159,13 +174,13 @@ pub fn run(args: CheckArgs) -> Exit {
     if let Some(min) = args.min_severity {
         result.keep_at_least(min.severity());
     }
-    write_outputs(&args, &mut result, &prepared, fail_on);
+    write_outputs(args, &mut result, &prepared, fail_on);
     let ctx = report::Context {
         rules: &prepared.rules,
         style: output::style(args.color),
         fail_on: fail_on.threshold(),
     };
-    let written = write_stdout(&args, &result, &ctx);
+    let written = write_stdout(args, &result, &ctx);
     if let Some(profile) = &prepared.profile {
         output::eprint_text(&profile.render(&prepared.rules));
     }

@@ -16,6 +16,7 @@ mod score;
 mod server;
 pub mod settings;
 mod test;
+mod watch;
 
 use clap::{Parser, Subcommand};
 

@@ -76,3 +76,70 @@ fn min_severity_hides_lower_findings_but_not_the_failure() {
     assert!(!out.contains("warning["), "{out}");
     assert!(out.contains("error[hosting-not-cloud-aligned]"), "{out}");
 }
+
+/// `--watch` checks, waits for a change, and checks again.
+#[test]
+fn watch_checks_again_when_a_file_changes() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.yaml");
+    let head = "schema_version: 1\nkind: department\nas_of: 2025-01-01\n";
+    std::fs::write(
+        &path,
+        format!("{head}organisation: {{id: DFE, name: D, typ: x}}\n"),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("roadmap-lint"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-config",
+            "--watch",
+            "--watch-runs",
+            "2",
+            "--format",
+            "concise",
+            "d.yaml",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap_or_default());
+        }
+    });
+    let summary = |rx: &std::sync::mpsc::Receiver<String>| -> Vec<String> {
+        let mut lines = Vec::new();
+        while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(30)) {
+            let done = line.contains(" in 1 document from 1 file");
+            lines.push(line);
+            if done {
+                break;
+            }
+        }
+        lines
+    };
+    let first = summary(&rx);
+    assert!(
+        first.iter().any(|l| l.contains("unknown key `typ`")),
+        "{first:?}"
+    );
+    // Let the watch take its snapshot, then change the file.
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    std::fs::write(
+        &path,
+        format!("{head}organisation: {{id: DFE, name: D, tyype: x}}\n"),
+    )
+    .unwrap();
+    let second = summary(&rx);
+    assert!(
+        second.iter().any(|l| l.contains("unknown key `tyype`")),
+        "{second:?}"
+    );
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+}
