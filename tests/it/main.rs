@@ -19,6 +19,7 @@ mod broken_rules;
 mod browser;
 mod check_display;
 mod ci_formats;
+mod ci_snippets;
 mod cli;
 mod cli_toolkit;
 mod config_extends;

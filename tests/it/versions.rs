@@ -18,6 +18,8 @@ fn cargo_version() -> String {
 /// Text that, where it appears, is followed by a version of roadmap-lint.
 const BEFORE_A_VERSION: &[&str] = &[
     "roadmap-lint/roadmap-lint@v",
+    "RELEASE_COMMIT_SHA # v",
+    "tags <repository> v",
     "rev: v",
     "roadmap-lint==",
     "uvx roadmap-lint@",
