@@ -89,6 +89,12 @@ pub struct Config {
     pub targets: Option<PathBuf>,
     pub builtin: Option<bool>,
     pub ignore: Option<GlobSet>,
+    /// `include:`, `exclude:` and `ignore:` patterns as written (the workspace matches them
+    /// against paths relative to the config's folder).
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// The cache folder, resolved against the config file's folder.
+    pub cache_dir: Option<PathBuf>,
     pub fail_on: Option<String>,
     pub waiver_warning_days: Option<i64>,
     /// The evaluation date for every document (`--as-of` overrides it).
@@ -294,6 +300,33 @@ fn as_of(
     date
 }
 
+/// A diagnostic for each pattern of `include:` or `exclude:` that is not a glob.
+fn check_globs(
+    key: &str,
+    json: &Json,
+    source: &Arc<SourceFile>,
+    root: &Node,
+    diags: &mut Vec<ToolDiagnostic>,
+) {
+    let patterns = strings(json.get(key));
+    for (i, pattern) in patterns.iter().enumerate() {
+        if let Err((_, why)) = crate::workspace::walk::globs(std::slice::from_ref(pattern)) {
+            let span = root
+                .resolve(&DocPath::parse(&format!("{key}[{i}]")).unwrap_or_default())
+                .span;
+            diags.push(
+                ToolDiagnostic::new(
+                    Code::ConfigBadGlob,
+                    format!("`{pattern}` is not a glob pattern: {why}"),
+                )
+                .at(source, span)
+                .label("not a glob")
+                .help("use `*` within a folder name, `**` across folders, `?` for one character, `[abc]` for a set"),
+            );
+        }
+    }
+}
+
 /// The `ignore` patterns as one glob set (`None` when there are none); a pattern that is not
 /// a glob is a diagnostic.
 fn ignore_globs(
@@ -364,6 +397,9 @@ impl Config {
         let mut diags = Vec::new();
         config.as_of = as_of(&json, &source, &root, &shown, &mut diags);
         let ignore = ignore_globs(&json, &source, &root, &mut diags);
+        for key in ["include", "exclude"] {
+            check_globs(key, &json, &source, &root, &mut diags);
+        }
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -407,6 +443,15 @@ impl Config {
                 .map(|t| base.join(t)),
             builtin: json.get("builtin").and_then(Json::as_bool),
             ignore: None,
+            include: strings(json.get("include")),
+            exclude: strings(json.get("exclude"))
+                .into_iter()
+                .chain(strings(json.get("ignore")))
+                .collect(),
+            cache_dir: json
+                .get("cache_dir")
+                .and_then(Json::as_str)
+                .map(|t| base.join(t)),
             fail_on: json
                 .get("fail_on")
                 .and_then(Json::as_str)

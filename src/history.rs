@@ -4,11 +4,16 @@
 //! organisation whose own `as_of` is before its own; `()` when there is none, and those rules
 //! then say they could not judge.
 //!
-//! Earlier declarations come from the run itself (several declarations of one organisation:
-//! files in dated folders, or several documents in one file) and from `--previous FILE`. Dates
-//! are the documents' own `as_of`, never `--as-of`, which only moves the day rules judge on.
+//! One rule decides a declaration's previous declaration, the same in every command and in the
+//! language server ([`Histories::previous`]): the latest earlier declaration of its
+//! organisation given with `--previous FILE`; else its own file's version at `--previous-rev
+//! REV`; else the latest earlier declaration of its organisation in the workspace (current
+//! files, dated snapshot folders, other documents of the run). Dates are the documents' own
+//! `as_of`, never `--as-of`, which only moves the day rules judge on. Each earlier declaration
+//! knows where it came from ([`Origin`]), and a finding that compares with it names it.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use rhai::Dynamic;
 
@@ -19,6 +24,54 @@ use crate::load::{self, Input, Limits};
 use crate::node::Node;
 use crate::schema;
 
+/// Where an earlier declaration came from, as findings that compare with it name it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Origin {
+    /// A file of the workspace or of the run, by its path relative to the workspace root.
+    File { path: String },
+    /// A file given with `--previous`, as named.
+    Given { path: String },
+    /// A file's version at a git revision.
+    Git {
+        revision: String,
+        commit: String,
+        path: String,
+    },
+}
+
+/// How an earlier declaration's value is had: already made, or read on first use from its
+/// text (so that a workspace's history costs nothing until a rule asks for it).
+#[derive(Debug)]
+struct Lazy {
+    cell: OnceLock<Dynamic>,
+    text: Option<Arc<[u8]>>,
+    reread: Option<crate::workspace::Entry>,
+    limits: Limits,
+}
+
+impl Lazy {
+    fn value(&self, document: usize) -> Dynamic {
+        self.cell
+            .get_or_init(|| {
+                let bytes = match (&self.text, &self.reread) {
+                    (Some(b), _) => Some(b.clone()),
+                    (None, Some(entry)) => entry.bytes(self.limits.max_file_bytes),
+                    (None, None) => None,
+                };
+                bytes
+                    .and_then(|b| {
+                        let text = std::str::from_utf8(&b).ok()?.to_string();
+                        let docs = load::yaml::parse(&text, &self.limits);
+                        let root = docs.into_iter().find(|d| d.index == document)?.root?;
+                        Some(crate::engine::to_dynamic(&root))
+                    })
+                    .unwrap_or(Dynamic::UNIT)
+            })
+            .clone()
+    }
+}
+
 /// One earlier declaration.
 #[derive(Debug, Clone)]
 pub struct Earlier {
@@ -27,8 +80,88 @@ pub struct Earlier {
     /// Where it was read, as shown in reports.
     pub file: String,
     pub document: usize,
-    /// The declaration, as rules see it.
-    pub value: Dynamic,
+    pub origin: Origin,
+    value: Arc<Lazy>,
+}
+
+impl Earlier {
+    /// An earlier declaration whose value is at hand.
+    pub fn new(
+        as_of: Date,
+        file: String,
+        document: usize,
+        origin: Origin,
+        value: Dynamic,
+    ) -> Earlier {
+        let cell = OnceLock::new();
+        let _ = cell.set(value);
+        Earlier {
+            as_of,
+            file,
+            document,
+            origin,
+            value: Arc::new(Lazy {
+                cell,
+                text: None,
+                reread: None,
+                limits: Limits::default(),
+            }),
+        }
+    }
+
+    /// An earlier declaration read from `text` when first used.
+    pub fn from_text(
+        as_of: Date,
+        file: String,
+        document: usize,
+        origin: Origin,
+        text: Arc<[u8]>,
+        limits: &Limits,
+    ) -> Earlier {
+        Earlier {
+            as_of,
+            file,
+            document,
+            origin,
+            value: Arc::new(Lazy {
+                cell: OnceLock::new(),
+                text: Some(text),
+                reread: None,
+                limits: limits.clone(),
+            }),
+        }
+    }
+
+    /// The declaration, as rules see it (`()` when its file can no longer be read as it was).
+    pub fn value(&self) -> Dynamic {
+        self.value.value(self.document)
+    }
+
+    /// What a finding says it compared with: `snapshots/2026-09/dfe.yaml (as_of 2026-09-30)`,
+    /// or `declarations/dfe.yaml at main (commit 1a2b3c4d, as_of 2026-09-30)`.
+    pub fn describe(&self) -> String {
+        let document = if self.document > 0 {
+            format!(", document {}", self.document + 1)
+        } else {
+            String::new()
+        };
+        match &self.origin {
+            Origin::File { path } | Origin::Given { path } => {
+                format!("{path}{document} (as_of {})", self.as_of)
+            }
+            Origin::Git {
+                revision,
+                commit,
+                path,
+            } => {
+                let short = commit.get(..10).unwrap_or(commit);
+                format!(
+                    "{path}{document} at {revision} (commit {short}, as_of {})",
+                    self.as_of
+                )
+            }
+        }
+    }
 }
 
 /// Earlier declarations by organisation, each list in `as_of` order.
@@ -41,6 +174,9 @@ pub struct History {
     /// `--previous`, whose files the user named; not for the history `progress` carries from
     /// one snapshot to the next.
     pub given: bool,
+    /// Where it was read from, as reports say it (`git main (commit 1a2b3c4d5e)`), when
+    /// that is not a set of files.
+    pub source: Option<String>,
 }
 
 impl History {
@@ -149,12 +285,15 @@ impl History {
                 {
                     history.add(
                         &organisation,
-                        Earlier {
+                        Earlier::new(
                             as_of,
-                            file: loaded.source.name.clone(),
-                            document: doc.index,
-                            value: crate::engine::to_dynamic(root),
-                        },
+                            loaded.source.name.clone(),
+                            doc.index,
+                            Origin::File {
+                                path: loaded.source.name.clone(),
+                            },
+                            crate::engine::to_dynamic(root),
+                        ),
                     );
                 }
             }
@@ -218,12 +357,15 @@ impl History {
                 match declaration(root) {
                     Some((organisation, as_of)) => history.add(
                         &organisation,
-                        Earlier {
+                        Earlier::new(
                             as_of,
-                            file: loaded.source.name.clone(),
-                            document: doc.index,
-                            value: crate::engine::to_dynamic(root),
-                        },
+                            loaded.source.name.clone(),
+                            doc.index,
+                            Origin::Given {
+                                path: loaded.source.name.clone(),
+                            },
+                            crate::engine::to_dynamic(root),
+                        ),
                     ),
                     None => diags.push(
                         ToolDiagnostic::new(
@@ -253,6 +395,82 @@ impl History {
         }
         history.problems = diags;
         history
+    }
+}
+
+impl History {
+    /// Every valid, dated department declaration of a catalogue, each read when first used.
+    pub fn of_catalogue(catalogue: &crate::workspace::Catalogue, limits: &Limits) -> History {
+        let mut history = History::default();
+        for organisation in catalogue.organisations() {
+            // Highest-ranked first, so that of one date the one that ranks highest stays.
+            for d in catalogue.declarations_of(organisation).iter().rev() {
+                if !d.valid {
+                    continue;
+                }
+                let entry = &catalogue.entries[d.entry];
+                history.add(
+                    organisation,
+                    Earlier {
+                        as_of: d.as_of,
+                        file: entry.name.clone(),
+                        document: d.document,
+                        origin: Origin::File {
+                            path: entry.rel.clone(),
+                        },
+                        value: Arc::new(Lazy {
+                            cell: OnceLock::new(),
+                            text: match &entry.text {
+                                crate::workspace::Text::Memory(b) => Some(b.clone()),
+                                crate::workspace::Text::File(_) => None,
+                            },
+                            reread: Some(entry.clone()),
+                            limits: limits.clone(),
+                        }),
+                    },
+                );
+            }
+        }
+        history
+    }
+}
+
+/// Where a run's previous declarations come from, in the order [`Histories::previous`]
+/// consults them.
+#[derive(Debug, Clone, Default)]
+pub struct Histories {
+    /// `--previous FILE`.
+    pub given: Option<Arc<History>>,
+    /// `--previous-rev REV`: each checked file's version at REV.
+    pub revision: Option<Arc<History>>,
+    /// The workspace's declarations (and the run's own).
+    pub workspace: Option<Arc<History>>,
+}
+
+impl Histories {
+    /// The one rule: the latest earlier declaration of `organisation` given with
+    /// `--previous`; else the one at `--previous-rev`; else the latest earlier one in the
+    /// workspace.
+    pub fn previous(&self, organisation: &str, day: Date) -> Option<&Earlier> {
+        [&self.given, &self.revision, &self.workspace]
+            .into_iter()
+            .flatten()
+            .find_map(|h| h.before(organisation, day))
+    }
+
+    /// What the run's history is read from, as reports say it.
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.given.as_ref().is_some_and(|h| !h.is_empty()) {
+            out.push("--previous".to_string());
+        }
+        if let Some(h) = &self.revision {
+            out.push(h.source.clone().unwrap_or_else(|| "--previous-rev".into()));
+        }
+        if self.workspace.is_some() {
+            out.push("workspace".to_string());
+        }
+        out
     }
 }
 

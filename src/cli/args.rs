@@ -110,6 +110,10 @@ pub struct EvalArgs {
     /// one of its organisation as `ctx.previous`.
     #[arg(long, value_name = "PATH")]
     pub previous: Vec<String>,
+    /// Judge the files given alone: no history, department declarations or portfolio from the
+    /// rest of the workspace (the folder of the config, else the repository).
+    #[arg(long)]
+    pub no_workspace: bool,
     /// Most worker threads to use (default: one per core; never more than the inputs, nor four
     /// per core). The output is the same for any number.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]

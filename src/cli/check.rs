@@ -117,7 +117,8 @@ fn run_once(args: &CheckArgs) -> Exit {
         settings.options.only_rules = Some(args.only.clone());
     }
     let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(FailOn::Error);
-    let (inputs, input_errors) = settings.inputs(&args.paths, &args.eval.stdin_name);
+    let (inputs, input_errors) =
+        settings.inputs(&args.paths, &args.eval.stdin_name, settings::Files::Current);
     crate::parallel::set_jobs(args.eval.jobs.map(usize::from), inputs.len());
     if args.parse_only {
         let count = crate::parallel::parse_only(&inputs, &settings.options.limits);

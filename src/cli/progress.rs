@@ -41,21 +41,25 @@ pub struct ProgressArgs {
 
 pub fn run(args: ProgressArgs) -> Exit {
     let err_style = output::err_style(args.color);
-    let settings = match settings::settings(&args.eval) {
+    let mut settings = match settings::settings(&args.eval) {
         Ok(s) => s,
         Err(diagnostics) => return output::fail(&diagnostics, err_style),
     };
-    let options = &settings.options;
     let (prepared, model) = match settings::scoring(&settings, args.weights.as_deref()) {
         Ok(p) => p,
         Err(d) => return output::fail(&d, err_style),
     };
-    let (inputs, mut diagnostics) = settings.inputs(&args.paths, &args.eval.stdin_name);
+    // Each snapshot is judged as of its own date: portfolio rules see the snapshot, never the
+    // workspace's current declarations.
+    settings.options.portfolio_inputs_only = true;
+    let (inputs, mut diagnostics) =
+        settings.inputs(&args.paths, &args.eval.stdin_name, settings::Files::All);
     if inputs.is_empty() {
         // Nothing to score: the reason, without an empty table that reads like a result.
         return output::fail(&diagnostics, err_style);
     }
     crate::parallel::set_jobs(args.eval.jobs.map(usize::from), inputs.len());
+    let options = &settings.options;
     let outcome = progress::progress(&inputs, &prepared, options, &model, args.period);
     diagnostics.extend(prepared.diagnostics.iter().cloned());
     for d in outcome.diagnostics {

@@ -13,8 +13,9 @@ pub struct ReviewArgs {
     /// The proposal file (`kind: proposal`); `-` reads stdin.
     #[arg(value_name = "PROPOSAL")]
     pub proposal: String,
-    /// Department declarations (files or directories) to check the proposal against; the one
-    /// whose `organisation.id` equals `proposal.organisation` is used.
+    /// Department declarations (files or directories) to check the proposal against, instead
+    /// of the workspace's: the latest of the organisation `proposal.organisation` names is
+    /// used. Without it, that organisation's current declaration in the workspace.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub declarations: Vec<String>,
     /// Output format.
@@ -33,10 +34,16 @@ pub struct ReviewArgs {
 
 pub fn run(args: ReviewArgs) -> Exit {
     let err_style = output::err_style(args.color);
-    let settings = match settings::settings(&args.eval) {
+    let mut settings = match settings::settings(&args.eval) {
         Ok(s) => s,
         Err(diagnostics) => return output::fail(&diagnostics, err_style),
     };
+    // The proposal is compared with its organisation's current declaration in the workspace,
+    // as `check` and the editor compare it; `--declarations` names the files to compare with
+    // instead.
+    if args.declarations.is_empty() {
+        settings.options.workspace = Some(std::sync::Arc::new(settings.workspace()));
+    }
     crate::parallel::set_jobs(
         args.eval.jobs.map(usize::from),
         args.declarations.len().saturating_add(1),

@@ -65,7 +65,7 @@ fn parse_percentage(s: &str) -> Result<f64, String> {
 
 pub fn run(args: ScoreArgs) -> Exit {
     let err_style = output::err_style(args.color);
-    let settings = match settings::settings(&args.eval) {
+    let mut settings = match settings::settings(&args.eval) {
         Ok(s) => s,
         Err(diagnostics) => return output::fail(&diagnostics, err_style),
     };
@@ -76,17 +76,18 @@ pub fn run(args: ScoreArgs) -> Exit {
         },
         None => None,
     };
-    let options = &settings.options;
     let (prepared, mut model) = match settings::scoring(&settings, args.weights.as_deref()) {
         Ok(p) => p,
         Err(d) => return output::fail(&d, err_style),
     };
-    let (inputs, input_errors) = settings.inputs(&args.paths, &args.eval.stdin_name);
+    let (inputs, input_errors) =
+        settings.inputs(&args.paths, &args.eval.stdin_name, settings::Files::Current);
     if inputs.is_empty() {
         // Nothing to score: the reason, without an empty table that reads like a result.
         return output::fail(&input_errors, err_style);
     }
     crate::parallel::set_jobs(args.eval.jobs.map(usize::from), inputs.len());
+    let options = &settings.options;
     // One evaluation, shared with `check`; scoring never runs a rule again.
     let mut result = run::run(&inputs, &prepared, options);
     result.diagnostics.extend(input_errors);

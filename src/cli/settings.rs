@@ -11,6 +11,7 @@ use crate::history::History;
 use crate::load::Input;
 use crate::run::{Options, ParamSetting};
 use crate::waiver::{DEFAULT_WARNING_DAYS, WaiverSettings};
+use crate::workspace::{Root, Selection, Workspace, walk};
 
 /// The merged settings of one command.
 pub struct Settings {
@@ -18,6 +19,20 @@ pub struct Settings {
     /// `fail_on` from the config, when it sets one (a flag overrides it).
     pub fail_on: Option<FailOn>,
     pub config: Config,
+    /// Where the workspace starts (see [`crate::workspace::root`]).
+    pub root: Root,
+    /// `--no-workspace`: the files given are the whole workspace.
+    pub no_workspace: bool,
+}
+
+/// Which files of the folders a command is given it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    /// Current files: history files (superseded by a later declaration of their
+    /// organisation) are read as history only (`check`, `score`).
+    Current,
+    /// Every declaration, current and earlier (`progress`).
+    All,
 }
 
 /// The config file to read: `--config`, else the one found from `dir` (the working directory
@@ -47,6 +62,11 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         None => Config::default(),
         Some(path) => Config::load(&path)?,
     };
+    let start = dir
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let root = Root::find(&start, config.path.as_deref());
     let mut params: Vec<ParamSetting> = config.params.clone();
     params.extend(
         eval.params
@@ -104,6 +124,10 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         keep_trees: false,
         targets,
         history: previous(&eval.previous, &eval.limits.limits()),
+        revision_history: None,
+        workspace: None,
+        meta_store: None,
+        portfolio_inputs_only: false,
         only_documents: None,
         passed_paths_of: None,
         let_go_of_text: false,
@@ -113,6 +137,8 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         options,
         fail_on,
         config,
+        root,
+        no_workspace: eval.no_workspace,
     })
 }
 
@@ -153,30 +179,95 @@ pub fn scoring(
 }
 
 impl Settings {
-    /// The inputs to check: the paths expanded, minus what the config ignores. A file named on
-    /// the command line is always checked: `ignore` is for what a folder scan finds.
-    pub fn inputs(&self, paths: &[String], stdin_name: &str) -> (Vec<Input>, Vec<ToolDiagnostic>) {
-        let (mut inputs, errors) = crate::load::expand(paths, stdin_name);
-        let named: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-        inputs.retain(|i| match i {
-            Input::File(p) if named.contains(p) => true,
-            other => !self.config.ignores(other),
+    /// The file selection of the config: `include:` and `exclude:` (and `ignore:`), and the
+    /// folders never entered (rule folders, the cache).
+    pub fn selection(&self) -> Selection {
+        let mut skip_dirs: Vec<PathBuf> = self
+            .options
+            .packs
+            .dirs
+            .iter()
+            .filter_map(|d| std::path::absolute(d).ok())
+            .collect();
+        skip_dirs.extend(
+            self.config
+                .cache_dir
+                .iter()
+                .filter_map(|d| std::path::absolute(d).ok()),
+        );
+        Selection {
+            include: walk::globs(&self.config.include).ok().flatten(),
+            exclude: walk::globs(&self.config.exclude).ok().flatten(),
+            skip_dirs,
+        }
+    }
+
+    /// The workspace, scanned (`--no-workspace`: empty, the inputs join it).
+    pub fn workspace(&self) -> Workspace {
+        Workspace::open(
+            self.root.clone(),
+            self.selection(),
+            self.options.limits.clone(),
+            !self.no_workspace,
+            &crate::workspace::NoStore,
+        )
+    }
+
+    /// The inputs to check: each path as given; a folder walked for declarations and
+    /// proposals (other YAML skipped and counted), of which, for [`Files::Current`], the
+    /// history files are read as history only. The run's workspace is set on the options.
+    pub fn inputs(
+        &mut self,
+        paths: &[String],
+        stdin_name: &str,
+        files: Files,
+    ) -> (Vec<Input>, Vec<ToolDiagnostic>) {
+        let mut workspace = self.workspace();
+        let mut selected = workspace.select(paths, stdin_name, &crate::workspace::NoStore);
+        if files == Files::All {
+            selected.inputs.extend(
+                selected
+                    .history
+                    .drain(..)
+                    .map(|name| Input::File(PathBuf::from(name))),
+            );
+        }
+        // The config file itself is never read as a declaration.
+        selected.inputs.retain(|i| match i {
+            Input::File(p) => {
+                !(p.file_name().is_some_and(|n| n == config::FILE_NAME)
+                    || self.config.path.as_deref().is_some_and(|c| same_file(c, p)))
+            }
+            _ => true,
         });
-        let mut diagnostics: Vec<ToolDiagnostic> =
-            errors.into_iter().map(ToolDiagnostic::from).collect();
-        if inputs.is_empty() && diagnostics.is_empty() {
+        let mut diagnostics: Vec<ToolDiagnostic> = workspace
+            .errors
+            .drain(..)
+            .chain(selected.errors)
+            .map(ToolDiagnostic::from)
+            .chain(selected.empty)
+            .collect();
+        if selected.inputs.is_empty() && diagnostics.is_empty() {
             let why = match &self.config.path {
                 Some(c) => format!(
-                    "every input is ignored by `ignore` in {}",
+                    "every input is excluded by `exclude`/`ignore` in {}",
                     crate::load::shown(c)
                 ),
                 None => "no input was given".to_string(),
             };
             diagnostics.push(
                 ToolDiagnostic::new(Code::InputNone, format!("nothing to check: {why}"))
-                    .help("check the paths, and the config's `ignore` patterns"),
+                    .help("check the paths, and the config's `exclude` patterns"),
             );
         }
-        (inputs, diagnostics)
+        self.options.workspace = Some(std::sync::Arc::new(workspace));
+        (selected.inputs, diagnostics)
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }

@@ -34,6 +34,9 @@ pub struct Pack {
     pub manifest: Manifest,
     /// `builtin` or the folder it was read from.
     pub origin: String,
+    /// The hash of every file of the pack (its path within the pack and its text), fixtures
+    /// left out: what reports name it by, and what the cache keys on.
+    pub hash: crate::hash::ContentHash,
     pub rules: Vec<Arc<Rule>>,
     /// Pack data files, ready for rules (`ctx.data`).
     pub data: rhai::Map,
@@ -357,8 +360,13 @@ fn load_pack(
         }
     }
     rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut hash = crate::hash::Hasher::new();
+    for (rel, text) in &files.files {
+        hash.part(rel).part(text);
+    }
     Some(Pack {
         manifest,
+        hash: hash.finish(),
         origin: files.origin,
         rules,
         data,

@@ -12,7 +12,7 @@ use crate::run::{DocInfo, Run};
 pub const SCHEMA: &str = include_str!("../../schemas/report.schema.json");
 
 /// Version of the report format. Bump the major part on any breaking change.
-pub const REPORT_VERSION: &str = "1.2";
+pub const REPORT_VERSION: &str = "1.3";
 
 #[derive(Serialize)]
 struct Report<'a> {

@@ -277,13 +277,18 @@ fn review_document(
         span: Default::default(),
     });
     let organisation = info.organisation.clone();
-    let declaration = run.documents.iter().find(|d| {
-        d.evaluated
-            && d.kind.as_deref() == Some("department")
-            && d.organisation.is_some()
-            && d.organisation == organisation
+    // The declaration the proposal's rules were compared with (its organisation's current
+    // declaration in the workspace, or among the declarations given).
+    let declaration = run
+        .declarations
+        .iter()
+        .find(|d| Some(&d.organisation) == organisation.as_ref());
+    let declaration_root = declaration.and_then(|d| {
+        load::yaml::parse(&d.source.text, limits)
+            .into_iter()
+            .nth(d.document)
+            .and_then(|doc| doc.root)
     });
-    let declaration_root = declaration.and_then(|d| parsed_root(run, &d.file, d.document, limits));
     let top75 = is_top75(prepared, &root, organisation.as_deref(), &declaration_root);
     let summary = summary(&root, top75);
     let approval = approval(&summary, thresholds);
@@ -431,11 +436,11 @@ fn with_context(prepared: &Prepared, finding: Finding) -> ReviewFinding {
 }
 
 /// The declaration a proposal was checked against, with its `as_of`.
-fn declaration_ref(d: &run::DocInfo, root: Option<&Node>) -> DeclarationRef {
+fn declaration_ref(d: &run::DeclarationUsed, root: Option<&Node>) -> DeclarationRef {
     DeclarationRef {
         file: d.file.clone(),
         document: d.document,
-        name: d.name.clone(),
+        name: root.and_then(|r| text(r, "organisation.name")),
         as_of: root
             .and_then(|r| text(r, "as_of"))
             .or_else(|| root.and_then(|r| date_text(r, "as_of"))),

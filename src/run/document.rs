@@ -90,6 +90,7 @@ pub(super) fn problem_finding(
 }
 
 /// What every document of a run is evaluated with.
+#[derive(Clone, Copy)]
 pub(super) struct Env<'a> {
     pub(super) prepared: &'a Prepared,
     pub(super) options: &'a Options,
@@ -98,7 +99,10 @@ pub(super) struct Env<'a> {
     pub(super) collected_bytes: &'a Collected,
     pub(super) declarations: &'a [Declaration],
     /// Earlier declarations, for `ctx.previous`.
-    pub(super) history: &'a crate::history::History,
+    pub(super) history: &'a crate::history::Histories,
+    /// Only the portfolio rules' `collect` runs (a workspace declaration the run does not
+    /// check itself).
+    pub(super) portfolio_only: bool,
     /// Where settled files' findings go, when the run keeps them on disk.
     pub(super) spill: Option<&'a Spill>,
     /// Names shown for more than one input: their files' findings stay in memory, where the
@@ -176,6 +180,7 @@ fn evaluate_document(
         evaluated: false,
         items: Vec::new(),
         declared: None,
+        previous: None,
     };
     for problem in &doc.problems {
         out.findings
@@ -201,12 +206,15 @@ fn evaluate_document(
             .unwrap_or_else(Date::today),
     };
     let (pending, failed_here) = run_rules(out, &d, info.organisation.as_deref(), env);
+    let previous = previous_of(&d, info.organisation.as_deref(), env.history);
+    info.previous = previous.map(|e| e.describe());
     // Resolve this document's findings now, while its tree is at hand.
     let base = out.findings.len();
     let applied = std::mem::take(&mut out.applied_targets);
     for p in &pending {
         let mut finding = resolve(p, d.root, d.source, d.index, env.declarations);
         judged_against(&mut finding, &p.rule, &applied, env);
+        compared_with(&mut finding, &p.rule, previous);
         out.findings.push(finding);
     }
     let doc_index = out.docs.len();
@@ -287,27 +295,34 @@ fn admit(
     (!blocking).then_some(kind)
 }
 
-/// Give a department declaration's `ctx` the latest earlier declaration of its organisation
-/// (`ctx.previous`, `()` when there is none).
-fn with_previous(
-    ctx: Dynamic,
+/// The previous declaration of a department declaration, by the one rule of
+/// [`crate::history::Histories::previous`].
+fn previous_of<'h>(
     d: &Doc,
     organisation: Option<&str>,
-    history: &crate::history::History,
-) -> Dynamic {
+    history: &'h crate::history::Histories,
+) -> Option<&'h crate::history::Earlier> {
+    if d.kind != "department" {
+        return None;
+    }
+    organisation
+        .zip(crate::history::declared_as_of(d.root))
+        .and_then(|(o, day)| history.previous(o, day))
+}
+
+/// Give a department declaration's `ctx` its previous declaration (`ctx.previous`, `()` when
+/// there is none).
+fn with_previous(ctx: Dynamic, d: &Doc, earlier: Option<&crate::history::Earlier>) -> Dynamic {
     if d.kind != "department" {
         return ctx;
     }
-    let earlier = organisation
-        .zip(crate::history::declared_as_of(d.root))
-        .and_then(|(o, day)| history.before(o, day));
     let mut map = ctx
         .try_cast::<engine::Mapping>()
         .map(|m| m.map().clone())
         .unwrap_or_default();
     map.insert(
         "previous".into(),
-        earlier.map_or(Dynamic::UNIT, |e| e.value.clone()),
+        earlier.map_or(Dynamic::UNIT, crate::history::Earlier::value),
     );
     Dynamic::from(engine::Mapping::new(map))
 }
@@ -327,7 +342,7 @@ fn run_rules(
     let mut pending: Vec<Pending> = Vec::new();
     let mut failed = BTreeSet::new();
     for (ri, (pi, rule)) in env.rules.iter().enumerate() {
-        if !rule.applies_to(d.kind) {
+        if !rule.applies_to(d.kind) || (env.portfolio_only && !rule.portfolio) {
             continue;
         }
         // Built once per document and pack; each call below copies it once (Rhai takes
@@ -345,7 +360,7 @@ fn run_rules(
                 &overrides,
             );
             let ctx = with_declaration(ctx, d.kind, organisation, env.declarations);
-            with_previous(ctx, d, organisation, env.history)
+            with_previous(ctx, d, previous_of(d, organisation, env.history))
         });
         let outcome = crate::profile::timed(prepared.profile.as_ref(), ri, || {
             if rule.portfolio {
@@ -392,6 +407,16 @@ fn run_rules(
         }
     }
     (pending, failed)
+}
+
+/// A finding of a rule that compares with the previous declaration names what it compared
+/// with: the file and its `as_of`, or the commit and path.
+fn compared_with(finding: &mut Finding, rule: &Rule, previous: Option<&crate::history::Earlier>) {
+    if let (true, Some(earlier)) = (rule.uses_previous, previous) {
+        let note = earlier.describe();
+        finding.message =
+            crate::engine::api::capped(&format!("{}; compared with {note}", finding.message));
+    }
 }
 
 /// A finding of a rule that reads a parameter one of the document's targets set says so, with

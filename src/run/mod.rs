@@ -5,10 +5,10 @@
 //! against), [`resolve`] (rule paths into spans), [`portfolio`] (rules over every document) and
 //! [`order`] (the deterministic order of the report).
 
+mod context;
 mod declarations;
 mod document;
 mod filter;
-mod history;
 mod order;
 mod portfolio;
 mod prepare;
@@ -33,9 +33,9 @@ use crate::load::{self, Input, Limits};
 use crate::pack::{PackSources, Rule};
 use crate::source::SourceFile;
 
+use context::*;
 use declarations::*;
 use document::*;
-use history::*;
 use order::*;
 use portfolio::*;
 use resolve::*;
@@ -107,6 +107,17 @@ pub struct Options {
     pub only_documents: Option<Arc<BTreeSet<(String, usize)>>>,
     /// Earlier declarations given from outside the run (`--previous`), for `ctx.previous`.
     pub history: Option<Arc<crate::history::History>>,
+    /// Each checked file's version at a git revision (`--previous-rev`), for `ctx.previous`.
+    pub revision_history: Option<Arc<crate::history::History>>,
+    /// The workspace the inputs belong to: what their previous declarations, proposals'
+    /// declarations and portfolio rules read beyond the inputs ([`crate::workspace`]). `None`:
+    /// the inputs alone.
+    pub workspace: Option<Arc<crate::workspace::Workspace>>,
+    /// Where the metadata of the files the run adds to its workspace is kept between runs.
+    pub meta_store: Option<Arc<dyn crate::workspace::MetaStore>>,
+    /// Portfolio rules see only the inputs, not the workspace's other current declarations
+    /// (`progress`, whose snapshots are each judged as of their own date).
+    pub portfolio_inputs_only: bool,
     /// Whose passed checks keep their paths in [`RuleResult::passed`]: every rule's when `None`
     /// (JUnit lists them); otherwise only these rules' (the scores read one rule's), and the
     /// others' passed checks are counted with empty paths, which take no memory of their own.
@@ -139,6 +150,10 @@ pub struct DocInfo {
     /// Its own `as_of` (not `--as-of`): the date that orders declarations of one organisation.
     #[serde(skip)]
     pub declared: Option<Date>,
+    /// The previous declaration it was compared with (a department declaration's rules that
+    /// judge change read it): its file and `as_of`, or its commit and path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
 }
 
 /// What one rule concluded about one document, for scores and JUnit.
@@ -179,6 +194,26 @@ pub struct PackUsed {
     pub version: String,
     /// `builtin`, or the folder it was read from.
     pub origin: String,
+    /// The SHA-256 of the pack's files (`sha256:...`).
+    pub hash: crate::hash::ContentHash,
+}
+
+/// The department-level targets file a run used.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TargetsUsed {
+    pub file: String,
+    pub hash: crate::hash::ContentHash,
+}
+
+/// The workspace a run read beyond its inputs.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WorkspaceUsed {
+    /// Its root folder, as shown.
+    pub root: String,
+    /// How the root was found.
+    pub found_by: crate::workspace::FoundBy,
+    /// Declarations and proposals found in it.
+    pub files: usize,
 }
 
 /// What a run was configured from: the config file and the rule packs. Reports say so, so that
@@ -187,6 +222,16 @@ pub struct PackUsed {
 pub struct Provenance {
     pub config: Option<String>,
     pub packs: Vec<PackUsed>,
+    /// The department-level targets file, when the config names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targets: Option<TargetsUsed>,
+    /// The workspace, when the run read one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<WorkspaceUsed>,
+    /// Where previous declarations were read from: `--previous`, a git revision, the
+    /// workspace.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<String>,
 }
 
 impl Provenance {
@@ -201,8 +246,19 @@ impl Provenance {
                     name: p.manifest.name.clone(),
                     version: p.manifest.version.clone(),
                     origin: p.origin.clone(),
+                    hash: p.hash,
                 })
                 .collect(),
+            targets: options.targets.as_ref().map(|t| TargetsUsed {
+                file: t.source.name.clone(),
+                hash: crate::hash::ContentHash::of(t.source.text.as_bytes()),
+            }),
+            workspace: options.workspace.as_ref().map(|w| WorkspaceUsed {
+                root: crate::workspace::display(&w.root.dir),
+                found_by: w.root.found_by,
+                files: w.scanned.files,
+            }),
+            history: Vec::new(),
         }
     }
 }
@@ -229,8 +285,24 @@ pub struct Run {
     /// Findings kept on disk ([`Options::spill_findings`]); the findings of files not listed
     /// there are in [`Run::findings`].
     pub spill: Option<Spill>,
+    /// The department declaration of each organisation the run's proposals name, as their
+    /// rules saw it (`ctx.declaration`): its organisation's current declaration in the
+    /// workspace, whether or not it is one of the inputs.
+    pub declarations: Vec<DeclarationUsed>,
     /// [`Run::sources`] by name, built on first use.
     by_name: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+}
+
+/// A department declaration that the run's proposals were compared with.
+#[derive(Debug, Clone)]
+pub struct DeclarationUsed {
+    pub organisation: String,
+    /// The file as shown (as the run names it when it is one of the inputs).
+    pub file: String,
+    pub document: usize,
+    /// Its own `as_of`.
+    pub as_of: Option<String>,
+    pub source: Arc<SourceFile>,
 }
 
 impl Run {
@@ -373,68 +445,79 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         .enumerate()
         .flat_map(|(i, p)| p.rules.iter().map(move |r| (i, r.clone())))
         .collect();
+    let inputs = &materialise(inputs, &options.limits);
+    // What the inputs are judged against: the workspace, with the inputs in it.
+    let context = Context::new(inputs, options);
+    let declarations = context.declarations(&options.limits);
+    let portfolio_entries = if options.portfolio_inputs_only {
+        Vec::new()
+    } else {
+        context.portfolio_entries()
+    };
+    let context_bytes = portfolio_entries
+        .iter()
+        .filter_map(|&e| match &context.catalogue.entries[e].text {
+            crate::workspace::Text::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            crate::workspace::Text::Memory(b) => Some(b.len() as u64),
+        })
+        .fold(0usize, |sum, n| {
+            sum.saturating_add(usize::try_from(n).unwrap_or(usize::MAX))
+        });
     let collected_bytes = Collected::new(
         all_rules.len(),
-        prepared
-            .sandbox
-            .max_collected
-            .saturating_add(input_bytes(inputs).saturating_mul(2)),
+        prepared.sandbox.max_collected.saturating_add(
+            input_bytes(inputs)
+                .saturating_add(context_bytes)
+                .saturating_mul(2),
+        ),
     );
     let unreadable = ToolDiagnostic::from;
     // Files stream through: each is read, parsed, checked and dropped on its worker, so memory
-    // holds findings and source texts, never every parsed tree at once. Files holding a
-    // proposal wait for the second pass, because a proposal's rules see its department's
-    // declaration, which may be any other file of the run.
-    let given = options.history.as_deref().cloned().unwrap_or_default();
+    // holds findings and source texts, never every parsed tree at once.
     let spill = options.spill_findings.then(Spill::new).flatten();
     let repeated = repeated_names(inputs);
-    let env = |declarations, history| Env {
+    let env = Env {
         spill: spill.as_ref(),
         repeated: &repeated,
         prepared,
         options,
         rules: &all_rules,
         collected_bytes: &collected_bytes,
-        declarations,
-        history,
+        declarations: &declarations,
+        history: &context.histories,
+        portfolio_only: false,
     };
-    let first: Vec<Pass> = inputs
+    let outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = inputs
         .par_iter()
         .map(|input| match load::load(input, &options.limits) {
-            Err(e) => Pass::Done(Box::new(Err(unreadable(e)))),
-            Ok(loaded) if holds_proposal(&loaded) => Pass::Waiting(Box::new(loaded)),
-            Ok(loaded) => {
-                let env = env(&[], &given);
-                let outcome = evaluate_file(loaded, &env);
-                Pass::Done(Box::new(Ok(settle(outcome, input.path(), &env))))
-            }
+            Err(e) => Err(unreadable(e)),
+            Ok(loaded) => Ok(settle(evaluate_file(loaded, &env), input.path(), &env)),
         })
         .collect();
-    let declarations = declarations(&first, &options.limits);
-    let mut outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = first
-        .into_par_iter()
-        .zip(inputs.par_iter())
-        .map(|(pass, input)| match pass {
-            Pass::Done(outcome) => *outcome,
-            Pass::Waiting(loaded) => {
-                let env = env(&declarations, &given);
-                let outcome = evaluate_file(*loaded, &env);
-                Ok(settle(outcome, input.path(), &env))
-            }
-        })
-        .collect();
-    // Declarations of one organisation at several dates: the later ones again, now that the
-    // earlier ones are known (a run without such a series pays nothing).
-    if let Some(history) = in_run_history(&outcomes, &all_rules, &given, &options.limits) {
-        rejudge(&mut outcomes, &env(&declarations, &history), &history);
-    }
+    // The portfolio rules' `collect` on the workspace's other current declarations.
+    let outside = collect_outside(&context, &portfolio_entries, &env);
 
     let Gathered {
         mut run,
-        collected,
+        mut collected,
         failures,
         expired,
     } = gather(outcomes, prepared, options, spill);
+    run.provenance.history = context.histories.describe();
+    run.declarations = declarations
+        .iter()
+        .map(|d| DeclarationUsed {
+            organisation: d.organisation.clone(),
+            file: d.source.name.clone(),
+            document: d.document,
+            as_of: crate::history::declared_as_of(&d.root).map(|a| a.to_string()),
+            source: Arc::new(SourceFile::new(
+                d.source.name.clone(),
+                d.source.text.clone(),
+            )),
+        })
+        .collect();
+    let outside_docs = join_outside(&run, outside, &mut collected);
     run.diagnostics.extend(failure_diagnostics(failures));
     run.diagnostics
         .extend(given_history_diagnostics(&run, options));
@@ -447,6 +530,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         &all_rules,
         collected,
         &collected_bytes,
+        &outside_docs,
     );
     run.diagnostics.extend(
         run.sources
@@ -457,6 +541,54 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     apply_severities(&mut run.findings, options);
     sort(&mut run);
     run
+}
+
+/// Evaluate the portfolio rules' `collect` on current declarations of the workspace that are
+/// not inputs; their documents, with what was collected of each.
+fn collect_outside(
+    context: &Context,
+    entries: &[usize],
+    env: &Env,
+) -> Vec<(Vec<DocInfo>, Vec<(usize, usize, Dynamic)>)> {
+    if entries.is_empty() || !env.rules.iter().any(|(_, r)| r.portfolio) {
+        return Vec::new();
+    }
+    let env = Env {
+        portfolio_only: true,
+        spill: None,
+        ..*env
+    };
+    entries
+        .par_iter()
+        .filter_map(|&e| {
+            let entry = &context.catalogue.entries[e];
+            let bytes = entry.bytes(env.options.limits.max_file_bytes)?;
+            let input = Input::Bytes {
+                name: entry.name.clone(),
+                bytes,
+            };
+            let loaded = load::load(&input, &env.options.limits).ok()?;
+            let outcome = evaluate_file(loaded, &env);
+            Some((outcome.docs, outcome.collected))
+        })
+        .collect()
+}
+
+/// The documents of [`collect_outside`], numbered after the run's own (portfolio findings
+/// and passed checks in them are not the run's to report), with their collected values
+/// added to the run's.
+fn join_outside(
+    run: &Run,
+    outside: Vec<(Vec<DocInfo>, Vec<(usize, usize, Dynamic)>)>,
+    collected: &mut Vec<(usize, usize, Dynamic)>,
+) -> Vec<DocInfo> {
+    let mut docs = Vec::new();
+    for (infos, values) in outside {
+        let base = run.documents.len() + docs.len();
+        collected.extend(values.into_iter().map(|(r, d, v)| (r, base + d, v)));
+        docs.extend(infos);
+    }
+    docs
 }
 
 /// A checked file's outcome as the run keeps it until the end: its vectors no larger than

@@ -74,8 +74,9 @@ pub(super) fn portfolio(
     rules: &[(usize, Arc<Rule>)],
     collected: Vec<(usize, usize, Dynamic)>,
     collected_bytes: &Collected,
+    outside: &[DocInfo],
 ) {
-    let as_of = portfolio_as_of(run, options);
+    let as_of = portfolio_as_of(run, options, outside);
     for (ri, (pi, rule)) in rules.iter().enumerate() {
         if !rule.portfolio {
             continue;
@@ -97,7 +98,7 @@ pub(super) fn portfolio(
             );
             continue;
         }
-        let items = items_of(run, &collected, ri);
+        let items = items_of(run, outside, &collected, ri);
         let file = run
             .sources
             .first()
@@ -133,13 +134,22 @@ pub(super) fn portfolio(
 }
 
 /// The items `check_all` is given: what `collect` kept of each document for rule `ri`, with the
-/// document's `ref`, file and organisation.
-fn items_of(run: &Run, collected: &[(usize, usize, Dynamic)], ri: usize) -> rhai::Array {
+/// document's `ref`, file and organisation. Documents from `outside` the run follow the run's
+/// own in numbering.
+fn items_of(
+    run: &Run,
+    outside: &[DocInfo],
+    collected: &[(usize, usize, Dynamic)],
+    ri: usize,
+) -> rhai::Array {
     collected
         .iter()
         .filter(|(r, _, _)| *r == ri)
-        .map(|(_, doc, value)| {
-            let info = &run.documents[*doc];
+        .filter_map(|(_, doc, value)| {
+            let info = run
+                .documents
+                .get(*doc)
+                .or_else(|| outside.get(doc.checked_sub(run.documents.len())?))?;
             let mut item = Map::new();
             item.insert("ref".into(), Dynamic::from_int(*doc as i64));
             item.insert("file".into(), Dynamic::from(info.file.clone()));
@@ -150,7 +160,7 @@ fn items_of(run: &Run, collected: &[(usize, usize, Dynamic)], ri: usize) -> rhai
                     .map_or(Dynamic::UNIT, Dynamic::from),
             );
             item.insert("value".into(), value.clone());
-            Dynamic::from_map(item)
+            Some(Dynamic::from_map(item))
         })
         .collect()
 }
@@ -167,8 +177,9 @@ fn record_portfolio(
 ) {
     let mut trees = Trees::new();
     let mut per_doc: BTreeMap<usize, (Vec<String>, Vec<usize>)> = BTreeMap::new();
+    // Passed checks and findings in documents outside the run are not the run's to report.
     for (target, path) in passed {
-        if let Some(doc) = target {
+        if let Some(doc) = target.filter(|d| *d < run.documents.len()) {
             per_doc.entry(doc).or_default().0.push(path);
         }
     }
@@ -219,14 +230,16 @@ pub(super) fn tree_of<'a>(
 }
 
 /// The evaluation date of a portfolio rule: `--as-of`, else the latest date among the documents
-/// that were evaluated (each document's own `as_of`), else today. The latest date is the state of
-/// the portfolio: a run that mixes older and newer declarations is judged as of the newest.
-pub(super) fn portfolio_as_of(run: &Run, options: &Options) -> Date {
+/// that were evaluated (each document's own `as_of`, the workspace's current declarations
+/// included), else today. The latest date is the state of the portfolio: a run that mixes
+/// older and newer declarations is judged as of the newest.
+pub(super) fn portfolio_as_of(run: &Run, options: &Options, outside: &[DocInfo]) -> Date {
     options
         .as_of
         .or_else(|| {
             run.documents
                 .iter()
+                .chain(outside)
                 .filter(|d| d.evaluated)
                 .filter_map(|d| d.as_of.as_deref().and_then(Date::parse))
                 .max()

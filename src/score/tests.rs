@@ -59,6 +59,7 @@ impl Build {
             evaluated,
             items: Vec::new(),
             declared: None,
+            previous: None,
         });
         self.run.documents.len() - 1
     }
