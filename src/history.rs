@@ -80,6 +80,8 @@ pub struct Earlier {
     /// Where it was read, as shown in reports.
     pub file: String,
     pub document: usize,
+    /// Its file holds several documents (so what compares with it names which).
+    pub several: bool,
     pub origin: Origin,
     value: Arc<Lazy>,
 }
@@ -99,6 +101,7 @@ impl Earlier {
             as_of,
             file,
             document,
+            several: false,
             origin,
             value: Arc::new(Lazy {
                 cell,
@@ -122,6 +125,7 @@ impl Earlier {
             as_of,
             file,
             document,
+            several: false,
             origin,
             value: Arc::new(Lazy {
                 cell: OnceLock::new(),
@@ -140,7 +144,7 @@ impl Earlier {
     /// What a finding says it compared with: `snapshots/2026-09/dfe.yaml (as_of 2026-09-30)`,
     /// or `declarations/dfe.yaml at main (commit 1a2b3c4d, as_of 2026-09-30)`.
     pub fn describe(&self) -> String {
-        let document = if self.document > 0 {
+        let document = if self.document > 0 || self.several {
             format!(", document {}", self.document + 1)
         } else {
             String::new()
@@ -415,6 +419,7 @@ impl History {
                         as_of: d.as_of,
                         file: entry.name.clone(),
                         document: d.document,
+                        several: entry.meta.docs.len() > 1,
                         origin: Origin::File {
                             path: entry.rel.clone(),
                         },

@@ -49,9 +49,6 @@ pub fn run(args: ProgressArgs) -> Exit {
         Ok(p) => p,
         Err(d) => return output::fail(&d, err_style),
     };
-    // Each snapshot is judged as of its own date: portfolio rules see the snapshot, never the
-    // workspace's current declarations.
-    settings.options.portfolio_inputs_only = true;
     let (inputs, mut diagnostics) =
         settings.inputs(&args.paths, &args.eval.stdin_name, settings::Files::All);
     if inputs.is_empty() {

@@ -127,7 +127,7 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         revision_history: None,
         workspace: None,
         meta_store: None,
-        portfolio_inputs_only: false,
+        portfolio_as_of: None,
         only_documents: None,
         passed_paths_of: None,
         let_go_of_text: false,

@@ -307,12 +307,24 @@ pub fn progress(
     period: Period,
 ) -> Outcome {
     let survey = survey::survey(inputs, &options.limits, period);
-    // History for `ctx.previous`: those given by `--previous`, then, snapshot by snapshot, the
-    // latest valid declaration of each organisation so far (one per organisation at a time).
+    // History for `ctx.previous`: those given by `--previous`, then the workspace's (which
+    // holds every declaration of the series), by the one rule of `crate::history`.
     let mut history = options.history.as_deref().cloned().unwrap_or_default();
     // Snapshot runs see only part of the series: whether a `--previous` declaration was
     // compared with anything is not theirs to say.
     history.given = false;
+    let history = Arc::new(history);
+    // Every snapshot's run reads the same workspace: the series, in its workspace.
+    let mut workspace = options
+        .workspace
+        .as_deref()
+        .cloned()
+        .unwrap_or_else(|| crate::workspace::Workspace::of_texts(&[], options.limits.clone()));
+    workspace.add_inputs(
+        &inputs.iter().map(|i| (i.clone(), None)).collect::<Vec<_>>(),
+        &crate::workspace::NoStore,
+    );
+    let workspace = Arc::new(workspace);
     let mut reports: Vec<(Snapshot, ScoreReport)> = Vec::new();
     let mut diagnostics: Vec<ToolDiagnostic> = Vec::new();
     let mut seen = BTreeSet::new();
@@ -326,17 +338,13 @@ pub fn progress(
         let only = Arc::new(only);
         let snapshot_options = Options {
             only_documents: Some(only.clone()),
-            history: Some(Arc::new(history.clone())),
+            history: Some(history.clone()),
+            workspace: Some(workspace.clone()),
+            // Portfolio rules judge the portfolio as it stood on the snapshot's date.
+            portfolio_as_of: Some(*end),
             ..options.clone()
         };
         let result = run::run(&snapshot_inputs, prepared, &snapshot_options);
-        history.problems.clear();
-        history.merge(&crate::history::History::of_documents(
-            &snapshot_inputs,
-            &options.limits,
-            &only,
-        ));
-        history.keep_latest();
         for d in &result.diagnostics {
             if seen.insert(format!("{d:?}")) {
                 diagnostics.push(d.clone());

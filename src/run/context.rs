@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use crate::date::Date;
 use crate::history::{Histories, History};
 use crate::load::{Input, Limits};
 use crate::workspace::{Catalogue, MetaStore, NoStore, Workspace, key_of};
@@ -151,15 +152,57 @@ impl Context {
         out
     }
 
-    /// The current department declarations the run does not check itself, for portfolio
-    /// rules: catalogue indices, in catalogue order.
-    pub(super) fn portfolio_entries(&self) -> Vec<usize> {
+    /// The size of some entries' files, in bytes.
+    pub(super) fn bytes_of(&self, entries: &[usize]) -> usize {
+        entries
+            .iter()
+            .filter_map(|&e| match &self.catalogue.entries[e].text {
+                crate::workspace::Text::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+                crate::workspace::Text::Memory(b) => Some(b.len() as u64),
+            })
+            .fold(0usize, |sum, n| {
+                sum.saturating_add(usize::try_from(n).unwrap_or(usize::MAX))
+            })
+    }
+
+    /// The date portfolio rules judge the portfolio on: `--as-of`, else the options' portfolio
+    /// date (a `progress` snapshot's), else the latest `as_of` among the run's documents and
+    /// the workspace's current declarations, else today. The latest date is the state of the
+    /// portfolio, the same whichever files of the workspace a command names.
+    pub(super) fn portfolio_date(&self, options: &Options) -> Date {
+        options
+            .as_of
+            .or(options.portfolio_as_of)
+            .or_else(|| {
+                let inputs = self
+                    .entries
+                    .iter()
+                    .flatten()
+                    .flat_map(|&i| &self.catalogue.entries[i].meta.docs)
+                    .filter(|d| d.valid)
+                    .filter_map(|d| d.as_of);
+                let currents = self.catalogue.currents().into_iter().map(|d| d.as_of);
+                inputs.chain(currents).max()
+            })
+            .unwrap_or_else(Date::today)
+    }
+
+    /// For portfolio rules, each organisation's latest valid declaration dated on or before
+    /// the portfolio date, where it is not one of the run's inputs: catalogue indices, in
+    /// catalogue order.
+    pub(super) fn portfolio_entries(&self, date: Date) -> Vec<usize> {
         let inputs: std::collections::BTreeSet<usize> =
             self.entries.iter().flatten().copied().collect();
         let mut out: Vec<usize> = self
             .catalogue
-            .currents()
-            .into_iter()
+            .organisations()
+            .filter_map(|o| {
+                self.catalogue
+                    .declarations_of(o)
+                    .iter()
+                    .rev()
+                    .find(|d| d.valid && d.as_of <= date)
+            })
             .map(|d| d.entry)
             .filter(|e| !inputs.contains(e))
             .collect();
@@ -178,4 +221,20 @@ fn with_bytes(inputs: &[Input]) -> Vec<(Input, Option<Arc<[u8]>>)> {
             _ => (i.clone(), None),
         })
         .collect()
+}
+
+impl Declaration {
+    /// How the run records it.
+    pub(super) fn used(&self) -> DeclarationUsed {
+        DeclarationUsed {
+            organisation: self.organisation.clone(),
+            file: self.source.name.clone(),
+            document: self.document,
+            as_of: crate::history::declared_as_of(&self.root).map(|a| a.to_string()),
+            source: Arc::new(crate::source::SourceFile::new(
+                self.source.name.clone(),
+                self.source.text.clone(),
+            )),
+        }
+    }
 }

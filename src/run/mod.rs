@@ -115,9 +115,10 @@ pub struct Options {
     pub workspace: Option<Arc<crate::workspace::Workspace>>,
     /// Where the metadata of the files the run adds to its workspace is kept between runs.
     pub meta_store: Option<Arc<dyn crate::workspace::MetaStore>>,
-    /// Portfolio rules see only the inputs, not the workspace's other current declarations
-    /// (`progress`, whose snapshots are each judged as of their own date).
-    pub portfolio_inputs_only: bool,
+    /// The date portfolio rules judge the portfolio on, when no `--as-of` is given (`progress`:
+    /// each snapshot's date). By default, the latest `as_of` among the inputs and the
+    /// workspace's current declarations.
+    pub portfolio_as_of: Option<Date>,
     /// Whose passed checks keep their paths in [`RuleResult::passed`]: every rule's when `None`
     /// (JUnit lists them); otherwise only these rules' (the scores read one rule's), and the
     /// others' passed checks are counted with empty paths, which take no memory of their own.
@@ -449,25 +450,13 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     // What the inputs are judged against: the workspace, with the inputs in it.
     let context = Context::new(inputs, options);
     let declarations = context.declarations(&options.limits);
-    let portfolio_entries = if options.portfolio_inputs_only {
-        Vec::new()
-    } else {
-        context.portfolio_entries()
-    };
-    let context_bytes = portfolio_entries
-        .iter()
-        .filter_map(|&e| match &context.catalogue.entries[e].text {
-            crate::workspace::Text::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-            crate::workspace::Text::Memory(b) => Some(b.len() as u64),
-        })
-        .fold(0usize, |sum, n| {
-            sum.saturating_add(usize::try_from(n).unwrap_or(usize::MAX))
-        });
+    let portfolio_date = context.portfolio_date(options);
+    let portfolio_entries = context.portfolio_entries(portfolio_date);
     let collected_bytes = Collected::new(
         all_rules.len(),
         prepared.sandbox.max_collected.saturating_add(
             input_bytes(inputs)
-                .saturating_add(context_bytes)
+                .saturating_add(context.bytes_of(&portfolio_entries))
                 .saturating_mul(2),
         ),
     );
@@ -504,19 +493,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         expired,
     } = gather(outcomes, prepared, options, spill);
     run.provenance.history = context.histories.describe();
-    run.declarations = declarations
-        .iter()
-        .map(|d| DeclarationUsed {
-            organisation: d.organisation.clone(),
-            file: d.source.name.clone(),
-            document: d.document,
-            as_of: crate::history::declared_as_of(&d.root).map(|a| a.to_string()),
-            source: Arc::new(SourceFile::new(
-                d.source.name.clone(),
-                d.source.text.clone(),
-            )),
-        })
-        .collect();
+    run.declarations = declarations.iter().map(Declaration::used).collect();
     let outside_docs = join_outside(&run, outside, &mut collected);
     run.diagnostics.extend(failure_diagnostics(failures));
     run.diagnostics
@@ -530,7 +507,7 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         &all_rules,
         collected,
         &collected_bytes,
-        &outside_docs,
+        (portfolio_date, &outside_docs),
     );
     run.diagnostics.extend(
         run.sources

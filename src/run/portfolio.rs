@@ -74,9 +74,8 @@ pub(super) fn portfolio(
     rules: &[(usize, Arc<Rule>)],
     collected: Vec<(usize, usize, Dynamic)>,
     collected_bytes: &Collected,
-    outside: &[DocInfo],
+    (as_of, outside): (Date, &[DocInfo]),
 ) {
-    let as_of = portfolio_as_of(run, options, outside);
     for (ri, (pi, rule)) in rules.iter().enumerate() {
         if !rule.portfolio {
             continue;
@@ -227,24 +226,6 @@ pub(super) fn tree_of<'a>(
             Some((root, source))
         })
         .as_ref()
-}
-
-/// The evaluation date of a portfolio rule: `--as-of`, else the latest date among the documents
-/// that were evaluated (each document's own `as_of`, the workspace's current declarations
-/// included), else today. The latest date is the state of the portfolio: a run that mixes
-/// older and newer declarations is judged as of the newest.
-pub(super) fn portfolio_as_of(run: &Run, options: &Options, outside: &[DocInfo]) -> Date {
-    options
-        .as_of
-        .or_else(|| {
-            run.documents
-                .iter()
-                .chain(outside)
-                .filter(|d| d.evaluated)
-                .filter_map(|d| d.as_of.as_deref().and_then(Date::parse))
-                .max()
-        })
-        .unwrap_or_else(Date::today)
 }
 
 pub(super) fn resolve_portfolio(

@@ -52,7 +52,7 @@ fn json_report_carries_the_contract_fields() {
     ]);
     assert_eq!(code, 1);
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(report["version"], "1.2");
+    assert_eq!(report["version"], "1.3");
     // The scores travel with the findings (the declaration format's machine output contract);
     // MOJ's declaration fails the schema, so it is listed as not scored, never as 0.
     let scores = &report["scores"];

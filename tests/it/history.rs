@@ -44,18 +44,38 @@ fn messages(report: &serde_json::Value) -> Vec<String> {
 #[test]
 fn an_earlier_declaration_given_with_previous_is_compared_with() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("2024.yaml"), EARLIER).unwrap();
+    std::fs::create_dir(dir.path().join("old")).unwrap();
+    std::fs::write(dir.path().join("old/2024.yaml"), EARLIER).unwrap();
     std::fs::write(dir.path().join("2025.yaml"), later(3)).unwrap();
-    let (code, report) = check(dir.path(), &["2025.yaml", "--previous", "2024.yaml"]);
+    let (code, report) = check(
+        dir.path(),
+        &["--no-workspace", "2025.yaml", "--previous", "old/2024.yaml"],
+    );
     assert_eq!(code, 1, "{report}");
     assert_eq!(
         messages(&report),
-        ["services with app access fell to 3, from 4 at the previous declaration (2024-03-31)"]
+        [
+            "services with app access fell to 3, from 4 at the previous declaration (2024-03-31); compared with old/2024.yaml (as_of 2024-03-31)"
+        ]
     );
-    // Without it, the rule could not judge: no finding, and not a pass either.
-    let (code, report) = check(dir.path(), &["2025.yaml"]);
+    // Alone, the rule could not judge: no finding, and not a pass either.
+    let (code, report) = check(dir.path(), &["--no-workspace", "2025.yaml"]);
     assert_eq!(code, 0);
     assert!(messages(&report).is_empty());
+    // In its workspace (the folder), the earlier declaration beside it is its previous one,
+    // named by its path from the workspace's root.
+    let (code, report) = check(dir.path(), &["2025.yaml"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        messages(&report),
+        [
+            "services with app access fell to 3, from 4 at the previous declaration (2024-03-31); compared with old/2024.yaml (as_of 2024-03-31)"
+        ]
+    );
+    assert_eq!(
+        report["documents"][0]["previous"],
+        "old/2024.yaml (as_of 2024-03-31)"
+    );
 }
 
 #[test]
@@ -66,17 +86,22 @@ fn a_series_in_one_run_is_compared_whatever_the_order_and_the_jobs() {
     std::fs::write(dir.path().join("b.yaml"), EARLIER).unwrap();
     let mut reports = Vec::new();
     for jobs in ["1", "2", "7"] {
-        let (code, report) = check(dir.path(), &["--jobs", jobs, "."]);
+        let (code, report) = check(dir.path(), &["--jobs", jobs, "a.yaml", "b.yaml"]);
         assert_eq!(code, 0, "a warning only");
         reports.push(messages(&report));
     }
     assert_eq!(
         reports[0],
         [
-            "services with app access: 4, the same as at the previous declaration (2024-03-31): mobile access did not increase"
+            "services with app access: 4, the same as at the previous declaration (2024-03-31): mobile access did not increase; compared with b.yaml (as_of 2024-03-31)"
         ]
     );
     assert!(reports.iter().all(|r| r == &reports[0]), "{reports:?}");
+    // Checking the folder checks the current declaration; the earlier one is history.
+    let (code, report) = check(dir.path(), &["."]);
+    assert_eq!(code, 0);
+    assert_eq!(messages(&report), reports[0]);
+    assert_eq!(report["summary"]["files"], 1, "{report}");
 }
 
 #[test]
