@@ -520,13 +520,13 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     run
 }
 
-/// Evaluate the portfolio rules' `collect` on current declarations of the workspace that are
-/// not inputs; their documents, with what was collected of each.
-fn collect_outside(
-    context: &Context,
-    entries: &[usize],
-    env: &Env,
-) -> Vec<(Vec<DocInfo>, Vec<(usize, usize, Dynamic)>)> {
+/// What the portfolio rules' `collect` kept of files outside the run: each file's documents,
+/// with (rule index, document index within the file, value).
+type Outside = Vec<(Vec<DocInfo>, Vec<(usize, usize, Dynamic)>)>;
+
+/// Evaluate the portfolio rules' `collect` on the workspace's declarations of the portfolio
+/// that are not inputs; their documents, with what was collected of each.
+fn collect_outside(context: &Context, entries: &[usize], env: &Env) -> Outside {
     if entries.is_empty() || !env.rules.iter().any(|(_, r)| r.portfolio) {
         return Vec::new();
     }
@@ -556,7 +556,7 @@ fn collect_outside(
 /// added to the run's.
 fn join_outside(
     run: &Run,
-    outside: Vec<(Vec<DocInfo>, Vec<(usize, usize, Dynamic)>)>,
+    outside: Outside,
     collected: &mut Vec<(usize, usize, Dynamic)>,
 ) -> Vec<DocInfo> {
     let mut docs = Vec::new();

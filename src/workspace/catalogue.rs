@@ -270,7 +270,7 @@ impl Catalogue {
             }
         }
         for list in declarations.values_mut() {
-            list.sort_by(|a, b| self.rank(a).cmp(&self.rank(b)));
+            list.sort_by_key(|d| self.rank(d));
         }
         self.declarations = declarations;
     }

@@ -166,7 +166,11 @@ pub fn display(path: &Path) -> String {
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
     let text = crate::load::shown(shown.as_deref().unwrap_or(path));
-    if text.is_empty() { ".".to_string() } else { text }
+    if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
+    }
 }
 
 /// A file's key: its absolute path.

@@ -227,10 +227,7 @@ pub fn scrub_hashes(text: &str) -> String {
     while let Some(at) = rest.find("sha256:") {
         let (before, after) = rest.split_at(at + 7);
         out.push_str(before);
-        let hex = after
-            .bytes()
-            .take_while(u8::is_ascii_hexdigit)
-            .count();
+        let hex = after.bytes().take_while(u8::is_ascii_hexdigit).count();
         if hex == 64 {
             out.push_str("<hash>");
             rest = &after[64..];

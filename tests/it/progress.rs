@@ -166,7 +166,10 @@ fn every_figure_is_what_score_gives_for_that_snapshot_and_every_change_adds_up()
         // `score` on the snapshot alone as of its date, with the earlier snapshots as
         // history: the same declarations judged the same way (portfolio rules see the
         // workspace as it stood on that date).
-        let date = report["snapshots"][i]["as_of"].as_str().unwrap().to_string();
+        let date = report["snapshots"][i]["as_of"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let mut args = vec!["score", "--format", "json", "--as-of", &date, folder];
         for earlier in &SNAPSHOTS[..i] {
             args.extend(["--previous", earlier]);
