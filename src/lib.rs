@@ -32,6 +32,12 @@ impl From<Exit> for std::process::ExitCode {
     }
 }
 
+/// The unit tests count memory as the binary does (`engine::budget`).
+#[cfg(test)]
+#[global_allocator]
+static ALLOCATOR: engine::budget::Counting<std::alloc::System> =
+    engine::budget::Counting(std::alloc::System);
+
 pub use linter::Linter;
 pub use run::{Options, Run};
 

@@ -5,10 +5,16 @@ use clap::Parser;
 /// mimalloc instead of the system allocator: rule evaluation makes and drops millions of small
 /// values, and with glibc's allocator a tenth of a large run was spent in `malloc` and `free`
 /// (docs/benchmarks.md). The `system-allocator` feature leaves it out, for heap profilers such as
-/// heaptrack that see only the system allocator.
+/// heaptrack that see only the system allocator. Either way every thread's live bytes are
+/// counted (`engine::budget`): that count is the rule sandbox's memory limit.
 #[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: roadmap_lint::engine::budget::Counting<mimalloc::MiMalloc> =
+    roadmap_lint::engine::budget::Counting(mimalloc::MiMalloc);
+#[cfg(feature = "system-allocator")]
+#[global_allocator]
+static ALLOCATOR: roadmap_lint::engine::budget::Counting<std::alloc::System> =
+    roadmap_lint::engine::budget::Counting(std::alloc::System);
 
 fn main() -> ExitCode {
     // No transparent huge pages, even where the kernel gives them unasked (`always`): the

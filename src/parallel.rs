@@ -12,11 +12,32 @@ use crate::load::{self, Input, Limits};
 /// parallel work. If the global pool is already built, nothing changes: fewer or more threads
 /// is a matter of speed, never of output.
 pub fn set_jobs(jobs: Option<usize>, inputs: usize) {
-    if let Some(n) = jobs.filter(|&n| n > 0) {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.min(useful_threads(inputs)))
-            .build_global();
-    }
+    let threads = jobs
+        .filter(|&n| n > 0)
+        .map_or(0, |n| n.min(useful_threads(inputs)));
+    let _ = pool(threads).build_global();
+}
+
+/// A pool of `threads` workers, each with the stack rule code needs
+/// ([`crate::engine::budget::STACK_BYTES`]), and no more than the address space has room for
+/// ([`crate::engine::budget::threads_that_fit`]). `0` is rayon's default number (one per core,
+/// or `RAYON_NUM_THREADS`).
+pub fn pool(threads: usize) -> rayon::ThreadPoolBuilder {
+    let wanted = if threads == 0 {
+        std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+            })
+    } else {
+        threads
+    };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(wanted.min(crate::engine::budget::threads_that_fit()).max(1))
+        .stack_size(crate::engine::budget::STACK_BYTES)
+        .start_handler(|_| crate::engine::budget::mark_large_stack())
 }
 
 /// The most threads worth starting for `inputs` files: one per file (a file is the unit of
@@ -31,7 +52,7 @@ pub fn useful_threads(inputs: usize) -> usize {
 pub fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
     match jobs.filter(|&n| n > 0) {
         None => work(),
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+        Some(n) => match pool(n).build() {
             Ok(pool) => pool.install(work),
             Err(_) => work(),
         },

@@ -76,6 +76,14 @@ pub enum Command {
 
 /// Run the parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Exit {
+    // Commands that take `--jobs` size the worker pool themselves; the others get the default
+    // pool, with the stack rule code needs.
+    if !matches!(
+        cli.command,
+        Command::Check(_) | Command::Review(_) | Command::Score(_) | Command::Progress(_)
+    ) {
+        crate::parallel::set_jobs(None, 0);
+    }
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Review(args) => review::run(args),

@@ -38,6 +38,12 @@ pub struct Collector {
     pub not_applicable: Option<String>,
     /// A misuse of a helper (such as a malformed path), reported as a rule error.
     pub misuse: Option<String>,
+    /// Bytes the collector itself allocated while recording (see [`super::budget`]): what an
+    /// evaluation legitimately leaves behind besides its return value.
+    pub bytes: isize,
+    /// Bytes the evaluation left behind besides the collector: for `collect`, what its return
+    /// value holds (set by [`super::call`]).
+    pub kept: usize,
 }
 
 thread_local! {
@@ -61,7 +67,15 @@ pub fn finish() -> Collector {
 }
 
 fn with<R>(f: impl FnOnce(&mut Collector) -> R) -> R {
-    COLLECTOR.with(|c| f(&mut c.borrow_mut()))
+    COLLECTOR.with(|c| {
+        let mut c = c.borrow_mut();
+        let before = super::budget::live();
+        let result = f(&mut c);
+        c.bytes = c
+            .bytes
+            .saturating_add(super::budget::live().saturating_sub(before));
+        result
+    })
 }
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;

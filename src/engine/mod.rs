@@ -2,10 +2,10 @@
 //! evaluation of one rule against one document (or, for portfolio rules, against all of them).
 
 pub mod api;
+pub mod budget;
 pub mod value;
 
-use std::cell::Cell;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rhai::module_resolvers::DummyModuleResolver;
 use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Scope};
@@ -26,8 +26,11 @@ pub struct Sandbox {
     pub max_array_size: usize,
     pub max_map_size: usize,
     pub time_limit: Duration,
-    /// Most memory one evaluation may put into document maps (which Rhai's own size checks
-    /// cannot see inside): every value written into one, and every copy made on write.
+    /// Most memory one evaluation may hold at once, counted by the allocator
+    /// ([`budget`]): everything the script builds, keeps or captures. The same bound applies
+    /// to what it writes into document maps (which Rhai's own size checks cannot see inside),
+    /// counted without the allocator's help, and to a rule's or library module's top level
+    /// when its pack loads.
     pub max_memory: usize,
     /// Most memory a portfolio rule's `collect` calls may keep, over the whole run, until its
     /// `check_all` (see [`value::held_cost`]), besides twice the size of the run's inputs.
@@ -40,8 +43,10 @@ impl Default for Sandbox {
             max_operations: 2_000_000,
             max_call_levels: 48,
             max_string_size: 1 << 20,
-            max_array_size: 100_000,
-            max_map_size: 100_000,
+            // Nested lists and maps count against these, so they also bound how deep a rule
+            // can nest values, and so the stack its threads need (see `budget::STACK_BYTES`).
+            max_array_size: 25_000,
+            max_map_size: 25_000,
             time_limit: Duration::from_secs(2),
             max_memory: 16 << 20,
             max_collected: 64 << 20,
@@ -49,8 +54,14 @@ impl Default for Sandbox {
     }
 }
 
-thread_local! {
-    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+impl Sandbox {
+    /// The memory and time of one limited section ([`budget::limited`]).
+    pub fn budget(&self) -> budget::Budget {
+        budget::Budget {
+            memory: self.max_memory,
+            time: self.time_limit,
+        }
+    }
 }
 
 /// The engine of a pack whose `lib/` folder holds modules: each is registered under its file's
@@ -129,16 +140,11 @@ fn build(sandbox: &Sandbox, imports: bool) -> Engine {
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
     engine.on_progress(|ops| {
-        // Often enough that one slow operation (copying a 100,000-item array takes
-        // milliseconds) cannot carry a rule far past its deadline; reading the clock every 16
-        // operations costs about a nanosecond per operation.
-        if ops % 16 == 0
-            && let Some(deadline) = DEADLINE.with(Cell::get)
-            && Instant::now() > deadline
-        {
-            return Some(Dynamic::from("time limit"));
-        }
-        None
+        // Memory before every operation (two thread-local reads). The clock every 16
+        // operations: often enough that one slow operation (copying a 100,000-item array takes
+        // milliseconds) cannot carry a rule far past its deadline, for about a nanosecond per
+        // operation.
+        budget::exceeded(ops % 16 == 0).map(|stop| Dynamic::from(stop.token()))
     });
     api::register(&mut engine);
     value::register(&mut engine, sandbox.max_map_size);
@@ -158,7 +164,12 @@ pub enum Verdict {
     Failed(ToolDiagnostic),
 }
 
-/// Call one function of a rule, collecting what it reports.
+/// Call one function of a rule, collecting what it reports: one limited section of the
+/// sandbox ([`budget::limited`]). The collector's `kept` says what the call left behind: for
+/// `collect`, its return value (everything it holds, closures and captured values included);
+/// for the others nothing, unless the script made values that hold themselves (a closure that
+/// captures itself), which are never freed. Such leftovers add up over the rule's life: past
+/// the sandbox's memory limit, the rule is not called again.
 pub fn call(
     engine: &Engine,
     sandbox: &Sandbox,
@@ -177,23 +188,114 @@ pub fn call(
             return (Err(d), api::Collector::default());
         }
     };
-    api::begin(as_of, rule.severity);
-    value::begin(sandbox.max_memory);
-    DEADLINE.with(|d| d.set(Some(Instant::now() + sandbox.time_limit)));
-    let mut scope = Scope::new();
-    let result = engine.call_fn_with_options::<Dynamic>(
-        CallFnOptions::new().eval_ast(false).rewind_scope(true),
-        &mut scope,
-        ast,
-        function,
-        args,
-    );
-    DEADLINE.with(|d| d.set(None));
-    value::begin(usize::MAX);
-    let collected = api::finish();
-    (
-        result.map_err(|e| rule_error(rule, function, *e)),
-        collected,
+    let left = rule.left_behind.load(std::sync::atomic::Ordering::Relaxed);
+    if left > sandbox.max_memory {
+        return (Err(left_behind(rule)), api::Collector::default());
+    }
+    let keeps_result = function == "collect";
+    let Some((result, mut collector)) = budget::limited(sandbox.budget(), || {
+        let start = budget::live();
+        api::begin(as_of, rule.severity);
+        value::begin(sandbox.max_memory);
+        let mut scope = Scope::new();
+        let result = engine.call_fn_with_options::<Dynamic>(
+            CallFnOptions::new().eval_ast(false).rewind_scope(true),
+            &mut scope,
+            ast,
+            function,
+            args,
+        );
+        drop(scope);
+        value::begin(usize::MAX);
+        let result = match result {
+            Ok(v) if keeps_result => leaving(v).map_err(|e| rule_error(rule, function, e)),
+            // What `check` and `check_all` return is not used: dropped here, on this stack.
+            Ok(_) => Ok(Dynamic::UNIT),
+            Err(e) => Err(rule_error(rule, function, *e)),
+        };
+        let mut collected = api::finish();
+        let grown = budget::live()
+            .saturating_sub(start)
+            .saturating_sub(collected.bytes);
+        // A diagnostic's own text is not left behind by the script.
+        let allowance = if result.is_err() { ERROR_ALLOWANCE } else { 0 };
+        collected.kept = usize::try_from(grown.saturating_sub(allowance)).unwrap_or(0);
+        (result, collected)
+    }) else {
+        return (Err(no_stack(rule)), api::Collector::default());
+    };
+    if !budget::counting() {
+        collector.kept = 0;
+    }
+    if !keeps_result && collector.kept > 0 {
+        let total = rule
+            .left_behind
+            .fetch_add(collector.kept, std::sync::atomic::Ordering::Relaxed)
+            .saturating_add(collector.kept);
+        if collector.kept > LEFT_BEHIND_PER_CALL || total > sandbox.max_memory {
+            return (Err(left_behind(rule)), collector);
+        }
+    }
+    (result, collector)
+}
+
+/// What a failed call may allocate for its diagnostic (its message is cut to a few kilobytes),
+/// not counted as left behind by the script.
+const ERROR_ALLOWANCE: isize = 64 << 10;
+
+/// A value leaving the sandbox (what `collect` returns), unless it nests deeper than
+/// [`value::MAX_NESTING`] or holds itself: outside the sandbox's threads, dropping or showing
+/// it could overflow the stack. A refused value is dropped here.
+pub fn leaving(v: Dynamic) -> Result<Dynamic, EvalAltResult> {
+    match value::shape(&v) {
+        Some(s) if s.depth <= value::MAX_NESTING => Ok(v),
+        _ => Err(EvalAltResult::ErrorDataTooLarge(
+            format!(
+                "Nesting of the returned value (more than {} levels, or a value that holds itself)",
+                value::MAX_NESTING
+            ),
+            rhai::Position::NONE,
+        )),
+    }
+}
+
+/// The diagnostic of a rule that could not run because no thread with the stack it needs
+/// could be started.
+pub fn no_stack(rule: &Rule) -> ToolDiagnostic {
+    rule.diagnostic(
+        Code::RuleLimit,
+        format!(
+            "rule `{}` did not run: no thread with the {} MiB of stack rule code needs could be \
+             started",
+            rule.id,
+            budget::STACK_BYTES >> 20
+        ),
+    )
+    .help("the process is at its limit of threads or address space (`ulimit -v`): run with fewer `--jobs`, or a higher limit")
+}
+
+/// Most bytes one evaluation of `check` or `check_all` may leave behind: the built-in rules
+/// leave nothing.
+const LEFT_BEHIND_PER_CALL: usize = 4 << 10;
+
+/// The diagnostic of an evaluation that left memory behind that nothing can free: more than
+/// [`LEFT_BEHIND_PER_CALL`], or more than the sandbox's memory limit over the rule's
+/// evaluations so far (the rule is then not called again). Its words do not depend on the
+/// order documents were checked in.
+fn left_behind(rule: &Rule) -> ToolDiagnostic {
+    rule.diagnostic(
+        Code::RuleLimit,
+        format!(
+            "rule `{}` stopped: it left memory behind that nothing can free (more than {} \
+             bytes in one evaluation; past the sandbox's memory limit over the run, the rule \
+             is not run again)",
+            rule.id, LEFT_BEHIND_PER_CALL
+        ),
+    )
+    .help(
+        "a value that holds itself is never freed (a closure that captures the variable it is \
+         stored in, or a list that holds a closure capturing the list): pass values as \
+         arguments instead of capturing them",
     )
 }
 
@@ -233,6 +335,25 @@ pub fn verdict(result: Result<(), ToolDiagnostic>, collected: api::Collector) ->
     }
 }
 
+/// A Rhai error in words, a stop by the budget said as such (`Script terminated: memory
+/// limit` would not tell a rule's author which limit).
+pub fn limit_message(err: &EvalAltResult) -> String {
+    match err {
+        EvalAltResult::ErrorTerminated(token, _) if is_memory(token) => {
+            "it held more memory than the sandbox's limit".into()
+        }
+        EvalAltResult::ErrorTerminated(..) => "it ran longer than its time limit".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether a termination token is the memory budget's.
+fn is_memory(token: &Dynamic) -> bool {
+    token
+        .read_lock::<rhai::ImmutableString>()
+        .is_some_and(|t| t.as_str() == budget::Stop::MEMORY)
+}
+
 /// A Rhai error as a diagnostic at the innermost position in the rule's script.
 pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagnostic {
     let mut inner = &err;
@@ -247,6 +368,10 @@ pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagno
         EvalAltResult::ErrorTooManyOperations(_) => (
             Code::RuleLimit,
             "the rule ran too many operations: look for a loop that never ends, or raise `--max-operations`",
+        ),
+        EvalAltResult::ErrorTerminated(token, _) if is_memory(token) => (
+            Code::RuleLimit,
+            "the rule held more memory than the sandbox allows (strings, lists, maps, closures and the values they capture all count): keep less, or report as you go",
         ),
         EvalAltResult::ErrorTerminated(..) => (
             Code::RuleLimit,
@@ -287,11 +412,19 @@ pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagno
         (pos, label) = (at, "the rule's first loop: does it end?");
     }
     let message = match inner {
+        EvalAltResult::ErrorTerminated(token, _) if is_memory(token) => format!(
+            "rule `{}` stopped: it held more memory than the sandbox's limit",
+            rule.id
+        ),
         EvalAltResult::ErrorTerminated(..) => format!(
             "rule `{}` stopped: it ran longer than its time limit",
             rule.id
         ),
-        _ => format!("rule `{}` failed: {inner}", rule.id),
+        _ => format!(
+            "rule `{}` failed: {}",
+            rule.id,
+            api::capped(&inner.to_string())
+        ),
     };
     let d = ToolDiagnostic::new(code, message).help(help).label(label);
     match (pos.line(), pos.position()) {

@@ -23,6 +23,8 @@ pub struct Mapping {
     map: Arc<Map>,
     /// Memory rules have put into this map (and the maps inside it) by writing to it.
     added: usize,
+    /// The deepest nesting of a value rules have written into it.
+    nested: usize,
     /// Where the map is in its document (`services[3]`), for a document's maps; `None` for the
     /// root and for maps that are not part of a document. `path(item, key)` starts from it.
     path: Option<ImmutableString>,
@@ -33,6 +35,7 @@ impl Mapping {
         Mapping {
             map: Arc::new(map),
             added: 0,
+            nested: 0,
             path: None,
         }
     }
@@ -100,29 +103,67 @@ fn charge(bytes: usize) -> Result<(), Box<EvalAltResult>> {
     })
 }
 
-/// The memory a value holds of its own: strings, lists and plain maps in full, and of a
-/// document map only what rules wrote into it (the rest is the document's, shared). Used to
-/// price writes into document maps and what `collect` keeps. Walked with an explicit stack: a
-/// rule can nest lists thousands deep.
+/// The memory a value holds of its own: strings, lists and plain maps in full, the values
+/// curried into function pointers and captured by closures, and of a document map only what
+/// rules wrote into it (the rest is the document's, shared). Used to price writes into document
+/// maps and what `collect` keeps. Walked with an explicit stack: a rule can nest lists thousands
+/// deep. A value shared with itself (a closure that captures itself) would be walked for ever:
+/// the walk stops at [`MAX_WALK`] items and prices the value as unbounded.
 pub fn held_cost(value: &Dynamic) -> usize {
-    let mut total = 0usize;
-    let mut stack: Vec<Dynamic> = vec![value.clone()];
-    while let Some(v) = stack.pop() {
-        total = total.saturating_add(ENTRY_COST);
+    shape(value).map_or(usize::MAX, |s| s.cost)
+}
+
+/// Most items [`shape`] visits before it calls a value unbounded: more than Rhai's limits let
+/// one array and one map hold together.
+pub const MAX_WALK: usize = 250_000;
+
+/// Deepest nesting of a value that leaves a rule (returned by `collect`, kept by a library
+/// module, a rule's metadata): dropping, copying or showing a value recurses once per level,
+/// and outside the sandbox's threads the stack is a few megabytes.
+pub const MAX_NESTING: usize = 1_000;
+
+/// What [`shape`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub cost: usize,
+    pub depth: usize,
+}
+
+/// The cost and nesting depth of a value, or `None` past [`MAX_WALK`] items.
+pub fn shape(value: &Dynamic) -> Option<Shape> {
+    let mut cost = 0usize;
+    let mut deepest = 0usize;
+    let mut visited = 0usize;
+    let mut stack: Vec<(Dynamic, usize)> = vec![(value.clone(), 1)];
+    while let Some((v, depth)) = stack.pop() {
+        visited += 1;
+        if visited > MAX_WALK {
+            return None;
+        }
+        deepest = deepest.max(depth);
+        cost = cost.saturating_add(ENTRY_COST);
         if let Some(m) = v.read_lock::<Mapping>() {
-            total = total.saturating_add(m.added);
+            // The document's own values are its, shared; what rules wrote is priced and
+            // measured when it is written.
+            cost = cost.saturating_add(m.added);
+            deepest = deepest.max(depth.saturating_add(m.nested));
         } else if let Some(s) = v.read_lock::<ImmutableString>() {
-            total = total.saturating_add(s.len());
+            cost = cost.saturating_add(s.len());
         } else if let Some(a) = v.read_lock::<Array>() {
-            stack.extend(a.iter().cloned());
+            stack.extend(a.iter().map(|item| (item.clone(), depth + 1)));
         } else if let Some(m) = v.read_lock::<Map>() {
             for (k, item) in m.iter() {
-                total = total.saturating_add(k.len());
-                stack.push(item.clone());
+                cost = cost.saturating_add(k.len());
+                stack.push((item.clone(), depth + 1));
             }
+        } else if let Some(f) = v.read_lock::<rhai::FnPtr>() {
+            stack.extend(f.curry().iter().map(|item| (item.clone(), depth + 1)));
         }
     }
-    total
+    Some(Shape {
+        cost,
+        depth: deepest,
+    })
 }
 
 /// A document as Rhai values: mappings become [`Mapping`]s (each knowing its path in the
@@ -258,7 +299,17 @@ fn insert(
             Position::NONE,
         )));
     }
-    m.charge(key.len().saturating_add(held_cost(&value)))?;
+    let (cost, depth) = shape(&value).map_or((usize::MAX, usize::MAX), |s| (s.cost, s.depth));
+    if depth > MAX_NESTING {
+        return Err(Box::new(EvalAltResult::ErrorDataTooLarge(
+            format!(
+                "Nesting of a value written into a document map (more than {MAX_NESTING} levels)"
+            ),
+            Position::NONE,
+        )));
+    }
+    m.charge(key.len().saturating_add(cost))?;
+    m.nested = m.nested.max(depth);
     m.make_mut()?.insert(key.as_str().into(), value);
     Ok(())
 }

@@ -40,6 +40,8 @@ pub fn compile(
 ) -> Library {
     let mut library = Library::default();
     let base = crate::engine::engine(sandbox);
+    // Memory the modules keep (their constants and variables), all of them together.
+    let mut kept = 0usize;
     for (rel, text) in files {
         let Some(stem) = rel
             .strip_prefix("lib/")
@@ -90,7 +92,7 @@ pub fn compile(
                 .or_default()
                 .insert(f.params.len());
         }
-        match Module::eval_ast_as_new(Scope::new(), &ast, &base) {
+        match top_level(&ast, &base, sandbox, &mut kept) {
             Ok(module) => {
                 library.functions.insert(stem.to_string(), functions);
                 library
@@ -105,9 +107,9 @@ pub fn compile(
                 diags.push(
                     ToolDiagnostic::new(
                         Code::RuleMetadata,
-                        format!("library module's top level failed to run: {e}"),
+                        format!("library module's top level failed to run: {}", crate::engine::limit_message(&e)),
                     )
-                    .help("a library module should only define functions and constants")
+                    .help("a library module should only define functions and constants; its top level runs within the same limits as a rule, and all the modules of a pack together keep at most the memory one rule may hold")
                     .label("here")
                     .at_line(&source, line, column),
                 );
@@ -115,6 +117,47 @@ pub fn compile(
         }
     }
     library
+}
+
+/// Run a module's top level as one limited section of the sandbox, adding what the module keeps
+/// to `kept`: over the sandbox's memory limit, the module is refused.
+fn top_level(
+    ast: &rhai::AST,
+    engine: &rhai::Engine,
+    sandbox: &Sandbox,
+    kept: &mut usize,
+) -> Result<Module, rhai::EvalAltResult> {
+    use crate::engine::budget;
+    let limit = sandbox.max_memory;
+    let already = *kept;
+    let (module, grown) = budget::limited(sandbox.budget(), || {
+        let before = budget::live();
+        let module = Module::eval_ast_as_new(Scope::new(), ast, engine)
+            .map_err(|e| *e)
+            .and_then(|module| {
+                // Checked here, on the sandbox's stack: the module outlives the section.
+                for (_, value) in module.iter_var() {
+                    drop(crate::engine::leaving(value.clone())?);
+                }
+                Ok(module)
+            });
+        (module, budget::grown_since(before))
+    })
+    .ok_or_else(|| {
+        rhai::EvalAltResult::ErrorSystem(
+            "no thread with the stack rule code needs could be started".into(),
+            "the process is at its limit of threads or address space".into(),
+        )
+    })?;
+    let module = module?;
+    *kept = already.saturating_add(grown);
+    if budget::counting() && *kept > limit {
+        return Err(rhai::EvalAltResult::ErrorTerminated(
+            budget::Stop::MEMORY.into(),
+            rhai::Position::NONE,
+        ));
+    }
+    Ok(module)
 }
 
 fn is_module_name(name: &str) -> bool {

@@ -345,7 +345,7 @@ fn load_pack(
         .filter(|(rel, _)| rel.ends_with(".rhai") && !rel.starts_with("lib/"))
         .map(|(rel, text)| {
             let file = format!("{}/{rel}", files.display_root);
-            rule::compile(&file, text, &manifest, &engine, lint)
+            rule::compile(&file, text, &manifest, &engine, lint, sandbox.budget())
         })
         .collect();
     let mut rules = Vec::new();

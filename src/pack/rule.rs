@@ -8,6 +8,7 @@ use rhai::{AST, Dynamic, Engine, Map, Scope};
 
 use super::Manifest;
 use crate::diag::{Code, ToolDiagnostic};
+use crate::engine::budget::Budget;
 use crate::finding::Severity;
 use crate::source::{SourceFile, Span};
 
@@ -57,6 +58,10 @@ pub struct Rule {
     /// Whether its script may read `ctx.previous` (it names `previous`): a run with a series
     /// of declarations judges the later ones again once the earlier ones are known.
     pub uses_previous: bool,
+    /// Memory its evaluations left behind that nothing can free (values that hold themselves),
+    /// over the run: past the sandbox's memory limit it is not called again
+    /// ([`crate::engine::call`]).
+    pub left_behind: std::sync::atomic::AtomicUsize,
 }
 
 impl Rule {
@@ -264,17 +269,18 @@ pub fn compile(
     manifest: &Manifest,
     engine: &Arc<Engine>,
     lint: Option<&super::lint::Libs>,
+    budget: Budget,
 ) -> Result<(Rule, Vec<ToolDiagnostic>), Vec<ToolDiagnostic>> {
     let source = Arc::new(SourceFile::new(file, text));
     // Unlinted (the built-in pack in a check), only the metadata is read now.
     let lazy = if lint.is_none() {
-        metadata_only(&source, engine)
+        metadata_only(&source, engine, budget)
     } else {
         None
     };
     let (ast, map) = match lazy {
         Some(map) => (None, map),
-        None => compile_script(&source, engine)
+        None => compile_script(&source, engine, budget)
             .map(|(ast, map)| (Some(ast), map))
             .map_err(|d| vec![d])?,
     };
@@ -354,6 +360,7 @@ pub fn compile(
         pack: manifest.name.clone(),
         library: Arc::default(),
         uses_previous: text.contains("previous"),
+        left_behind: std::sync::atomic::AtomicUsize::new(0),
     };
     Ok((rule, errors))
 }
@@ -361,18 +368,47 @@ pub fn compile(
 /// The `rule` map of a script that opens with it, from that statement alone: `None` when the
 /// script does not, or the statement does not run by itself (the whole script is then compiled
 /// and run, which reports any problem).
-fn metadata_only(source: &SourceFile, engine: &Engine) -> Option<Map> {
+fn metadata_only(source: &SourceFile, engine: &Engine, budget: Budget) -> Option<Map> {
     let statement = super::comments::metadata_statement(&source.text)?;
     let ast = engine
         .compile(&*super::comments::without_line_comments(statement))
         .ok()?;
-    let mut scope = Scope::new();
-    engine.run_ast_with_scope(&mut scope, &ast).ok()?;
-    scope.get_value::<Map>("rule")
+    top_level(engine, &ast, budget).ok()
+}
+
+/// Run a script's top level under the sandbox's budget (the same operations, time, memory and
+/// stack as an evaluation), for its `rule` map: `Ok(None)` when it has none.
+fn top_level(
+    engine: &Engine,
+    ast: &AST,
+    budget: Budget,
+) -> Result<Map, Option<rhai::EvalAltResult>> {
+    crate::engine::budget::limited(budget, || {
+        let mut scope = Scope::new();
+        engine
+            .run_ast_with_scope(&mut scope, ast)
+            .map_err(|e| Some(*e))?;
+        let map = scope.get_value::<Map>("rule").ok_or(None)?;
+        drop(scope);
+        // Checked here, on the sandbox's stack: the map outlives the section.
+        crate::engine::leaving(Dynamic::from_map(map))
+            .map(Dynamic::cast::<Map>)
+            .map_err(Some)
+    })
+    .unwrap_or_else(|| {
+        Err(Some(rhai::EvalAltResult::ErrorSystem(
+            "no thread with the stack rule code needs could be started".into(),
+            "the process is at its limit of threads or address space".into(),
+        )))
+    })
 }
 
 /// Compile the script and run its top level once, for the `rule` map.
-fn compile_script(source: &Arc<SourceFile>, engine: &Engine) -> Result<(AST, Map), ToolDiagnostic> {
+fn compile_script(
+    source: &Arc<SourceFile>,
+    engine: &Engine,
+    budget: Budget,
+) -> Result<(AST, Map), ToolDiagnostic> {
     let at = |pos: rhai::Position| (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
     let ast = engine.compile(&*source.text).map_err(|e| {
         let (line, column) = at(e.position());
@@ -384,18 +420,24 @@ fn compile_script(source: &Arc<SourceFile>, engine: &Engine) -> Result<(AST, Map
         .label("here")
         .at_line(source, line, column)
     })?;
-    let mut scope = Scope::new();
-    if let Err(e) = engine.run_ast_with_scope(&mut scope, &ast) {
-        let (line, column) = at(e.position());
-        return Err(ToolDiagnostic::new(
-            Code::RuleMetadata,
-            format!("the rule's top level failed to run: {e}"),
-        )
-        .help("the top level of a rule should only define `let rule = #{...};` and functions")
-        .label("here")
-        .at_line(source, line, column));
-    }
-    let Some(map) = scope.get_value::<Map>("rule") else {
+    let map = match top_level(engine, &ast, budget) {
+        Ok(map) => Some(map),
+        Err(None) => None,
+        Err(Some(e)) => {
+            let (line, column) = at(e.position());
+            return Err(ToolDiagnostic::new(
+                Code::RuleMetadata,
+                format!(
+                    "the rule's top level failed to run: {}",
+                    crate::engine::limit_message(&e)
+                ),
+            )
+            .help("the top level of a rule should only define `let rule = #{...};` and functions; it runs within the same limits as the rule")
+            .label("here")
+            .at_line(source, line, column));
+        }
+    };
+    let Some(map) = map else {
         return Err(ToolDiagnostic::new(Code::RuleMetadata, "the rule has no metadata: `let rule = #{ ... };` is missing or is not a map")
             .help("start the script with `let rule = #{ id: \"...\", title: \"...\", commitment: N, severity: \"error\", kinds: [\"department\"] };`")
             .label("expected here")

@@ -364,7 +364,7 @@ fn run_rules(
         });
         let outcome = crate::profile::timed(prepared.profile.as_ref(), ri, || {
             if rule.portfolio {
-                let (result, _) = engine::call(
+                let (result, collector) = engine::call(
                     &rule.engine,
                     &prepared.sandbox,
                     rule,
@@ -372,7 +372,7 @@ fn run_rules(
                     (value.clone(), ctx.clone()),
                     d.as_of,
                 );
-                result.map(RuleOutcome::Collected)
+                result.map(|v| RuleOutcome::Collected(v, collector.kept))
             } else {
                 match engine::evaluate(&rule.engine, &prepared.sandbox, rule, &value, ctx, d.as_of)
                 {
@@ -476,7 +476,8 @@ enum RuleOutcome {
         findings: Vec<RawFinding>,
     },
     NotApplicable(String),
-    Collected(Dynamic),
+    /// What `collect` returned, and the bytes it holds as the allocator counted them.
+    Collected(Dynamic, usize),
 }
 
 /// Record a rule's outcome on the document being evaluated (the next of `out.docs`).
@@ -490,11 +491,11 @@ fn record(
 ) {
     let doc = out.docs.len();
     match outcome {
-        RuleOutcome::Collected(value) => {
+        RuleOutcome::Collected(value, kept) => {
             if !value.is_unit()
                 && env
                     .collected_bytes
-                    .keep(ri, engine::value::held_cost(&value))
+                    .keep(ri, engine::value::held_cost(&value).max(kept))
             {
                 out.collected.push((ri, doc, value));
             }

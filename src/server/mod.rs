@@ -285,9 +285,14 @@ fn serve_on(transport: &transport::Transport, configure: Configure) -> Ending {
     let (jobs, job_queue) = crossbeam_channel::unbounded::<Job>();
     let worker = {
         let server = server.clone();
+        // The stack rule code needs (`engine::budget`): checks run rules on this thread.
         std::thread::Builder::new()
             .name("roadmap-lint-check".into())
-            .spawn(move || check::work(&server, &job_queue, || server.scan()))
+            .stack_size(crate::engine::budget::STACK_BYTES)
+            .spawn(move || {
+                crate::engine::budget::mark_large_stack();
+                check::work(&server, &job_queue, || server.scan())
+            })
     };
     let Ok(worker) = worker else {
         return Ending::Abrupt;

@@ -40,6 +40,8 @@ mod review_cli;
 mod rule_fixtures;
 #[cfg(target_os = "linux")]
 mod sandbox;
+#[cfg(target_os = "linux")]
+mod sandbox_life;
 mod score_cli;
 mod server;
 mod targets;
