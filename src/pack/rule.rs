@@ -272,18 +272,7 @@ pub fn compile(
     budget: Budget,
 ) -> Result<(Rule, Vec<ToolDiagnostic>), Vec<ToolDiagnostic>> {
     let source = Arc::new(SourceFile::new(file, text));
-    // Unlinted (the built-in pack in a check), only the metadata is read now.
-    let lazy = if lint.is_none() {
-        metadata_only(&source, engine, budget)
-    } else {
-        None
-    };
-    let (ast, map) = match lazy {
-        Some(map) => (None, map),
-        None => compile_script(&source, engine, budget)
-            .map(|(ast, map)| (Some(ast), map))
-            .map_err(|d| vec![d])?,
-    };
+    let (ast, map) = script_and_metadata(&source, engine, lint.is_none(), budget)?;
     let meta = read_meta(&map, &source).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     check_id(&meta.id, file, &source, &mut errors);
@@ -363,6 +352,22 @@ pub fn compile(
         left_behind: std::sync::atomic::AtomicUsize::new(0),
     };
     Ok((rule, errors))
+}
+
+/// The compiled script and its `rule` map. Unlinted (the built-in pack in a check), only the
+/// metadata is read now, and the script is compiled on first use.
+fn script_and_metadata(
+    source: &Arc<SourceFile>,
+    engine: &Engine,
+    unlinted: bool,
+    budget: Budget,
+) -> Result<(Option<AST>, Map), Vec<ToolDiagnostic>> {
+    if unlinted && let Some(map) = metadata_only(source, engine, budget) {
+        return Ok((None, map));
+    }
+    compile_script(source, engine, budget)
+        .map(|(ast, map)| (Some(ast), map))
+        .map_err(|d| vec![d])
 }
 
 /// The `rule` map of a script that opens with it, from that statement alone: `None` when the
