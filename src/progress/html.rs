@@ -36,7 +36,7 @@ code { font-family: "Courier New", monospace; background: #f3f2f1; padding: 0 0.
 nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; }
 table { border-collapse: collapse; margin: 1rem 0; width: 100%; table-layout: fixed; }
 caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
-th, td { border: 1px solid var(--line); padding: 0.25rem 0.35rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid var(--line); padding: 0.25rem 0.35rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 thead th { background: #f3f2f1; }
 td.num, th.num { text-align: right; }
 .rag { display: inline-block; padding: 0 0.3em; border-radius: 2px; }
@@ -55,6 +55,7 @@ svg.trend .line { stroke: var(--link); stroke-width: 2.5; fill: none; }
 svg.trend .dot { fill: var(--link); }
 svg.trend text { font-size: 12px; fill: var(--ink); }
 svg.trend .axis { fill: var(--muted); }
+svg.trend .gap { font-size: 10px; font-style: italic; }
 ul.changes { padding-left: 1.2rem; }
 ul.changes li { margin: 0.2rem 0; overflow-wrap: anywhere; }
 footer { color: var(--muted); border-top: 1px solid var(--line); margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; }
@@ -69,7 +70,11 @@ footer { color: var(--muted); border-top: 1px solid var(--line); margin-top: 3re
   body { font-size: 8.5pt; }
   nav, .skip { display: none; }
   header, main, footer { max-width: none; padding: 0; }
-  table { font-size: 7.5pt; }
+  /* On paper the columns take the width their words need: a heading or a date is never
+     broken in the middle ("Departme/nts", "2023-09-/30"). */
+  table { font-size: 7.5pt; table-layout: auto; }
+  th, td { overflow-wrap: normal; }
+  th[scope=row] { white-space: nowrap; }
   thead { display: table-header-group; }
   tr, figure { break-inside: avoid; }
   h2 { break-after: avoid; }
@@ -224,6 +229,7 @@ fn chart(
     caption: &str,
     labels: &[String],
     values: &[Option<f64>],
+    gaps: &[&str],
     report: &ProgressReport,
 ) -> Markup {
     let axes = Axes {
@@ -232,9 +238,10 @@ fn chart(
     let described: Vec<String> = labels
         .iter()
         .zip(values)
-        .map(|(l, v)| match v {
+        .enumerate()
+        .map(|(i, (l, v))| match v {
             Some(_) => format!("{}: {}", l, show(*v)),
-            None => format!("{l}: no figure"),
+            None => format!("{l}: {}", gap_word(gaps, i)),
         })
         .collect();
     html! {
@@ -246,7 +253,7 @@ fn chart(
                 desc id={ (HtmlText(id)) "-desc" } { (HtmlText(&described.join("; "))) }
                 (chart_grid(&axes, report))
                 (chart_line(&axes, values))
-                (chart_points(&axes, values))
+                (chart_points(&axes, values, gaps))
                 (chart_labels(&axes, labels))
             }
         }
@@ -294,15 +301,22 @@ fn chart_line(axes: &Axes, values: &[Option<f64>]) -> Markup {
     }
 }
 
-/// A dot and its figure at each snapshot that has one; `none` where it has not.
-fn chart_points(axes: &Axes, values: &[Option<f64>]) -> Markup {
+/// What stands at snapshot `i` of a chart that has no figure there.
+fn gap_word<'a>(gaps: &[&'a str], i: usize) -> &'a str {
+    gaps.get(i).copied().unwrap_or("no figure")
+}
+
+/// A dot and its figure at each snapshot that has one; where it has none, why (`not yet
+/// joined`, `missing`, `no figure`), small, just above the 0% line: never on a score's line,
+/// where it would read as one.
+fn chart_points(axes: &Axes, values: &[Option<f64>], gaps: &[&str]) -> Markup {
     html! {
         @for (i, v) in values.iter().enumerate() {
             @if let Some(v) = v {
                 circle class="dot" cx=(at(axes.x(i))) cy=(at(axes.y(*v))) r="4" {}
                 text x=(at(axes.x(i))) y=(at(axes.y(*v) - 8.0)) text-anchor="middle" { (HtmlText(&show(Some(*v)))) }
             } @else {
-                text class="axis" x=(at(axes.x(i))) y=(at(axes.y(50.0))) text-anchor="middle" { "none" }
+                text class="axis gap" x=(at(axes.x(i))) y=(at(axes.y(0.0) - 5.0)) text-anchor="middle" { (gap_word(gaps, i)) }
             }
         }
     }
@@ -374,13 +388,14 @@ fn government_charts(report: &ProgressReport) -> Markup {
     html! {
         div class="charts" {
             "\n"
-            (chart("chart-gov", "Government overall", &labels, &overall, report))
+            (chart("chart-gov", "Government overall", &labels, &overall, &[], report))
             @for (k, m) in report.missions.iter().enumerate() {
                 (chart(
                     &format!("chart-m{}", m.number),
                     &format!("Mission {}: {}", m.number, m.title),
                     &labels,
                     &mission(k),
+                    &[],
                     report,
                 ))
             }
@@ -470,6 +485,7 @@ fn department(report: &ProgressReport, d: &DepartmentSeries) -> Markup {
     let id = anchor(&d.organisation);
     let labels: Vec<String> = d.points.iter().map(|p| p.snapshot.clone()).collect();
     let values: Vec<Option<f64>> = d.points.iter().map(|p| p.score).collect();
+    let gaps: Vec<&str> = d.points.iter().map(|p| p.status.text()).collect();
     let joined_late = report.snapshots.first().map(|s| s.label.as_str()) != Some(d.joined.as_str());
     html! {
         section id=(HtmlText(&id)) aria-labelledby={ (HtmlText(&id)) "-h" } {
@@ -482,7 +498,7 @@ fn department(report: &ProgressReport, d: &DepartmentSeries) -> Markup {
                 p { "Joined at " (HtmlText(&d.joined)) ": earlier snapshots show it as not yet joined." } "\n"
             }
             div class="charts" {
-                (chart(&format!("{id}-chart"), &format!("{} overall", d.organisation), &labels, &values, report))
+                (chart(&format!("{id}-chart"), &format!("{} overall", d.organisation), &labels, &values, &gaps, report))
             }
             "\n"
             (department_table(report, d))
@@ -587,7 +603,7 @@ fn step_findings(what: &str, list: &[ScoredFinding]) -> Markup {
                     li {
                         code { (HtmlText(&f.rule)) } " at "
                         code { (HtmlText(if f.path.is_empty() { "(document)" } else { &f.path })) }
-                        ": " (HtmlText(&f.message))
+                        ": " (HtmlCode(&f.message))
                     }
                 }
             }
@@ -606,7 +622,7 @@ fn targets(report: &ProgressReport) -> Markup {
             ul class="changes" {
                 @for u in &report.targets {
                     li {
-                        (HtmlText(&u.provenance)) "; applied to "
+                        (HtmlCode(&u.provenance)) "; applied to "
                         @if u.applied_to.is_empty() {
                             "no snapshot"
                         } @else {
@@ -641,7 +657,7 @@ fn comparing(report: &ProgressReport) -> Markup {
                         Some(d) => crate::run::place(&u.file, d),
                         None => u.file.clone(),
                     };
-                    li { "In no snapshot: " (HtmlText(&at)) ": " (HtmlText(&u.reason)) }
+                    li { "In no snapshot: " (HtmlText(&at)) ": " (HtmlCode(&u.reason)) }
                 }
             }
         }

@@ -14,7 +14,8 @@ h1 { font-size: 1.8rem; margin-bottom: 0.5rem; }
 h2 { font-size: 1.3rem; border-bottom: 2px solid #b1b4b6; padding-bottom: 0.2rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; margin-bottom: 0.3rem; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
-th, td, code, li, p, h3 { overflow-wrap: anywhere; }
+code, li, p, h3 { overflow-wrap: anywhere; }
+th, td { overflow-wrap: break-word; }
 th, td { text-align: left; vertical-align: top; padding: 0.3rem 0.6rem; border-bottom: 1px solid #b1b4b6; }
 th { width: 14rem; }
 code, pre { font-family: Consolas, Menlo, monospace; font-size: 0.9rem; }
@@ -34,6 +35,9 @@ blockquote { border-left: 4px solid #b1b4b6; margin: 0.4rem 0; padding: 0.2rem 0
   h2 { page-break-after: avoid; break-after: avoid; }
   .verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   pre { white-space: pre-wrap; }
+  /* A file name in a table breaks only when it cannot fit the cell. */
+  td code { overflow-wrap: break-word; }
+  th { width: 9rem; }
   a { color: inherit; text-decoration: none; }
 }
 ";
@@ -92,7 +96,7 @@ fn problems(outcome: &Outcome) -> Markup {
                 li {
                     strong { (HtmlText(d.severity.as_str())) } " " code { (HtmlText(d.code.id())) }
                     @if let Some(f) = d.file.as_deref() { " in " code { (HtmlText(f)) } }
-                    ": " (HtmlText(&d.message))
+                    ": " (HtmlCode(&d.message))
                 }
                 "\n"
             }
@@ -136,7 +140,7 @@ fn render_review(outcome: &Outcome, r: &Review) -> Markup {
             ol {
                 "\n"
                 @for q in &r.questions {
-                    li { (HtmlText(q)) } "\n"
+                    li { (HtmlCode(q)) } "\n"
                 }
             }
             "\n"
@@ -220,7 +224,7 @@ fn derived(r: &Review) -> Markup {
                 tr {
                     td { (HtmlText(b.name)) }
                     td { (b.level.map_or("unknown", |l| l.as_str())) }
-                    td { (HtmlText(&b.reason)) }
+                    td { (HtmlCode(&b.reason)) }
                 }
                 "\n"
             }
@@ -255,7 +259,7 @@ fn finding(outcome: &Outcome, number: usize, rf: &ReviewFinding) -> Markup {
                 p {
                     code { (HtmlText(&place.file)) ":" (place.line) ":" (place.column) }
                     @if !place.path.is_empty() { " (" code { (HtmlText(&place.path)) } ")" }
-                    ": " (HtmlText(&place.label))
+                    ": " (HtmlCode(&place.label))
                 }
                 "\n"
                 @if let Some(text) = &place.text {
@@ -270,7 +274,7 @@ fn finding(outcome: &Outcome, number: usize, rf: &ReviewFinding) -> Markup {
                 "\n"
             }
             @if let Some(help) = &f.help {
-                p { span class="fix" { "Fix:" } " " (HtmlText(help)) } "\n"
+                p { span class="fix" { "Fix:" } " " (HtmlCode(help)) } "\n"
             }
         }
         "\n"

@@ -24,8 +24,9 @@ fn band_of(v: &Value) -> (&'static str, &'static str) {
 /// A score with its RAG label, e.g. `82% Green`, and the without-waivers figure when it differs.
 fn score_cell(v: &Value) -> Markup {
     let (class, label) = band_of(v);
+    // Only where the waivers change the figure as shown: 86% and 86% is no difference.
     let without = match (v.score, v.without_waivers) {
-        (Some(a), Some(b)) if (a - b).abs() > 1e-9 => Some(b),
+        (Some(_), Some(b)) if v.waivers_matter() => Some(b),
         _ => None,
     };
     html! {
@@ -108,6 +109,7 @@ li, code, p, h4 { overflow-wrap: anywhere; }
   .big { font-size: 2.2rem; }
   /* Wide tables become one block per department: its cells in a grid, each labelled. */
   table.heatmap, table.departments, .heatmap tbody, .departments tbody, .heatmap tr, .departments tr { display: block; }
+  .heatmap caption, .departments caption { display: block; width: 100%; text-align: left; }
   .heatmap thead, .departments thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
   .heatmap tr, .departments tr { display: grid; grid-template-columns: repeat(auto-fill, minmax(4.2rem, 1fr)); margin-bottom: 0.8rem; }
   .departments tr { grid-template-columns: repeat(auto-fill, minmax(7rem, 1fr)); }
@@ -137,6 +139,8 @@ footer { color: var(--muted); border-top: 1px solid var(--line); margin-top: 3re
   h2 { break-before: page; } #summary h2 { break-before: avoid; }
   .finding, tr, .bars figure { break-inside: avoid; }
   .hidden { display: block; }
+  /* On paper nothing scrolls: a long line of a snippet wraps. */
+  pre.snippet { white-space: pre-wrap; overflow-wrap: anywhere; overflow-x: visible; }
   a { color: var(--ink); text-decoration: none; }
   .heatmap td, .rag { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   thead { display: table-header-group; }
@@ -272,7 +276,7 @@ fn summary(report: &ScoreReport) -> Markup {
                     @for n in &report.not_scored {
                         li {
                             (HtmlText(n.organisation.as_deref().unwrap_or("unknown organisation")))
-                            " (" (HtmlText(&n.file)) "): " (HtmlText(&n.reason))
+                            " (" (HtmlText(&n.file)) "): " (HtmlCode(&n.reason))
                         }
                         "\n"
                     }
@@ -587,7 +591,7 @@ fn snippet(run: &Run, file: &str, line: usize) -> Markup {
     }
     let shown = line.saturating_sub(1).max(1)..=(line + 1).min(lines.len());
     html! {
-        pre class="snippet" {
+        pre class="snippet" tabindex="0" {
             code {
                 @for n in shown {
                     span class="ln" { (n) }

@@ -1,8 +1,12 @@
 // Opens roadmap-lint HTML reports in headless Chromium and checks what a reader relies on:
 // no console errors, no network requests, one heatmap cell per department and commitment,
-// working filters, no axe-core accessibility violations, no sideways scrolling on a 1280 px
-// screen or a 375 px phone, and a print to A4 PDF where every page that shows a table shows
-// all its column headings (checked page by page in the PDF's text). Saves screenshots.
+// working filters, no axe-core accessibility violations at 1280 px nor on a 375 px phone (so
+// every scrollable region is reachable by keyboard), no sideways scrolling at either width,
+// captions as wide as the page on a phone, no raw backticks outside snippets, a "without
+// waivers" figure only where it differs, and on A4: snippets that wrap, no word of a table
+// broken mid-word, and a PDF where every page that shows a table shows all its column
+// headings (checked page by page in the PDF's text). Saves screenshots and the PDFs, whose
+// pages `pdftoppm -png` turns into pictures to look at.
 //
 // usage: node check.mjs SCREENSHOT_DIR KIND=REPORT.html[:EXPECTED_DEPARTMENTS] ...
 import { chromium } from 'playwright-core';
@@ -73,6 +77,14 @@ for (const spec of reports) {
     const status = await page.locator('#filter-count').textContent();
     status.includes(`${inMission} of ${total}`) ? pass(`${name}: filter status reads "${status}"`) : fail(`${name}: filter status "${status}"`);
     await page.selectOption('#filter-mission', 'all');
+    // "(86% without waivers)" only where the waivers change the figure shown.
+    const same = await page.evaluate(() => [...document.querySelectorAll('.nowaive')].filter((n) => {
+      const shown = n.previousElementSibling?.querySelector('.num')?.textContent;
+      return shown && n.textContent.includes(`(${shown} without waivers)`);
+    }).length);
+    same === 0
+      ? pass(`${name}: a "without waivers" figure only where it differs`)
+      : fail(`${name}: ${same} "without waivers" figures equal to the score beside them`);
   }
 
   await page.addScriptTag({ content: axeSource });
@@ -85,9 +97,39 @@ for (const spec of reports) {
 
   await page.screenshot({ path: `${shotDir}/${name.replace(/\.html$/, '')}.png`, fullPage: false });
 
+  // No raw backticks: a `code span` in a message or a help text is shown as code.
+  const backticks = await page.evaluate(() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.textContent.includes('`') && !n.parentElement.closest('pre, script, style')) {
+        out.push(n.textContent.trim().slice(0, 80));
+      }
+    }
+    return out;
+  });
+  backticks.length === 0
+    ? pass(`${name}: no raw backticks outside snippets`)
+    : fail(`${name}: raw backticks in ${backticks.length} texts: ${backticks.slice(0, 3).join(' | ')}`);
+
   // Nothing scrolls sideways: not the page, and not a table inside it.
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 900 });
+    if (width !== 1280) {
+      // A caption takes the width of the page, never a narrow column of it.
+      const squeezed = await page.evaluate(() => [...document.querySelectorAll('caption, figcaption')]
+        .filter((c) => c.getClientRects().length > 0 && c.getBoundingClientRect().width < 0.6 * window.innerWidth)
+        .map((c) => `${Math.round(c.getBoundingClientRect().width)}px "${c.textContent.trim().slice(0, 40)}"`));
+      squeezed.length === 0
+        ? pass(`${name}: every caption is as wide as the page at ${width}px`)
+        : fail(`${name}: captions squeezed at ${width}px: ${squeezed.join('; ')}`);
+      const narrow = await page.evaluate(async () => await window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      }));
+      narrow.violations.length === 0
+        ? pass(`${name}: axe-core finds no violations at ${width}px`)
+        : fail(`${name}: axe-core violations at ${width}px: ${narrow.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.help}`).join('; ')}`);
+    }
     const overflow = await page.evaluate(() => {
       const out = [];
       if (document.documentElement.scrollWidth > window.innerWidth + 1) {
@@ -111,6 +153,37 @@ for (const spec of reports) {
   // Printed on A4: every table fits the printable width, and every PDF page that shows a
   // table's first column heading shows all its headings (repeated on each page it spans).
   await page.emulateMedia({ media: 'print' });
+  // At the printable width of A4 (210 mm less 2 x 15 mm margins, at 96 px an inch): no snippet
+  // is cut at the right edge, and no word in a table breaks in the middle.
+  await page.setViewportSize({ width: Math.floor((180 / 25.4) * 96), height: 1100 });
+  const printed = await page.evaluate(() => {
+    const cut = [...document.querySelectorAll('pre')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => el.textContent.trim().slice(0, 40));
+    const broken = [];
+    for (const cell of document.querySelectorAll('th, td')) {
+      if (cell.getClientRects().length === 0) continue;
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const re = /\S+/g;
+        for (let m = re.exec(n.textContent); m; m = re.exec(n.textContent)) {
+          const range = document.createRange();
+          range.setStart(n, m.index);
+          range.setEnd(n, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (lines.size > 1) broken.push(m[0]);
+        }
+      }
+    }
+    return { cut, broken };
+  });
+  printed.cut.length === 0
+    ? pass(`${name}: every snippet wraps within A4`)
+    : fail(`${name}: ${printed.cut.length} snippets cut at the right edge on A4: ${printed.cut.slice(0, 3).join(' | ')}`);
+  printed.broken.length === 0
+    ? pass(`${name}: no word in a table breaks mid-word on A4`)
+    : fail(`${name}: words broken mid-word on A4: ${[...new Set(printed.broken)].slice(0, 6).join(', ')}`);
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: `${shotDir}/${name.replace(/\.html$/, '')}-print.png`, fullPage: false });
   const pdfPath = `${shotDir}/${name.replace(/\.html$/, '')}.pdf`;
   const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
