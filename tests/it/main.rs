@@ -24,6 +24,7 @@ mod cli;
 mod cli_toolkit;
 mod config_extends;
 mod doc_isolation;
+mod editors;
 mod example_findings_c8_to_c21;
 mod fix;
 mod generated_docs;
