@@ -332,3 +332,55 @@ fn new_creates_a_pack_that_loads() {
     crate::harness::assert_exit(&out, 0);
     assert!(stdout(&out).contains("api-catalogue-entry-missing"));
 }
+
+/// A typo in `test --rule` or `explain` is answered with the id meant, in one sentence;
+/// `rules` heads its columns; `test --help` describes the markers as they are today.
+#[test]
+fn the_commands_that_describe_rules_help_with_typos_and_head_their_columns() {
+    let out = cmd()
+        .args(["test", "--rule", "one-login-strategy-overdu"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("help: did you mean `one-login-strategy-overdue`?"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("ai-opportunity-without-transparency-record"),
+        "{text}"
+    );
+
+    let out = cmd()
+        .args(["explain", "one-login-strategy-overdu"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "did you mean `one-login-strategy-overdue`? `roadmap-lint rules` lists the rules"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("?;"), "{err}");
+
+    let out = cmd().args(["rules"]).output().unwrap();
+    let first = stdout(&out).lines().next().unwrap().to_string();
+    let columns: Vec<&str> = first.split_whitespace().collect();
+    assert_eq!(
+        columns,
+        ["id", "cmt", "severity", "pack", "title"],
+        "{first}"
+    );
+
+    let out = cmd().args(["test", "--help"]).output().unwrap();
+    let help = stdout(&out);
+    for words in [
+        "# expect: RULE-ID",
+        "# expect-warning:",
+        "# expect-info:",
+        "fixtures/<rule-id>/",
+    ] {
+        assert!(help.contains(words), "{words} missing from: {help}");
+    }
+}
