@@ -119,7 +119,17 @@ pub fn explain(args: ExplainArgs) -> Exit {
 
 pub fn schema(args: SchemaArgs) -> Exit {
     if let Some(dir) = &args.write {
-        return match super::init::write_schemas(dir) {
+        // The default folder is the project's, as `init` names it, wherever in it this runs.
+        let dir = if dir.as_os_str() == crate::init::SCHEMA_DIR {
+            let here = std::path::PathBuf::from(".");
+            let root = crate::init::project_root(&here);
+            let cwd = std::env::current_dir().unwrap_or(here);
+            std::path::PathBuf::from(crate::init::relative(&cwd, &root))
+                .join(crate::init::SCHEMA_DIR)
+        } else {
+            dir.clone()
+        };
+        return match super::init::write_schemas(&dir) {
             Ok(written) => {
                 let mut said = String::new();
                 for path in &written {
@@ -128,7 +138,7 @@ pub fn schema(args: SchemaArgs) -> Exit {
                 if written.is_empty() {
                     said.push_str(&format!(
                         "the schemas in {} are up to date\n",
-                        crate::load::shown(dir)
+                        crate::load::shown(&dir)
                     ));
                 }
                 output::print(&terminal_text(&said));
@@ -139,7 +149,7 @@ pub fn schema(args: SchemaArgs) -> Exit {
                     Code::OutputUnwritable,
                     format!(
                         "cannot write the schemas in {}: {e}",
-                        crate::load::shown(dir)
+                        crate::load::shown(&dir)
                     ),
                 )
                 .help("check that the folder can be created and written")],

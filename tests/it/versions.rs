@@ -174,8 +174,9 @@ fn init_names_a_schema_that_exists() {
         .path()
         .join(".roadmap-lint/schemas/proposal.schema.json");
     std::fs::write(&copy, "{}").unwrap();
+    // From a folder inside the project, the default folder is still the project's.
     let out = cli()
-        .current_dir(dir.path())
+        .current_dir(dir.path().join("declarations"))
         .args(["schema", "--write"])
         .output()
         .unwrap();
@@ -183,7 +184,7 @@ fn init_names_a_schema_that_exists() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         said.trim(),
-        "wrote .roadmap-lint/schemas/proposal.schema.json"
+        "wrote ../.roadmap-lint/schemas/proposal.schema.json"
     );
     assert_ne!(std::fs::read_to_string(&copy).unwrap(), "{}");
 }
