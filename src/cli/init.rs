@@ -248,7 +248,7 @@ fn write(
     }
     if !args.config {
         said.push_str(&format!(
-            "next: fill in each TODO; `roadmap-lint check {shown}` lists those left, at their lines\n"
+            "next: fill in each TODO; `roadmap-lint check --format concise {shown}` lists those left, one a line\n"
         ));
     }
     output::print(&crate::render::escape::terminal_text(&said));
