@@ -49,6 +49,16 @@ fn snapshot(args: &CheckArgs) -> Snapshot {
 
 /// Check, then wait for a change and check again, until interrupted (or `--watch-runs`).
 pub fn watch(args: &CheckArgs, check: fn(&CheckArgs) -> Exit) -> Exit {
+    if args.paths.iter().any(|p| p == "-") {
+        return output::fail(
+            &[crate::diag::ToolDiagnostic::new(
+                crate::diag::Code::InputNone,
+                "--watch cannot watch standard input",
+            )
+            .help("name the files or folders to watch")],
+            output::err_style(args.color),
+        );
+    }
     let mut runs = 0u32;
     loop {
         let before = snapshot(args);

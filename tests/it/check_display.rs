@@ -143,3 +143,14 @@ fn watch_checks_again_when_a_file_changes() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
 }
+
+#[test]
+fn watch_refuses_standard_input() {
+    let out = cli()
+        .args(["check", "--no-config", "--watch", "-"])
+        .write_stdin("schema_version: 1\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot watch standard input"));
+}
