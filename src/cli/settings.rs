@@ -120,7 +120,19 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
                 .unwrap_or(DEFAULT_WARNING_DAYS),
             ..WaiverSettings::default()
         },
-        config_file: config.path.as_deref().map(crate::load::shown),
+        config_file: config.path.as_deref().map(|p| {
+            // The files it extends are part of which config produced the report.
+            let mut shown = crate::load::shown(p);
+            if !config.extended.is_empty() {
+                let chain: Vec<String> = config
+                    .extended
+                    .iter()
+                    .map(|e| crate::load::shown(e))
+                    .collect();
+                shown.push_str(&format!(" (extends {})", chain.join(", then ")));
+            }
+            shown
+        }),
         keep_trees: false,
         targets,
         history: previous(&eval.previous, &eval.limits.limits()),

@@ -69,6 +69,24 @@ fn a_config_extends_a_file_of_a_repository_checked_out_beside_it() {
     );
     assert!(text.contains("error[resilience-test-overdue]"), "{text}");
     assert_eq!(out.status.code(), Some(1), "{text}");
+    // The report says which config produced it, with the file it extends.
+    let out = cli()
+        .current_dir(&repo)
+        .args([
+            "check",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "json",
+            "dept.yaml",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["provenance"]["config"],
+        ".roadmap-lint.yaml (extends ../digital-standards/roadmap-lint.yaml)"
+    );
 }
 
 #[test]
