@@ -136,10 +136,14 @@ codes! {
         "`--rule` names a rule no loaded pack has. A typo would run nothing and pass, so it is an error.";
     RuleUnknownFunction = "rule-unknown-function", Tool, "Rule calls an unknown function",
         "A rule calls a function that neither the rule nor the rule API defines (with that number of arguments). Caught when the pack loads.";
+    RuleUnknownName = "rule-unknown-name", Tool, "Rule names something its pack lacks",
+        "A rule (or a library function it calls) reads a part of `ctx` that does not exist: `ctx.KEY` other than those docs/rule-api.md lists, `ctx.params.NAME` that is not a parameter of the pack, or `ctx.data.NAME...` that is not a data file of the pack or a key of it. It would read `()` for ever. Caught when the pack loads; the help names the closest name.";
     RulePath = "rule-path", Tool, "Rule names an impossible path",
         "A rule reports, reads or passes a literal path that no document of its kinds can have. Caught when the pack loads.";
     RuleError = "rule-error", Tool, "Rule failed",
         "A rule stopped with an error on one document. It still judges the other documents; the diagnostic names the documents it failed on.";
+    RuleTypeMismatch = "rule-type-mismatch", Tool, "Rule compares values of different types",
+        "A rule compared a number with a string, a date with a string, or anything with `()` (a missing value) using `<`, `<=`, `>`, `>=`, `==` or `!=` (`==` and `!=` with `()` excepted: they ask whether a value is missing). Such a comparison has no true answer, so it is an error at the operator, naming both types, rather than a silent `false` that hides a rule that never fires. Convert one side first (`num(x)`, `date(x)`), or test for `()` before comparing.";
     RuleLimit = "rule-limit", Tool, "Rule over a sandbox limit",
         "A rule went over a limit of the sandbox (operations, time, call depth, string, list or map size, memory written into document maps, findings) on one document, or its portfolio `collect` kept more than allowed.";
     PackUnreadable = "pack-unreadable", Tool, "Pack file unreadable",
@@ -198,6 +202,12 @@ codes! {
         "The rule reported a finding in a fixture that no `# expect:` marker announces.";
     TestMisplaced = "test-misplaced", Tool, "Finding on another line",
         "The rule reported the expected finding, but not on the marked line.";
+    TestNeverApplied = "test-never-applied", Tool, "Rule never applied to a passing fixture",
+        "A fixture without `# expect:` markers passes only if the rule applied to it and passed something: a rule that said it does not apply, or recorded nothing, proves nothing. Mark a fixture that shows where the rule does not apply with `# expect-not-applicable: rule-id`; such a fixture fails if the rule applied after all.";
+    TestNotPassed = "test-not-passed", Tool, "Expected passed check missing",
+        "A fixture's `# ok: rule-id` marker says the rule passes a check whose path starts on that line, and it did not.";
+    TestHeader = "test-header", Tool, "Fixture header invalid",
+        "A fixture's header (`# as_of:`, `# param: NAME=VALUE`, `# target: ORGANISATION NAME=VALUE`, in the comment lines before its first line of YAML) cannot be read, or sets a parameter the pack does not have or a value of the wrong type.";
     TestUntouched = "test-untouched", Tool, "Scaffold not finished",
         "A rule still holds the placeholders `roadmap-lint new` wrote (a `TODO` title or documentation): finish it before it can pass.";
     NewBadId = "new-bad-id", Tool, "Rule id not valid",

@@ -43,6 +43,7 @@ pub use run::{Options, Run};
 
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod date;
 pub mod diag;
 pub mod docs;

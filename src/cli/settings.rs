@@ -144,6 +144,7 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         passed_paths_of: None,
         let_go_of_text: false,
         spill_findings: false,
+        ..Options::default()
     };
     Ok(Settings {
         options,

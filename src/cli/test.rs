@@ -17,6 +17,10 @@ pub struct TestArgs {
     /// Test only this rule.
     #[arg(long = "rule", value_name = "ID")]
     pub rule: Option<String>,
+    /// Also report, per rule, the calls that record a result (`report`, `pass`, ...) that no
+    /// fixture reached.
+    #[arg(long)]
+    pub coverage: bool,
     /// Colour in the report.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -40,7 +44,7 @@ pub struct NewArgs {
 
 pub fn run(args: TestArgs) -> Exit {
     let style = output::style(args.color);
-    match crate::testing::test_packs(&args.packs, args.rule.as_deref()) {
+    match crate::testing::test_packs_with(&args.packs, args.rule.as_deref(), args.coverage) {
         Ok(packs) => {
             output::print(&crate::testing::render(&packs, style));
             crate::testing::exit_code(&packs)

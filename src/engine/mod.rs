@@ -3,6 +3,9 @@
 
 pub mod api;
 pub mod budget;
+pub mod compare;
+pub mod helpers;
+pub mod locate;
 pub mod value;
 
 use std::time::Duration;
@@ -133,12 +136,19 @@ fn build(sandbox: &Sandbox, imports: bool) -> Engine {
         .set_optimization_level(rhai::OptimizationLevel::None)
         .set_module_resolver(DummyModuleResolver::new())
         .disable_symbol("eval")
-        .disable_symbol("export");
+        .disable_symbol("export")
+        // Rhai's fast path answers operators on values of different types (`80 < "80"` is
+        // false) before any registered function is looked at: off, so that the refusals of
+        // `compare` are found.
+        .set_fast_operators(false);
+    engine.register_global_module(compare::module());
     if !imports {
         engine.disable_symbol("import");
     }
-    engine.on_print(|_| {});
-    engine.on_debug(|_, _, _| {});
+    // What a script prints is kept with what it records: `test` shows it for each fixture, and
+    // `check --debug-rule` for each document.
+    engine.on_print(api::printed);
+    engine.on_debug(|text, _, _| api::printed(text));
     engine.on_progress(|ops| {
         // Memory before every operation (two thread-local reads). The clock every 16
         // operations: often enough that one slow operation (copying a 100,000-item array takes
@@ -164,7 +174,26 @@ pub enum Verdict {
     Failed(ToolDiagnostic),
 }
 
-/// Call one function of a rule, collecting what it reports: one limited section of the
+/// What an evaluation left besides its verdict: what the script printed, and where it recorded
+/// its results from (when tracked).
+#[derive(Debug, Default)]
+pub struct Trail {
+    pub output: Vec<String>,
+    pub calls: Vec<api::Site>,
+}
+
+impl Trail {
+    /// Take the trail out of what a call collected.
+    pub fn of(collected: &mut api::Collector) -> Trail {
+        Trail {
+            output: std::mem::take(&mut collected.output),
+            calls: std::mem::take(&mut collected.calls),
+        }
+    }
+}
+
+/// Call one function of a rule, collecting what it reports (and, when `track_calls`, where
+/// each result was recorded from): one limited section of the
 /// sandbox ([`budget::limited`]). The collector's `kept` says what the call left behind: for
 /// `collect`, its return value (everything it holds, closures and captured values included);
 /// for the others nothing, unless the script made values that hold themselves (a closure that
@@ -177,6 +206,7 @@ pub fn call(
     function: &str,
     args: (Dynamic, Dynamic),
     as_of: Date,
+    track_calls: bool,
 ) -> (Result<Dynamic, ToolDiagnostic>, api::Collector) {
     let ast = match rule.ast() {
         Ok(ast) => ast,
@@ -193,9 +223,12 @@ pub fn call(
         return (Err(left_behind(rule)), api::Collector::default());
     }
     let keeps_result = function == "collect";
+    // A limit strikes without a position: the rule runs again, traced, to find where.
+    let again = rule.tracer.is_some().then(|| args.clone());
+    let mut traced = false;
     let Some((result, mut collector)) = budget::limited(sandbox.budget(), || {
         let start = budget::live();
-        api::begin(as_of, rule.severity);
+        api::begin(as_of, rule.severity, track_calls);
         value::begin(sandbox.max_memory);
         let mut scope = Scope::new();
         let result = engine.call_fn_with_options::<Dynamic>(
@@ -206,12 +239,17 @@ pub fn call(
             args,
         );
         drop(scope);
+        let item = value::last_item();
         value::begin(usize::MAX);
+        let error = |e: &EvalAltResult| locate::rule_error(rule, function, e, item.as_deref());
         let result = match result {
-            Ok(v) if keeps_result => leaving(v).map_err(|e| rule_error(rule, function, e)),
+            Ok(v) if keeps_result => leaving(v).map_err(|e| error(&e)),
             // What `check` and `check_all` return is not used: dropped here, on this stack.
             Ok(_) => Ok(Dynamic::UNIT),
-            Err(e) => Err(rule_error(rule, function, *e)),
+            Err(e) => {
+                traced = locate::needs_tracing(&e);
+                Err(error(&e))
+            }
         };
         let mut collected = api::finish();
         let grown = budget::live()
@@ -223,6 +261,15 @@ pub fn call(
         (result, collected)
     }) else {
         return (Err(no_stack(rule)), api::Collector::default());
+    };
+    let result = match (result, rule.tracer.as_ref(), again) {
+        (Err(d), Some(tracer), Some(args)) if traced => {
+            Err(match tracer.relocate(rule, function, args, as_of) {
+                Some((spot, label)) => locate::repoint(rule, d, &spot, label),
+                None => d,
+            })
+        }
+        (result, ..) => result,
     };
     if !budget::counting() {
         collector.kept = 0;
@@ -307,16 +354,19 @@ pub fn evaluate(
     doc: &Dynamic,
     ctx: &Dynamic,
     as_of: Date,
-) -> Verdict {
-    let (result, collected) = call(
+    track_calls: bool,
+) -> (Verdict, Trail) {
+    let (result, mut collected) = call(
         engine,
         sandbox,
         rule,
         "check",
         (doc.clone(), ctx.clone()),
         as_of,
+        track_calls,
     );
-    verdict(result.map(|_| ()), collected)
+    let trail = Trail::of(&mut collected);
+    (verdict(result.map(|_| ()), collected), trail)
 }
 
 /// Turn what a call collected into a verdict.
@@ -348,96 +398,10 @@ pub fn limit_message(err: &EvalAltResult) -> String {
 }
 
 /// Whether a termination token is the memory budget's.
-fn is_memory(token: &Dynamic) -> bool {
+pub(crate) fn is_memory(token: &Dynamic) -> bool {
     token
         .read_lock::<rhai::ImmutableString>()
         .is_some_and(|t| t.as_str() == budget::Stop::MEMORY)
 }
 
-/// A Rhai error as a diagnostic at the innermost position in the rule's script.
-pub fn rule_error(rule: &Rule, function: &str, err: EvalAltResult) -> ToolDiagnostic {
-    let mut inner = &err;
-    let mut known = err.position();
-    while let EvalAltResult::ErrorInFunctionCall(_, _, next, _) = inner {
-        inner = next;
-        if !inner.position().is_none() {
-            known = inner.position();
-        }
-    }
-    let (code, help) = match inner {
-        EvalAltResult::ErrorTooManyOperations(_) => (
-            Code::RuleLimit,
-            "the rule ran too many operations: look for a loop that never ends, or raise `--max-operations`",
-        ),
-        EvalAltResult::ErrorTerminated(token, _) if is_memory(token) => (
-            Code::RuleLimit,
-            "the rule held more memory than the sandbox allows (strings, lists, maps, closures and the values they capture all count): keep less, or report as you go",
-        ),
-        EvalAltResult::ErrorTerminated(..) => (
-            Code::RuleLimit,
-            "the rule ran out of time: look for a loop that never ends, or raise `--rule-timeout`",
-        ),
-        EvalAltResult::ErrorStackOverflow(_) => (
-            Code::RuleLimit,
-            "the rule called functions too deeply: look for recursion that never stops",
-        ),
-        EvalAltResult::ErrorDataTooLarge(what, _) if what.starts_with(value::MEMORY_LIMIT) => (
-            Code::RuleLimit,
-            "the rule wrote more into document maps than the sandbox allows: build findings, not copies of the document",
-        ),
-        EvalAltResult::ErrorDataTooLarge(..) => (
-            Code::RuleLimit,
-            "the rule built a string, list or map beyond the size limit (a value from the document may be too long to quote: quote a part of it)",
-        ),
-        EvalAltResult::ErrorFunctionNotFound(..) => (
-            Code::RuleError,
-            "the function does not exist for these argument types: check the name against docs/rule-api.md, and the values' types (a missing field is `()`)",
-        ),
-        _ => (
-            Code::RuleError,
-            "fix the rule script; a missing field is `()`, so check values with `has()` or `lookup()` before using them",
-        ),
-    };
-    let mut pos = if inner.position().is_none() {
-        known
-    } else {
-        inner.position()
-    };
-    let mut label = "the rule failed here";
-    if pos.is_none()
-        && code == Code::RuleLimit
-        && let Ok(ast) = rule.ast()
-        && let Some(at) = crate::pack::lint::first_loop(ast)
-    {
-        (pos, label) = (at, "the rule's first loop: does it end?");
-    }
-    let message = match inner {
-        EvalAltResult::ErrorTerminated(token, _) if is_memory(token) => format!(
-            "rule `{}` stopped: it held more memory than the sandbox's limit",
-            rule.id
-        ),
-        EvalAltResult::ErrorTerminated(..) => format!(
-            "rule `{}` stopped: it ran longer than its time limit",
-            rule.id
-        ),
-        _ => format!(
-            "rule `{}` failed: {}",
-            rule.id,
-            api::capped(&inner.to_string())
-        ),
-    };
-    let d = ToolDiagnostic::new(code, message).help(help).label(label);
-    match (pos.line(), pos.position()) {
-        (Some(line), col) => d.at_line(&rule.source, line, col.unwrap_or(1)),
-        // Limits stop a rule without a position: point at the function that was running.
-        _ => {
-            let line = rule
-                .source
-                .text
-                .lines()
-                .position(|l| l.trim_start().starts_with(&format!("fn {function}(")))
-                .map_or(1, |i| i + 1);
-            d.at_line(&rule.source, line, 1)
-        }
-    }
-}
+pub use locate::rule_error;

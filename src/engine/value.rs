@@ -82,9 +82,35 @@ thread_local! {
     static MEMORY: Cell<(usize, usize)> = const { Cell::new((0, usize::MAX)) };
 }
 
-/// Start counting an evaluation's writes into document maps against `limit` bytes.
+thread_local! {
+    /// The path of the document map the running evaluation read last: the item it was judging
+    /// when it failed, for the diagnostic.
+    static LAST_ITEM: std::cell::RefCell<Option<ImmutableString>> = const {
+        std::cell::RefCell::new(None)
+    };
+}
+
+/// Start counting an evaluation's writes into document maps against `limit` bytes (and forget
+/// the item the last evaluation read).
 pub fn begin(limit: usize) {
     MEMORY.with(|m| m.set((0, limit)));
+    LAST_ITEM.with(|l| l.borrow_mut().take());
+}
+
+/// Note that the evaluation read from `m`, when it is a map inside a document.
+fn read_from(m: &Mapping) {
+    if let Some(path) = &m.path {
+        LAST_ITEM.with(|l| {
+            if let Ok(mut last) = l.try_borrow_mut() {
+                *last = Some(path.clone());
+            }
+        });
+    }
+}
+
+/// The document path of the map the evaluation read last (`services[3].performance`).
+pub fn last_item() -> Option<String> {
+    LAST_ITEM.with(|l| l.borrow().as_ref().map(ToString::to_string))
 }
 
 fn charge(bytes: usize) -> Result<(), Box<EvalAltResult>> {
@@ -244,6 +270,7 @@ pub fn unshare(value: &Dynamic) -> Dynamic {
 /// script built), or `None` when `value` is not a map or has no such key.
 pub fn with_entry<R>(value: &Dynamic, key: &str, at: impl FnOnce(Option<&Dynamic>) -> R) -> R {
     if let Some(m) = value.read_lock::<Mapping>() {
+        read_from(&m);
         return at(m.get(key));
     }
     match value.read_lock::<Map>() {
@@ -325,6 +352,7 @@ pub fn register_properties(engine: &mut Engine, names: &std::collections::BTreeS
     for name in names {
         let key = ImmutableString::from(name.as_str());
         engine.register_get(name.as_str(), move |m: &mut Mapping| {
+            read_from(m);
             m.get(&key).cloned().unwrap_or(Dynamic::UNIT)
         });
     }
@@ -372,6 +400,7 @@ pub fn register(engine: &mut Engine, max_entries: usize) {
     engine.register_type_with_name::<Mapping>("map");
     // Properties fall back to the indexer, so `m.key` and `m["key"]` both read here.
     engine.register_indexer_get(|m: &mut Mapping, key: ImmutableString| {
+        read_from(m);
         m.get(&key).cloned().unwrap_or(Dynamic::UNIT)
     });
     engine.register_indexer_set(

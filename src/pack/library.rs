@@ -24,6 +24,8 @@ pub struct Library {
     /// Each module's compiled script, by name: what a rule reads through a module's functions
     /// is found in their bodies (see [`super::reads`]).
     pub asts: Asts,
+    /// Each module's source, by file as shown, for errors raised inside it.
+    pub sources: crate::engine::locate::LibSources,
 }
 
 /// Library modules' compiled scripts, by module name.
@@ -69,7 +71,7 @@ pub fn compile(
         } else {
             std::borrow::Cow::Borrowed(text.as_str())
         };
-        let ast = match base.compile(&*script) {
+        let mut ast = match base.compile(&*script) {
             Ok(ast) => ast,
             Err(e) => {
                 let (line, column) = at(e.position());
@@ -85,6 +87,8 @@ pub fn compile(
                 continue;
             }
         };
+        // Its functions' errors name its file (see `engine::locate`).
+        ast.set_source(file.as_str());
         let mut functions: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
         for f in ast.iter_functions() {
             functions
@@ -94,6 +98,9 @@ pub fn compile(
         }
         match top_level(&ast, &base, sandbox, &mut kept) {
             Ok(module) => {
+                library
+                    .sources
+                    .insert(file.clone(), std::sync::Arc::new(source));
                 library.functions.insert(stem.to_string(), functions);
                 library
                     .asts

@@ -101,14 +101,31 @@ fn is_identifier(name: &str) -> bool {
         && name.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// What the lint knows of a rule's pack: its library, parameters, data files and fields.
+pub struct Context<'a> {
+    /// The library modules' functions, with the argument counts each takes.
+    pub libs: &'a Libs,
+    /// The library modules' compiled scripts, by module name.
+    pub library: &'a super::library::Asts,
+    /// The library modules' sources, by module name.
+    pub module_sources: &'a std::collections::BTreeMap<String, std::sync::Arc<SourceFile>>,
+    pub params: &'a std::collections::BTreeMap<String, super::Parameter>,
+    pub data: &'a rhai::Map,
+    /// The data files `pack.yaml` names that are missing (their readers are skipped).
+    pub missing_data: &'a std::collections::BTreeMap<String, (String, usize)>,
+    /// The pack's own fields (`x_` keys with their schemas).
+    pub fields: &'a super::fields::Fields,
+}
+
 /// All problems found in a rule's AST.
 pub fn lint(
     ast: &AST,
-    source: &SourceFile,
+    source: &std::sync::Arc<SourceFile>,
     kinds: &[String],
     engine: &Engine,
-    libs: &Libs,
+    cx: &Context,
 ) -> Vec<ToolDiagnostic> {
+    let libs = cx.libs;
     let known = known(engine);
     let mut own: BTreeSet<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
     // A variable holding a function pointer or closure may be called like a function: `f(x)`.
@@ -141,75 +158,23 @@ pub fn lint(
             _ => return true,
         };
         if call.namespace.is_empty() {
-            check_call(call, pos, method, known, &own, source, kinds, &mut out);
+            check_call(
+                call,
+                pos,
+                method,
+                known,
+                &own,
+                source,
+                (kinds, cx.fields),
+                &mut out,
+            );
         } else {
             check_qualified(call, pos, libs, &aliases, source, &mut out);
         }
         true
     });
-    out.extend(check_reads(ast, source, kinds));
-    out
-}
-
-/// `lookup(v, "p")` and `has(v, "p")` with a place for `v` and a literal path: the whole path
-/// must be possible in a document of the rule's kinds, as a `report` path must. A typo in a
-/// lookup would otherwise read `()` for ever, and the rule would silently never apply.
-fn check_reads(ast: &AST, source: &SourceFile, kinds: &[String]) -> Vec<ToolDiagnostic> {
-    let map = super::reads::bindings(ast);
-    let mut out = Vec::new();
-    ast.walk(&mut |path: &[ASTNode]| {
-        let (call, pos) = match path.last() {
-            Some(ASTNode::Expr(Expr::FnCall(x, pos))) => (&**x, *pos),
-            Some(ASTNode::Stmt(Stmt::FnCall(x, pos))) => (&**x, *pos),
-            _ => return true,
-        };
-        if !matches!(call.name.as_str(), "lookup" | "has") || !call.namespace.is_empty() {
-            return true;
-        }
-        let (Some(Expr::Variable(var, ..)), Some(Expr::StringConstant(text, at))) =
-            (call.args.first(), call.args.get(1))
-        else {
-            return true;
-        };
-        let Some(Some(base)) = map.get(var.1.as_str()) else {
-            return true;
-        };
-        let full = super::reads::join(base, text);
-        let Ok(doc_path) = DocPath::parse(&full) else {
-            return true;
-        };
-        let verdicts: Vec<Result<(), String>> = kinds
-            .iter()
-            .filter(|k| crate::schema::walk::json(k).is_some())
-            .map(|kind| path_possible(kind, &doc_path))
-            .collect();
-        if verdicts.is_empty() || verdicts.iter().any(Result::is_ok) {
-            return true;
-        }
-        let why = verdicts
-            .into_iter()
-            .filter_map(Result::err)
-            .collect::<Vec<_>>()
-            .join("; ");
-        let at = if at.is_none() { pos } else { *at };
-        out.push(
-            ToolDiagnostic::new(
-                Code::RulePath,
-                format!(
-                    "`{}` reads `{text}` (the document path `{full}`), which a {} document cannot have",
-                    call.name,
-                    kinds.join(" or ")
-                ),
-            )
-            .help(format!(
-                "{why}. A path no document has reads `()` for ever, so the rule would never apply; see `roadmap-lint schema {}`",
-                kinds.first().map_or("department", String::as_str)
-            ))
-            .label("impossible path")
-            .at(source, span(source, at, text.chars().count() + 2)),
-        );
-        true
-    });
+    out.extend(super::names::check(ast, source, kinds, cx));
+    out.extend(super::types::check(ast, source, kinds, cx));
     out
 }
 
@@ -319,7 +284,7 @@ fn check_call(
     known: &Known,
     own: &BTreeSet<String>,
     source: &SourceFile,
-    kinds: &[String],
+    (kinds, fields): (&[String], &super::fields::Fields),
     out: &mut Vec<ToolDiagnostic>,
 ) {
     let name = call.name.as_str();
@@ -339,7 +304,7 @@ fn check_call(
         out.push(wrong_helper_arity(name, arities, call, pos, source));
         return;
     }
-    out.extend(impossible_path(call, pos, source, kinds));
+    out.extend(impossible_path(call, pos, source, kinds, fields));
 }
 
 /// A call to a function that is neither a helper, a Rhai function nor one of the rule's own.
@@ -401,6 +366,7 @@ fn impossible_path(
     pos: Position,
     source: &SourceFile,
     kinds: &[String],
+    fields: &super::fields::Fields,
 ) -> Option<ToolDiagnostic> {
     let name = call.name.as_str();
     let arg = if PATH_FIRST.contains(&name) {
@@ -431,8 +397,7 @@ fn impossible_path(
     };
     let verdicts: Vec<Result<(), String>> = kinds
         .iter()
-        .filter(|k| crate::schema::walk::json(k).is_some())
-        .map(|kind| path_possible(kind, &path))
+        .filter_map(|k| Some(path_possible_in(&*fields.schema(k)?, k, &path)))
         .collect();
     if verdicts.is_empty() || verdicts.iter().any(Result::is_ok) {
         return None;
@@ -463,9 +428,14 @@ use crate::schema::walk::deref;
 /// Whether a path can exist in a document of the schema. `Err` says where it goes wrong.
 /// Where the schema does not constrain a value, any path below it is possible.
 pub fn path_possible(kind: &str, path: &DocPath) -> Result<(), String> {
-    let Some(root) = crate::schema::walk::json(kind) else {
-        return Ok(());
-    };
+    match crate::schema::walk::json(kind) {
+        Some(root) => path_possible_in(root, kind, path),
+        None => Ok(()),
+    }
+}
+
+/// [`path_possible`] in a given schema of the kind (with a pack's fields added).
+pub fn path_possible_in(root: &Json, kind: &str, path: &DocPath) -> Result<(), String> {
     if step(root, root, &path.0, 0) {
         Ok(())
     } else {

@@ -26,6 +26,14 @@ pub struct Manifest {
     /// Data files shipped with the pack, by name: rules see them as `ctx.data.NAME`.
     #[serde(default)]
     pub data: BTreeMap<String, String>,
+    /// The JSON Schema of each `x_` key the pack's rules read, by its path (`services[].x_dwp`):
+    /// inline, or the path of a schema file of the pack (see [`super::fields`]).
+    #[serde(default)]
+    pub fields: BTreeMap<String, yaml_serde::Value>,
+    /// The organisations (codes such as `DWP`) or organisation types (from the organisations
+    /// register) whose documents the pack's rules judge; empty: every organisation.
+    #[serde(default)]
+    pub applies_to: Vec<String>,
     /// What `review` needs to know of the pack's policy.
     #[serde(default)]
     pub review: ReviewPolicy,

@@ -2,12 +2,17 @@
 //! embedded in the binary; more packs come from `--rules DIR`.
 
 mod comments;
+pub mod data;
+pub mod fields;
 pub mod library;
 pub mod lint;
 pub mod manifest;
+pub mod names;
+pub mod organisations;
 pub mod reads;
 mod review_policy;
 pub mod rule;
+pub mod types;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +24,7 @@ use rhai::Dynamic;
 use crate::engine::Sandbox;
 
 pub use manifest::{Manifest, Mission, ParamType, Parameter};
+pub use organisations::Organisations;
 pub use rule::Rule;
 
 use crate::date::Date;
@@ -42,6 +48,8 @@ pub struct Pack {
     pub data: rhai::Map,
     /// The engine its rules run in, with the pack's `lib/` modules.
     pub engine: Arc<rhai::Engine>,
+    /// The pack's own fields: the schemas of the `x_` keys its rules read.
+    pub fields: Arc<fields::Fields>,
 }
 
 /// The files of one pack, from the binary or from disk: (path within the pack, text).
@@ -122,7 +130,7 @@ fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
                 }
             } else if matches!(
                 path.extension().and_then(|e| e.to_str()),
-                Some("rhai" | "yaml" | "yml")
+                Some("rhai" | "yaml" | "yml" | "json")
             ) && !name.starts_with("fixtures")
             {
                 let text = folder
@@ -211,6 +219,11 @@ impl Known {
 #[derive(Debug)]
 pub struct RuleSet {
     pub packs: Vec<Pack>,
+    /// Every pack's own fields together: what documents are checked against, besides their
+    /// kind's schema.
+    pub fields: fields::Fields,
+    /// The organisations register the packs' data holds, for `applies_to`.
+    pub organisations: Organisations,
 }
 
 impl RuleSet {
@@ -309,7 +322,40 @@ pub fn load(sources: &PackSources, sandbox: &Sandbox) -> (RuleSet, Vec<ToolDiagn
         }
         packs[i].rules = keep;
     }
-    (RuleSet { packs }, diags)
+    let fields = all_fields(&packs, &mut diags);
+    let organisations = Organisations::from_packs(packs.iter().map(|p| &p.data));
+    (
+        RuleSet {
+            packs,
+            fields,
+            organisations,
+        },
+        diags,
+    )
+}
+
+/// The fields of every pack; a field two packs declare is the first one's (the second is a
+/// diagnostic).
+fn all_fields(packs: &[Pack], diags: &mut Vec<ToolDiagnostic>) -> fields::Fields {
+    let mut list: Vec<Arc<fields::Field>> = Vec::new();
+    for pack in packs {
+        for field in &pack.fields.list {
+            match list.iter().find(|f| f.path == field.path) {
+                Some(first) => diags.push(
+                    ToolDiagnostic::new(
+                        Code::PackManifest,
+                        format!(
+                            "field `{}` of pack `{}` is already declared by pack `{}`",
+                            field.path, field.pack, first.pack
+                        ),
+                    )
+                    .help("one pack owns each `x_` key: name your own keys after your pack, such as `x_dwp`"),
+                ),
+                None => list.push(field.clone()),
+            }
+        }
+    }
+    fields::Fields::new(list)
 }
 
 fn load_pack(
@@ -319,7 +365,22 @@ fn load_pack(
     diags: &mut Vec<ToolDiagnostic>,
 ) -> Option<Pack> {
     let manifest = read_manifest(&files, diags)?;
-    let data = read_data(&files, &manifest, diags);
+    let manifest_src = SourceFile::new(
+        format!("{}/pack.yaml", files.display_root),
+        files
+            .files
+            .iter()
+            .find(|(p, _)| p == "pack.yaml")
+            .map_or("", |(_, t)| t.as_str()),
+    );
+    let data = data::read(&files.files, &files.display_root, &manifest, diags);
+    let fields = fields::Fields::new(fields::read(
+        &manifest.fields,
+        &manifest.name,
+        &files.files,
+        &manifest_src,
+        diags,
+    ));
     // The built-in pack, unlinted in a check, compiles without its comments (tested to compile
     // to the same code); a pack from a folder compiles exactly as written.
     let libs = library::compile(&files.files, &files.display_root, sandbox, !lint, diags);
@@ -335,31 +396,38 @@ fn load_pack(
         &libs.modules,
         &properties,
     ));
-    let lint = lint.then_some(&libs.functions);
-    let asts = Arc::new(libs.asts.clone());
-    // Rules compile in parallel (a pack has dozens); results keep the files' order. A rule is a
-    // `.rhai` file outside `lib/`.
-    let compiled: Vec<_> = files
-        .files
-        .par_iter()
-        .filter(|(rel, _)| rel.ends_with(".rhai") && !rel.starts_with("lib/"))
-        .map(|(rel, text)| {
-            let file = format!("{}/{rel}", files.display_root);
-            rule::compile(&file, text, &manifest, &engine, lint, sandbox.budget())
+    let tracer = Arc::new(crate::engine::locate::Tracer::new(
+        sandbox,
+        &libs.modules,
+        &properties,
+    ));
+    let module_sources: BTreeMap<String, Arc<SourceFile>> = libs
+        .asts
+        .keys()
+        .filter_map(|name| {
+            let file = format!("{}/lib/{name}.rhai", files.display_root);
+            Some((name.clone(), libs.sources.get(&file)?.clone()))
         })
         .collect();
-    let mut rules = Vec::new();
-    for result in compiled {
-        match result {
-            Ok((mut r, mut warnings)) => {
-                r.library = asts.clone();
-                rules.push(Arc::new(r));
-                diags.append(&mut warnings);
-            }
-            Err(mut d) => diags.append(&mut d),
-        }
-    }
+    let context = lint::Context {
+        libs: &libs.functions,
+        library: &libs.asts,
+        module_sources: &module_sources,
+        params: &manifest.parameters,
+        data: &data.values,
+        missing_data: &data.missing,
+        fields: &fields,
+    };
+    let lint = lint.then_some(&context);
+    let shared = Shared {
+        budget: sandbox.budget(),
+        library: Arc::new(libs.asts.clone()),
+        lib_sources: Arc::new(libs.sources.clone()),
+        tracer,
+    };
+    let mut rules = compile_rules(&files, &manifest, &engine, lint, &shared, diags);
     rules.sort_by(|a, b| a.id.cmp(&b.id));
+    data::skip_readers_of_missing(&data, &manifest_src, &mut rules, diags);
     let mut hash = crate::hash::Hasher::new();
     for (rel, text) in &files.files {
         hash.part(rel).part(text);
@@ -369,9 +437,57 @@ fn load_pack(
         hash: hash.finish(),
         origin: files.origin,
         rules,
-        data,
+        data: data.values,
         engine,
+        fields: Arc::new(fields),
     })
+}
+
+/// What every rule of a pack shares besides its engine.
+struct Shared {
+    /// The limits a rule's top level runs within.
+    budget: crate::engine::budget::Budget,
+    library: Arc<library::Asts>,
+    lib_sources: Arc<crate::engine::locate::LibSources>,
+    tracer: Arc<crate::engine::locate::Tracer>,
+}
+
+/// Compile a pack's rules, in parallel (a pack has dozens); results keep the files' order. A
+/// rule is a `.rhai` file outside `lib/`.
+fn compile_rules(
+    files: &PackFiles,
+    manifest: &Manifest,
+    engine: &Arc<rhai::Engine>,
+    lint: Option<&lint::Context>,
+    shared: &Shared,
+    diags: &mut Vec<ToolDiagnostic>,
+) -> Vec<Arc<Rule>> {
+    let compiled: Vec<_> = files
+        .files
+        .par_iter()
+        .filter(|(rel, _)| rel.ends_with(".rhai") && !rel.starts_with("lib/"))
+        .map(|(rel, text)| {
+            let file = format!("{}/{rel}", files.display_root);
+            rule::compile(&file, text, manifest, engine, lint, shared.budget)
+        })
+        .collect();
+    let mut rules = Vec::new();
+    for result in compiled {
+        match result {
+            Ok((mut r, mut warnings)) => {
+                r.library = shared.library.clone();
+                r.lib_sources = shared.lib_sources.clone();
+                r.tracer = Some(shared.tracer.clone());
+                if r.applies.is_empty() {
+                    r.applies.clone_from(&manifest.applies_to);
+                }
+                rules.push(Arc::new(r));
+                diags.append(&mut warnings);
+            }
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    rules
 }
 
 /// `pack.yaml`, read and checked: numbers in range, a web `help_uri`, parameter defaults of
@@ -465,41 +581,6 @@ fn read_manifest(files: &PackFiles, diags: &mut Vec<ToolDiagnostic>) -> Option<M
         }
     }
     Some(manifest)
-}
-
-/// The data files `pack.yaml` names, as rules see them (`ctx.data`).
-fn read_data(files: &PackFiles, manifest: &Manifest, diags: &mut Vec<ToolDiagnostic>) -> rhai::Map {
-    let manifest_path = format!("{}/pack.yaml", files.display_root);
-    let mut data = rhai::Map::new();
-    for (name, rel) in &manifest.data {
-        match files.files.iter().find(|(p, _)| p == rel) {
-            Some((_, text)) => match yaml_serde::from_str::<serde_json::Value>(text) {
-                Ok(json) => {
-                    data.insert(
-                        name.into(),
-                        rhai::serde::to_dynamic(&json).unwrap_or(Dynamic::UNIT),
-                    );
-                }
-                Err(e) => diags.push(
-                    ToolDiagnostic::new(
-                        Code::PackData,
-                        format!("data file `{rel}` is not valid YAML: {e}"),
-                    )
-                    .file(format!("{}/{rel}", files.display_root))
-                    .help("fix the data file's YAML"),
-                ),
-            },
-            None => diags.push(
-                ToolDiagnostic::new(
-                    Code::PackData,
-                    format!("data file `{rel}` named in pack.yaml does not exist"),
-                )
-                .file(manifest_path.clone())
-                .help("add the file to the pack, or remove it from `data`"),
-            ),
-        }
-    }
-    data
 }
 
 /// "a" or "an" before a word.

@@ -55,6 +55,10 @@ pub struct Rule {
     pub pack: String,
     /// The pack's library modules, for what the rule reads through their functions.
     pub library: Arc<super::library::Asts>,
+    /// The library modules' sources, by file as shown: an error inside one points there.
+    pub lib_sources: Arc<crate::engine::locate::LibSources>,
+    /// Runs the rule again, traced, to find where a sandbox limit struck.
+    pub tracer: Option<Arc<crate::engine::locate::Tracer>>,
     /// Whether its script may read `ctx.previous` (it names `previous`): a run with a series
     /// of declarations judges the later ones again once the earlier ones are known.
     pub uses_previous: bool,
@@ -62,6 +66,9 @@ pub struct Rule {
     /// over the run: past the sandbox's memory limit it is not called again
     /// ([`crate::engine::call`]).
     pub left_behind: std::sync::atomic::AtomicUsize,
+    /// The organisations (codes) and organisation types whose documents it judges: its own
+    /// `applies_to`, else its pack's; empty: every organisation.
+    pub applies: Vec<String>,
 }
 
 impl Rule {
@@ -72,6 +79,10 @@ impl Rule {
             .get_or_init(|| {
                 self.engine
                     .compile(&*super::comments::without_line_comments(&self.source.text))
+                    .map(|mut ast| {
+                        ast.set_source(self.file.as_str());
+                        ast
+                    })
                     .map_err(|e| e.to_string())
             })
             .as_ref()
@@ -91,6 +102,17 @@ impl Rule {
 
     pub fn applies_to(&self, kind: &str) -> bool {
         self.kinds.iter().any(|k| k == kind)
+    }
+
+    /// Whether it judges documents of `organisation` (`applies_to`: the organisation's code,
+    /// or its type, which `register` looks up).
+    pub fn judges(&self, organisation: Option<&str>, register: &super::Organisations) -> bool {
+        self.applies.is_empty()
+            || organisation.is_some_and(|code| {
+                self.applies
+                    .iter()
+                    .any(|entry| entry == code || register.type_of(code) == Some(entry.as_str()))
+            })
     }
 }
 
@@ -169,6 +191,9 @@ struct Meta {
     /// For proposal rules: when that condition falls due.
     #[serde(default)]
     due: Option<String>,
+    /// The organisations or organisation types it judges (its pack's when not given).
+    #[serde(default)]
+    applies_to: Vec<String>,
 }
 
 /// The metadata keys, with what each must hold (for messages).
@@ -191,6 +216,10 @@ const META_KEYS: &[(&str, &str)] = &[
     (
         "due",
         "a term of the pack's `review.due`, such as \"before_next_phase\"",
+    ),
+    (
+        "applies_to",
+        "a list of organisation codes or types, such as [\"DWP\"]",
     ),
 ];
 
@@ -240,7 +269,7 @@ fn read_meta(map: &Map, source: &Arc<SourceFile>) -> Result<Meta, ToolDiagnostic
         };
         let ok = match *key {
             "commitment" | "mission" => value.is_unit() || from_dynamic::<u32>(value).is_ok(),
-            "kinds" => from_dynamic::<Vec<String>>(value).is_ok(),
+            "kinds" | "applies_to" => from_dynamic::<Vec<String>>(value).is_ok(),
             "portfolio" => value.is_bool(),
             _ => value.is_string(),
         };
@@ -268,7 +297,7 @@ pub fn compile(
     text: &str,
     manifest: &Manifest,
     engine: &Arc<Engine>,
-    lint: Option<&super::lint::Libs>,
+    lint: Option<&super::lint::Context>,
     budget: Budget,
 ) -> Result<(Rule, Vec<ToolDiagnostic>), Vec<ToolDiagnostic>> {
     let source = Arc::new(SourceFile::new(file, text));
@@ -288,18 +317,12 @@ pub fn compile(
     // key out is an oversight.
     let stated = map.contains_key("commitment");
     let mission = mission_of(&meta, stated, manifest, &source, &mut errors);
-    let severity = match meta.severity.as_deref() {
-        None => Severity::Error,
-        Some(s) => Severity::parse(s).unwrap_or_else(|| {
-            errors.push(at_key(
-                &source,
-                "severity",
-                format!("`severity` must be \"error\", \"warning\" or \"info\", not \"{s}\""),
-                "pick one of the three",
-            ));
-            Severity::Error
-        }),
-    };
+    let severity = severity_of(
+        meta.severity.as_deref(),
+        lint.is_some(),
+        &source,
+        &mut errors,
+    );
     let kinds = meta
         .kinds
         .clone()
@@ -322,8 +345,8 @@ pub fn compile(
     let doc = doc_comment(text);
     // The pack linter and the documentation check run with the lint: always for a pack from a
     // folder; for the built-in pack in `rules`, `test` and the tests, not in every `check`.
-    if let (Some(libs), Some(ast)) = (lint, &ast) {
-        errors.extend(super::lint::lint(ast, &source, &kinds, engine, libs));
+    if let (Some(cx), Some(ast)) = (lint, &ast) {
+        errors.extend(super::lint::lint(ast, &source, &kinds, engine, cx));
         errors.extend(check_docs(&doc, &source));
     }
     if errors.iter().any(|d| d.severity == Severity::Error) {
@@ -348,8 +371,11 @@ pub fn compile(
         engine: engine.clone(),
         pack: manifest.name.clone(),
         library: Arc::default(),
+        lib_sources: Arc::default(),
+        tracer: None,
         uses_previous: text.contains("previous"),
         left_behind: std::sync::atomic::AtomicUsize::new(0),
+        applies: meta.applies_to.clone(),
     };
     Ok((rule, errors))
 }
@@ -368,6 +394,41 @@ fn script_and_metadata(
     compile_script(source, engine, budget)
         .map(|(ast, map)| (Some(ast), map))
         .map_err(|d| vec![d])
+}
+
+/// The rule's severity: its metadata's, else `error`, the default (which a linted load notes
+/// as a warning, so that the choice is the author's).
+fn severity_of(
+    given: Option<&str>,
+    linted: bool,
+    source: &Arc<SourceFile>,
+    errors: &mut Vec<ToolDiagnostic>,
+) -> Severity {
+    match given {
+        None => {
+            if linted {
+                errors.push(
+                    at_key(
+                        source,
+                        "id",
+                        "the rule sets no `severity`: its findings are errors, the default".into(),
+                        "say what the rule means: add `severity: \"error\"`, `\"warning\"` or `\"info\"` to the `rule` map",
+                    )
+                    .severity(Severity::Warning),
+                );
+            }
+            Severity::Error
+        }
+        Some(s) => Severity::parse(s).unwrap_or_else(|| {
+            errors.push(at_key(
+                source,
+                "severity",
+                format!("`severity` must be \"error\", \"warning\" or \"info\", not \"{s}\""),
+                "pick one of the three",
+            ));
+            Severity::Error
+        }),
+    }
 }
 
 /// The `rule` map of a script that opens with it, from that statement alone: `None` when the
@@ -415,7 +476,7 @@ fn compile_script(
     budget: Budget,
 ) -> Result<(AST, Map), ToolDiagnostic> {
     let at = |pos: rhai::Position| (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-    let ast = engine.compile(&*source.text).map_err(|e| {
+    let mut ast = engine.compile(&*source.text).map_err(|e| {
         let (line, column) = at(e.position());
         ToolDiagnostic::new(
             Code::RuleSyntax,
@@ -425,6 +486,8 @@ fn compile_script(
         .label("here")
         .at_line(source, line, column)
     })?;
+    // Errors inside the rule's functions name its file (see `engine::locate`).
+    ast.set_source(source.name.as_str());
     let map = match top_level(engine, &ast, budget) {
         Ok(map) => Some(map),
         Err(None) => None,

@@ -41,6 +41,8 @@ pub(super) struct FileOutcome {
     pub(super) collected: Vec<(usize, usize, Dynamic)>,
     /// Where its findings went, when they went to the run's spill.
     pub(super) spilled: Option<super::spill::Chunk>,
+    /// What rules printed, and where they recorded results from, when the options ask.
+    pub(super) trails: Vec<Trail>,
 }
 
 /// A rule that failed to run on one document. It affects that document only: the rule goes on
@@ -133,6 +135,7 @@ pub(super) fn evaluate_file(loaded: load::LoadedFile, env: &Env) -> FileOutcome 
         applied_targets: Vec::new(),
         expired_targets: Vec::new(),
         spilled: None,
+        trails: Vec::new(),
     };
     for problem in loaded
         .problems
@@ -190,7 +193,15 @@ fn evaluate_document(
     let Some(root) = doc.root.filter(|_| !blocked) else {
         return info;
     };
-    let Some(kind) = admit(out, source, doc.index, &root, &mut info, env.options) else {
+    let fields = &env.prepared.rules.fields;
+    let Some(kind) = admit(
+        out,
+        source,
+        doc.index,
+        &root,
+        &mut info,
+        (env.options, fields),
+    ) else {
         return info;
     };
     info.evaluated = true;
@@ -233,7 +244,7 @@ fn admit(
     index: usize,
     root: &Node,
     info: &mut DocInfo,
-    options: &Options,
+    (options, fields): (&Options, &crate::pack::fields::Fields),
 ) -> Option<String> {
     if root.get("kind").and_then(Node::as_str) == Some(crate::targets::KIND) {
         // The tool's own file of department-level targets, met while walking a folder: checked
@@ -277,7 +288,9 @@ fn admit(
         })
         .unwrap_or_else(Date::today);
     info.as_of = Some(as_of.to_string());
-    let problems = schema::validate(&kind, root);
+    let mut problems = schema::validate(&kind, root);
+    // The packs' own fields (`x_` keys they declare the types of), as strictly.
+    problems.extend(fields.validate(&kind, root));
     for sp in &problems {
         out.findings.push(problem_finding(
             &sp.problem,
@@ -341,8 +354,12 @@ fn run_rules(
     let mut ctx_by_pack: BTreeMap<usize, Dynamic> = BTreeMap::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut failed = BTreeSet::new();
+    let register = &prepared.rules.organisations;
     for (ri, (pi, rule)) in env.rules.iter().enumerate() {
-        if !rule.applies_to(d.kind) || (env.portfolio_only && !rule.portfolio) {
+        if !rule.applies_to(d.kind)
+            || (env.portfolio_only && !rule.portfolio)
+            || !rule.judges(organisation, register)
+        {
             continue;
         }
         // Built once per document and pack; each call below copies it once (Rhai takes
@@ -363,26 +380,7 @@ fn run_rules(
             with_previous(ctx, d, previous_of(d, organisation, env.history))
         });
         let outcome = crate::profile::timed(prepared.profile.as_ref(), ri, || {
-            if rule.portfolio {
-                let (result, collector) = engine::call(
-                    &rule.engine,
-                    &prepared.sandbox,
-                    rule,
-                    "collect",
-                    (value.clone(), ctx.clone()),
-                    d.as_of,
-                );
-                result.map(|v| RuleOutcome::Collected(v, collector.kept))
-            } else {
-                match engine::evaluate(&rule.engine, &prepared.sandbox, rule, &value, ctx, d.as_of)
-                {
-                    Verdict::Failed(diagnostic) => Err(diagnostic),
-                    Verdict::NotApplicable(reason) => Ok(RuleOutcome::NotApplicable(reason)),
-                    Verdict::Applied { passed, findings } => {
-                        Ok(RuleOutcome::Applied { passed, findings })
-                    }
-                }
-            }
+            call_rule(out, rule, &value, ctx, d.as_of, env)
         });
         match outcome {
             Err(diagnostic) => {
@@ -409,6 +407,50 @@ fn run_rules(
     (pending, failed)
 }
 
+/// Call one rule on the document: `collect` for a portfolio rule, `check` for the others.
+fn call_rule(
+    out: &mut FileOutcome,
+    rule: &Arc<Rule>,
+    value: &Dynamic,
+    ctx: &Dynamic,
+    as_of: Date,
+    env: &Env,
+) -> Result<RuleOutcome, ToolDiagnostic> {
+    let prepared = env.prepared;
+    if rule.portfolio {
+        let (result, mut collected) = engine::call(
+            &rule.engine,
+            &prepared.sandbox,
+            rule,
+            "collect",
+            (value.clone(), ctx.clone()),
+            as_of,
+            env.options.track_calls,
+        );
+        let trail = engine::Trail {
+            output: std::mem::take(&mut collected.output),
+            calls: std::mem::take(&mut collected.calls),
+        };
+        keep_trail(out, rule, trail, env.options);
+        return result.map(|v| RuleOutcome::Collected(v, collected.kept));
+    }
+    let (verdict, trail) = engine::evaluate(
+        &rule.engine,
+        &prepared.sandbox,
+        rule,
+        value,
+        ctx,
+        as_of,
+        env.options.track_calls,
+    );
+    keep_trail(out, rule, trail, env.options);
+    match verdict {
+        Verdict::Failed(diagnostic) => Err(diagnostic),
+        Verdict::NotApplicable(reason) => Ok(RuleOutcome::NotApplicable(reason)),
+        Verdict::Applied { passed, findings } => Ok(RuleOutcome::Applied { passed, findings }),
+    }
+}
+
 /// A finding of a rule that compares with the previous declaration names what it compared
 /// with: the file and its `as_of`, or the commit and path.
 fn compared_with(finding: &mut Finding, rule: &Rule, previous: Option<&crate::history::Earlier>) {
@@ -416,6 +458,24 @@ fn compared_with(finding: &mut Finding, rule: &Rule, previous: Option<&crate::hi
         let note = earlier.describe();
         finding.message =
             crate::engine::api::capped(&format!("{}; compared with {note}", finding.message));
+    }
+}
+
+/// Keep what a rule printed on the document being evaluated (the next of `out.docs`), when the
+/// options ask for its output, and where it recorded its results from, when they track that.
+fn keep_trail(out: &mut FileOutcome, rule: &Rule, trail: engine::Trail, options: &Options) {
+    let printed = !trail.output.is_empty()
+        && options
+            .debug_rules
+            .as_ref()
+            .is_some_and(|ids| ids.contains(&rule.id));
+    if printed || (options.track_calls && !trail.calls.is_empty()) {
+        out.trails.push(Trail {
+            doc: out.docs.len(),
+            rule: rule.id.clone(),
+            output: if printed { trail.output } else { Vec::new() },
+            calls: trail.calls,
+        });
     }
 }
 

@@ -131,6 +131,21 @@ pub struct Options {
     /// Keep the findings of each checked file on disk, not in memory, until the report is
     /// written ([`Spill`]): for runs whose only report is JSON, which reads them back.
     pub spill_findings: bool,
+    /// Keep what these rules print (`print`, `debug`) on each document, in [`Run::trails`]
+    /// (`check --debug-rule`, and `test` for the rule under test).
+    pub debug_rules: Option<BTreeSet<String>>,
+    /// Record where each rule recorded its results from, in [`Run::trails`] (`test --coverage`).
+    pub track_calls: bool,
+}
+
+/// What one rule printed on one document, and where it recorded its results from.
+#[derive(Debug, Clone)]
+pub struct Trail {
+    /// Index into [`Run::documents`].
+    pub doc: usize,
+    pub rule: String,
+    pub output: Vec<String>,
+    pub calls: Vec<crate::engine::api::Site>,
 }
 
 /// A document that was read, whatever became of it.
@@ -290,6 +305,9 @@ pub struct Run {
     /// rules saw it (`ctx.declaration`): its organisation's current declaration in the
     /// workspace, whether or not it is one of the inputs.
     pub declarations: Vec<DeclarationUsed>,
+    /// What the rules that [`Options::debug_rules`] names printed, and where rules recorded
+    /// their results from when [`Options::track_calls`] asked: by document, in run order.
+    pub trails: Vec<Trail>,
     /// [`Run::sources`] by name, built on first use.
     by_name: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
@@ -734,6 +752,10 @@ fn gather(
                 );
                 failures.extend(file.failures);
                 expired.extend(file.expired_targets);
+                run.trails.extend(file.trails.into_iter().map(|mut t| {
+                    t.doc += doc_base;
+                    t
+                }));
             }
         }
     }

@@ -120,6 +120,7 @@ pub(super) fn portfolio(
                 "check_all",
                 (Dynamic::from_array(items), ctx),
                 as_of,
+                options.track_calls,
             )
         });
         match engine::verdict(result.map(|_| ()), collected) {

@@ -225,7 +225,7 @@ fn impossible_read_paths() {
     // not judged.
     let tmp = tempfile::tempdir().unwrap();
     let body = format!(
-        "{}fn check(doc, ctx) {{\n    lookup(doc, \"x_own.anything\");\n    lookup(ctx, \"params.whatever\");\n    pass(\"kind\");\n}}\n",
+        "{}fn check(doc, ctx) {{\n    lookup(doc, \"x_own.anything\");\n    let other = #{{}};\n    lookup(other, \"whatever\");\n    pass(\"kind\");\n}}\n",
         meta("fine-read", "1")
     );
     let dir = pack(tmp.path(), "p", &[("fine-read", body)]);

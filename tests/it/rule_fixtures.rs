@@ -69,6 +69,7 @@ let rule = #{
     id: "organisation-id-declared-twice",
     title: "Two declarations share an organisation id",
     commitment: 1,
+    severity: "error",
     portfolio: true,
 };
 

@@ -7,6 +7,9 @@
 //! case; a sub-folder holding several files is one case whose files are checked together (for
 //! portfolio rules).
 
+mod applied;
+mod header;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -30,6 +33,10 @@ pub struct Case {
     pub expects_findings: bool,
     /// What went wrong; empty when the case passed.
     pub problems: Vec<ToolDiagnostic>,
+    /// What the rule printed (`print`, `debug`) on the case's documents.
+    pub output: Vec<String>,
+    /// Where the rule recorded its results from (with `--coverage`).
+    pub reached: Vec<crate::engine::api::Site>,
 }
 
 /// The outcome of one rule's fixtures.
@@ -39,6 +46,10 @@ pub struct RuleTest {
     pub cases: Vec<Case>,
     /// Problems with the rule's fixtures as a whole (no folder, no passing or failing case).
     pub problems: Vec<ToolDiagnostic>,
+    /// With `--coverage`: the calls that record a result which no fixture reached.
+    pub unreached: Vec<crate::coverage::Call>,
+    /// With `--coverage`: how many such calls the rule (and the library functions it calls) has.
+    pub calls: usize,
 }
 
 impl RuleTest {
@@ -121,6 +132,13 @@ pub fn render(packs: &[PackTest], style: Style) -> String {
                 out.push_str(&render_diagnostic(d, style));
                 out.push('\n');
             }
+            for case in rule.cases.iter().filter(|c| !c.output.is_empty()) {
+                out.push_str(&format!("     printed on {}:\n", terminal_line(&case.name)));
+                for line in &case.output {
+                    out.push_str(&format!("       {}\n", terminal_line(line)));
+                }
+            }
+            out.push_str(&crate::coverage::render(rule));
         }
     }
     let passed: usize = packs.iter().map(PackTest::passed).sum();
@@ -132,6 +150,15 @@ pub fn render(packs: &[PackTest], style: Style) -> String {
 /// Test the given pack folders (or every pack under `rules/` when none is given). `Err` when
 /// there is no pack to test.
 pub fn test_packs(dirs: &[PathBuf], only: Option<&str>) -> Result<Vec<PackTest>, ToolDiagnostic> {
+    test_packs_with(dirs, only, false)
+}
+
+/// [`test_packs`], with the calls each rule's fixtures reached when `coverage`.
+pub fn test_packs_with(
+    dirs: &[PathBuf],
+    only: Option<&str>,
+    coverage: bool,
+) -> Result<Vec<PackTest>, ToolDiagnostic> {
     let dirs = if dirs.is_empty() {
         pack_dirs(Path::new("rules"))
     } else {
@@ -141,7 +168,10 @@ pub fn test_packs(dirs: &[PathBuf], only: Option<&str>) -> Result<Vec<PackTest>,
         return Err(ToolDiagnostic::new(Code::TestNoPack, "no rule pack to test: there is no `rules/<pack>/pack.yaml` here")
             .help("run it from the project folder, or name pack folders: `roadmap-lint test path/to/pack`"));
     }
-    let mut packs: Vec<PackTest> = dirs.iter().map(|d| test_pack(d, only)).collect();
+    let mut packs: Vec<PackTest> = dirs
+        .iter()
+        .map(|d| test_pack_with(d, only, coverage))
+        .collect();
     // With `--rule`, the packs without that rule are left out, unless no pack has it.
     if only.is_some() && packs.iter().any(|p| !p.rules.is_empty()) {
         packs.retain(|p| !p.rules.is_empty());
@@ -176,12 +206,19 @@ pub fn pack_dirs(rules_root: &Path) -> Vec<PathBuf> {
 /// Test one pack folder: load it on its own, then run each rule (or only `only`) against its
 /// fixtures.
 pub fn test_pack(dir: &Path, only: Option<&str>) -> PackTest {
-    let options = Options {
+    test_pack_with(dir, only, false)
+}
+
+/// [`test_pack`], with the calls each rule's fixtures reached when `coverage`.
+pub fn test_pack_with(dir: &Path, only: Option<&str>, coverage: bool) -> PackTest {
+    let mut options = Options {
         packs: PackSources {
             builtin: false,
             dirs: vec![dir.to_path_buf()],
             skip_builtin_lint: false,
         },
+        keep_trees: true,
+        track_calls: coverage,
         ..Options::default()
     };
     let mut prepared = run::prepare(&options);
@@ -216,13 +253,12 @@ pub fn test_pack(dir: &Path, only: Option<&str>) -> PackTest {
     }
     for rule in all.iter().filter(|r| only.is_none_or(|id| r.id == id)) {
         prepared.rules.packs[0].rules = vec![rule.clone()];
-        out.rules.push(test_rule(
-            rule,
-            dir,
-            &fixtures.join(&rule.id),
-            &prepared,
-            &options,
-        ));
+        options.debug_rules = Some([rule.id.clone()].into());
+        let mut tested = test_rule(rule, dir, &fixtures.join(&rule.id), &prepared, &options);
+        if coverage {
+            crate::coverage::measure(rule, &mut tested);
+        }
+        out.rules.push(tested);
     }
     prepared.rules.packs[0].rules = all;
     out
@@ -305,6 +341,8 @@ fn test_rule(
         id: rule.id.clone(),
         cases: Vec::new(),
         problems: Vec::new(),
+        unreached: Vec::new(),
+        calls: 0,
     };
     let folder = match Confined::new(pack_dir) {
         Ok(f) => f,
@@ -331,7 +369,8 @@ fn test_rule(
         }
     };
     for (path, files) in cases {
-        out.cases.push(run_case(&path, &files, prepared, options));
+        out.cases
+            .push(run_case(rule, &path, &files, prepared, options));
     }
     if let Some(placeholder) = unfinished(rule) {
         out.problems.push(
@@ -359,82 +398,125 @@ fn test_rule(
     out
 }
 
-fn run_case(path: &Path, files: &[PathBuf], prepared: &run::Prepared, options: &Options) -> Case {
+fn run_case(
+    rule: &Rule,
+    path: &Path,
+    files: &[PathBuf],
+    prepared: &run::Prepared,
+    options: &Options,
+) -> Case {
     let mut case = Case {
         name: path.display().to_string(),
         expects_findings: false,
         problems: Vec::new(),
+        output: Vec::new(),
+        reached: Vec::new(),
     };
     let inputs: Vec<Input> = files.iter().map(|f| Input::File(f.clone())).collect();
-    let result = run::run(&inputs, prepared, options);
+    // A header that sets the evaluation date, parameters or targets: the case is judged with
+    // them (the pack is prepared again for it).
+    let own = header::options_for(rule, files, options, &mut case.problems);
+    let result = match &own {
+        Some((own_options, own_prepared)) => run::run(&inputs, own_prepared, own_options),
+        None => run::run(&inputs, prepared, options),
+    };
     case.problems.extend(result.diagnostics.iter().cloned());
+    case.output = result
+        .trails
+        .iter()
+        .filter(|t| t.rule == rule.id)
+        .flat_map(|t| t.output.iter().cloned())
+        .collect();
+    case.reached = result
+        .trails
+        .iter()
+        .filter(|t| t.rule == rule.id)
+        .flat_map(|t| t.calls.iter().cloned())
+        .collect();
+    let mut not_applicable_marked = false;
     for file in files {
         let name = file.display().to_string();
-        let source = result.source(&name);
-        let Some(source) = source else {
+        let Some(source) = result.source(&name) else {
             continue;
         };
         let expected = fixture::expectations(&source.text);
         case.expects_findings |= !expected.is_empty();
+        not_applicable_marked |= fixture::passes(&source.text).1.contains(&rule.id);
         let findings: Vec<&Finding> = result.findings_of(&name, None).iter().collect();
-        let mismatch = fixture::compare(&expected, &findings);
-        for e in &mismatch.missing {
-            case.problems.push(
-                ToolDiagnostic::new(
-                    Code::TestMissing,
-                    format!(
-                        "expected {} `{}` here, but the rule reported nothing on this line",
-                        e.severity, e.rule
-                    ),
-                )
-                .help(
-                    "make the rule report at the path that starts on this line, or move the marker",
-                )
-                .label("expected by this marker")
-                .at_line(source, e.line, marker_column(source, e.line)),
-            );
-        }
-        for e in &mismatch.unexpected {
-            let f = find(&findings, e);
-            case.problems.push(
-                finding_diag(
-                    source,
-                    f,
-                    Code::TestUnexpected,
-                    format!("unexpected {} `{}`: {}", e.severity, e.rule, message(f)),
-                )
-                .help(format!(
-                    "if the finding is right, mark this line with `# {}: {}`; otherwise fix the rule",
-                    marker_name(e.severity),
-                    e.rule
-                )),
-            );
-        }
-        for (e, actual) in &mismatch.misplaced {
-            let f = find(
-                &findings,
-                &Expectation {
-                    line: *actual,
-                    ..e.clone()
-                },
-            );
-            case.problems.push(
-                finding_diag(
-                    source,
-                    f,
-                    Code::TestMisplaced,
-                    format!(
-                        "`{}` reported on line {actual}, but its marker is on line {}: {}",
-                        e.rule,
-                        e.line,
-                        message(f)
-                    ),
-                )
-                .help("the marker goes on the line where the finding's span starts: point the rule at a more specific path, or move the marker"),
-            );
-        }
+        mismatches(&mut case, source, &expected, &findings);
+        case.problems
+            .extend(applied::ok_markers(rule, &result, source));
     }
+    case.problems.extend(applied::never_applied(
+        rule,
+        &result,
+        &case,
+        not_applicable_marked,
+    ));
     case
+}
+
+/// The differences between a file's findings and its `# expect:` markers, as problems.
+fn mismatches(
+    case: &mut Case,
+    source: &SourceFile,
+    expected: &[Expectation],
+    findings: &[&Finding],
+) {
+    let mismatch = fixture::compare(expected, findings);
+    for e in &mismatch.missing {
+        case.problems.push(
+            ToolDiagnostic::new(
+                Code::TestMissing,
+                format!(
+                    "expected {} `{}` here, but the rule reported nothing on this line",
+                    e.severity, e.rule
+                ),
+            )
+            .help("make the rule report at the path that starts on this line, or move the marker")
+            .label("expected by this marker")
+            .at_line(source, e.line, marker_column(source, e.line)),
+        );
+    }
+    for e in &mismatch.unexpected {
+        let f = find(findings, e);
+        case.problems.push(
+            finding_diag(
+                source,
+                f,
+                Code::TestUnexpected,
+                format!("unexpected {} `{}`: {}", e.severity, e.rule, message(f)),
+            )
+            .help(format!(
+                "if the finding is right, mark this line with `# {}: {}`; otherwise fix the rule",
+                marker_name(e.severity),
+                e.rule
+            )),
+        );
+    }
+    for (e, actual) in &mismatch.misplaced {
+        let f = find(
+            findings,
+            &Expectation {
+                line: *actual,
+                ..e.clone()
+            },
+        );
+        case.problems.push(
+            finding_diag(
+                source,
+                f,
+                Code::TestMisplaced,
+                format!(
+                    "`{}` reported on line {actual}, but its marker is on line {}: {}",
+                    e.rule,
+                    e.line,
+                    message(f)
+                ),
+            )
+            .help("the marker goes on the line where the finding's span starts: point the rule at a more specific path, or move the marker"),
+        );
+    }
 }
 
 fn marker_name(severity: Severity) -> &'static str {
