@@ -28,6 +28,10 @@ fn configure(eval: &EvalArgs, folder: Option<&Path>) -> Configured {
     match settings::settings_in(eval, folder) {
         Ok(s) => Configured {
             config_file: s.config.path.clone(),
+            selection: s.selection(),
+            // Without a folder the editor has no workspace: only its open documents.
+            root: folder.map(|_| s.root.clone()),
+            scan: !s.no_workspace,
             options: s.options,
             config: Some(s.config),
             problems: Vec::new(),
@@ -38,9 +42,18 @@ fn configure(eval: &EvalArgs, folder: Option<&Path>) -> Configured {
                 no_config: true,
                 ..eval.clone()
             };
-            let options = settings::settings(&without)
+            let fallback = settings::settings_in(&without, folder).ok();
+            let root = fallback
+                .as_ref()
+                .and(folder)
+                .and_then(|_| fallback.as_ref().map(|s| s.root.clone()));
+            let selection = fallback
+                .as_ref()
+                .map(settings::Settings::selection)
+                .unwrap_or_default();
+            let options = fallback
                 .map(|s| s.options)
-                .unwrap_or_else(|_| crate::Options::builtin());
+                .unwrap_or_else(crate::Options::builtin);
             let config_file = eval
                 .config
                 .clone()
@@ -50,6 +63,9 @@ fn configure(eval: &EvalArgs, folder: Option<&Path>) -> Configured {
                 config: None,
                 config_file,
                 problems,
+                root,
+                selection,
+                scan: !eval.no_workspace,
             }
         }
     }

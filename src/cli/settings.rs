@@ -140,6 +140,7 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         workspace: None,
         meta_store: None,
         portfolio_as_of: None,
+        outside_cache: None,
         only_documents: None,
         passed_paths_of: None,
         let_go_of_text: false,

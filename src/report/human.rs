@@ -393,11 +393,7 @@ pub fn provenance_line(p: &crate::run::Provenance) -> Option<String> {
 pub fn render_finding(run: &Run, f: &Finding, style: Style) -> String {
     let empty = || Snippets(Arc::new(SourceFile::new("", "")));
     let named = |file: &str| {
-        let source = run
-            .sources
-            .iter()
-            .find(|s| s.name == file)
-            .map_or_else(empty, |s| Snippets(s.clone()));
+        let source = run.source(file).map_or_else(empty, |s| Snippets(s.clone()));
         NamedSource::new(escape::terminal_line(file), source)
     };
     let report = FindingReport {

@@ -71,17 +71,17 @@ impl Context {
                     .iter()
                     .all(|i| ws.catalogue.index_of(&input_key(i)).is_some()) =>
             {
-                Arc::new(ws.catalogue.clone())
+                ws.catalogue.clone()
             }
             Some(ws) => {
                 let mut ws: Workspace = (**ws).clone();
                 ws.add_inputs(&with_bytes(inputs), store);
-                Arc::new(ws.catalogue)
+                ws.catalogue
             }
             None => {
                 let mut ws = Workspace::of_texts(&[], options.limits.clone());
                 ws.add_inputs(&with_bytes(inputs), store);
-                Arc::new(ws.catalogue)
+                ws.catalogue
             }
         };
         let entries = inputs

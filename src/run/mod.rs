@@ -10,11 +10,13 @@ mod declarations;
 mod document;
 mod filter;
 mod order;
+mod outside;
 mod portfolio;
 mod prepare;
 mod resolve;
 mod spill;
 
+pub use outside::OutsideCache;
 pub use prepare::{Prepared, prepare};
 use prepare::{context, targets_for};
 pub use spill::{Counts, Mark, Spill};
@@ -37,6 +39,7 @@ use context::*;
 use declarations::*;
 use document::*;
 use order::*;
+use outside::*;
 use portfolio::*;
 use resolve::*;
 
@@ -115,6 +118,9 @@ pub struct Options {
     pub workspace: Option<Arc<crate::workspace::Workspace>>,
     /// Where the metadata of the files the run adds to its workspace is kept between runs.
     pub meta_store: Option<Arc<dyn crate::workspace::MetaStore>>,
+    /// What portfolio rules' `collect` kept of the workspace's files outside a run, kept
+    /// between runs (the language server's; see [`OutsideCache`]).
+    pub outside_cache: Option<Arc<OutsideCache>>,
     /// The date portfolio rules judge the portfolio on, when no `--as-of` is given (`progress`:
     /// each snapshot's date). By default, the latest `as_of` among the inputs and the
     /// workspace's current declarations.
@@ -340,9 +346,17 @@ impl Run {
             .copied()
     }
 
-    /// The source of the file shown as `file`.
+    /// The source of the file shown as `file`: a checked file's, or that of a declaration the
+    /// run's proposals were compared with (whose places findings label).
     pub fn source(&self, file: &str) -> Option<&Arc<SourceFile>> {
-        self.source_index(file).map(|i| &self.sources[i])
+        self.source_index(file)
+            .map(|i| &self.sources[i])
+            .or_else(|| {
+                self.declarations
+                    .iter()
+                    .find(|d| d.file == file)
+                    .map(|d| &d.source)
+            })
     }
 
     /// The findings of a file, or of one document of it, found by binary search: findings are
@@ -536,54 +550,6 @@ pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     apply_severities(&mut run.findings, options);
     sort(&mut run);
     run
-}
-
-/// What the portfolio rules' `collect` kept of files outside the run: each file's documents,
-/// with (rule index, document index within the file, value).
-type Outside = Vec<(Vec<DocInfo>, Vec<(usize, usize, Dynamic)>)>;
-
-/// Evaluate the portfolio rules' `collect` on the workspace's declarations of the portfolio
-/// that are not inputs; their documents, with what was collected of each.
-fn collect_outside(context: &Context, entries: &[usize], env: &Env) -> Outside {
-    if entries.is_empty() || !env.rules.iter().any(|(_, r)| r.portfolio) {
-        return Vec::new();
-    }
-    let env = Env {
-        portfolio_only: true,
-        spill: None,
-        ..*env
-    };
-    entries
-        .par_iter()
-        .filter_map(|&e| {
-            let entry = &context.catalogue.entries[e];
-            let bytes = entry.bytes(env.options.limits.max_file_bytes)?;
-            let input = Input::Bytes {
-                name: entry.name.clone(),
-                bytes,
-            };
-            let loaded = load::load(&input, &env.options.limits).ok()?;
-            let outcome = evaluate_file(loaded, &env);
-            Some((outcome.docs, outcome.collected))
-        })
-        .collect()
-}
-
-/// The documents of [`collect_outside`], numbered after the run's own (portfolio findings
-/// and passed checks in them are not the run's to report), with their collected values
-/// added to the run's.
-fn join_outside(
-    run: &Run,
-    outside: Outside,
-    collected: &mut Vec<(usize, usize, Dynamic)>,
-) -> Vec<DocInfo> {
-    let mut docs = Vec::new();
-    for (infos, values) in outside {
-        let base = run.documents.len() + docs.len();
-        collected.extend(values.into_iter().map(|(r, d, v)| (r, base + d, v)));
-        docs.extend(infos);
-    }
-    docs
 }
 
 /// A checked file's outcome as the run keeps it until the end: its vectors no larger than

@@ -21,8 +21,7 @@ use super::diagnostics;
 use super::position::Lines;
 use super::workspace::{Analysis, Declared};
 use super::{Server, lock};
-use crate::node::{Node, Value};
-use crate::run::Run;
+use std::sync::Arc;
 
 /// How long after a change the check starts: long enough to take a burst of keystrokes (and
 /// an editor's change storm on paste) as one check, short enough that the diagnostics of a
@@ -75,21 +74,32 @@ pub fn work(server: &Server, jobs: &Receiver<Job>, scan: impl FnOnce()) {
     }
 }
 
-/// Check the workspace and publish the findings of every open declaration or proposal.
+/// Check the open declarations and proposals, over the workspace on disk, and publish their
+/// findings.
 pub fn check(server: &Server) {
-    let (inputs, targets) = lock(&server.workspace).inputs();
-    if targets.is_empty() {
+    let (checked, disk) = {
+        let ws = lock(&server.workspace);
+        (ws.inputs(), ws.disk.clone())
+    };
+    if checked.targets.is_empty() {
         return;
     }
     let as_of = server.as_of();
     let loaded = server.loaded();
     let linter = &loaded.linter;
     let mut options = linter.options().clone();
-    options.as_of = Some(as_of);
-    options.keep_trees = true;
-    let mut run = crate::run::run(&inputs, linter.prepared(), &options);
-    drop(inputs);
-    let declared = declared(&mut run);
+    // The evaluation date `check` would use: the editor's `as_of`, else the settings', else
+    // each document's own `as_of` (then today), never a date of the editor's choosing alone.
+    options.as_of = server.client_as_of.or(loaded.as_of);
+    options.meta_store = Some(loaded.meta.clone());
+    options.outside_cache = Some(loaded.outside.clone());
+    // The open documents, as typed, in place of their files: the workspace a check on disk
+    // would read if they were saved.
+    let workspace = disk.map(|d| Arc::new(d.overlay(&checked.overlay, &*loaded.meta)));
+    let declared = workspace.as_deref().map(declared).unwrap_or_default();
+    options.workspace = workspace;
+    let run = crate::run::run(&checked.inputs, linter.prepared(), &options);
+    drop(checked.inputs);
     let dynamic: Vec<crate::diag::ToolDiagnostic> = run
         .diagnostics
         .get(linter.prepared().diagnostics.len()..)
@@ -99,7 +109,7 @@ pub fn check(server: &Server) {
     let mut ws = lock(&server.workspace);
     ws.declared = declared;
     let mut fresh: Vec<(Uri, i32, Analysis, Vec<Diagnostic>)> = Vec::new();
-    for (uri, name, version) in targets {
+    for (uri, name, version) in checked.targets {
         // Closed, or changed while this check ran: the check its change asked for publishes.
         let Some(doc) = ws.open.get(&uri).filter(|d| d.version == version) else {
             continue;
@@ -147,36 +157,25 @@ pub fn check(server: &Server) {
     server.publish_tool(&dynamic);
 }
 
-/// The ids each organisation's first department declaration gives its services and systems,
-/// from the run's trees, which are dropped afterwards.
-fn declared(run: &mut Run) -> BTreeMap<String, Declared> {
-    let mut out: BTreeMap<String, Declared> = BTreeMap::new();
-    let trees = std::mem::take(&mut run.trees);
-    for (doc, tree) in run.documents.iter().zip(trees) {
-        let (Some(org), Some(root)) = (&doc.organisation, tree) else {
+/// The ids each organisation's current declaration gives its services and systems, for
+/// completion in proposals.
+fn declared(workspace: &crate::workspace::Workspace) -> BTreeMap<String, Declared> {
+    let catalogue = &workspace.catalogue;
+    let mut out = BTreeMap::new();
+    for organisation in catalogue.organisations() {
+        let Some(d) = catalogue.current(organisation) else {
             continue;
         };
-        if doc.kind.as_deref() != Some("department") || out.contains_key(org) {
+        let entry = &catalogue.entries[d.entry];
+        let Some(meta) = entry.meta.docs.iter().find(|m| m.index == d.document) else {
             continue;
-        }
-        let ids = |list: Option<&Node>| -> Vec<(String, Option<String>)> {
-            match list.map(|n| &n.value) {
-                Some(Value::Seq(items)) => items
-                    .iter()
-                    .filter_map(|i| {
-                        let id = i.get("id")?.as_str()?.to_string();
-                        Some((id, i.get("name").and_then(Node::as_str).map(str::to_string)))
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            }
         };
         out.insert(
-            org.clone(),
+            organisation.to_string(),
             Declared {
-                file: doc.file.clone(),
-                services: ids(root.get("services")),
-                systems: ids(root.get("technology").and_then(|t| t.get("systems"))),
+                file: entry.name.clone(),
+                services: meta.services.clone(),
+                systems: meta.systems.clone(),
             },
         );
     }

@@ -70,6 +70,11 @@ pub struct Configured {
     pub config_file: Option<PathBuf>,
     /// Problems with the config file (the options are then those without it).
     pub problems: Vec<ToolDiagnostic>,
+    /// Where the workspace starts, and which of its files are read, as for every command.
+    pub root: Option<crate::workspace::Root>,
+    pub selection: crate::workspace::Selection,
+    /// Whether the workspace on disk is read (`--no-workspace`: only the open documents).
+    pub scan: bool,
 }
 
 /// How to read the settings of a workspace folder (none when the editor opened no folder).
@@ -85,6 +90,13 @@ pub struct Loaded {
     pub static_tool: Vec<ToolDiagnostic>,
     /// The evaluation date the settings fix (`--as-of`, or the config's `as_of`).
     pub as_of: Option<Date>,
+    pub root: Option<crate::workspace::Root>,
+    pub selection: crate::workspace::Selection,
+    pub scan: bool,
+    /// Each workspace file's documents, by content, kept while the settings stand.
+    pub meta: Arc<crate::workspace::MemoryStore>,
+    /// What portfolio rules kept of the files outside a check, kept while the settings stand.
+    pub outside: Arc<crate::run::OutsideCache>,
 }
 
 impl Loaded {
@@ -98,6 +110,11 @@ impl Loaded {
         }
         Loaded {
             words: fields::RuleWords::new(linter.rules()),
+            root: configured.root,
+            selection: configured.selection,
+            scan: configured.scan,
+            meta: Arc::default(),
+            outside: Arc::default(),
             linter,
             config_file: configured
                 .config
@@ -128,7 +145,7 @@ pub struct Server {
     configure: Configure,
     root: Option<PathBuf>,
     /// `as_of` from the editor's initialization options; it wins over the settings.
-    client_as_of: Option<Date>,
+    pub client_as_of: Option<Date>,
     loaded: RwLock<Arc<Loaded>>,
     pub workspace: Mutex<Workspace>,
     sender: Sender<Message>,
@@ -173,20 +190,29 @@ impl Server {
         self.publish_tool(&[]);
     }
 
-    /// Read the department declarations of the workspace folder.
+    /// Read the workspace on disk: every declaration and proposal of it, as a check reads them.
     fn scan(&self) {
-        let Some(root) = &self.root else { return };
         let loaded = self.loaded();
-        let limit = loaded.linter.options().limits.max_file_bytes;
-        let ignored = |path: &Path| {
-            loaded.owns(path)
-                || loaded
-                    .config
-                    .as_ref()
-                    .is_some_and(|c| c.ignores(&crate::load::Input::File(path.to_path_buf())))
+        let Some(root) = loaded.root.clone() else {
+            return;
         };
-        let found = workspace::scan(root, limit, &ignored);
-        lock(&self.workspace).closed = found;
+        let disk = crate::workspace::Workspace::open(
+            root,
+            loaded.selection.clone(),
+            loaded.linter.options().limits.clone(),
+            loaded.scan,
+            &*loaded.meta,
+        );
+        lock(&self.workspace).disk = Some(Arc::new(disk));
+    }
+
+    /// Read files of the workspace on disk again (changed, created, deleted or closed).
+    fn refresh(&self, paths: &[PathBuf]) {
+        let loaded = self.loaded();
+        let mut ws = lock(&self.workspace);
+        if let Some(disk) = ws.disk.as_mut() {
+            Arc::make_mut(disk).refresh(paths, &*loaded.meta);
+        }
     }
 }
 
@@ -515,11 +541,11 @@ fn watch_files(server: &Server, params: &InitializeParams) {
     let _ = server.sender.send(request.into());
 }
 
-/// Files changed on disk: a closed declaration is read again (or forgotten, when deleted or no
-/// longer a declaration); a change to the config or a pack file reloads the settings; then the
-/// open documents are checked again.
+/// Files changed on disk: each is read again into the workspace (or left out, when deleted or
+/// no longer a declaration or proposal); a change to the config or a pack file reloads the
+/// settings; then the open documents are checked again.
 fn files_changed(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidChangeWatchedFilesParams) {
-    let mut recheck = false;
+    let mut paths = Vec::new();
     for event in p.changes {
         let Some(path) = workspace::uri_path(&event.uri) else {
             continue;
@@ -532,27 +558,13 @@ fn files_changed(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidChangeWat
             let _ = jobs.send(Job::Reload);
             return;
         }
-        let mut ws = lock(&server.workspace);
-        if ws.open.contains_key(&event.uri)
-            || !ws.root.as_ref().is_some_and(|r| path.starts_with(r))
-        {
-            continue;
-        }
-        let limit = server.loaded().linter.options().limits.max_file_bytes;
-        let text = (event.typ != lsp_types::FileChangeType::DELETED)
-            .then(|| crate::load::read::read_text(&path, limit).ok())
-            .flatten();
-        match text {
-            Some(text) if workspace::is_department(&text) => {
-                ws.closed.insert(path, Arc::from(text));
-            }
-            _ => {
-                ws.closed.remove(&path);
-            }
-        }
-        recheck = true;
+        paths.push(path);
     }
-    if recheck && lock(&server.workspace).open.values().any(|d| d.ours) {
+    if paths.is_empty() {
+        return;
+    }
+    server.refresh(&paths);
+    if lock(&server.workspace).open.values().any(|d| d.ours) {
         check_after(jobs, DEBOUNCE);
     }
 }
@@ -569,20 +581,11 @@ fn did_close(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidCloseTextDocu
     if ws.published.remove(&uri).is_some() {
         server.publish(&uri, None, Vec::new());
     }
-    if let Some(path) =
-        workspace::uri_path(&uri).filter(|p| ws.root.as_ref().is_some_and(|r| p.starts_with(r)))
-    {
-        let limit = server.loaded().linter.options().limits.max_file_bytes;
-        match crate::load::read::read_text(&path, limit) {
-            Ok(text) if workspace::is_department(&text) => {
-                ws.closed.insert(path, Arc::from(text));
-            }
-            _ => {
-                ws.closed.remove(&path);
-            }
-        }
+    drop(ws);
+    if let Some(path) = workspace::uri_path(&uri) {
+        server.refresh(&[path]);
     }
-    if doc.ours && ws.open.values().any(|d| d.ours) {
+    if doc.ours && lock(&server.workspace).open.values().any(|d| d.ours) {
         check_after(jobs, DEBOUNCE);
     }
 }

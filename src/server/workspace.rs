@@ -1,7 +1,9 @@
 //! The workspace as the server sees it: the documents the editor has open (their text as
-//! typed), the department declarations on disk that are not open (read once at start, again
-//! when a file is closed or saved), the latest findings of each open document, and the ids
-//! each department declares (for completion in proposals).
+//! typed) over the workspace on disk ([`crate::workspace::Workspace`], scanned once at start
+//! and read again file by file as files change, are saved or closed), the latest findings of
+//! each open document, and the ids each department declares (for completion in proposals).
+//! A check reads the open documents over the workspace exactly as `roadmap-lint check` reads
+//! the files on disk: the same root, the same files, the same previous declarations.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -43,12 +45,19 @@ pub struct Declared {
     pub systems: Vec<(String, Option<String>)>,
 }
 
+/// What a check reads: see [`Workspace::inputs`].
+pub struct Checked {
+    pub inputs: Vec<Input>,
+    pub targets: Vec<(Uri, String, i32)>,
+    pub overlay: Vec<(PathBuf, Arc<[u8]>)>,
+}
+
 #[derive(Default)]
 pub struct Workspace {
     pub root: Option<PathBuf>,
     pub open: BTreeMap<Uri, Open>,
-    /// Department declarations on disk that are not open, by path.
-    pub closed: BTreeMap<PathBuf, Arc<str>>,
+    /// The workspace on disk, as scanned (none when the editor opened no folder).
+    pub disk: Option<Arc<crate::workspace::Workspace>>,
     pub analyses: HashMap<Uri, Analysis>,
     /// By organisation id: the first declaration of it, in the order checks read files.
     pub declared: BTreeMap<String, Declared>,
@@ -57,19 +66,21 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// The inputs of a check, in a fixed order (by name): every open declaration or proposal, as
-    /// typed, and every department declaration on disk that is not open. Also the open ones'
-    /// URIs and versions.
-    pub fn inputs(&self) -> (Vec<Input>, Vec<(Uri, String, i32)>) {
+    /// The inputs of a check, in a fixed order (by name): every open declaration or proposal,
+    /// as typed. Also the open ones' URIs and versions, and the texts of every open document
+    /// that is a file (they stand for the files on disk in the workspace the check reads).
+    pub fn inputs(&self) -> Checked {
         let mut files: BTreeMap<String, Arc<str>> = BTreeMap::new();
         let mut targets = Vec::new();
-        for (uri, doc) in self.open.iter().filter(|(_, d)| d.ours) {
-            files.insert(doc.name.clone(), doc.text.clone());
-            targets.push((uri.clone(), doc.name.clone(), doc.version));
-        }
-        for (path, text) in &self.closed {
-            let name = path_name(path);
-            files.entry(name).or_insert_with(|| text.clone());
+        let mut overlay = Vec::new();
+        for (uri, doc) in &self.open {
+            if let Some(path) = uri_path(uri) {
+                overlay.push((path, Arc::from(doc.text.as_bytes())));
+            }
+            if doc.ours {
+                files.insert(doc.name.clone(), doc.text.clone());
+                targets.push((uri.clone(), doc.name.clone(), doc.version));
+            }
         }
         let inputs = files
             .into_iter()
@@ -78,7 +89,11 @@ impl Workspace {
                 bytes: Arc::from(text.as_bytes()),
             })
             .collect();
-        (inputs, targets)
+        Checked {
+            inputs,
+            targets,
+            overlay,
+        }
     }
 
     /// The URI of a file as the linter named it: an open document's, else a file's.
@@ -88,8 +103,8 @@ impl Workspace {
             .find(|(_, d)| d.name == name)
             .map(|(u, _)| u.clone())
             .or_else(|| {
-                let path = Path::new(name);
-                path.is_absolute().then(|| file_uri(path)).flatten()
+                let path = std::path::absolute(Path::new(name)).ok()?;
+                file_uri(&path)
             })
     }
 
@@ -98,10 +113,11 @@ impl Workspace {
         if let Some(doc) = self.open.values().find(|d| d.name == name) {
             return Some(doc.text.clone());
         }
-        if let Some(text) = self.closed.get(Path::new(name)) {
-            return Some(text.clone());
-        }
-        None
+        let disk = self.disk.as_ref()?;
+        let key = crate::workspace::key_of(Path::new(name));
+        let entry = &disk.catalogue.entries[disk.catalogue.index_of(&key)?];
+        let bytes = entry.bytes(disk.limits.max_file_bytes)?;
+        Some(Arc::from(std::str::from_utf8(&bytes).ok()?))
     }
 }
 
@@ -161,96 +177,10 @@ pub fn name_of(uri: &Uri) -> String {
     uri_path(uri).map_or_else(|| uri.as_str().to_string(), |p| path_name(&p))
 }
 
-/// Whether a YAML text is a declaration or a proposal: a document of it has a top-level `kind:`
-/// of a known kind, or a top-level `schema_version:` (a document being written, whose kind is
-/// still missing or misspelt).
+/// Whether a YAML text is a declaration or a proposal, by the shape a folder walk tells them
+/// by ([`crate::workspace::shape`]).
 pub fn is_ours(text: &str) -> bool {
-    text.lines().any(|line| {
-        if let Some(rest) = line.strip_prefix("kind:") {
-            let value = rest
-                .split('#')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches(['"', '\'']);
-            return crate::schema::kind(value).is_some();
-        }
-        line.starts_with("schema_version:")
-    })
-}
-
-/// Whether a text holds a department declaration (a top-level `kind: department`).
-pub fn is_department(text: &str) -> bool {
-    text.lines().any(|line| {
-        line.strip_prefix("kind:").is_some_and(|rest| {
-            rest.split('#')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches(['"', '\''])
-                == "department"
-        })
-    })
-}
-
-/// Most files a workspace scan reads, and how deep it goes.
-const MAX_SCAN_FILES: usize = 20_000;
-const MAX_SCAN_DEPTH: usize = 24;
-
-/// The department declarations under `root`: YAML files of at most `max_bytes` whose `kind` is
-/// `department`, not ignored by the config, outside rule packs (whose fixtures are test data),
-/// hidden folders, `target` and `node_modules`. Links are not followed.
-pub fn scan(
-    root: &Path,
-    max_bytes: u64,
-    ignored: &dyn Fn(&Path) -> bool,
-) -> BTreeMap<PathBuf, Arc<str>> {
-    let mut found = BTreeMap::new();
-    let mut stack = vec![(root.to_path_buf(), 0usize)];
-    let mut seen = 0usize;
-    while let Some((dir, depth)) = stack.pop() {
-        if dir.join("pack.yaml").is_file() {
-            continue;
-        }
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(std::fs::DirEntry::file_name);
-        for entry in entries {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if kind.is_dir() {
-                if depth < MAX_SCAN_DEPTH
-                    && !name.starts_with('.')
-                    && name != "target"
-                    && name != "node_modules"
-                {
-                    stack.push((path, depth + 1));
-                }
-                continue;
-            }
-            if !kind.is_file() || !(name.ends_with(".yaml") || name.ends_with(".yml")) {
-                continue;
-            }
-            seen += 1;
-            if seen > MAX_SCAN_FILES {
-                return found;
-            }
-            if ignored(&path) || entry.metadata().map_or(true, |m| m.len() > max_bytes) {
-                continue;
-            }
-            if let Ok(text) = std::fs::read_to_string(&path)
-                && is_department(&text)
-            {
-                found.insert(path, Arc::from(text));
-            }
-        }
-    }
-    found
+    crate::workspace::shape::shape_of(text.as_bytes()).is_checked()
 }
 
 #[cfg(test)]
@@ -275,6 +205,5 @@ mod tests {
         assert!(!is_ours(
             "name: CI\non: [push]\njobs:\n  kind: department\n"
         ));
-        assert!(is_department("---\nkind: department\n"));
     }
 }

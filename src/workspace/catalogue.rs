@@ -246,6 +246,29 @@ impl Catalogue {
         self.index();
     }
 
+    /// Put these entries in place of those with the same keys (or add them).
+    pub fn replace(&mut self, entries: Vec<Entry>) {
+        for e in entries {
+            match self.by_key.get(&e.key) {
+                Some(&i) => self.entries[i] = e,
+                None => {
+                    self.by_key.insert(e.key.clone(), self.entries.len());
+                    self.entries.push(e);
+                }
+            }
+        }
+        self.index();
+    }
+
+    /// Leave out the entries of these keys.
+    pub fn remove(&mut self, keys: &[String]) {
+        if keys.iter().all(|k| !self.by_key.contains_key(k)) {
+            return;
+        }
+        self.entries.retain(|e| !keys.contains(&e.key));
+        self.index();
+    }
+
     fn index(&mut self) {
         self.by_key = self
             .entries

@@ -82,7 +82,7 @@ pub struct Workspace {
     pub root: Root,
     pub selection: Selection,
     pub limits: Limits,
-    pub catalogue: Catalogue,
+    pub catalogue: Arc<Catalogue>,
     pub scanned: Scanned,
     /// Problems of the scan (unreadable folders, links out of the workspace, loops).
     pub errors: Vec<InputError>,
@@ -212,7 +212,7 @@ impl Workspace {
             }
         }
         scanned.files = candidates.len();
-        let catalogue = Catalogue::new(entries(candidates, &limits, store));
+        let catalogue = Arc::new(Catalogue::new(entries(candidates, &limits, store)));
         Workspace {
             root,
             selection,
@@ -240,7 +240,7 @@ impl Workspace {
                 found_by: FoundBy::Folder,
             },
             selection: Selection::default(),
-            catalogue: Catalogue::new(entries(candidates, &limits, &NoStore)),
+            catalogue: Arc::new(Catalogue::new(entries(candidates, &limits, &NoStore))),
             limits,
             scanned: Scanned::default(),
             errors: Vec::new(),
@@ -282,8 +282,78 @@ impl Workspace {
         }
         if !candidates.is_empty() {
             let more = entries(candidates, &self.limits, store);
-            self.catalogue.extend(more);
+            Arc::make_mut(&mut self.catalogue).extend(more);
         }
+    }
+
+    /// The workspace with these texts in place of what is on disk (an editor's open documents,
+    /// as typed): each `(path, text)` replaces the entry of its file, or joins the workspace.
+    pub fn overlay(&self, texts: &[(PathBuf, Arc<[u8]>)], store: &dyn MetaStore) -> Workspace {
+        let mut out = self.clone();
+        if texts.is_empty() {
+            return out;
+        }
+        let candidates = texts
+            .iter()
+            .map(|(path, bytes)| Candidate {
+                key: key_of(path),
+                name: crate::load::shown(path),
+                rel: self.rel(path).unwrap_or_else(|| crate::load::shown(path)),
+                text: Text::Memory(bytes.clone()),
+            })
+            .collect();
+        let fresh = entries(candidates, &self.limits, store);
+        Arc::make_mut(&mut out.catalogue).replace(fresh);
+        out
+    }
+
+    /// Read files of the workspace again (changed on disk, created or deleted): each is
+    /// catalogued as it now is, or left out when it is gone, excluded or not one of ours.
+    pub fn refresh(&mut self, paths: &[PathBuf], store: &dyn MetaStore) {
+        let mut gone = Vec::new();
+        let mut candidates = Vec::new();
+        let confined = crate::load::read::Confined::new(&self.root.dir).ok();
+        for path in paths {
+            let key = key_of(path);
+            // Inside the root once `..` and every link are resolved: a path that climbs out
+            // (`WS/../x.yaml`) or a link that leads out is not the workspace's to read.
+            let rel = self
+                .rel(path)
+                .filter(|r| !r.split('/').any(|part| part == ".."));
+            let inside =
+                rel.is_some() && confined.as_ref().is_some_and(|c| c.resolve(path).is_ok());
+            let excluded = rel.as_deref().is_some_and(|r| {
+                self.selection
+                    .exclude
+                    .as_ref()
+                    .is_some_and(|set| set.is_match(r))
+            });
+            let ours = inside
+                && !excluded
+                && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+                && (rel.as_deref().is_some_and(|r| {
+                    self.selection
+                        .include
+                        .as_ref()
+                        .is_some_and(|set| set.is_match(r))
+                }) || read_bounded(path, self.limits.max_file_bytes)
+                    .is_some_and(|b| shape::shape_of(&b).is_checked()));
+            if ours {
+                candidates.push(Candidate {
+                    key,
+                    name: display(path),
+                    rel: rel.unwrap_or_default(),
+                    text: Text::File(path.clone()),
+                });
+            } else {
+                gone.push(key);
+            }
+        }
+        let fresh = entries(candidates, &self.limits, store);
+        let catalogue = Arc::make_mut(&mut self.catalogue);
+        catalogue.remove(&gone);
+        catalogue.replace(fresh);
+        self.scanned.files = self.catalogue.entries.len();
     }
 
     /// The files to check for the paths a command was given: a file named is always checked;
