@@ -180,6 +180,12 @@ codes! {
         "A report named with `--output` could not be written, and nothing was written at that path; or the report on standard output could not be written whole (a full disk, or findings kept on disk that could not be read back). The run exits with code 2. A closed pipe, as with `| head`, is not this error.";
     ReviewNoProposal = "review-no-proposal", Tool, "No proposal to review",
         "The file given to `review` holds no document of kind `proposal`.";
+    RecordInvalid = "record-invalid", Tool, "Assessment record invalid",
+        "The `--record` file of `review` cannot be read, does not fit its schema (`roadmap-lint schema record`), names a proposal that is not the one reviewed, removes or re-dates a condition the review does not have (or one of several without saying which by its `path`), or approves a period that ends before it starts. The review is still shown; the run exits with code 2.";
+    RecordUnexplained = "record-unexplained", Tool, "Decision differs without a reason",
+        "The panel's decision in the `--record` file differs from the tool's recommendation and the record gives no `reason`. A warning: the review shows both, and the reader should know why.";
+    PreviousReviewInvalid = "previous-review-invalid", Tool, "Previous review unusable",
+        "The `--previous-review` file of `review` cannot be read, is not a `review --format json` report of a version this tool reads, or holds no review of the proposal reviewed now. The review is shown without the comparison; the run exits with code 2.";
     WeightsUnreadable = "weights-unreadable", Tool, "Weights file unreadable",
         "The `--weights` file of `score` cannot be read.";
     WeightsInvalid = "weights-invalid", Tool, "Weights invalid",

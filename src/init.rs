@@ -41,12 +41,13 @@ pub const SCHEMA_DIR: &str = ".roadmap-lint/schemas";
 
 /// The schemas an editor may need, by file name: the document kinds, the config file and the
 /// targets file.
-pub fn schema_files() -> [(&'static str, &'static str); 4] {
+pub fn schema_files() -> [(&'static str, &'static str); 5] {
     [
         ("department.schema.json", crate::schema::DEPARTMENT),
         ("proposal.schema.json", crate::schema::PROPOSAL),
         ("config.schema.json", crate::config::SCHEMA),
         ("targets.schema.json", crate::targets::SCHEMA),
+        ("record.schema.json", crate::review::record::SCHEMA),
     ]
 }
 

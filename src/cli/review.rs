@@ -18,6 +18,15 @@ pub struct ReviewArgs {
     /// used. Without it, that organisation's current declaration in the workspace.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub declarations: Vec<String>,
+    /// The assessors' record of their decision (YAML: panel, date, decision, conditions added,
+    /// removed or re-dated, amount and period approved, sign-off), shown beside the tool's
+    /// recommendation; `roadmap-lint schema record` prints its format.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<std::path::PathBuf>,
+    /// The proposal's previous review (`review --format json`): the conditions met, still
+    /// open and new since, and the findings fixed and new.
+    #[arg(long, value_name = "OLD.json")]
+    pub previous_review: Option<std::path::PathBuf>,
     /// Output format.
     #[arg(long, default_value = "human", value_parser = format_parser(Format::NAMES, Format::parse))]
     pub format: Format,
@@ -53,6 +62,8 @@ pub fn run(args: ReviewArgs) -> Exit {
         declarations: args.declarations.clone(),
         stdin_name: args.eval.stdin_name.clone(),
         options: settings.options,
+        record: args.record.clone(),
+        previous_review: args.previous_review.clone(),
     });
     let style = output::style(args.color);
     let text = review::render(&outcome, args.format, style);

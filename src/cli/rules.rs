@@ -36,7 +36,7 @@ pub struct SchemaArgs {
     /// Which schema: a document kind, the config file, or a report.
     #[arg(value_enum, required_unless_present = "write")]
     pub kind: Option<SchemaKind>,
-    /// Write the schemas editors read (department, proposal, config, targets) into DIR instead
+    /// Write the schemas editors read (department, proposal, config, targets, record) into DIR instead
     /// [default: .roadmap-lint/schemas, the folder `init` names in its files' first line]. Each
     /// file is replaced whole, and only when it differs.
     #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = crate::init::SCHEMA_DIR, conflicts_with = "kind")]
@@ -57,6 +57,10 @@ pub enum SchemaKind {
     Report,
     /// The `progress --format json` report.
     Progress,
+    /// The `review --format json` report (the assessment record).
+    Review,
+    /// The assessors' record file read by `review --record`.
+    Record,
 }
 
 fn diagnostics_style() -> crate::report::human::Style {
@@ -167,6 +171,8 @@ pub fn schema(args: SchemaArgs) -> Exit {
         SchemaKind::Targets => crate::targets::SCHEMA,
         SchemaKind::Report => crate::report::json::SCHEMA,
         SchemaKind::Progress => crate::progress::SCHEMA,
+        SchemaKind::Review => crate::review::json::SCHEMA,
+        SchemaKind::Record => crate::review::record::SCHEMA,
     };
     output::print(text);
     Exit::Clean

@@ -41,6 +41,9 @@ pub struct Rule {
     ast: OnceLock<Result<AST, String>>,
     /// The engine of its pack (with the pack's `lib/` modules), to call it with.
     pub engine: Arc<Engine>,
+    /// For proposal rules: what the rule checks, said as the criterion met (a review lists
+    /// every criterion, passed or not).
+    pub criterion: Option<String>,
     /// For proposal rules: the question a finding puts to the department in a review.
     pub question: Option<String>,
     /// For proposal rules: the role that owns the condition a finding becomes (a role of the
@@ -182,6 +185,9 @@ struct Meta {
     kinds: Option<Vec<String>>,
     #[serde(default)]
     portfolio: bool,
+    /// For proposal rules: what the rule checks, said as the criterion met.
+    #[serde(default)]
+    criterion: Option<String>,
     /// For proposal rules: the question a finding puts to the department in a review.
     #[serde(default)]
     question: Option<String>,
@@ -208,6 +214,7 @@ const META_KEYS: &[(&str, &str)] = &[
         "a list of document kinds, such as [\"department\"]",
     ),
     ("portfolio", "true or false"),
+    ("criterion", "a string"),
     ("question", "a string"),
     (
         "owner",
@@ -360,6 +367,7 @@ pub fn compile(
         severity,
         kinds,
         portfolio: meta.portfolio,
+        criterion: meta.criterion,
         question: meta.question,
         owner: meta.owner,
         due: meta.due,

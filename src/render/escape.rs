@@ -15,6 +15,8 @@
 //! | file lines in a Markdown code block | [`markdown_block`] | a fence in the text that would close the block |
 //! | HTML text or attribute | [`html`] | markup and attribute breakout |
 //! | the same, in a maud template | [`HtmlText`], [`HtmlCode`] | as [`html`] and [`html_code`] |
+//! | an identifier in HTML (a path, a rule id, a file), free to wrap at its separators | [`HtmlBreakable`] | as [`html`], with `<wbr>` after each `.` `_` `/` `-` `:` `=` so a long one wraps there and not mid-word |
+//! | a CSS string in a page's stylesheet (a printed page's running header) | [`css_string`] | the closing quote, a backslash, line breaks, and `<` `>` that could end the `<style>` element |
 //! | XML attribute (or text) | [`xml`] | markup, and characters XML 1.0 does not allow |
 //! | XML element text | [`xml_text`] | as [`xml`], keeping line feeds and tabs |
 //! | JSON and SARIF | [`json_pretty`], [`json_pretty_string`] | `serde_json`'s escaping, and DEL and the C1 controls (U+007F-U+009F, such as U+009B, a terminal's CSI), which it writes raw |
@@ -380,6 +382,45 @@ impl maud::Render for HtmlCode<'_> {
     }
 }
 
+/// Text as a quoted CSS string (`"..."`), for `content:` in a stylesheet: every character that
+/// could end the string, the declaration or the `<style>` element (`"`, `\`, `<`, `>`, `&`,
+/// line breaks), every control character and reordering mark is written as a CSS escape
+/// (`\3C `), so the value stays one string whatever it holds.
+pub fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if matches!(c, '"' | '\\' | '<' | '>' | '&' | '\'' | '{' | '}' | ';') || unsafe_char(c) {
+            let _ = write!(out, "\\{:X} ", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An identifier (a document path, a rule id, a file name) spliced into a maud template,
+/// escaped as [`html`], with a `<wbr>` (a line-break opportunity) after each separator: in a
+/// narrow table cell a long path wraps after a `.` or `_`, not in the middle of a word.
+#[derive(Debug, Clone, Copy)]
+pub struct HtmlBreakable<'a>(pub &'a str);
+
+impl maud::Render for HtmlBreakable<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        let mut piece = String::new();
+        for c in self.0.chars() {
+            piece.push(c);
+            if matches!(c, '.' | '_' | '/' | '-' | ':' | '=') {
+                buffer.push_str(&html(&piece));
+                buffer.push_str("<wbr>");
+                piece.clear();
+            }
+        }
+        buffer.push_str(&html(&piece));
+    }
+}
+
 /// A link a report may carry (a rule's documentation, from a pack's `help_uri`): `https:`,
 /// `http:` or a relative path, and nothing that a browser would run (`javascript:`, `data:`).
 /// `None` for anything else; the text is then shown without a link.
@@ -455,6 +496,47 @@ mod tests {
         "\u{202E}txt.exe",
         "\u{85}\u{9b}31m",
     ];
+
+    #[test]
+    fn breakable_identifiers_are_escaped_with_break_opportunities_only() {
+        use maud::Render;
+        for s in HOSTILE {
+            let out = HtmlBreakable(s).render().into_string();
+            assert!(!has_unsafe_char(&out), "{s:?} -> {out:?}");
+            let without = out.replace("<wbr>", "");
+            assert!(!without.contains('<') && !without.contains('>'), "{out}");
+            assert_eq!(without, html(s), "{s:?}");
+        }
+        assert_eq!(
+            HtmlBreakable("a.b_c<d").render().into_string(),
+            "a.<wbr>b_<wbr>c&lt;d"
+        );
+    }
+
+    #[test]
+    fn css_strings_stay_one_string() {
+        for s in HOSTILE.iter().chain(&[
+            "\"; } body { display: none } </style><script>x</script>",
+            "a\\\"b",
+        ]) {
+            let out = css_string(s);
+            assert!(!has_unsafe_char(&out), "{s:?} -> {out:?}");
+            let inner = &out[1..out.len() - 1];
+            for c in ['"', '<', '>', '\n', '\r', ';', '{', '}'] {
+                assert!(!inner.contains(c), "{s:?} -> {out:?}");
+            }
+            // Every backslash starts an escape: a hex number and its space.
+            for piece in inner.split('\\').skip(1) {
+                let hex: String = piece.chars().take_while(char::is_ascii_hexdigit).collect();
+                assert!(
+                    !hex.is_empty() && piece[hex.len()..].starts_with(' '),
+                    "{out:?}"
+                );
+            }
+        }
+        assert_eq!(css_string("SC-2025-0142"), "\"SC-2025-0142\"");
+        assert_eq!(css_string("a\"b"), "\"a\\22 b\"");
+    }
 
     #[test]
     fn terminal_text_has_no_raw_controls_and_no_command_at_a_line_start() {

@@ -1,15 +1,23 @@
 //! The review of one proposal document: its summary, the declaration it is checked against,
-//! its findings (with the review's own), the verdict and the questions for the department.
+//! its findings (with the review's own), the criteria, the decision and its conditions, and the
+//! questions for the department.
 
-use rhai::{Dynamic, Map};
 use serde::Serialize;
 
-use super::decision::{VERDICT_RULE, Verdict, verdict};
+use super::conditions::{self, Condition};
+use super::criteria::{self, Criterion, DeclarationTree};
+use super::decision::{self, Decision, Grounds};
 use super::derive::{Answers, Approval, Rating, Thresholds, answers, approval, rating};
+use super::previous::Comparison;
+use super::provenance::ReviewProvenance;
+use super::read::{parsed_root, scalar_text, text};
+use super::record::{Record, Signoff};
+use super::summary::{Summary, is_top75, summary};
+use crate::date::Date;
 use crate::finding::{Finding, Severity};
 use crate::load::{self, Limits};
 use crate::node::{DocPath, Node, Value};
-use crate::run::{self, Prepared, Run};
+use crate::run::{self, Options, Prepared, Run};
 
 /// The rule id of the review's own finding: commitments that must be answered but are not.
 pub const UNANSWERED: &str = "proposal-strategic-commitments-unanswered";
@@ -37,26 +45,6 @@ pub fn strategic_answers(prepared: &Prepared) -> Vec<String> {
     out
 }
 
-/// What the proposal says about itself, for the summary.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Summary {
-    pub id: Option<String>,
-    pub organisation: Option<String>,
-    pub title: Option<String>,
-    pub spend_type: Option<String>,
-    pub phase: Option<String>,
-    pub service: Option<String>,
-    pub public_facing: Option<bool>,
-    pub new_service: Option<bool>,
-    pub whole_life_gbp: Option<i64>,
-    pub annual_gbp: Option<i64>,
-    pub transactions_per_year: Option<i64>,
-    pub vulnerable_users: Option<bool>,
-    pub assurance_rating: Option<String>,
-    /// Whether the service is one of the top 75 (from the pack's list or the declaration).
-    pub top75: bool,
-}
-
 /// The declaration the proposal was checked against.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeclarationRef {
@@ -77,100 +65,45 @@ pub struct ReviewFinding {
     pub context: String,
 }
 
-/// The review of one proposal document.
+/// The assessment record of one proposal document.
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
     pub file: String,
     pub document: usize,
     pub as_of: Option<String>,
+    pub provenance: ReviewProvenance,
     pub proposal: Summary,
-    pub declaration: Option<DeclarationRef>,
     pub approval: Approval,
     pub rating: Rating,
     pub answers: Answers,
-    pub verdict: Verdict,
-    pub verdict_rule: &'static str,
+    pub decision: Decision,
+    pub criteria: Vec<Criterion>,
+    pub conditions: Vec<Condition>,
     pub findings: Vec<ReviewFinding>,
     pub questions: Vec<String>,
+    /// The assessors' record of their decision (`--record`), beside the tool's.
+    pub record: Option<Signoff>,
+    /// The comparison with the proposal's previous review (`--previous-review`).
+    pub previous: Option<Comparison>,
 }
 
-fn at<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
-    let path = DocPath::parse(path).ok()?;
-    let r = root.resolve(&path);
-    (r.complete && r.node.value != Value::Null).then_some(r.node)
-}
-
-fn text(root: &Node, path: &str) -> Option<String> {
-    at(root, path).and_then(Node::as_str).map(str::to_string)
-}
-
-fn int(root: &Node, path: &str) -> Option<i64> {
-    match at(root, path)?.value {
-        Value::Int(i) => Some(i),
-        _ => None,
+impl Review {
+    /// The declaration the proposal was compared with.
+    pub fn declaration(&self) -> Option<&DeclarationRef> {
+        self.provenance.declaration.as_ref()
     }
 }
 
-pub(super) fn boolean(root: &Node, path: &str) -> Option<bool> {
-    match at(root, path)?.value {
-        Value::Bool(b) => Some(b),
-        _ => None,
-    }
-}
-
-fn summary(root: &Node, top75: bool) -> Summary {
-    Summary {
-        id: text(root, "proposal.id"),
-        organisation: text(root, "proposal.organisation"),
-        title: text(root, "proposal.title"),
-        spend_type: text(root, "proposal.spend_type"),
-        phase: text(root, "proposal.phase"),
-        service: text(root, "proposal.service"),
-        public_facing: boolean(root, "proposal.public_facing"),
-        new_service: boolean(root, "proposal.new_service"),
-        whole_life_gbp: int(root, "proposal.amounts.whole_life_gbp"),
-        annual_gbp: int(root, "proposal.amounts.annual_gbp"),
-        transactions_per_year: int(root, "proposal.transactions_per_year"),
-        vulnerable_users: boolean(root, "proposal.vulnerable_users"),
-        assurance_rating: text(root, "proposal.assurance_rating"),
-        top75,
-    }
-}
-
-/// Whether `service` of `organisation` is on a pack's top-75 list (`data.top75`).
-fn on_top75_list(prepared: &Prepared, organisation: &str, service: &str) -> bool {
-    let list = |data: &Map| -> Option<bool> {
-        let top75 = Dynamic::from_map(data.clone());
-        let departments = crate::engine::api::lookup(&top75, "top75.departments").ok()?;
-        let departments = departments.try_cast::<rhai::Array>()?;
-        Some(departments.iter().any(|d| {
-            let code = crate::engine::api::lookup(d, "code").ok();
-            let services = crate::engine::api::lookup(d, "services")
-                .ok()
-                .and_then(|s| s.try_cast::<rhai::Array>())
-                .unwrap_or_default();
-            code.and_then(|c| c.into_string().ok()).as_deref() == Some(organisation)
-                && services.iter().any(|s| {
-                    crate::engine::api::lookup(s, "id")
-                        .ok()
-                        .and_then(|i| i.into_string().ok())
-                        .as_deref()
-                        == Some(service)
-                })
-        }))
-    };
-    prepared
-        .pack_ctx
-        .values()
-        .any(|(_, data)| list(data).unwrap_or(false))
-}
-
-fn parsed_root(run: &Run, file: &str, document: usize, limits: &Limits) -> Option<Node> {
-    let source = run.source(file)?;
-    load::yaml::parse(&source.text, limits)
-        .into_iter()
-        .nth(document)
-        .and_then(|d| d.root)
+/// What every review of a run shares.
+pub struct Context<'a> {
+    pub run: &'a Run,
+    pub prepared: &'a Prepared,
+    pub options: &'a Options,
+    /// The proposal file, as the run shows it.
+    pub file: &'a str,
+    /// The assessors' record (`--record`): its date is the decision's, for the review of the
+    /// proposal it names.
+    pub record: Option<&'a Record>,
 }
 
 /// A question for the department, from a finding: the rule's own `question`, or one made
@@ -203,7 +136,9 @@ fn unanswered(
     }
     let source_index = run.source_index(file)?;
     let source = &run.sources[source_index];
-    let path = DocPath::parse("proposal.strategic_commitments").ok()?;
+    // At the first answer missing: the finding is about a fact the proposal does not give.
+    let first = answers.missing.first()?;
+    let path = DocPath::parse(&format!("proposal.strategic_commitments.{first}")).ok()?;
     let resolved = root.resolve(&path);
     let label = (!resolved.complete)
         .then(|| format!("`{}` is missing here", path.prefix(resolved.found + 1)));
@@ -240,13 +175,15 @@ fn unanswered(
 }
 
 /// Review every proposal document of `run` that comes from the `proposal` file.
-pub fn reviews(run: &Run, prepared: &Prepared, file: &str, limits: &Limits) -> Vec<Review> {
-    let thresholds = Thresholds::from_prepared(prepared);
-    let strategic = strategic_answers(prepared);
-    run.documents
+pub fn reviews(ctx: &Context) -> Vec<Review> {
+    let thresholds = Thresholds::from_prepared(ctx.prepared);
+    let strategic = strategic_answers(ctx.prepared);
+    ctx.run
+        .documents
         .iter()
-        .filter(|d| is_reviewed(run, file, d))
-        .map(|info| review_document(run, prepared, (&thresholds, &strategic), info, limits))
+        .enumerate()
+        .filter(|(_, d)| is_reviewed(ctx.run, ctx.file, d))
+        .map(|(index, info)| review_document(ctx, (&thresholds, &strategic), index, info))
         .collect()
 }
 
@@ -263,89 +200,137 @@ fn is_reviewed(run: &Run, file: &str, d: &run::DocInfo) -> bool {
         }
 }
 
-/// The review of one proposal document.
-fn review_document(
-    run: &Run,
-    prepared: &Prepared,
-    (thresholds, strategic): (&Thresholds, &[String]),
-    info: &run::DocInfo,
+/// A rule's title, as the decision's reasons name it.
+fn rule_title(prepared: &Prepared, id: &str) -> String {
+    match prepared.rules.find(id) {
+        Some((_, r)) => r.title.clone(),
+        None if id == UNANSWERED => "Strategic commitments unanswered".to_string(),
+        None => format!("the proposal's format (`{id}`)"),
+    }
+}
+
+/// The decision's date: the panel's, when its record is of this proposal; else the
+/// evaluation date.
+fn decided(ctx: &Context, summary: &Summary, info: &run::DocInfo) -> Option<Date> {
+    ctx.record
+        .filter(|rec| summary.id.as_deref() == Some(rec.proposal.value.as_str()))
+        .map(|rec| rec.date)
+        .or_else(|| info.as_of.as_deref().and_then(Date::parse))
+}
+
+/// The declaration the proposal's rules were compared with (its organisation's current
+/// declaration in the workspace, or among the declarations given), and its tree.
+fn declaration_for<'a>(
+    run: &'a Run,
+    organisation: Option<&str>,
     limits: &Limits,
+) -> (Option<&'a run::DeclarationUsed>, Option<Node>) {
+    let declaration = run
+        .declarations
+        .iter()
+        .find(|d| Some(d.organisation.as_str()) == organisation);
+    let root = declaration.and_then(|d| {
+        load::yaml::parse(&d.source.text, limits)
+            .into_iter()
+            .nth(d.document)
+            .and_then(|doc| doc.root)
+    });
+    (declaration, root)
+}
+
+/// The review of one proposal document (`index` in the run's documents).
+fn review_document(
+    ctx: &Context,
+    (thresholds, strategic): (&Thresholds, &[String]),
+    index: usize,
+    info: &run::DocInfo,
 ) -> Review {
+    let (run, prepared) = (ctx.run, ctx.prepared);
+    let limits: &Limits = &ctx.options.limits;
     let file = info.file.as_str();
     let root = parsed_root(run, file, info.document, limits).unwrap_or(Node {
         value: Value::Null,
         span: Default::default(),
     });
     let organisation = info.organisation.clone();
-    // The declaration the proposal's rules were compared with (its organisation's current
-    // declaration in the workspace, or among the declarations given).
-    let declaration = run
-        .declarations
-        .iter()
-        .find(|d| Some(&d.organisation) == organisation.as_ref());
-    let declaration_root = declaration.and_then(|d| {
-        load::yaml::parse(&d.source.text, limits)
-            .into_iter()
-            .nth(d.document)
-            .and_then(|doc| doc.root)
-    });
-    let top75 = is_top75(prepared, &root, organisation.as_deref(), &declaration_root);
+    let (declaration, declaration_root) = declaration_for(run, organisation.as_deref(), limits);
+    let top75 = is_top75(
+        prepared,
+        &root,
+        organisation.as_deref(),
+        declaration_root.as_ref(),
+    );
     let summary = summary(&root, top75);
     let approval = approval(&summary, thresholds);
     let rating = rating(&summary, thresholds);
     let answers = answers(&root, &summary, &rating, strategic);
-    let findings = findings_of(run, &root, info, &answers);
-    let verdict = verdict(&findings, declaration.is_some());
+    let findings: Vec<ReviewFinding> = findings_of(run, &root, info, &answers)
+        .into_iter()
+        .map(|f| with_context(prepared, f))
+        .collect();
+    let plain: Vec<&Finding> = findings.iter().map(|f| &f.finding).collect();
     let missing_declaration = match declaration {
         Some(_) => None,
         None => Some(organisation.as_deref().unwrap_or("the department")),
     };
-    let questions = questions(prepared, &findings, &answers, &summary, missing_declaration);
+    let decision = decision::decide(
+        &Grounds {
+            findings: &plain,
+            root: &root,
+            evaluated: info.evaluated,
+            missing_declaration,
+            approval: &approval,
+        },
+        &|id| rule_title(prepared, id),
+    );
+    let conditions = conditions::conditions(&conditions::Inputs {
+        prepared,
+        root: &root,
+        findings: &plain,
+        missing_declaration,
+        decided: decided(ctx, &summary, info),
+    });
+    let criteria = criteria::criteria(&criteria::Inputs {
+        run,
+        prepared,
+        doc: index,
+        file,
+        root: &root,
+        declaration: declaration
+            .zip(declaration_root.as_ref())
+            .map(|(d, root)| DeclarationTree {
+                file: &d.file,
+                source: &d.source,
+                root,
+            }),
+        evaluated: info.evaluated,
+        findings: &findings,
+        answers: &answers,
+    });
+    let questions = questions(prepared, &plain, &answers, &summary, missing_declaration);
     Review {
         file: file.to_string(),
         document: info.document,
         as_of: info.as_of.clone(),
+        provenance: ReviewProvenance::of(
+            &run.provenance,
+            prepared,
+            ctx.options,
+            info.as_of.clone(),
+            declaration.map(|d| declaration_ref(d, declaration_root.as_ref())),
+        ),
         proposal: summary,
-        declaration: declaration.map(|d| declaration_ref(d, declaration_root.as_ref())),
         approval,
         rating,
         answers,
-        verdict,
-        verdict_rule: VERDICT_RULE,
-        findings: findings
-            .into_iter()
-            .map(|f| with_context(prepared, f))
-            .collect(),
+        decision,
+        criteria,
+        conditions,
+        findings,
         questions,
+        record: None,
+        previous: None,
     }
-}
-
-/// Whether the proposal's service is one of the top 75: flagged so in its department's
-/// declaration, or on the pack's list.
-fn is_top75(
-    prepared: &Prepared,
-    root: &Node,
-    organisation: Option<&str>,
-    declaration_root: &Option<Node>,
-) -> bool {
-    let service = text(root, "proposal.service");
-    let declared = match (declaration_root, &service) {
-        (Some(decl), Some(service)) => match at(decl, "services") {
-            Some(Node {
-                value: Value::Seq(items),
-                ..
-            }) => items.iter().any(|s| {
-                text(s, "id").as_deref() == Some(service) && boolean(s, "top75") == Some(true)
-            }),
-            _ => false,
-        },
-        _ => false,
-    };
-    let listed = match (organisation, &service) {
-        (Some(o), Some(s)) => on_top75_list(prepared, o, s),
-        _ => false,
-    };
-    declared || listed
 }
 
 /// The run's findings on the proposal, with the review's own finding when strategic
@@ -372,7 +357,7 @@ fn findings_of(run: &Run, root: &Node, info: &run::DocInfo, answers: &Answers) -
 /// whose declaration is missing) and missing figures.
 fn questions(
     prepared: &Prepared,
-    findings: &[Finding],
+    findings: &[&Finding],
     answers: &Answers,
     summary: &Summary,
     missing_declaration: Option<&str>,
@@ -443,14 +428,6 @@ fn declaration_ref(d: &run::DeclarationUsed, root: Option<&Node>) -> Declaration
         name: root.and_then(|r| text(r, "organisation.name")),
         as_of: root
             .and_then(|r| text(r, "as_of"))
-            .or_else(|| root.and_then(|r| date_text(r, "as_of"))),
+            .or_else(|| root.and_then(|r| scalar_text(r, "as_of"))),
     }
-}
-
-fn date_text(root: &Node, path: &str) -> Option<String> {
-    at(root, path).map(|n| match &n.value {
-        Value::Str(s) => s.clone(),
-        Value::Int(i) => i.to_string(),
-        _ => String::new(),
-    })
 }

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::assess::{Summary, boolean};
+use super::read::boolean;
+use super::summary::Summary;
 use crate::node::Node;
 use crate::run::Prepared;
 

@@ -1,65 +1,117 @@
-//! The review as one printable, self-contained HTML page: inline CSS with a print stylesheet, no
-//! scripts and no external resources. Written with maud, which escapes what it splices; every
-//! value from the documents goes through [`HtmlText`] or [`HtmlCode`], which also replace control
-//! characters and reordering marks.
+//! The review as one self-contained HTML page, made to be printed and filed: inline CSS with an
+//! A4 print stylesheet (a running header with the proposal's reference and "page x of y",
+//! table headings repeated and kept with their tables, findings free to split with their
+//! headings kept), no scripts and no external resources. Written with maud, which escapes what
+//! it splices; every value from the documents goes through [`HtmlText`] or [`HtmlCode`] (which
+//! also replace control characters and reordering marks), and the running header's text
+//! through [`css_string`].
 
 use maud::{Markup, html};
 
-use super::{Outcome, Review, ReviewFinding, gbp, places, thousands};
-use crate::render::escape::{HtmlCode, HtmlText};
+use super::rows::{self, Part};
+use super::{Outcome, Recommendation, Review, ReviewFinding, places};
+use crate::render::escape::{HtmlBreakable, HtmlCode, HtmlText, css_string};
 
 const STYLE: &str = "
-body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.4; }
+body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 62rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.4; }
 h1 { font-size: 1.8rem; margin-bottom: 0.5rem; }
 h2 { font-size: 1.3rem; border-bottom: 2px solid #b1b4b6; padding-bottom: 0.2rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; margin-bottom: 0.3rem; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
-code, li, p, h3 { overflow-wrap: anywhere; }
-th, td { overflow-wrap: break-word; }
-th, td { text-align: left; vertical-align: top; padding: 0.3rem 0.6rem; border-bottom: 1px solid #b1b4b6; }
-th { width: 14rem; }
-code, pre { font-family: Consolas, Menlo, monospace; font-size: 0.9rem; }
-pre { background: #f3f2f1; padding: 0.4rem 0.6rem; overflow-x: auto; margin: 0.2rem 0 0.6rem; }
+th, td, code, li, p, h3 { overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: 0.3rem 0.5rem; border-bottom: 1px solid #b1b4b6; }
+th[scope=row] { width: 14rem; }
+td.n, th.n { width: 2rem; }
+table.criteria th.criterion { width: 34%; }
+table.criteria th.status { width: 6.5rem; }
+table.conditions th.owner { width: 8rem; }
+table.recorded th.condition { width: 30%; }
+table.recorded th.owner, table.recorded th.due { width: 7rem; }
+table.conditions th.due { width: 10rem; }
+code, pre { font-family: Consolas, Menlo, monospace; font-size: 0.9em; }
+code { background: #f3f2f1; padding: 0 0.15em; }
+pre { background: #f3f2f1; padding: 0.4rem 0.6rem; overflow-x: auto; margin: 0.2rem 0 0.6rem; white-space: pre-wrap; }
+pre code { background: none; padding: 0; }
 blockquote { border-left: 4px solid #b1b4b6; margin: 0.4rem 0; padding: 0.2rem 0.8rem; color: #505a5f; }
-.verdict { font-size: 1.3rem; font-weight: bold; padding: 0.6rem 0.8rem; border-left: 8px solid; }
-.ready { border-color: #00703c; background: #e5f1eb; }
+ul.evidence { margin: 0.2rem 0 0; padding-left: 1.1rem; font-size: 0.9em; }
+.decision { padding: 0.6rem 0.8rem; border-left: 8px solid; margin: 1rem 0; }
+.decision p.outcome { font-size: 1.3rem; font-weight: bold; margin: 0 0 0.3rem; }
+.approve { border-color: #00703c; background: #e5f1eb; }
 .approve_with_conditions { border-color: #f47738; background: #fdf0e8; }
-.not_ready { border-color: #d4351c; background: #fae6e3; }
-.finding { border-left: 4px solid #b1b4b6; padding: 0.2rem 0.8rem; margin: 1rem 0; page-break-inside: avoid; break-inside: avoid; }
+.not_approved { border-color: #d4351c; background: #fae6e3; }
+.more_information_needed { border-color: #1d70b8; background: #e8f1f8; }
+.status { font-weight: bold; white-space: nowrap; }
+.status.met { color: #00703c; }
+.status.not_met { color: #d4351c; }
+.status.not_answered { color: #a53300; }
+.status.not_applicable, .status.not_assessed { color: #505a5f; }
+.finding { border-left: 4px solid #b1b4b6; padding: 0.2rem 0.8rem; margin: 1rem 0; }
 .finding.error { border-color: #d4351c; }
 .finding.warning { border-color: #f47738; }
 .severity { text-transform: uppercase; font-size: 0.8rem; font-weight: bold; }
 .fix { font-weight: bold; }
+.small { color: #505a5f; font-size: 0.9em; }
+tr.fate-removed td:nth-child(2) { text-decoration: line-through; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
-  h2 { page-break-after: avoid; break-after: avoid; }
-  .verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  pre { white-space: pre-wrap; }
-  /* A file name in a table breaks only when it cannot fit the cell. */
-  td code { overflow-wrap: break-word; }
-  th { width: 9rem; }
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  h1 { font-size: 16pt; margin-top: 0; }
+  h2 { font-size: 13pt; margin-top: 1.2rem; }
+  h2, h3, caption { break-after: avoid; page-break-after: avoid; break-inside: avoid; page-break-inside: avoid; }
+  .finding > p:first-of-type { break-before: avoid; page-break-before: avoid; }
+  h2 + table, h2 + p, h2 + ul { break-before: avoid; page-break-before: avoid; }
+  thead { display: table-header-group; }
+  tr, pre, .decision, li { break-inside: avoid; page-break-inside: avoid; }
+  .finding { break-inside: auto; }
+  /* A criterion with a long list of evidence may run over a page, between two pieces of it. */
+  table.criteria tr { break-inside: auto; page-break-inside: auto; }
+  .decision, .status, code, pre { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
+  /* On paper a word wraps whole; an identifier wraps at its separators (each has a <wbr>). */
+  th, td, td code { overflow-wrap: break-word; }
 }
 ";
 
-fn yes_no(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "not stated",
+/// The page's own print rules: A4 with a running header naming the proposal, and page x of
+/// y. The reference is a document value, so it goes in as a CSS string.
+fn page_style(reference: &str) -> String {
+    format!(
+        "@page {{ size: A4; margin: 20mm 15mm 18mm 15mm;\n  @top-left {{ content: {}; font: 8.5pt Arial, Helvetica, sans-serif; color: #505a5f; }}\n  @top-right {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8.5pt Arial, Helvetica, sans-serif; color: #505a5f; }}\n}}\n",
+        css_string(reference)
+    )
+}
+
+/// Parts as markup: text escaped, code as `<code>`.
+fn parts(parts: &[Part]) -> Markup {
+    html! {
+        @for p in parts {
+            @match p {
+                Part::Text(t) => (HtmlText(t)),
+                Part::Prose(t) => (HtmlCode(t)),
+                Part::Code(c) => code { (HtmlBreakable(c)) },
+            }
+        }
     }
 }
 
-fn or_unstated(v: &Option<String>) -> Markup {
-    html! { (HtmlText(v.as_deref().unwrap_or("not stated"))) }
-}
-
 pub fn render(outcome: &Outcome) -> String {
-    let title = outcome
-        .reviews
-        .first()
+    let first = outcome.reviews.first();
+    let id = first
         .and_then(|r| r.proposal.id.clone())
         .unwrap_or_else(|| "proposal".into());
+    let header = match first {
+        Some(r) => match &r.record {
+            Some(s) => format!(
+                "Spend-control assessment {id} \u{b7} decided: {} on {}",
+                s.decision.title().to_lowercase(),
+                s.date
+            ),
+            None => format!(
+                "Spend-control assessment {id} \u{b7} recommended: {}",
+                r.decision.recommendation.title().to_lowercase()
+            ),
+        },
+        None => format!("Spend-control assessment {id}"),
+    };
     let body = html! {
         main {
             "\n"
@@ -70,15 +122,16 @@ pub fn render(outcome: &Outcome) -> String {
         }
         "\n"
         footer {
-            p {
-                "Produced by roadmap-lint. The verdict rule: any error makes a proposal not ready; otherwise warnings, or no declaration to check it against, mean approve with conditions; no findings means ready for approval."
+            p class="small" {
+                "Produced by roadmap-lint " (env!("CARGO_PKG_VERSION")) ". The recommendation is the tool's, by the rule above; the decision is the assessors'."
             }
         }
         "\n"
     };
-    crate::render::page::document(
-        html! { "Spend-control review: " (HtmlText(&title)) },
+    crate::render::page::document_with_page_style(
+        html! { "Spend-control assessment: " (HtmlText(&id)) },
         STYLE,
+        &page_style(&header),
         body,
     )
 }
@@ -105,27 +158,29 @@ fn problems(outcome: &Outcome) -> Markup {
     }
 }
 
-/// One proposal's review: verdict, the proposal's facts, what the review derives, the findings
-/// and the questions for the department.
+fn class_of(r: Recommendation) -> &'static str {
+    r.key()
+}
+
+/// One proposal's assessment record.
 fn render_review(outcome: &Outcome, r: &Review) -> Markup {
     let p = &r.proposal;
-    let verdict_class = match r.verdict {
-        super::Verdict::Ready => "ready",
-        super::Verdict::ApproveWithConditions => "approve_with_conditions",
-        super::Verdict::NotReady => "not_ready",
-    };
     html! {
         h1 {
-            "Spend-control review: " (or_unstated(&p.id))
+            "Spend-control assessment: " (HtmlText(p.id.as_deref().unwrap_or("not stated")))
             @if let Some(t) = p.title.as_deref() { " (" (HtmlText(t)) ")" }
         }
         "\n"
-        p class={ "verdict " (verdict_class) } { "Verdict: " (HtmlText(r.verdict.title())) } "\n"
-        p { "The rule: " (HtmlText(r.verdict_rule)) "." } "\n"
+        (decision(r))
+        (record(r))
         h2 { "Proposal" } "\n"
-        (proposal_table(r))
+        (facts(r))
         h2 { "What the review derives" } "\n"
         (derived(r))
+        h2 { "Criteria" } "\n"
+        (criteria(r))
+        (conditions(r))
+        (previous(r))
         h2 { "Findings (" (r.findings.len()) ")" } "\n"
         @if r.findings.is_empty() {
             p { "None." } "\n"
@@ -145,51 +200,34 @@ fn render_review(outcome: &Outcome, r: &Review) -> Markup {
             }
             "\n"
         }
+        (provenance(r))
+    }
+}
+
+/// The tool's recommendation, its reasons and the rule.
+fn decision(r: &Review) -> Markup {
+    let d = &r.decision;
+    html! {
+        section class={ "decision " (class_of(d.recommendation)) } {
+            "\n"
+            p class="outcome" { "Recommendation: " (d.recommendation.title()) } "\n"
+            ul {
+                @for reason in &d.reasons { li { (HtmlCode(reason)) } }
+            }
+            "\n"
+            p class="small" { "The rule: " (HtmlText(d.rule)) "." } "\n"
+        }
+        "\n"
     }
 }
 
 /// The proposal's facts, one row each, and the declaration it was checked against.
-fn proposal_table(r: &Review) -> Markup {
-    let p = &r.proposal;
-    let declaration = match &r.declaration {
-        Some(d) => html! {
-            code { (HtmlText(&d.file)) } " (document " (d.document + 1)
-            @if let Some(a) = d.as_of.as_deref() { ", as of " (HtmlText(a)) }
-            ")"
-        },
-        None => html! { "none given for this organisation: cross-checks not run" },
-    };
-    let amount = |v: Option<i64>| html! { (HtmlText(&v.map_or("not stated".into(), gbp))) };
-    let rows = [
-        (
-            "Proposal",
-            html! { code { (HtmlText(&r.file)) } " (document " (r.document + 1) ")" },
-        ),
-        ("Organisation", or_unstated(&p.organisation)),
-        ("Declaration", declaration),
-        ("Evaluated as of", or_unstated(&r.as_of)),
-        ("Spend type", or_unstated(&p.spend_type)),
-        ("Phase", or_unstated(&p.phase)),
-        (
-            "Service",
-            html! { (or_unstated(&p.service)) @if p.top75 { " (top 75)" } },
-        ),
-        ("Public facing", html! { (yes_no(p.public_facing)) }),
-        ("New service", html! { (yes_no(p.new_service)) }),
-        ("Whole-life cost", amount(p.whole_life_gbp)),
-        ("Annual cost", amount(p.annual_gbp)),
-        (
-            "Transactions a year",
-            html! { (p.transactions_per_year.map_or("not stated".into(), thousands)) },
-        ),
-        ("Vulnerable users", html! { (yes_no(p.vulnerable_users)) }),
-        ("Assurance rating", or_unstated(&p.assurance_rating)),
-    ];
+fn facts(r: &Review) -> Markup {
     html! {
         table {
             "\n"
-            @for (k, v) in rows {
-                tr { th scope="row" { (k) } td { (v) } } "\n"
+            @for (k, v) in rows::facts(r) {
+                tr { th scope="row" { (k) } td { (parts(&v)) } } "\n"
             }
         }
         "\n"
@@ -199,34 +237,103 @@ fn proposal_table(r: &Review) -> Markup {
 /// What the review derives from the pack's parameters: approval, risk and importance (with
 /// each band's reason), and whether the strategic commitments must be answered.
 fn derived(r: &Review) -> Markup {
-    let approval = match r.approval.required {
-        Some(true) => "required",
-        Some(false) => "not required",
-        None => "cannot be decided",
-    };
-    let answers = if r.answers.required {
-        "must be answered"
-    } else {
-        "answers optional"
-    };
     html! {
         ul {
             "\n"
-            li { strong { "Approval:" } " " (approval) ": " (HtmlText(&r.approval.reason)) "." } "\n"
+            li { strong { "Approval:" } " " (rows::approval_words(r)) ": " (HtmlCode(&r.approval.reason)) "." } "\n"
             li { strong { "Risk and importance:" } " " (r.rating.describe()) "." } "\n"
-            li { strong { "Strategic commitments:" } " " (answers) ": " (HtmlText(&r.answers.reason)) "." } "\n"
+            li { strong { "Strategic commitments:" } " " (rows::answers_words(r)) ": " (HtmlCode(&r.answers.reason)) "." } "\n"
         }
         "\n"
         table {
             "\n"
-            tr { th { "Band" } th { "Level" } th { "Why" } } "\n"
-            @for b in &r.rating.bands {
-                tr {
-                    td { (HtmlText(b.name)) }
-                    td { (b.level.map_or("unknown", |l| l.as_str())) }
-                    td { (HtmlCode(&b.reason)) }
+            thead { tr { th scope="col" { "Band" } th scope="col" { "Level" } th scope="col" { "Why" } } } "\n"
+            tbody {
+                @for b in &r.rating.bands {
+                    tr {
+                        td { (HtmlText(b.name)) }
+                        td { (b.level.map_or("unknown", |l| l.as_str())) }
+                        td { (HtmlCode(&b.reason)) }
+                    }
+                    "\n"
                 }
-                "\n"
+            }
+        }
+        "\n"
+    }
+}
+
+/// Every criterion: status, the question and its rule, the answer and the evidence.
+fn criteria(r: &Review) -> Markup {
+    html! {
+        p { (HtmlText(&rows::criteria_tally(r))) "." } "\n"
+        table class="criteria" {
+            "\n"
+            thead { tr { th.n scope="col" { "#" } th.criterion scope="col" { "Criterion" } th.status scope="col" { "Status" } th scope="col" { "Answer and evidence" } } } "\n"
+            tbody {
+                @for (i, c) in r.criteria.iter().enumerate() {
+                    tr {
+                        td class="n" { (i + 1) }
+                        td {
+                            (HtmlCode(&c.criterion)) br;
+                            span class="small" {
+                                code { (HtmlBreakable(&c.rule)) }
+                                @if let Some(n) = c.commitment { " (commitment " (n) ")" }
+                            }
+                        }
+                        td { span class={ "status " (status_class(c.status)) } { (c.status.title()) @if c.waived { ", waived" } } }
+                        td {
+                            (HtmlCode(&c.answer))
+                            @if !c.evidence.is_empty() {
+                                ul class="evidence" {
+                                    @for e in &c.evidence { li { (parts(&rows::evidence_parts(e))) } }
+                                }
+                            }
+                        }
+                    }
+                    "\n"
+                }
+            }
+        }
+        "\n"
+    }
+}
+
+fn status_class(s: super::CriterionStatus) -> &'static str {
+    use super::CriterionStatus as S;
+    match s {
+        S::Met => "met",
+        S::NotMet => "not_met",
+        S::NotApplicable => "not_applicable",
+        S::NotAnswered => "not_answered",
+        S::NotAssessed => "not_assessed",
+    }
+}
+
+/// The conditions, with their owners, due dates and sources.
+fn conditions(r: &Review) -> Markup {
+    if r.conditions.is_empty() {
+        return html! {};
+    }
+    html! {
+        h2 { (rows::conditions_heading(r)) " (" (r.conditions.len()) ")" } "\n"
+        table class="conditions" {
+            "\n"
+            thead { tr { th.n scope="col" { "#" } th.condition scope="col" { "Condition" } th.owner scope="col" { "Owner" } th.due scope="col" { "Due" } } } "\n"
+            tbody {
+                @for c in &r.conditions {
+                    tr {
+                        td class="n" { (c.id) }
+                        td {
+                            (HtmlCode(&c.text))
+                            @if let Some(found) = rows::found(c) { br; span class="small" { "Found: " (HtmlCode(found)) } }
+                            br; span class="small" { "From: " (parts(&rows::source_parts(c))) }
+                        }
+                        td { (HtmlText(&rows::owner_words(c))) }
+                        td { (HtmlText(&rows::due_words(c))) }
+                    }
+                    "\n"
+                }
             }
         }
         "\n"
@@ -246,9 +353,6 @@ fn finding(outcome: &Outcome, number: usize, rf: &ReviewFinding) -> Markup {
                 " " (HtmlCode(&f.message))
             }
             "\n"
-            @if let Some(w) = f.waiver.as_ref().filter(|_| f.waived) {
-                p class="waiver" { strong { "Waived:" } " " (HtmlCode(&w.text())) } "\n"
-            }
             p {
                 "Rule " code { (HtmlText(&f.rule)) }
                 @if let Some(c) = f.commitment { " (commitment " (c) ")" }
@@ -263,13 +367,13 @@ fn finding(outcome: &Outcome, number: usize, rf: &ReviewFinding) -> Markup {
                 }
                 "\n"
                 @if let Some(text) = &place.text {
-                    pre tabindex="0" { (format!("{:>5}", place.line)) " | " (HtmlText(text)) } "\n"
+                    pre tabindex="0" { code { (format!("{:>5}", place.line)) " | " (HtmlText(text)) } } "\n"
                 }
             }
             @if let Some(w) = &f.waiver {
                 p {
-                    "Waived until " (HtmlText(&w.expires)) " by " (HtmlText(&w.approved_by))
-                    ": " (HtmlText(&w.reason))
+                    strong { "Waived" } " until " (HtmlText(&w.expires)) " by " (HtmlText(&w.approved_by))
+                    ": " (HtmlCode(&w.reason))
                 }
                 "\n"
             }
@@ -278,5 +382,98 @@ fn finding(outcome: &Outcome, number: usize, rf: &ReviewFinding) -> Markup {
             }
         }
         "\n"
+    }
+}
+
+/// What produced the review, and the parameters it was judged against.
+fn provenance(r: &Review) -> Markup {
+    html! {
+        h2 { "Provenance" } "\n"
+        table {
+            "\n"
+            @for (label, value) in rows::provenance_rows(r) {
+                tr { th scope="row" { (HtmlText(&label)) } td { (parts(&value)) } } "\n"
+            }
+        }
+        "\n"
+        @if !r.provenance.parameters.is_empty() {
+            table {
+                "\n"
+                thead { tr { th scope="col" { "Parameter" } th scope="col" { "Value" } } } "\n"
+                tbody {
+                    @for p in &r.provenance.parameters {
+                        tr { td { code { (HtmlBreakable(&p.name)) } } td { (HtmlText(&rows::parameter_words(p))) } } "\n"
+                    }
+                }
+            }
+            "\n"
+        }
+    }
+}
+
+/// The panel's record of its decision, beside the tool's, with the conditions as it left them.
+fn record(r: &Review) -> Markup {
+    let Some(s) = &r.record else {
+        return html! {};
+    };
+    html! {
+        h2 { "Decision recorded by the panel" } "\n"
+        table {
+            "\n"
+            @for (label, value) in rows::record_rows(r, s) {
+                tr { th scope="row" { (label) } td { (parts(&value)) } } "\n"
+            }
+        }
+        "\n"
+        @if !s.conditions.is_empty() {
+            table class="conditions recorded" {
+                "\n"
+                thead { tr { th.n scope="col" { "#" } th.condition scope="col" { "Condition as recorded" } th.owner scope="col" { "Owner" } th.due scope="col" { "Due" } th scope="col" { "The panel" } } } "\n"
+                tbody {
+                    @for c in &s.conditions {
+                        tr class={ "fate-" (format!("{:?}", c.fate).to_lowercase()) } {
+                            td class="n" { (HtmlText(&c.id)) }
+                            td { (HtmlCode(&c.text)) }
+                            td { (HtmlText(&c.owner)) }
+                            td { (HtmlText(&rows::recorded_due(c))) }
+                            td { (HtmlCode(&rows::fate_words(c))) }
+                        }
+                        "\n"
+                    }
+                }
+            }
+            "\n"
+        }
+    }
+}
+
+/// What changed since the previous review: conditions met, still open and new; findings fixed
+/// and new.
+fn previous(r: &Review) -> Markup {
+    let Some(p) = &r.previous else {
+        return html! {};
+    };
+    html! {
+        h2 { "Since the previous review" } "\n"
+        p { (HtmlText(&rows::previous_words(p))) } "\n"
+        @if !p.conditions.is_empty() {
+            table {
+                "\n"
+                thead { tr { th scope="col" { "Condition" } th scope="col" { "Now" } th scope="col" { "Then → now" } } } "\n"
+                tbody {
+                    @for c in &p.conditions {
+                        tr { td { (HtmlCode(&c.text)) } td { (c.change.title()) } td { (HtmlText(&rows::delta_ids(c))) } } "\n"
+                    }
+                }
+            }
+            "\n"
+        }
+        @if !p.findings_fixed.is_empty() || !p.findings_new.is_empty() {
+            ul {
+                @for f in &p.findings_fixed { li { "Fixed: " code { (HtmlText(&f.rule)) } " at " code { (HtmlText(&f.path)) } ": " (HtmlCode(&f.message)) } }
+                @for f in &p.findings_new { li { "New: " code { (HtmlText(&f.rule)) } " at " code { (HtmlText(&f.path)) } ": " (HtmlCode(&f.message)) } }
+            }
+            "\n"
+        }
     }
 }

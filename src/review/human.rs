@@ -1,9 +1,13 @@
-//! The terminal review: summary, derived rating band by band, verdict, each finding with the
-//! commitment's text and its snippets (both files for cross-checks), and the questions.
+//! The terminal review: the recommendation and its reasons, the proposal's facts, what the
+//! review derives, every criterion with its evidence, the conditions, each finding with the
+//! commitment's text and its snippets (both files for cross-checks), the questions and the
+//! provenance.
 
 use std::borrow::Cow;
+use std::fmt::Write;
 
-use super::{Outcome, Review, gbp, thousands};
+use super::rows::{self, Part};
+use super::{Outcome, Review};
 use crate::render::escape::terminal_line;
 use crate::report::human::{Style, render_diagnostic, render_finding};
 
@@ -12,27 +16,22 @@ fn t(s: &str) -> Cow<'_, str> {
     terminal_line(s)
 }
 
-fn yes_no(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "not stated",
-    }
+/// Parts as one escaped line.
+fn line(parts: &[Part]) -> String {
+    t(&rows::plain(parts)).into_owned()
 }
 
-fn or_unstated(v: &Option<String>) -> Cow<'_, str> {
-    t(v.as_deref().unwrap_or("not stated"))
-}
-
-/// Wrap text at word boundaries to `width`, continuation lines indented by three spaces.
-fn wrap(text: &str, width: usize) -> String {
+/// Wrap text at word boundaries to `width`, keeping its own leading spaces on the first line;
+/// continuation lines are indented by `indent`.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();
-    let mut line = String::new();
+    let lead = &text[..text.len() - text.trim_start().len()];
+    let mut line = lead.to_string();
     for word in text.split_whitespace() {
         if !line.trim().is_empty() && line.chars().count() + 1 + word.chars().count() > width {
             out.push_str(line.trim_end());
             out.push('\n');
-            line = "   ".to_string();
+            line = indent.to_string();
         } else if !line.trim().is_empty() {
             line.push(' ');
         }
@@ -57,149 +56,274 @@ pub fn render(outcome: &Outcome, style: Style) -> String {
 }
 
 fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) {
+    heading(out, r);
+    recommendation(out, r, style.width);
+    record(out, r, style.width);
     facts(out, r);
     derived(out, r);
-    verdict(out, r);
+    criteria(out, r, style.width);
+    conditions(out, r, style.width);
+    previous(out, r, style.width);
     if !r.findings.is_empty() {
-        out.push_str(&format!("Findings ({})\n\n", r.findings.len()));
+        let _ = writeln!(out, "Findings ({})\n", r.findings.len());
     }
     for (i, f) in r.findings.iter().enumerate() {
-        out.push_str(&wrap(&format!("{}. {}", i + 1, t(&f.context)), style.width));
+        out.push_str(&wrap(
+            &format!("{}. {}", i + 1, t(&f.context)),
+            style.width,
+            "   ",
+        ));
         out.push_str(&render_finding(&outcome.run, &f.finding, style));
         out.push('\n');
     }
-
     if !r.questions.is_empty() {
         out.push_str("Questions for the department\n");
         for (i, q) in r.questions.iter().enumerate() {
-            out.push_str(&format!("  {}. {}\n", i + 1, t(q)));
+            out.push_str(&wrap(
+                &format!("  {}. {}", i + 1, t(q)),
+                style.width,
+                "     ",
+            ));
         }
         out.push('\n');
     }
+    provenance(out, r);
 }
 
-/// The heading and the proposal's facts, with the declaration it was checked against.
-fn facts(out: &mut String, r: &Review) {
+fn heading(out: &mut String, r: &Review) {
     let p = &r.proposal;
     let heading = format!(
-        "Spend-control review: {} {}",
-        or_unstated(&p.id),
+        "Spend-control assessment: {} {}",
+        t(p.id.as_deref().unwrap_or("not stated")),
         p.title
             .as_deref()
             .map(|title| format!("({})", t(title)))
             .unwrap_or_default()
     );
-    out.push_str(heading.trim_end());
-    out.push('\n');
-    out.push_str(&"=".repeat(heading.trim_end().chars().count()));
-    out.push('\n');
-    out.push_str(&format!(
-        "Proposal:          {}\n",
-        t(&crate::run::place(&r.file, r.document))
-    ));
-    out.push_str(&format!(
-        "Organisation:      {}\n",
-        or_unstated(&p.organisation)
-    ));
-    match &r.declaration {
-        Some(d) => out.push_str(&format!(
-            "Declaration:       {}{}\n",
-            t(&crate::run::place(&d.file, d.document)),
-            d.as_of
-                .as_deref()
-                .map(|a| format!(", as of {}", t(a)))
-                .unwrap_or_default()
-        )),
-        None => out.push_str(
-            "Declaration:       none given for this organisation: cross-checks not run\n",
-        ),
+    let heading = heading.trim_end();
+    let _ = writeln!(out, "{heading}\n{}", "=".repeat(heading.chars().count()));
+}
+
+/// The tool's recommendation, its reasons and the rule.
+fn recommendation(out: &mut String, r: &Review, width: usize) {
+    let _ = writeln!(
+        out,
+        "Recommendation: {}",
+        r.decision.recommendation.title().to_uppercase()
+    );
+    for reason in &r.decision.reasons {
+        out.push_str(&wrap(&format!("  - {}", t(reason)), width, "    "));
     }
-    out.push_str(&format!("Evaluated as of:   {}\n", or_unstated(&r.as_of)));
-    out.push_str(&format!(
-        "Spend type:        {}; phase {}\n",
-        or_unstated(&p.spend_type),
-        or_unstated(&p.phase)
+    out.push_str(&wrap(
+        &format!("  Rule: {}.", t(r.decision.rule)),
+        width,
+        "    ",
     ));
-    out.push_str(&format!(
-        "Service:           {}{}; public facing: {}; new service: {}\n",
-        or_unstated(&p.service),
-        if p.top75 { " (top 75)" } else { "" },
-        yes_no(p.public_facing),
-        yes_no(p.new_service)
-    ));
-    out.push_str(&format!(
-        "Amounts:           whole life {}; annual {}\n",
-        p.whole_life_gbp.map_or("not stated".into(), gbp),
-        p.annual_gbp.map_or("not stated".into(), gbp)
-    ));
-    out.push_str(&format!(
-        "Transactions/year: {}; vulnerable users: {}\n",
-        p.transactions_per_year
-            .map_or("not stated".into(), thousands),
-        yes_no(p.vulnerable_users)
-    ));
-    out.push_str(&format!(
-        "Assurance rating:  {}\n\n",
-        or_unstated(&p.assurance_rating)
-    ));
+    out.push('\n');
+}
+
+/// The proposal's facts, with the declaration it was checked against.
+fn facts(out: &mut String, r: &Review) {
+    out.push_str("Proposal\n");
+    for (label, parts) in rows::facts(r) {
+        let _ = writeln!(out, "  {:<28}{}", format!("{label}:"), line(&parts));
+    }
+    out.push('\n');
 }
 
 /// What the review derives: approval, risk and importance band by band, and whether the
 /// strategic commitments must be answered.
 fn derived(out: &mut String, r: &Review) {
-    let approval = match r.approval.required {
-        Some(true) => "required",
-        Some(false) => "not required",
-        None => "cannot be decided",
-    };
-    out.push_str(&format!(
-        "Approval: {approval} ({})\n\n",
+    out.push_str("What the review derives\n");
+    let _ = writeln!(
+        out,
+        "  Approval: {} ({})",
+        rows::approval_words(r),
         t(&r.approval.reason)
-    ));
-
-    out.push_str(&format!(
-        "Risk and importance: {}\n",
+    );
+    let _ = writeln!(
+        out,
+        "  Risk and importance: {}",
         r.rating
             .level
             .map_or("unknown", |l| l.as_str())
             .to_uppercase()
-    ));
+    );
     for b in &r.rating.bands {
-        out.push_str(&format!(
-            "  {:<20} {:<8} {}\n",
+        let _ = writeln!(
+            out,
+            "    {:<20} {:<8} {}",
             b.name,
             b.level.map_or("unknown", |l| l.as_str()),
             t(&b.reason)
-        ));
+        );
     }
-    out.push_str(&format!(
-        "Strategic commitments: {} ({})\n\n",
-        if r.answers.required {
-            "must be answered"
-        } else {
-            "answers optional"
-        },
+    let _ = writeln!(
+        out,
+        "  Strategic commitments: {} ({})\n",
+        rows::answers_words(r),
         t(&r.answers.reason)
-    ));
+    );
 }
 
-/// The verdict, with the count of errors and warnings that decided it, and the rule.
-fn verdict(out: &mut String, r: &Review) {
-    let errors = r
-        .findings
-        .iter()
-        .filter(|f| !f.finding.waived && f.finding.severity == crate::finding::Severity::Error)
-        .count();
-    let warnings = r
-        .findings
-        .iter()
-        .filter(|f| !f.finding.waived && f.finding.severity == crate::finding::Severity::Warning)
-        .count();
-    out.push_str(&format!(
-        "Verdict: {} ({errors} {}, {warnings} {})\n",
-        r.verdict.title().to_uppercase(),
-        if errors == 1 { "error" } else { "errors" },
-        if warnings == 1 { "warning" } else { "warnings" },
+/// Every criterion: its status, question, rule, answer and evidence.
+fn criteria(out: &mut String, r: &Review, width: usize) {
+    let _ = writeln!(out, "Criteria ({})", rows::criteria_tally(r));
+    for (i, c) in r.criteria.iter().enumerate() {
+        let status = format!(
+            "{}{}",
+            c.status.title(),
+            if c.waived { ", waived" } else { "" }
+        );
+        out.push_str(&wrap(
+            &format!("  {}. [{status}] {}", i + 1, t(&c.criterion)),
+            width,
+            "     ",
+        ));
+        let commitment = c
+            .commitment
+            .map(|n| format!(" (commitment {n})"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "     {}{commitment}", t(&c.rule));
+        out.push_str(&wrap(&format!("     {}", t(&c.answer)), width, "     "));
+        for e in &c.evidence {
+            out.push_str(&wrap(
+                &format!("     - {}", line(&rows::evidence_parts(e))),
+                width,
+                "       ",
+            ));
+        }
+    }
+    out.push('\n');
+}
+
+/// The conditions, each with its owner, due date and source.
+fn conditions(out: &mut String, r: &Review, width: usize) {
+    if r.conditions.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{} ({})",
+        rows::conditions_heading(r),
+        r.conditions.len()
+    );
+    for c in &r.conditions {
+        out.push_str(&wrap(
+            &format!("  {}. {}", c.id, t(&c.text)),
+            width,
+            "      ",
+        ));
+        out.push_str(&wrap(
+            &format!(
+                "      Owner: {}. Due: {}.",
+                t(&rows::owner_words(c)),
+                t(&rows::due_words(c))
+            ),
+            width,
+            "      ",
+        ));
+        let _ = writeln!(out, "      From: {}", line(&rows::source_parts(c)));
+        if let Some(found) = rows::found(c) {
+            out.push_str(&wrap(
+                &format!("      Found: {}", t(found)),
+                width,
+                "      ",
+            ));
+        }
+    }
+    out.push('\n');
+}
+
+/// What produced the review, and the parameters it was judged against.
+fn provenance(out: &mut String, r: &Review) {
+    out.push_str("Provenance\n");
+    for (label, parts) in rows::provenance_rows(r) {
+        let _ = writeln!(out, "  {:<28}{}", format!("{label}:"), line(&parts));
+    }
+    if !r.provenance.parameters.is_empty() {
+        out.push_str("  Parameters:\n");
+        for p in &r.provenance.parameters {
+            let _ = writeln!(
+                out,
+                "    {:<40}{}",
+                t(&p.name),
+                t(&rows::parameter_words(p))
+            );
+        }
+    }
+    out.push('\n');
+}
+
+/// The panel's record of its decision, beside the tool's, with the conditions as it left them.
+fn record(out: &mut String, r: &Review, width: usize) {
+    let Some(s) = &r.record else {
+        return;
+    };
+    out.push_str("Decision recorded by the panel\n");
+    for (label, parts) in rows::record_rows(r, s) {
+        let _ = writeln!(out, "  {:<28}{}", format!("{label}:"), line(&parts));
+    }
+    if !s.conditions.is_empty() {
+        out.push_str("  Conditions as recorded:\n");
+        for c in &s.conditions {
+            out.push_str(&wrap(
+                &format!("    {}. {}", c.id, t(&c.text)),
+                width,
+                "       ",
+            ));
+            out.push_str(&wrap(
+                &format!(
+                    "       Owner: {}. Due: {}. {}.",
+                    t(&c.owner),
+                    t(&rows::recorded_due(c)),
+                    t(&rows::fate_words(c))
+                ),
+                width,
+                "       ",
+            ));
+        }
+    }
+    out.push('\n');
+}
+
+/// What changed since the previous review: conditions met, still open and new; findings fixed
+/// and new.
+fn previous(out: &mut String, r: &Review, width: usize) {
+    let Some(p) = &r.previous else {
+        return;
+    };
+    out.push_str("Since the previous review\n");
+    out.push_str(&wrap(
+        &format!("  {}", t(&rows::previous_words(p))),
+        width,
+        "  ",
     ));
-    out.push_str(&format!("  Rule: {}.\n\n", t(r.verdict_rule)));
+    for c in &p.conditions {
+        out.push_str(&wrap(
+            &format!(
+                "  - [{}] {} {}",
+                c.change.title(),
+                t(&rows::delta_ids(c)),
+                t(&c.text)
+            ),
+            width,
+            "    ",
+        ));
+    }
+    for (what, list) in [("fixed", &p.findings_fixed), ("new", &p.findings_new)] {
+        for f in list {
+            out.push_str(&wrap(
+                &format!(
+                    "  - finding {what}: {} at {}: {}",
+                    t(&f.rule),
+                    t(&f.path),
+                    t(&f.message)
+                ),
+                width,
+                "    ",
+            ));
+        }
+    }
+    out.push('\n');
 }

@@ -6,8 +6,11 @@ use serde::Serialize;
 use super::{Outcome, Review};
 use crate::diag::ToolDiagnostic;
 
+/// The JSON Schema of the review report (`roadmap-lint schema review`).
+pub const SCHEMA: &str = include_str!("../../schemas/review.schema.json");
+
 /// Version of the review report format.
-pub const REVIEW_VERSION: &str = "1.0";
+pub const REVIEW_VERSION: &str = "2.0";
 
 #[derive(Serialize)]
 struct Report<'a> {

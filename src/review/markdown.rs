@@ -1,6 +1,9 @@
-//! The review as Markdown, for pasting into a ticket or a pull request.
+//! The review as Markdown, for a ticket or a pull-request comment: the recommendation, the
+//! proposal's facts, what the review derives, the criteria, the conditions, the findings, the
+//! questions and the provenance.
 
-use super::{Outcome, Review, ReviewFinding, gbp, places, thousands};
+use super::rows::{self, Part};
+use super::{Outcome, Review, ReviewFinding, places};
 
 use crate::render::escape::{markdown, markdown_block, markdown_code, markdown_code_span};
 
@@ -14,16 +17,18 @@ fn cell(text: &str) -> String {
     markdown(text)
 }
 
-fn yes_no(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "not stated",
-    }
-}
-
-fn or_unstated(v: &Option<String>) -> String {
-    v.as_deref().map_or("not stated".into(), cell)
+/// Parts for a table cell or a line: text escaped, code as code spans.
+fn parts(parts: &[Part]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(t) => cell(t),
+            Part::Prose(t) => md(t),
+            // A document's value may hold anything: a code span only when nothing in it could
+            // act (see `markdown_code`), else escaped text.
+            Part::Code(c) => markdown_code(&format!("`{c}`")),
+        })
+        .collect()
 }
 
 pub fn render(outcome: &Outcome) -> String {
@@ -53,20 +58,27 @@ pub fn render(outcome: &Outcome) -> String {
 fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
     let p = &r.proposal;
     out.push_str(&format!(
-        "# Spend-control review: {}{}\n\n",
-        or_unstated(&p.id),
+        "# Spend-control assessment: {}{}\n\n",
+        cell(p.id.as_deref().unwrap_or("not stated")),
         p.title
             .as_deref()
             .map(|t| format!(" ({})", cell(t)))
             .unwrap_or_default()
     ));
     out.push_str(&format!(
-        "**Verdict: {}.** The rule: {}.\n\n",
-        r.verdict.title(),
-        md(r.verdict_rule)
+        "**Recommendation: {}.**\n\n",
+        r.decision.recommendation.title()
     ));
-    proposal_table(out, r);
+    for reason in &r.decision.reasons {
+        out.push_str(&format!("- {}\n", md(reason)));
+    }
+    out.push_str(&format!("\nThe rule: {}.\n\n", md(r.decision.rule)));
+    record(out, r);
+    facts(out, r);
     derived(out, r);
+    criteria(out, r);
+    conditions(out, r);
+    previous(out, r);
     out.push_str(&format!("## Findings ({})\n\n", r.findings.len()));
     if r.findings.is_empty() {
         out.push_str("None.\n\n");
@@ -74,7 +86,6 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
     for (i, rf) in r.findings.iter().enumerate() {
         finding(out, outcome, i + 1, rf);
     }
-
     out.push_str("## Questions for the department\n\n");
     if r.questions.is_empty() {
         out.push_str("None.\n");
@@ -83,63 +94,14 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review) {
         out.push_str(&format!("{}. {}\n", i + 1, md(q)));
     }
     out.push('\n');
+    provenance(out, r);
 }
 
-/// The proposal's facts, one row each, and the declaration it was checked against.
-fn proposal_table(out: &mut String, r: &Review) {
-    let p = &r.proposal;
+/// The proposal's facts, one row each.
+fn facts(out: &mut String, r: &Review) {
     out.push_str("## Proposal\n\n| | |\n| --- | --- |\n");
-    let declaration = match &r.declaration {
-        Some(d) => format!(
-            "{} (document {}{})",
-            markdown_code_span(&d.file),
-            d.document + 1,
-            d.as_of
-                .as_deref()
-                .map(|a| format!(", as of {}", cell(a)))
-                .unwrap_or_default()
-        ),
-        None => "none given for this organisation: cross-checks not run".into(),
-    };
-    let rows = [
-        (
-            "Proposal",
-            format!(
-                "{} (document {})",
-                markdown_code_span(&r.file),
-                r.document + 1
-            ),
-        ),
-        ("Organisation", or_unstated(&p.organisation)),
-        ("Declaration", declaration),
-        ("Evaluated as of", or_unstated(&r.as_of)),
-        ("Spend type", or_unstated(&p.spend_type)),
-        ("Phase", or_unstated(&p.phase)),
-        (
-            "Service",
-            format!(
-                "{}{}",
-                or_unstated(&p.service),
-                if p.top75 { " (top 75)" } else { "" }
-            ),
-        ),
-        ("Public facing", yes_no(p.public_facing).into()),
-        ("New service", yes_no(p.new_service).into()),
-        (
-            "Whole-life cost",
-            p.whole_life_gbp.map_or("not stated".into(), gbp),
-        ),
-        ("Annual cost", p.annual_gbp.map_or("not stated".into(), gbp)),
-        (
-            "Transactions a year",
-            p.transactions_per_year
-                .map_or("not stated".into(), thousands),
-        ),
-        ("Vulnerable users", yes_no(p.vulnerable_users).into()),
-        ("Assurance rating", or_unstated(&p.assurance_rating)),
-    ];
-    for (k, v) in rows {
-        out.push_str(&format!("| {k} | {v} |\n"));
+    for (label, value) in rows::facts(r) {
+        out.push_str(&format!("| {label} | {} |\n", parts(&value)));
     }
     out.push('\n');
 }
@@ -148,13 +110,9 @@ fn proposal_table(out: &mut String, r: &Review) {
 /// whether the strategic commitments must be answered.
 fn derived(out: &mut String, r: &Review) {
     out.push_str("## What the review derives\n\n");
-    let approval = match r.approval.required {
-        Some(true) => "required",
-        Some(false) => "not required",
-        None => "cannot be decided",
-    };
     out.push_str(&format!(
-        "- **Approval:** {approval}: {}.\n",
+        "- **Approval:** {}: {}.\n",
+        rows::approval_words(r),
         cell(&r.approval.reason)
     ));
     out.push_str(&format!(
@@ -163,11 +121,7 @@ fn derived(out: &mut String, r: &Review) {
     ));
     out.push_str(&format!(
         "- **Strategic commitments:** {}: {}.\n\n",
-        if r.answers.required {
-            "must be answered"
-        } else {
-            "answers optional"
-        },
+        rows::answers_words(r),
         md(&r.answers.reason)
     ));
     out.push_str("| Band | Level | Why |\n| --- | --- | --- |\n");
@@ -177,6 +131,63 @@ fn derived(out: &mut String, r: &Review) {
             cell(b.name),
             b.level.map_or("unknown", |l| l.as_str()),
             cell(&b.reason)
+        ));
+    }
+    out.push('\n');
+}
+
+/// Every criterion, one row each: its status, the question and rule, the answer and the
+/// evidence.
+fn criteria(out: &mut String, r: &Review) {
+    out.push_str(&format!(
+        "## Criteria ({})\n\n",
+        md(&rows::criteria_tally(r))
+    ));
+    out.push_str("| Status | Criterion | Answer | Evidence |\n| --- | --- | --- | --- |\n");
+    for c in &r.criteria {
+        let evidence: Vec<String> = c
+            .evidence
+            .iter()
+            .map(|e| parts(&rows::evidence_parts(e)))
+            .collect();
+        let commitment = c
+            .commitment
+            .map(|n| format!(" (commitment {n})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "| {}{} | {}<br>{}{commitment} | {} | {} |\n",
+            c.status.title(),
+            if c.waived { ", waived" } else { "" },
+            md(&c.criterion),
+            markdown_code_span(&c.rule),
+            md(&c.answer),
+            evidence.join("<br>")
+        ));
+    }
+    out.push('\n');
+}
+
+/// The conditions, one row each.
+fn conditions(out: &mut String, r: &Review) {
+    if r.conditions.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "## {} ({})\n\n| | Condition | Owner | Due | From |\n| --- | --- | --- | --- | --- |\n",
+        rows::conditions_heading(r),
+        r.conditions.len()
+    ));
+    for c in &r.conditions {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            c.id,
+            match rows::found(c) {
+                Some(found) => format!("{}<br>Found: {}", md(&c.text), md(found)),
+                None => md(&c.text),
+            },
+            cell(&rows::owner_words(c)),
+            cell(&rows::due_words(c)),
+            parts(&rows::source_parts(c))
         ));
     }
     out.push('\n');
@@ -226,6 +237,84 @@ fn finding(out: &mut String, outcome: &Outcome, number: usize, rf: &ReviewFindin
     }
     if let Some(help) = &f.help {
         out.push_str(&format!("\n**Fix:** {}\n", md(help)));
+    }
+    out.push('\n');
+}
+
+/// What produced the review, and the parameters it was judged against.
+fn provenance(out: &mut String, r: &Review) {
+    out.push_str("## Provenance\n\n| | |\n| --- | --- |\n");
+    for (label, value) in rows::provenance_rows(r) {
+        out.push_str(&format!("| {} | {} |\n", cell(&label), parts(&value)));
+    }
+    out.push('\n');
+    if !r.provenance.parameters.is_empty() {
+        out.push_str("| Parameter | Value |\n| --- | --- |\n");
+        for p in &r.provenance.parameters {
+            out.push_str(&format!(
+                "| {} | {} |\n",
+                markdown_code_span(&p.name),
+                cell(&rows::parameter_words(p))
+            ));
+        }
+        out.push('\n');
+    }
+}
+
+/// The panel's record of its decision, beside the tool's, with the conditions as it left them.
+fn record(out: &mut String, r: &Review) {
+    let Some(s) = &r.record else {
+        return;
+    };
+    out.push_str("## Decision recorded by the panel\n\n| | |\n| --- | --- |\n");
+    for (label, value) in rows::record_rows(r, s) {
+        out.push_str(&format!("| {label} | {} |\n", parts(&value)));
+    }
+    out.push('\n');
+    if !s.conditions.is_empty() {
+        out.push_str("| | Condition as recorded | Owner | Due | The panel |\n| --- | --- | --- | --- | --- |\n");
+        for c in &s.conditions {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                cell(&c.id),
+                md(&c.text),
+                cell(&c.owner),
+                cell(&rows::recorded_due(c)),
+                md(&rows::fate_words(c))
+            ));
+        }
+        out.push('\n');
+    }
+}
+
+/// What changed since the previous review.
+fn previous(out: &mut String, r: &Review) {
+    let Some(p) = &r.previous else {
+        return;
+    };
+    out.push_str("## Since the previous review\n\n");
+    out.push_str(&format!("{}\n\n", md(&rows::previous_words(p))));
+    if !p.conditions.is_empty() {
+        out.push_str("| Condition | | Then → now |\n| --- | --- | --- |\n");
+        for c in &p.conditions {
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                md(&c.text),
+                c.change.title(),
+                cell(&rows::delta_ids(c))
+            ));
+        }
+        out.push('\n');
+    }
+    for (what, list) in [("Fixed", &p.findings_fixed), ("New", &p.findings_new)] {
+        for f in list {
+            out.push_str(&format!(
+                "- {what}: {} at {}: {}\n",
+                markdown_code_span(&f.rule),
+                markdown_code_span(&f.path),
+                md(&f.message)
+            ));
+        }
     }
     out.push('\n');
 }

@@ -1,32 +1,48 @@
-//! `roadmap-lint review`: a spend-control reviewer's view of one proposal. The proposal rules run
-//! (with the department declaration of the same organisation as `ctx.declaration`, so the
-//! cross-checks can label both files), and this module derives what the reviewer decides on:
-//! whether approval is needed, the risk-and-importance rating band by band, whether the strategic
-//! commitments must be answered, the verdict and the questions to put back to the department.
-//! Each output format is its own module and only renders a [`Review`].
+//! `roadmap-lint review`: a spend-control assessment of one proposal, as the record an
+//! assessor files. The proposal rules run (with the department declaration of the same
+//! organisation as `ctx.declaration`, so the cross-checks can label both files), and this module
+//! builds the record: its provenance, what the review derives (whether approval is needed, the
+//! risk-and-importance rating band by band, whether the strategic commitments must be
+//! answered), every criterion with its status and evidence, the recommended decision and its
+//! conditions, and the questions to put back to the department. Each output format is its own
+//! module and only renders a [`Review`].
 //!
-//! The verdict rule: any unwaived error finding makes the proposal **not ready**; otherwise any
-//! unwaived warning, or no declaration to check it against, means **approve with conditions**;
-//! otherwise it is **ready for approval**.
+//! The decision rule ([`DECISION_RULE`]): an unwaived error where the proposal's answer falls
+//! short means **not approved**; otherwise an error about a fact the proposal does not give, a
+//! proposal that cannot be read, or a spend whose need for approval cannot be decided means
+//! **more information needed**; otherwise warnings, or no declaration to check it against, mean
+//! **approve with conditions**; otherwise **approve**.
 
 mod assess;
-mod decision;
+pub mod conditions;
+pub mod criteria;
+pub mod decision;
 mod derive;
 pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
 mod places;
+pub mod previous;
+mod provenance;
+mod read;
+pub mod record;
+mod rows;
+mod summary;
 
 pub use assess::{
-    DeclarationRef, Review, ReviewFinding, Summary, UNANSWERED, reviews, strategic_answers,
+    Context, DeclarationRef, Review, ReviewFinding, UNANSWERED, reviews, strategic_answers,
 };
-pub use decision::{VERDICT_RULE, Verdict, verdict};
+pub use conditions::Condition;
+pub use criteria::{Criterion, CriterionStatus, Evidence, EvidenceIn};
+pub use decision::{DECISION_RULE, Decision, Recommendation};
 pub use derive::{
     Answers, Approval, Band, Level, Rating, Thresholds, answers, approval, band, gbp, rating,
     thousands,
 };
 pub use places::{Place, line_text, places};
+pub use provenance::{ParamUsed, ReviewProvenance};
+pub use summary::Summary;
 
 use crate::Exit;
 use crate::diag::{Code, ToolDiagnostic};
@@ -65,6 +81,10 @@ pub struct Request {
     /// The name shown for standard input.
     pub stdin_name: String,
     pub options: Options,
+    /// The assessors' record of their decision (`--record`).
+    pub record: Option<std::path::PathBuf>,
+    /// The proposal's previous review, as JSON (`--previous-review`).
+    pub previous_review: Option<std::path::PathBuf>,
 }
 
 /// Everything a reviewer report renders.
@@ -111,7 +131,26 @@ pub fn review(request: &Request) -> Outcome {
         .first()
         .map(|i| i.display_name())
         .unwrap_or_else(|| request.proposal.clone());
-    let reviews = reviews(&result, &prepared, &file, &options.limits);
+    let record = request.record.as_deref().and_then(|path| {
+        record::load(path)
+            .map_err(|d| result.diagnostics.extend(d))
+            .ok()
+    });
+    let mut reviews = reviews(&Context {
+        run: &result,
+        prepared: &prepared,
+        options: &options,
+        file: &file,
+        record: record.as_ref(),
+    });
+    if let Some(record) = &record {
+        result.diagnostics.extend(sign_off(record, &mut reviews));
+    }
+    if let Some(path) = &request.previous_review {
+        result
+            .diagnostics
+            .extend(compare_previous(path, &mut reviews));
+    }
     if reviews.is_empty() && !result.has_tool_errors() {
         result.diagnostics.push(
             ToolDiagnostic::new(
@@ -128,15 +167,66 @@ pub fn review(request: &Request) -> Outcome {
     }
 }
 
+/// The record applied to the review of the proposal it names; a record of another proposal is
+/// a diagnostic at its `proposal`.
+fn sign_off(record: &record::Record, reviews: &mut [Review]) -> Vec<ToolDiagnostic> {
+    let wanted = record.proposal.value.as_str();
+    let Some(r) = reviews
+        .iter_mut()
+        .find(|r| r.proposal.id.as_deref() == Some(wanted))
+    else {
+        let reviewed: Vec<&str> = reviews
+            .iter()
+            .filter_map(|r| r.proposal.id.as_deref())
+            .collect();
+        return vec![
+            ToolDiagnostic::new(
+                Code::RecordInvalid,
+                format!(
+                    "the record is of proposal {wanted}, but the proposal reviewed is {}",
+                    if reviewed.is_empty() {
+                        "unnamed".to_string()
+                    } else {
+                        reviewed.join(", ")
+                    }
+                ),
+            )
+            .at(&record.source, record.proposal.span)
+            .label("the record's proposal")
+            .help("give the record of this proposal, or review the proposal this record is of"),
+        ];
+    };
+    let (signoff, diags) = record::apply(record, r.decision.recommendation, &r.conditions);
+    r.record = Some(signoff);
+    diags
+}
+
+/// Each review compared with its previous one; a previous review that cannot be read, or holds
+/// no review of the proposal, is a diagnostic.
+fn compare_previous(path: &std::path::Path, reviews: &mut [Review]) -> Vec<ToolDiagnostic> {
+    let previous = match previous::load(path) {
+        Ok(p) => p,
+        Err(d) => return vec![d],
+    };
+    let mut diags = Vec::new();
+    for r in reviews.iter_mut() {
+        match previous::compare(&previous, r) {
+            Ok(c) => r.previous = Some(c),
+            Err(d) => diags.push(d),
+        }
+    }
+    diags
+}
+
 /// The exit code of a review: 2 when the tool could not do its job, 1 when a proposal is not
-/// ready, else 0.
+/// recommended for approval (not approved, or more information needed), else 0.
 pub fn exit_code(outcome: &Outcome) -> Exit {
     if outcome.run.has_tool_errors() {
         Exit::ToolError
     } else if outcome
         .reviews
         .iter()
-        .any(|r| r.verdict == Verdict::NotReady)
+        .any(|r| !r.decision.recommendation.approves())
     {
         Exit::Findings
     } else {

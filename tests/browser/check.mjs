@@ -161,6 +161,22 @@ for (const spec of reports) {
       .filter((el) => el.scrollWidth > el.clientWidth + 1)
       .map((el) => el.textContent.trim().slice(0, 40));
     const broken = [];
+    // Whether a word that spans lines breaks inside a run of letters and digits: an
+    // identifier wrapping after one of its separators (a path after `.`) is not broken.
+    const brokenInside = (node, start, word) => {
+      let top = null;
+      for (let i = 0; i < word.length; i += 1) {
+        const r = document.createRange();
+        r.setStart(node, start + i);
+        r.setEnd(node, start + i + 1);
+        const rect = [...r.getClientRects()].find((x) => x.width > 0);
+        if (!rect) continue;
+        const t = Math.round(rect.top);
+        if (top !== null && t !== top && !/[._\/\-:=,;]/.test(word[i - 1])) return true;
+        top = t;
+      }
+      return false;
+    };
     for (const cell of document.querySelectorAll('th, td')) {
       if (cell.getClientRects().length === 0) continue;
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
@@ -171,7 +187,7 @@ for (const spec of reports) {
           range.setStart(n, m.index);
           range.setEnd(n, m.index + m[0].length);
           const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
-          if (lines.size > 1) broken.push(m[0]);
+          if (lines.size > 1 && brokenInside(n, m.index, m[0])) broken.push(m[0]);
         }
       }
     }
@@ -192,10 +208,13 @@ for (const spec of reports) {
     [...t.querySelectorAll('thead th')].map((th) => th.textContent.replace(/\s+/g, ''))).filter((h) => h.length > 1));
   const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: true }).promise;
   const pageTexts = [];
+  const pages = [];
   for (let i = 1; i <= doc.numPages; i += 1) {
-    const content = await (await doc.getPage(i)).getTextContent();
+    const pdfPage = await doc.getPage(i);
+    const content = await pdfPage.getTextContent();
     // Without spaces: a heading wrapped over two lines, or a ligature, splits its text.
     pageTexts.push(content.items.map((it) => it.str).join('').replace(/\s+/g, ''));
+    pages.push({ items: content.items.filter((it) => it.str.trim() !== ''), view: pdfPage.view });
   }
   // A table whose whole heading row is on some page, in order, lost no column.
   const lost = headings
@@ -204,8 +223,58 @@ for (const spec of reports) {
   lost.length === 0
     ? pass(`${name}: A4 PDF of ${doc.numPages} pages shows every column of its ${headings.length} tables`)
     : fail(`${name}: A4 PDF cuts the heading row of ${lost.length} tables: ${lost.slice(0, 4).join('; ')}`);
+  if (kind === 'review') {
+    await checkReviewPrint(name, page, pages, pageTexts, headings);
+  }
   await page.close();
 }
 await browser.close();
+
+// A review printed as an assessor files it: A4 pages, each with the running header (the
+// proposal's reference) and "Page i of n"; no page ending on a heading or a table's heading row
+// (left alone at its foot); no page but the last less than half full; inline code as code (no
+// raw backticks); and no absolute path the reader did not give.
+async function checkReviewPrint(name, page, pages, pageTexts, headings) {
+  // Printed as a browser prints by default (US Letter here), the page's own CSS must make it A4.
+  const letter = await page.pdf({ format: 'Letter', printBackground: true, preferCSSPageSize: true });
+  const sized = await getDocument({ data: new Uint8Array(letter), useSystemFonts: true }).promise;
+  const view = (await sized.getPage(1)).view;
+  Math.abs(view[2] - 595.3) < 2 && Math.abs(view[3] - 841.9) < 2
+    ? pass(`${name}: the page asks for A4 itself`)
+    : fail(`${name}: printed on ${Math.round(view[2])} x ${Math.round(view[3])} pt, not A4: the page has no A4 page rule`);
+  const reference = (await page.locator('h1').first().textContent()).replace(/^Spend-control assessment: /, '').split(' ')[0];
+  const headed = pageTexts.filter((t, i) => t.includes(`Spend-controlassessment${reference}`) && t.includes(`Page${i + 1}of${pageTexts.length}`)).length;
+  headed === pageTexts.length
+    ? pass(`${name}: all ${pageTexts.length} pages carry the header with ${reference} and page x of ${pageTexts.length}`)
+    : fail(`${name}: ${pageTexts.length - headed} of ${pageTexts.length} pages lack the running header or their page number`);
+  // What a page ends with, in reading order: the lowest text of the page's body (the header
+  // and page number sit in the top margin).
+  const orphans = [];
+  const h2s = (await page.locator('h2, h3').allTextContents()).map((h) => h.replace(/\s+/g, ''));
+  const rows = headings.map((h) => h.join(''));
+  pages.forEach((p, i) => {
+    if (i === pages.length - 1) return;
+    const body = p.items.filter((it) => it.transform[5] < p.view[3] - 50);
+    const lowest = Math.min(...body.map((it) => it.transform[5]));
+    const tail = body.filter((it) => it.transform[5] < lowest + 30).map((it) => it.str).join('').replace(/\s+/g, '');
+    // A heading, or the first line of one that wraps, at the foot of the page.
+    for (const h of [...h2s, ...rows]) {
+      for (let k = h.length; k > 3 && k >= Math.min(h.length, 12); k -= 1) {
+        if (tail.endsWith(h.slice(0, k))) {
+          orphans.push(`page ${i + 1} ends with "${h.slice(0, k)}"`);
+          break;
+        }
+      }
+    }
+    if (lowest > p.view[3] / 2) orphans.push(`page ${i + 1} is less than half full`);
+  });
+  orphans.length === 0
+    ? pass(`${name}: no heading or table heading alone at a page's foot, no half-empty page`)
+    : fail(`${name}: ${orphans.slice(0, 5).join('; ')}`);
+  const all = pageTexts.join('');
+  !all.includes('`') ? pass(`${name}: no raw backticks in print`) : fail(`${name}: raw backticks in print`);
+  const cwd = process.cwd().replace(/\s+/g, '');
+  !all.includes(cwd) ? pass(`${name}: no absolute path in print`) : fail(`${name}: the print shows ${cwd}`);
+}
 console.log(`${reports.length} reports checked, ${failures} failures`);
 process.exit(failures === 0 ? 0 : 1);

@@ -1,7 +1,10 @@
 //! The HTML reports in a real browser: headless Chromium (Debian's `chromium` package) opens
 //! the reports of the shipped examples, and `tests/browser/check.mjs` checks that they load with
 //! no console errors and no network requests, that the heatmap has one cell per department and
-//! commitment, that the filters work, and that axe-core finds no accessibility violations.
+//! commitment, that the filters work, that axe-core finds no accessibility violations, and that
+//! a review prints as an assessor files it (A4, a running header with the proposal's reference
+//! and page x of y on every page, no heading or table heading left alone at a page's foot, no
+//! page but the last half empty, no raw backticks, no absolute paths).
 //! Screenshots land in `target/screenshots/`; with `UPDATE_GENERATED=1` the README's screenshot
 //! (`docs/report.png`) is refreshed from them.
 //!
@@ -71,6 +74,23 @@ fn reports_render_in_chromium_without_errors_or_accessibility_violations() {
         std::fs::write(&page, &html.stdout).unwrap();
         pages.push(format!("review={}", page.display()));
     }
+    // The assessors' record beside the tool's recommendation: the page docs/review.md shows.
+    let html = tool(&[
+        "review",
+        "fixtures/examples/proposal-with-conditions.yaml",
+        "--declarations",
+        "fixtures/examples/",
+        "--record",
+        "fixtures/review/record-with-conditions.yaml",
+        "--as-of",
+        "2025-04-14",
+        "--format",
+        "html",
+    ]);
+    assert!(html.status.success());
+    let record_page = out_dir.join("review-record.html");
+    std::fs::write(&record_page, &html.stdout).unwrap();
+    pages.push(format!("review={}", record_page.display()));
 
     // The progress page of the example series.
     let progress = Command::new(env!("CARGO_BIN_EXE_roadmap-lint"))
@@ -99,5 +119,13 @@ fn reports_render_in_chromium_without_errors_or_accessibility_violations() {
     if std::env::var_os("UPDATE_GENERATED").is_some() {
         std::fs::copy(shots.join("score.png"), "docs/report.png").unwrap();
         std::fs::copy(shots.join("progress.png"), "docs/progress.png").unwrap();
+        // The printed example of docs/review.md: the PDF, and its first page as a picture
+        // (when poppler's pdftoppm is at hand).
+        std::fs::copy(shots.join("review-record.pdf"), "docs/review-example.pdf").unwrap();
+        let _ = Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+            .arg(shots.join("review-record.pdf"))
+            .arg("docs/review-example")
+            .status();
     }
 }

@@ -104,6 +104,21 @@ fn a_proposal_template_and_a_config_template() {
         text.contains("kind: proposal") && text.contains("organisation: HMRC"),
         "{text}"
     );
+    // Every field of the richer format is there to fill in, with the rules that judge it.
+    for field in [
+        "  last_assessment:\n",
+        "  business_case_stage: ",
+        "  senior_responsible_owner: ",
+        "    breakdown:\n",
+        "    extension_options_months: ",
+        "    exit_plan: ",
+        "  options_considered:\n",
+        "  technology_code_of_practice:\n",
+        "    user_needs:\n",
+    ] {
+        assert!(text.contains(field), "{field:?} missing from:\n{text}");
+    }
+    assert!(text.contains("max_contract_term_months"), "{text}");
     let out = cli()
         .current_dir(dir.path())
         .args(["init", "--config"])

@@ -256,3 +256,75 @@ fn a_hostile_stdin_name_is_escaped() {
     );
     assert_terminal_safe("stdin name", &out.stdout);
 }
+
+/// The assessors' record is text written by people too: every free-text value of it hostile
+/// (names, roles, reasons, an added condition) goes through every review format unharmed.
+#[test]
+fn the_assessors_record_carries_no_markup_or_controls() {
+    let base = root().join("target").join("injection-scratch");
+    fs::create_dir_all(&base).unwrap();
+    let dir = tempfile::tempdir_in(base).unwrap();
+    let proposal = dir.path().join("proposal.yaml");
+    fs::write(&proposal, hostile_copy("proposal-with-conditions.yaml")).unwrap();
+    let text =
+        fs::read_to_string(root().join("fixtures/review/record-with-conditions.yaml")).unwrap();
+    let mut record = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let key = trimmed.split(':').next().unwrap_or("");
+        if ["reason", "text", "owner", "by", "role"].contains(&key) && !line.contains('{') {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let dash = if line.trim_start().starts_with("- ") {
+                "- "
+            } else {
+                ""
+            };
+            record.push_str(&format!("{indent}{dash}{key}: {HOSTILE}\n"));
+        } else if line.contains("{ name:") {
+            record.push_str(&format!("  - {{ name: {HOSTILE}, role: {HOSTILE} }}\n"));
+        } else {
+            record.push_str(line);
+            record.push('\n');
+        }
+    }
+    let record_path = dir.path().join("record.yaml");
+    fs::write(&record_path, record).unwrap();
+    let (proposal, record_path) = (
+        proposal.display().to_string(),
+        record_path.display().to_string(),
+    );
+    for format in ["human", "markdown", "html", "json"] {
+        let out = lint_with(
+            &[
+                "review",
+                "--format",
+                format,
+                &proposal,
+                "--record",
+                &record_path,
+                "--as-of",
+                "2025-04-30",
+            ],
+            None,
+            30,
+        );
+        // The values reach the report.
+        assert!(out.stdout.contains("add-mask"), "{format}: {}", out.stdout);
+        assert!(
+            !out.stdout.contains("record-invalid"),
+            "{format}: {}",
+            out.stdout
+        );
+        match format {
+            "human" => assert_terminal_safe("review record human", &out.stdout),
+            "markdown" => assert_markdown_safe("review record markdown", &out.stdout),
+            "html" => assert_html_safe("review record html", &out.stdout),
+            // JSON escapes every control character, DEL and the C1 controls too.
+            _ => assert!(
+                !out.stdout.chars().any(|c| c.is_control() && c != '\n'),
+                "json: {}",
+                out.stdout
+            ),
+        }
+    }
+}
