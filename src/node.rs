@@ -102,17 +102,21 @@ impl Node {
     /// so no nesting depth can overflow ours.
     pub fn weight(&self) -> Weight {
         let mut weight = Weight::default();
-        let mut stack = vec![self];
-        while let Some(node) = stack.pop() {
+        let mut stack = vec![(self, 0usize)];
+        while let Some((node, depth)) = stack.pop() {
             weight.nodes += 1;
             match &node.value {
                 Value::Str(s) => weight.bytes += s.len(),
-                Value::Seq(items) => stack.extend(items),
+                Value::Seq(items) => {
+                    weight.height = weight.height.max(depth + 1);
+                    stack.extend(items.iter().map(|item| (item, depth + 1)));
+                }
                 Value::Map(entries) => {
+                    weight.height = weight.height.max(depth + 1);
                     for e in entries {
                         weight.nodes += 1;
                         weight.bytes += e.key.len();
-                        stack.push(&e.value);
+                        stack.push((&e.value, depth + 1));
                     }
                 }
                 _ => {}
@@ -127,6 +131,9 @@ impl Node {
 pub struct Weight {
     pub nodes: usize,
     pub bytes: usize,
+    /// Levels of lists and mappings, the node's own included (0 for a scalar): what a copy
+    /// adds to the depth of the place it is copied to.
+    pub height: usize,
 }
 
 /// What one node of a tree costs in memory, besides its text: a [`Node`] or an [`Entry`].

@@ -74,16 +74,34 @@ pub enum Command {
     },
 }
 
-/// Run the parsed command line; returns the exit code.
+/// Run the parsed command line; returns the exit code. The command runs on a thread with the
+/// stack that rule code and the walks of the deepest document the limits allow need
+/// (`engine::budget::STACK_BYTES`): a file checked alone is checked on this thread.
 pub fn run(cli: Cli) -> Exit {
-    // Commands that take `--jobs` size the worker pool themselves; the others get the default
-    // pool, with the stack rule code needs.
-    if !matches!(
-        cli.command,
-        Command::Check(_) | Command::Review(_) | Command::Score(_) | Command::Progress(_)
-    ) {
-        crate::parallel::set_jobs(None, 0);
-    }
+    // The worker pool, once and first: anything parallel (reading packs, finding the
+    // workspace's files) runs on workers with the stack rule code needs, at most `--jobs` of
+    // them.
+    let jobs = match &cli.command {
+        Command::Check(a) => a.eval.jobs,
+        Command::Review(a) => a.eval.jobs,
+        Command::Score(a) => a.eval.jobs,
+        Command::Progress(a) => a.eval.jobs,
+        _ => None,
+    };
+    crate::parallel::set_jobs(jobs.map(usize::from), usize::MAX);
+    crate::engine::budget::on_large_stack(|| command(cli)).unwrap_or_else(|| {
+        output::fail(
+            &[crate::diag::ToolDiagnostic::new(
+                crate::diag::Code::InputUnreadable,
+                "no thread with the stack a check needs could be started".to_string(),
+            )
+            .help("the process is at its limit of threads or address space (`ulimit -v`)")],
+            output::err_style(args::ColorChoice::Auto),
+        )
+    })
+}
+
+fn command(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Review(args) => review::run(args),

@@ -219,15 +219,16 @@ pub fn on_large_stack<R: Send>(work: impl FnOnce() -> R + Send) -> Option<R> {
     })
 }
 
-/// How many threads of [`STACK_BYTES`] the process may start: their stacks may take at most a
-/// quarter of its address-space limit (`ulimit -v`), when it has one.
+/// How many worker threads of [`STACK_BYTES`] the process may start: all such stacks, the
+/// command's own thread's included, take at most a quarter of its address-space limit
+/// (`ulimit -v`), when it has one; at least one.
 pub fn threads_that_fit() -> usize {
     #[cfg(target_os = "linux")]
     {
         let limit = rustix::process::getrlimit(rustix::process::Resource::As);
         if let Some(bytes) = limit.current {
             let stacks = usize::try_from(bytes / 4).unwrap_or(usize::MAX);
-            return (stacks / STACK_BYTES).max(1);
+            return (stacks / STACK_BYTES).saturating_sub(1).max(1);
         }
     }
     usize::MAX

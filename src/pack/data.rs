@@ -50,14 +50,20 @@ pub fn read(
     let mut out = Data::default();
     for (name, rel) in &manifest.data {
         match files.iter().find(|(p, _)| p == rel) {
-            Some((_, text)) => match yaml_serde::from_str::<serde_json::Value>(text) {
+            Some((_, text)) => match json_of(text) {
                 Ok(json) => {
                     out.values.insert(
                         name.into(),
                         rhai::serde::to_dynamic(&json).unwrap_or(Dynamic::UNIT),
                     );
                 }
-                Err(e) => diags.push(
+                Err(DataError::Problem(problem)) => {
+                    let source = SourceFile::new(format!("{display_root}/{rel}"), text.as_str());
+                    let mut d = problem.diagnostic(&source);
+                    d.code = Code::PackData;
+                    diags.push(d);
+                }
+                Err(DataError::Reader(e)) => diags.push(
                     ToolDiagnostic::new(
                         Code::PackData,
                         format!("data file `{rel}` is not valid YAML: {e}"),
@@ -77,6 +83,22 @@ pub fn read(
         }
     }
     out
+}
+
+/// Why a data file could not be read.
+enum DataError {
+    /// Found by the declarations' parser, at a place in the file.
+    Problem(crate::load::Problem),
+    Reader(String),
+}
+
+/// A data file as JSON, read by the declarations' parser first: linear in the file on any
+/// nesting, with the declarations' limits (see [`crate::load::yaml::first_error`]).
+fn json_of(text: &str) -> Result<serde_json::Value, DataError> {
+    if let Some(problem) = crate::load::yaml::first_error(text, &super::pack_yaml_limits()) {
+        return Err(DataError::Problem(problem));
+    }
+    yaml_serde::from_str::<serde_json::Value>(text).map_err(|e| DataError::Reader(e.to_string()))
 }
 
 /// Leave out the rules that read a missing data file, and say so once per file, at its line in

@@ -345,6 +345,10 @@ fn schema_of(value: &yaml_serde::Value, files: &[(String, String)]) -> Result<Js
                 .iter()
                 .find(|(p, _)| p == file)
                 .ok_or_else(|| format!("the schema file `{file}` is not in the pack"))?;
+            if let Some(problem) = crate::load::yaml::first_error(text, &super::pack_yaml_limits())
+            {
+                return Err(format!("the schema file `{file}`: {}", problem.message));
+            }
             yaml_serde::from_str::<Json>(text)
                 .map_err(|e| format!("the schema file `{file}` is not YAML or JSON: {e}"))
         }

@@ -502,6 +502,12 @@ fn read_manifest(files: &PackFiles, diags: &mut Vec<ToolDiagnostic>) -> Option<M
         return None;
     };
     let manifest_src = SourceFile::new(manifest_path.clone(), manifest_text.as_str());
+    if let Some(problem) = crate::load::yaml::first_error(manifest_text, &pack_yaml_limits()) {
+        let mut d = problem.diagnostic(&manifest_src);
+        d.code = Code::PackManifest;
+        diags.push(d);
+        return None;
+    }
     let manifest: Manifest = match yaml_serde::from_str(manifest_text) {
         Ok(m) => m,
         Err(e) => {
@@ -581,6 +587,12 @@ fn read_manifest(files: &PackFiles, diags: &mut Vec<ToolDiagnostic>) -> Option<M
         }
     }
     Some(manifest)
+}
+
+/// The limits a pack's own YAML files (`pack.yaml`, data and schema files) are read with:
+/// those of declarations, by the declarations' parser (see [`crate::load::yaml::first_error`]).
+pub(crate) fn pack_yaml_limits() -> crate::load::Limits {
+    crate::load::Limits::default()
 }
 
 /// "a" or "an" before a word.

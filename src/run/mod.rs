@@ -469,8 +469,23 @@ pub fn place(file: &str, document: usize) -> String {
     format!("{file}, document {}", document + 1)
 }
 
-/// Run everything over the inputs.
+/// Run everything over the inputs, on a thread with the stack rule code and the walks of the
+/// deepest document the limits allow need (`engine::budget::STACK_BYTES`; the command line's
+/// own thread has it already, an embedding program's may not).
 pub fn run(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
+    crate::engine::budget::on_large_stack(|| run_here(inputs, prepared, options)).unwrap_or_else(
+        || {
+            let mut run = Run::default();
+            run.diagnostics.push(ToolDiagnostic::new(
+                Code::RuleLimit,
+                "no thread with the stack a check needs could be started".to_string(),
+            ));
+            run
+        },
+    )
+}
+
+fn run_here(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     let all_rules: Vec<(usize, Arc<Rule>)> = prepared
         .rules
         .packs

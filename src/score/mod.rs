@@ -123,6 +123,17 @@ impl ScoreConfig {
         let config: ScoreConfig = if text.trim().is_empty() {
             ScoreConfig::default()
         } else {
+            // Read by the declarations' parser first: linear on any nesting, with the same
+            // limits (see `load::yaml::first_error`).
+            if let Some(problem) =
+                crate::load::yaml::first_error(text, &crate::load::Limits::default())
+            {
+                let at = crate::source::SourceFile::new("", text).locate(problem.span);
+                return Err(format!(
+                    "line {}, column {}: {}",
+                    at.line, at.column, problem.message
+                ));
+            }
             yaml_serde::from_str(text).map_err(|e| e.to_string())?
         };
         config.validate()?;

@@ -31,6 +31,8 @@ mod fix;
 mod generated_docs;
 #[cfg(target_os = "linux")]
 mod hostile;
+#[cfg(target_os = "linux")]
+mod hostile_shapes;
 mod init;
 #[cfg(target_os = "linux")]
 mod injection;
