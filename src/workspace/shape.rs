@@ -38,6 +38,8 @@ fn from_schema_url(url: &str) -> Option<Shape> {
         "department.schema.json" => Some(Shape::Declaration),
         "proposal.schema.json" => Some(Shape::Proposal),
         "targets.schema.json" => Some(Shape::Targets),
+        // An assessors' record (`review --record`) is read by the review, not checked.
+        "record.schema.json" => Some(Shape::Other),
         _ => None,
     }
 }
@@ -77,6 +79,7 @@ pub fn shape_of(bytes: &[u8]) -> Shape {
                 b"department" => return Shape::Declaration,
                 b"proposal" => return Shape::Proposal,
                 b"targets" => return Shape::Targets,
+                b"record" => return Shape::Other,
                 _ => {}
             }
         } else if line.starts_with(b"schema_version:") {
@@ -107,6 +110,11 @@ mod tests {
             Shape::Proposal
         );
         assert_eq!(shape_of(b"kind: 'targets'\n"), Shape::Targets);
+        // The assessors' record of a review is ours, but not checked.
+        assert_eq!(
+            shape_of(b"schema_version: 1\nkind: record\nproposal: SC-1\n"),
+            Shape::Other
+        );
         // A misspelt kind in a document that is clearly ours.
         assert_eq!(
             shape_of(b"schema_version: 1\nkind: departmnt\n"),

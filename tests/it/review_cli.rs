@@ -723,3 +723,59 @@ fn an_unreadable_proposal_needs_more_information() {
             .all(|c| c["status"] == "not_assessed")
     );
 }
+
+/// Every built-in proposal rule gives what a review shows of it: its criterion said as met,
+/// the question for the department, and the owner and due term of its condition, each one the
+/// pack's `review:` section defines.
+#[test]
+fn every_built_in_proposal_rule_names_its_criterion_question_owner_and_due() {
+    let options = roadmap_lint::run::Options {
+        packs: roadmap_lint::pack::PackSources {
+            builtin: true,
+            dirs: Vec::new(),
+            skip_builtin_lint: true,
+        },
+        ..Default::default()
+    };
+    let prepared = roadmap_lint::run::prepare(&options);
+    assert!(
+        prepared.diagnostics.is_empty(),
+        "{:?}",
+        prepared.diagnostics
+    );
+    let mut seen = 0;
+    for (pack, rule) in prepared.rules.rules() {
+        if !rule.applies_to("proposal") {
+            continue;
+        }
+        seen += 1;
+        let policy = &pack.manifest.review;
+        assert!(
+            rule.criterion.as_deref().is_some_and(|c| !c.is_empty()),
+            "{}",
+            rule.id
+        );
+        assert!(
+            rule.question.as_deref().is_some_and(|q| q.contains('?')),
+            "{}",
+            rule.id
+        );
+        assert!(
+            rule.owner
+                .as_deref()
+                .and_then(|o| policy.owner(o))
+                .is_some(),
+            "{}",
+            rule.id
+        );
+        assert!(
+            rule.due
+                .as_deref()
+                .and_then(|d| policy.due_term(d))
+                .is_some(),
+            "{}",
+            rule.id
+        );
+    }
+    assert!(seen >= 21, "{seen} proposal rules");
+}
