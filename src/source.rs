@@ -100,10 +100,9 @@ impl SourceFile {
         // No more than the text it was (and a byte order mark) is read, and only from a regular
         // file: a file grown huge or replaced by a pipe since is simply not the same.
         let mut bytes = Vec::new();
-        if std::fs::metadata(&r.path).is_ok_and(|m| m.is_file()) {
+        if let Ok(file) = crate::load::read::open_regular(&r.path) {
             use std::io::Read;
-            let _ = std::fs::File::open(&r.path)
-                .and_then(|f| f.take(r.len as u64 + 4).read_to_end(&mut bytes));
+            let _ = file.take(r.len as u64 + 4).read_to_end(&mut bytes);
         }
         let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
         let same = std::str::from_utf8(body)

@@ -403,9 +403,19 @@ pub fn load(input: &Input, limits: &Limits) -> Result<LoadedFile, InputError> {
     let limit = limits.max_file_bytes;
     let mut bytes = Vec::new();
     let read = match input {
-        Input::File(p) => {
-            fs::File::open(p).and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
-        }
+        Input::File(p) => match read::open_regular(p) {
+            Ok(f) => f.take(limit.saturating_add(1)).read_to_end(&mut bytes),
+            Err(refused) => {
+                return Err(InputError {
+                    path: name,
+                    message: refused.message(p),
+                    help: "the file changed since it was found, or is not a regular file: \
+                           check it, and name it on the command line to check a file \
+                           outside the folder"
+                        .into(),
+                });
+            }
+        },
         Input::Stdin { .. } => std::io::stdin()
             .lock()
             .take(limit.saturating_add(1))

@@ -42,16 +42,79 @@ impl Refusal {
     }
 }
 
-/// Read a regular file of at most `limit` bytes as UTF-8 text. Anything else (a FIFO, a
-/// device, a folder, a link to one of them) is refused before it is opened.
-pub fn read_text(path: &Path, limit: u64) -> Result<String, Refusal> {
-    let meta = fs::metadata(path).map_err(|e| Refusal::Io(e.to_string()))?;
+/// Folders whose files were found by a scan: (the folder as given, the folder with every link
+/// resolved). A file under one of them is read only if what it opens as lies inside it.
+static SCANNED: std::sync::RwLock<Vec<(PathBuf, PathBuf)>> = std::sync::RwLock::new(Vec::new());
+
+/// Open a file for reading, once, and check what was opened, not the path before it: it must
+/// be a regular file, and when it lies under a scanned folder ([`Confined`]), inside that
+/// folder once every link is resolved. Opening never blocks (`O_NONBLOCK`: a FIFO put in the
+/// file's place after the scan is refused, not waited on) and never makes a terminal the
+/// process's own (`O_NOCTTY`). Every input, pack file and file read again goes through here.
+pub fn open_regular(path: &Path) -> Result<fs::File, Refusal> {
+    let file = open_nonblocking(path).map_err(|e| Refusal::Io(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| Refusal::Io(e.to_string()))?;
     if !meta.is_file() {
         return Err(Refusal::NotRegular);
     }
-    let mut bytes = Vec::new();
+    let roots: Vec<PathBuf> = SCANNED
+        .read()
+        .map(|scanned| {
+            scanned
+                .iter()
+                .filter(|(given, _)| path.starts_with(given))
+                .map(|(_, root)| root.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !roots.is_empty() {
+        let target = opened_as(&file, path)?;
+        if !roots.iter().any(|root| target.starts_with(root)) {
+            return Err(Refusal::Outside { target });
+        }
+    }
+    Ok(file)
+}
+
+#[cfg(target_os = "linux")]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    Ok(fs::File::from(fd))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    if !fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
     fs::File::open(path)
-        .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+}
+
+/// The path an open file is, every link resolved: read from the handle on Linux.
+fn opened_as(file: &fs::File, path: &Path) -> Result<PathBuf, Refusal> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        if let Ok(target) = fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())) {
+            return Ok(target);
+        }
+    }
+    let _ = file;
+    fs::canonicalize(path).map_err(|e| Refusal::Io(e.to_string()))
+}
+
+/// Read a regular file of at most `limit` bytes as UTF-8 text. Anything else (a FIFO, a
+/// device, a folder, a link to one of them) is refused (see [`open_regular`]).
+pub fn read_text(path: &Path, limit: u64) -> Result<String, Refusal> {
+    let mut bytes = Vec::new();
+    open_regular(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
         .map_err(|e| Refusal::Io(e.to_string()))?;
     if bytes.len() as u64 > limit {
         return Err(Refusal::TooLarge { limit });
@@ -71,6 +134,12 @@ impl Confined {
         let root = fs::canonicalize(dir).map_err(|e| Refusal::Io(e.to_string()))?;
         if !root.is_dir() {
             return Err(Refusal::NotRegular);
+        }
+        // Files found under it are opened only as files inside it (see `open_regular`).
+        if let Ok(mut scanned) = SCANNED.write()
+            && !scanned.iter().any(|(given, _)| given == dir)
+        {
+            scanned.push((dir.to_path_buf(), root.clone()));
         }
         Ok(Confined { root })
     }
@@ -151,5 +220,37 @@ mod tests {
             read_text(&dir.path().join("own.yaml"), 2),
             Err(Refusal::TooLarge { limit: 2 })
         );
+    }
+
+    /// What is opened is checked, not the path before it: a FIFO put in a file's place is
+    /// refused without blocking, and a file under a scanned folder swapped for a link to a
+    /// file outside it is refused, though its path still lies inside.
+    #[test]
+    fn the_opened_file_is_checked_not_the_path() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("passwd");
+        fs::write(&secret, "root:x:0:0").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.yaml");
+        fs::write(&file, "a: 1").unwrap();
+        Confined::new(dir.path()).unwrap();
+        assert!(open_regular(&file).is_ok());
+        // Swapped after the scan for a link out of the folder.
+        fs::remove_file(&file).unwrap();
+        std::os::unix::fs::symlink(&secret, &file).unwrap();
+        assert!(matches!(open_regular(&file), Err(Refusal::Outside { .. })));
+        // Swapped for a FIFO: refused at once (a blocking open would wait for a writer).
+        fs::remove_file(&file).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&file)
+            .status()
+            .is_ok_and(|s| s.success());
+        if made {
+            assert_eq!(open_regular(&file).err(), Some(Refusal::NotRegular));
+        }
+        // A file named outside any scanned folder is still read through a link.
+        let link = outside.path().join("link.yaml");
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+        assert!(open_regular(&link).is_ok());
     }
 }

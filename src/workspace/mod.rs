@@ -151,7 +151,7 @@ fn read_bounded(path: &Path, limit: u64) -> Option<Vec<u8>> {
         return None;
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    std::fs::File::open(path)
+    crate::load::read::open_regular(path)
         .ok()?
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)

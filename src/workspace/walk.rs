@@ -326,7 +326,8 @@ fn is_yaml(name: &str) -> bool {
 /// The first bytes of a file, enough to tell its shape.
 fn prefix(path: &Path) -> Vec<u8> {
     let mut bytes = Vec::new();
-    if let Ok(file) = fs::File::open(path) {
+    // Opened without blocking, and only as a regular file inside the folder.
+    if let Ok(file) = crate::load::read::open_regular(path) {
         let _ = file.take(SHAPE_PREFIX).read_to_end(&mut bytes);
     }
     bytes
