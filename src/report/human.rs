@@ -367,26 +367,10 @@ pub fn write(run: &Run, style: Style, out: &mut dyn std::io::Write) -> std::io::
     writeln!(out, "{}", Summary::of(run))
 }
 
-/// The config file and the packs of a run, in one line, when a config file or a pack other
-/// than the built-in one was used: settings found in a parent folder never apply unseen.
+/// What produced the run (config, packs, targets, workspace, history), in one line: settings
+/// found in a parent folder never apply unseen.
 pub fn provenance_line(p: &crate::run::Provenance) -> Option<String> {
-    let external: Vec<String> = p
-        .packs
-        .iter()
-        .filter(|pack| pack.origin != "builtin")
-        .map(|pack| format!("{} {} ({})", pack.name, pack.version, pack.origin))
-        .collect();
-    if p.config.is_none() && external.is_empty() {
-        return None;
-    }
-    let mut parts = Vec::new();
-    if let Some(c) = &p.config {
-        parts.push(format!("config {c}"));
-    }
-    if !external.is_empty() {
-        parts.push(format!("rule packs {}", external.join(", ")));
-    }
-    Some(escape::terminal_line(&format!("Using {}", parts.join("; "))).into_owned())
+    Some(escape::terminal_line(&format!("Using {}", p.describe())).into_owned())
 }
 
 /// Render one finding with its snippet.

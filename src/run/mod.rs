@@ -13,12 +13,14 @@ mod order;
 mod outside;
 mod portfolio;
 mod prepare;
+mod provenance;
 mod resolve;
 mod spill;
 
 pub use outside::OutsideCache;
 pub use prepare::{Prepared, prepare};
 use prepare::{context, targets_for};
+pub use provenance::{PackUsed, Provenance, TargetsUsed, WorkspaceUsed};
 pub use spill::{Counts, Mark, Spill};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -207,82 +209,6 @@ pub enum Status {
     Applied,
     NotApplicable(String),
     Failed,
-}
-
-/// A rule pack a run used, as reports name it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct PackUsed {
-    pub name: String,
-    pub version: String,
-    /// `builtin`, or the folder it was read from.
-    pub origin: String,
-    /// The SHA-256 of the pack's files (`sha256:...`).
-    pub hash: crate::hash::ContentHash,
-}
-
-/// The department-level targets file a run used.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct TargetsUsed {
-    pub file: String,
-    pub hash: crate::hash::ContentHash,
-}
-
-/// The workspace a run read beyond its inputs.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct WorkspaceUsed {
-    /// Its root folder, as shown.
-    pub root: String,
-    /// How the root was found.
-    pub found_by: crate::workspace::FoundBy,
-    /// Declarations and proposals found in it.
-    pub files: usize,
-}
-
-/// What a run was configured from: the config file and the rule packs. Reports say so, so that
-/// a config found in a parent folder, or a pack it names, never applies unseen.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Provenance {
-    pub config: Option<String>,
-    pub packs: Vec<PackUsed>,
-    /// The department-level targets file, when the config names one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub targets: Option<TargetsUsed>,
-    /// The workspace, when the run read one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workspace: Option<WorkspaceUsed>,
-    /// Where previous declarations were read from: `--previous`, a git revision, the
-    /// workspace.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub history: Vec<String>,
-}
-
-impl Provenance {
-    pub fn of(prepared: &Prepared, options: &Options) -> Provenance {
-        Provenance {
-            config: options.config_file.clone(),
-            packs: prepared
-                .rules
-                .packs
-                .iter()
-                .map(|p| PackUsed {
-                    name: p.manifest.name.clone(),
-                    version: p.manifest.version.clone(),
-                    origin: p.origin.clone(),
-                    hash: p.hash,
-                })
-                .collect(),
-            targets: options.targets.as_ref().map(|t| TargetsUsed {
-                file: t.source.name.clone(),
-                hash: crate::hash::ContentHash::of(t.source.text.as_bytes()),
-            }),
-            workspace: options.workspace.as_ref().map(|w| WorkspaceUsed {
-                root: crate::workspace::display(&w.root.dir),
-                found_by: w.root.found_by,
-                files: w.scanned.files,
-            }),
-            history: Vec::new(),
-        }
-    }
 }
 
 /// The outcome of a run.

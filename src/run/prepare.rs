@@ -29,6 +29,8 @@ pub struct Prepared {
     pub target_values: Vec<Option<(String, Dynamic)>>,
     /// Time per rule, when `check --profile` asked for it.
     pub profile: Option<crate::profile::Profile>,
+    /// Commitments whose every rule the config's `enable:`/`disable:` switched off.
+    pub disabled_commitments: std::collections::BTreeSet<u32>,
 }
 
 /// Load the packs and resolve parameters. Problems become diagnostics.
@@ -51,10 +53,17 @@ pub fn prepare(options: &Options) -> Prepared {
             p.rules.retain(|r| only.contains(&r.id));
         }
     }
+    let mut disabled_commitments = std::collections::BTreeSet::new();
     if let Some(selection) = &options.selection {
+        let with_rules = |rules: &pack::RuleSet| -> std::collections::BTreeSet<u32> {
+            rules.rules().filter_map(|(_, r)| r.commitment).collect()
+        };
+        let before = with_rules(&rules);
         for p in &mut rules.packs {
             p.rules.retain(|r| selection.allows(r));
         }
+        let after = with_rules(&rules);
+        disabled_commitments = before.difference(&after).copied().collect();
     }
     let mut pack_ctx = BTreeMap::new();
     let mut used = vec![false; options.params.len()];
@@ -122,6 +131,7 @@ pub fn prepare(options: &Options) -> Prepared {
         known,
         target_values,
         profile: None,
+        disabled_commitments,
     }
 }
 

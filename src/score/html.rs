@@ -17,6 +17,7 @@ fn band_of(v: &Value) -> (&'static str, &'static str) {
         Some(Band::Green) => ("green", "Green"),
         Some(Band::Amber) => ("amber", "Amber"),
         Some(Band::Red) => ("red", "Red"),
+        None if v.disabled => ("na", "Disabled by config"),
         None => ("na", "N/A"),
     }
 }
@@ -194,6 +195,8 @@ pub fn render(report: &ScoreReport, run: &Run, doc_link: DocLink<'_>) -> String 
                 "Evaluated as of " (HtmlText(as_of)) ". Produced by " (HtmlText(&report.tool))
                 ". Scores are checks passed over checks that applied; see the scoring model in docs/scoring.md."
             }
+            "\n"
+            p class="meta" { "Using " (HtmlText(&report.provenance.describe())) "." }
             "\n"
             (navigation())
             "\n"
@@ -550,7 +553,7 @@ fn mission_bars(report: &ScoreReport, d: &Department) -> Markup {
         .collect();
     let text = |v: &Value| match v.score {
         Some(_) => format!("{} {}", show(v.score), band_of(v).1),
-        None => "N/A".to_string(),
+        None => band_of(v).1.to_string(),
     };
     let desc = bars
         .iter()

@@ -50,9 +50,10 @@ fn header(out: &mut String, report: &ScoreReport) {
     let _ = writeln!(out, "Compliance scores, {when}");
     let _ = writeln!(
         out,
-        "Score = checks passed / checks applicable; bands: {}\n",
+        "Score = checks passed / checks applicable; bands: {}",
         bands_text(&report.bands)
     );
+    let _ = writeln!(out, "Using {}\n", t(&report.provenance.describe()));
 }
 
 fn paint(text: &str, band: Option<Band>, color: bool) -> String {

@@ -23,6 +23,7 @@ pub fn render(report: &ScoreReport, view: View) -> String {
         "Score = checks passed / checks applicable. Bands: {}.\n",
         bands_text(&report.bands)
     );
+    let _ = writeln!(out, "Using {}.\n", esc(&report.provenance.describe()));
     match view {
         View::Mission => {
             table(&mut out, &mission_grid(report));

@@ -214,6 +214,9 @@ pub struct Model {
     pub great_target: Option<i64>,
     /// The evaluation date given on the command line, if any.
     pub as_of: Option<String>,
+    /// Commitments whose every rule the config switched off: scored as `disabled by config`,
+    /// never as N/A.
+    pub disabled: std::collections::BTreeSet<u32>,
 }
 
 impl Model {
@@ -308,6 +311,7 @@ impl Model {
             top75,
             great_target,
             as_of: None,
+            disabled: prepared.disabled_commitments.clone(),
         })
     }
 
@@ -409,6 +413,10 @@ pub struct Value {
     pub score: Option<f64>,
     pub without_waivers: Option<f64>,
     pub band: Option<Band>,
+    /// Every rule of it was switched off by the config (`enable:`/`disable:`): no score, and
+    /// not "nothing applicable" either.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
 }
 
 impl Value {
@@ -417,12 +425,21 @@ impl Value {
             score,
             without_waivers,
             band: bands.band(score),
+            disabled: false,
         }
     }
     pub const NA: Value = Value {
         score: None,
         without_waivers: None,
         band: None,
+        disabled: false,
+    };
+    /// A commitment or mission the config switched off.
+    pub const DISABLED: Value = Value {
+        score: None,
+        without_waivers: None,
+        band: None,
+        disabled: true,
     };
     /// Whether waivers change the score.
     pub fn waivers_matter(&self) -> bool {
@@ -443,10 +460,14 @@ pub fn show(score: Option<f64>) -> String {
     score.map_or_else(|| "N/A".to_string(), |s| format!("{}%", pct(s)))
 }
 
-/// `82% amber`, `82% amber (78% without waivers)`, or `N/A`.
+/// What a disabled commitment or mission reads, wherever a score would be.
+pub const DISABLED_TEXT: &str = "disabled by config";
+
+/// `82% amber`, `82% amber (78% without waivers)`, `N/A`, or `disabled by config`.
 pub fn show_value(v: &Value, with_waivers_note: bool) -> String {
     let mut s = match (v.score, v.band) {
         (Some(x), Some(b)) => format!("{}% {}", pct(x), b.label()),
+        _ if v.disabled => DISABLED_TEXT.to_string(),
         _ => "N/A".to_string(),
     };
     if with_waivers_note && v.waivers_matter() {
@@ -476,6 +497,9 @@ pub struct ScoreReport {
     /// Present when `--baseline` was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison: Option<baseline::Comparison>,
+    /// What produced the scores: config, packs, targets, workspace, history.
+    #[serde(default, skip_deserializing)]
+    pub provenance: crate::run::Provenance,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -676,6 +700,9 @@ pub struct SummaryScores {
 pub struct SummaryMission {
     pub number: u32,
     pub score: Option<f64>,
+    /// Every rule of it was switched off by the config.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -699,6 +726,7 @@ impl Summary {
                 .map(|m| SummaryMission {
                     number: m.number,
                     score: m.score.score,
+                    disabled: m.score.disabled,
                 })
                 .collect()
         };
@@ -803,6 +831,7 @@ fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
         incomplete_rules: incomplete.into_iter().collect(),
         findings,
         comparison: None,
+        provenance: run.provenance.clone(),
     }
 }
 
@@ -1117,6 +1146,15 @@ fn commitments_and_missions(acc: &DeptAcc, model: &Model) -> Scored {
         let mut without = Vec::new();
         for c in &m.commitments {
             let Some(ca) = acc.commitments.get(&c.number) else {
+                if model.disabled.contains(&c.number) {
+                    out.commitments.push(CommitmentScore {
+                        number: c.number,
+                        mission: m.number,
+                        score: Value::DISABLED,
+                        tally: Tally::default(),
+                        rules: Vec::new(),
+                    });
+                }
                 continue;
             };
             let value = ca.tally.value(&bands);
@@ -1145,6 +1183,15 @@ fn commitments_and_missions(acc: &DeptAcc, model: &Model) -> Scored {
             out.missions.push(MissionScore {
                 number: m.number,
                 score: Value::new(score, score_without, &bands),
+            });
+        } else if !m.commitments.is_empty()
+            && m.commitments
+                .iter()
+                .all(|c| model.disabled.contains(&c.number))
+        {
+            out.missions.push(MissionScore {
+                number: m.number,
+                score: Value::DISABLED,
             });
         }
         out.mission_values.push((score, score_without, m.weight));

@@ -22,7 +22,7 @@ impl FoundBy {
         match self {
             FoundBy::Config => "the folder of the config file",
             FoundBy::Repository => "the repository's root",
-            FoundBy::Folder => "the current folder (no config file or repository above it)",
+            FoundBy::Folder => "the current folder",
         }
     }
 }

@@ -492,3 +492,61 @@ fn the_department_view_names_the_rules_that_could_not_judge() {
     );
     assert!(text.contains("mobile-app-access-not-increasing: could not judge"));
 }
+
+/// A commitment the config switches off reads "disabled by config" (JSON: `disabled`), never
+/// N/A, and the report names the config that did it.
+#[test]
+fn a_commitment_the_config_disables_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".roadmap-lint.yaml"),
+        "disable: { commitments: [9] }\n",
+    )
+    .unwrap();
+    let root = crate::harness::root();
+    let pack = root.join("fixtures/score/pack");
+    let input = root.join("fixtures/score/v1");
+    let run = |format: &str| {
+        Command::cargo_bin("roadmap-lint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["score", "--no-builtin", "--rules"])
+            .arg(&pack)
+            .args([
+                "--as-of",
+                "2025-06-30",
+                "--color",
+                "never",
+                "--by",
+                "commitment",
+                "--format",
+                format,
+            ])
+            .arg(&input)
+            .env("COLUMNS", "100")
+            .assert()
+    };
+    let text = stdout(&run("human"));
+    assert!(text.contains("disabled by config"), "{text}");
+    assert!(text.contains("Using config .roadmap-lint.yaml"), "{text}");
+    let report = json(&run("json"));
+    let c9: Vec<&Value> = report["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["commitments"].as_array().unwrap())
+        .filter(|c| c["number"] == 9)
+        .collect();
+    assert!(!c9.is_empty(), "{report}");
+    assert!(c9.iter().all(|c| c["score"]["disabled"] == true), "{c9:?}");
+    assert_eq!(report["provenance"]["config"], ".roadmap-lint.yaml");
+    // Mission 4 holds only commitment 9: it is disabled too, not N/A.
+    let m4: Vec<&Value> = report["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["missions"].as_array().unwrap())
+        .filter(|m| m["number"] == 4)
+        .collect();
+    assert!(m4.iter().all(|m| m["score"]["disabled"] == true), "{m4:?}");
+}
