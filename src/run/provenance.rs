@@ -81,9 +81,18 @@ impl Provenance {
             let from: Vec<&str> = self
                 .history
                 .iter()
-                .map(|h| if h == "workspace" { "the workspace" } else { h.as_str() })
+                .map(|h| {
+                    if h == "workspace" {
+                        "the workspace"
+                    } else {
+                        h.as_str()
+                    }
+                })
                 .collect();
-            parts.push(format!("previous declarations from {}", from.join(", then ")));
+            parts.push(format!(
+                "previous declarations from {}",
+                from.join(", then ")
+            ));
         }
         parts.join("; ")
     }
