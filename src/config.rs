@@ -88,6 +88,8 @@ pub struct Config {
     /// The department-level targets file, resolved against the config file's folder.
     pub targets: Option<PathBuf>,
     pub builtin: Option<bool>,
+    /// Packs besides the built-in one whose missions count in the scores (`scored_packs:`).
+    pub scored_packs: Vec<String>,
     pub ignore: Option<GlobSet>,
     /// `include:`, `exclude:` and `ignore:` patterns as written (the workspace matches them
     /// against paths relative to the config's folder).
@@ -442,6 +444,7 @@ impl Config {
                 .and_then(Json::as_str)
                 .map(|t| base.join(t)),
             builtin: json.get("builtin").and_then(Json::as_bool),
+            scored_packs: strings(json.get("scored_packs")),
             ignore: None,
             include: strings(json.get("include")),
             exclude: strings(json.get("exclude"))

@@ -196,6 +196,8 @@ codes! {
         "The `--baseline` file is not a `score --format json` report of a version this tool reads.";
     ExplainUnknown = "explain-unknown", Tool, "Nothing to explain",
         "`explain` names no rule and no built-in diagnostic code.";
+    EvalFailed = "eval-failed", Tool, "Expression failed",
+        "`roadmap-lint eval` could not evaluate the expression: it does not compile, it failed on the document (the position is in the expression, or in the library function it called), or the file, document or pack it names is not there.";
     TestNoPack = "test-no-pack", Tool, "No pack to test",
         "`test` found no rule pack: no `rules/<pack>/pack.yaml` in the working directory, and no folder given.";
     TestNoRule = "test-no-rule", Tool, "No such rule in the pack",

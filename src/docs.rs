@@ -73,9 +73,19 @@ pub fn explain_text(rules: &RuleSet, pack: &pack::Pack, rule: &pack::Rule) -> St
         }
     }
     out.push_str(&format!(
-        "Severity: {}. Applies to: {}.{} Pack: {} {}. Source: {}\n\n",
+        "Severity: {}{}. Applies to: {}{}.{} Pack: {} {}. Source: {}\n\n",
         rule.severity,
+        if rule.severity_default {
+            " (the default: the rule's metadata sets none)"
+        } else {
+            ""
+        },
         rule.kinds.join(", "),
+        if rule.applies.is_empty() {
+            String::new()
+        } else {
+            format!(" of {}", rule.applies.join(", "))
+        },
         if rule.portfolio {
             " Runs once over all documents."
         } else {

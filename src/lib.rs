@@ -45,6 +45,7 @@ pub mod cli;
 pub mod config;
 pub mod coverage;
 pub mod date;
+pub mod debug;
 pub mod diag;
 pub mod docs;
 pub mod engine;

@@ -18,6 +18,8 @@ pub struct Request {
     pub commitment: u32,
     pub pack: PathBuf,
     pub force: bool,
+    /// The kind of document the rule judges: `department` or `proposal`.
+    pub kind: String,
 }
 
 /// The files `new` wrote, in the order written.
@@ -149,10 +151,11 @@ pub fn create(req: &Request) -> Result<Created, ToolDiagnostic> {
         )
         .help("check that the folder exists and is writable")
     };
-    let rule = rule_text(&req.id, commitment.number, &commitment.text);
+    let proposal = req.kind == "proposal";
+    let rule = rule_text(&req.id, commitment.number, &commitment.text, proposal);
     write_atomic(&rule_path, &rule).map_err(|e| io(&rule_path, e))?;
     for (path, met) in fixtures.iter().zip([false, true]) {
-        write_atomic(path, &fixture_text(&req.id, met)).map_err(|e| io(path, e))?;
+        write_atomic(path, &fixture_text(&req.id, met, proposal)).map_err(|e| io(path, e))?;
     }
     Ok(Created {
         manifest: created_manifest,
@@ -184,7 +187,17 @@ fn new_manifest(dir: &Path) -> String {
          name: {name}\n\
          version: 0.1.0\n\
          description: Rules of {name} (describe what they check here).\n\
+         # Where reports link each rule's documentation: `{{id}}` is the rule's id, `{{version}}`\n\
+         # the tool's version. Without it, reports give no link for this pack's rules.\n\
+         # help_uri: \"https://example.org/{name}/rules/{{id}}\"\n\
          fixtures: fixtures\n\
+         # The keys of your own (`x_...`) that the rules read, with their JSON Schema: documents\n\
+         # are checked against it, and so are the rules' paths (docs/pack.md, `fields`).\n\
+         # fields:\n\
+         #   x_todo:\n\
+         #     type: object\n\
+         #     properties:\n\
+         #       met: {{ type: boolean }}\n\
          {missions}",
         dir = dir.display()
     )
@@ -205,17 +218,28 @@ fn quoted(prefix: &str, text: &str) -> String {
     lines.join("\n")
 }
 
-/// The rule script: the documentation template and a stub check.
-pub fn rule_text(id: &str, commitment: u32, text: &str) -> String {
+/// The rule script: the documentation template and a stub check, of a department
+/// declaration or, when `proposal`, of a spend-control proposal.
+pub fn rule_text(id: &str, commitment: u32, text: &str, proposal: bool) -> String {
     let why = quoted(
         &format!("//! Commitment {commitment}:"),
         &format!("\"{text}\""),
     );
+    let (kind, schema, question, called) = if proposal {
+        (
+            "proposal",
+            "proposal",
+            "\n    question: \"TODO: what a review asks the department when the rule fails\",",
+            "spend-control proposal (its department's declaration is `ctx.declaration`)",
+        )
+    } else {
+        ("department", "department", "", "department declaration")
+    };
     format!(
         r#"//! # What it checks
 //! TODO: what the rule checks, field by field, and when it does not apply. The scaffold judges
 //! the placeholder field `x_todo.met`: replace it here, in `check` and in both fixtures with the
-//! declaration fields the commitment is about (see `roadmap-lint schema department`).
+//! fields the commitment is about (see `roadmap-lint schema {schema}`).
 //!
 //! # Why
 {why}
@@ -237,11 +261,11 @@ let rule = #{{
     title: "TODO: one line naming the problem",
     commitment: {commitment},
     severity: "error",
-    kinds: ["department"],
+    kinds: ["{kind}"],{question}
 }};
 
-// Called once per department declaration. Helpers: docs/rule-api.md. Use pack parameters
-// (`ctx.params.NAME`) for every deadline and threshold.
+// Called once per {called}. Helpers: docs/rule-api.md. Use pack parameters (`ctx.params.NAME`)
+// for every deadline and threshold. Try expressions with `roadmap-lint eval FILE EXPR`.
 fn check(doc, ctx) {{
     let met = lookup(doc, "x_todo.met");
     if met == () {{
@@ -257,12 +281,13 @@ fn check(doc, ctx) {{
     )
 }
 
-/// A fixture: `met: false` fails (and is marked), `met: true` passes.
-pub fn fixture_text(id: &str, met: bool) -> String {
+/// A fixture: `met: false` fails (marked `# expect:`), `met: true` passes (marked `# ok:`, the
+/// line where the rule must pass its check).
+pub fn fixture_text(id: &str, met: bool, proposal: bool) -> String {
     let (what, marker) = if met {
         (
-            "Passing fixture: the rule must report nothing here.",
-            String::new(),
+            "Passing fixture: the rule must report nothing here, and pass its check on the line marked `# ok:`.",
+            format!("   # ok: {id}"),
         )
     } else {
         (
@@ -270,7 +295,10 @@ pub fn fixture_text(id: &str, met: bool) -> String {
             format!("   # expect: {id}"),
         )
     };
-    format!(
-        "# {what}\nschema_version: 1\nkind: department\nas_of: 2025-03-31\norganisation: {{ id: EXAMPLE, name: Example Department }}\nx_todo:\n  met: {met}{marker}\n"
-    )
+    let head = if proposal {
+        "kind: proposal\nas_of: 2025-03-31\nproposal:\n  id: SC-2025-0001\n  organisation: EXAMPLE\n  title: Example proposal"
+    } else {
+        "kind: department\nas_of: 2025-03-31\norganisation: { id: EXAMPLE, name: Example Department }"
+    };
+    format!("# {what}\nschema_version: 1\n{head}\nx_todo:\n  met: {met}{marker}\n")
 }

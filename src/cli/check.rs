@@ -56,6 +56,10 @@ pub struct CheckArgs {
     /// Run only this rule (repeatable); schema and syntax checks always run.
     #[arg(long = "rule", value_name = "ID")]
     pub only: Vec<String>,
+    /// Show what this rule prints (`print`, `debug`) on each document, on standard error
+    /// (repeatable).
+    #[arg(long = "debug-rule", value_name = "ID")]
+    pub debug_rules: Vec<String>,
     #[command(flatten)]
     pub eval: EvalArgs,
     /// Print each rule's total evaluation time and call count to stderr, slowest first.
@@ -128,22 +132,17 @@ fn run_once(args: &CheckArgs) -> Exit {
         ));
         return Exit::Clean;
     }
-    let mut prepared = run::prepare(&settings.options);
+    let mut prepared = prepare_debugged(args, &mut settings.options);
     if args.profile {
         prepared.profile = Some(crate::profile::Profile::new(prepared.rules.rules().count()));
     }
     prepared
         .diagnostics
         .extend(settings.config.check_rule_ids(&prepared.known));
-    // A JSON report carries the scores (the declaration format's machine output contract).
-    let wants =
-        |format: Format| args.format == format || args.outputs.iter().any(|(f, _)| *f == format);
-    let model = wants(Format::Json)
-        .then(|| crate::score::Model::from_prepared(&prepared, &Default::default()).ok())
-        .flatten();
+    let model = score_model(args, &settings, &prepared);
     // Paths of passed checks only where a report reads them: JUnit lists them all; the scores
     // read those of the portfolio rule they take commitment 1's count from.
-    if !wants(Format::Junit) {
+    if !(args.format == Format::Junit || args.outputs.iter().any(|(f, _)| *f == Format::Junit)) {
         let ids = model.iter().filter_map(|m| m.c1_rule.clone()).collect();
         settings.options.passed_paths_of = Some(std::sync::Arc::new(ids));
     }
@@ -185,6 +184,9 @@ fn run_once(args: &CheckArgs) -> Exit {
     if let Some(profile) = &prepared.profile {
         output::eprint_text(&profile.render(&prepared.rules));
     }
+    if !args.debug_rules.is_empty() {
+        output::eprint_text(&crate::debug::printed(&result));
+    }
     let mut code = exit_code(&result, worst, fail_on);
     // A closed pipe (`| head`) is not an error worth reporting; any other failure to write the
     // report (such as findings kept on disk that cannot be read back) is, and the exit code
@@ -205,6 +207,52 @@ fn run_once(args: &CheckArgs) -> Exit {
     std::mem::forget(result);
     std::mem::forget(prepared);
     code
+}
+
+/// The score model a JSON report's scores need (the declaration format's machine output
+/// contract), with the config's `scored_packs`.
+fn score_model(
+    args: &CheckArgs,
+    settings: &settings::Settings,
+    prepared: &run::Prepared,
+) -> Option<crate::score::Model> {
+    let wants_json =
+        args.format == Format::Json || args.outputs.iter().any(|(f, _)| *f == Format::Json);
+    if !wants_json {
+        return None;
+    }
+    let config = crate::score::ScoreConfig {
+        packs: settings.config.scored_packs.clone(),
+        ..Default::default()
+    };
+    crate::score::Model::from_prepared(prepared, &config).ok()
+}
+
+/// The packs prepared, with the rules `--debug-rule` names asked to keep what they print.
+fn prepare_debugged(args: &CheckArgs, options: &mut run::Options) -> run::Prepared {
+    if !args.debug_rules.is_empty() {
+        options.debug_rules = Some(args.debug_rules.iter().cloned().collect());
+    }
+    let mut prepared = run::prepare(options);
+    prepared
+        .diagnostics
+        .extend(unknown_debug_rules(&args.debug_rules, &prepared));
+    prepared
+}
+
+/// A `--debug-rule` that names no loaded rule would show nothing: an error, with the closest id.
+fn unknown_debug_rules(ids: &[String], prepared: &run::Prepared) -> Vec<ToolDiagnostic> {
+    let known: Vec<&str> = prepared.known.ids.iter().map(String::as_str).collect();
+    ids.iter()
+        .filter(|id| !known.contains(&id.as_str()))
+        .map(|id| {
+            ToolDiagnostic::new(
+                Code::RuleUnknown,
+                format!("--debug-rule {id}: no loaded rule has this id"),
+            )
+            .help(crate::suggest::help(id, "rule id", &known))
+        })
+        .collect()
 }
 
 /// What of each file a run keeps for the reports: its text only for reports that print

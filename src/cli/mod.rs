@@ -6,6 +6,7 @@
 pub mod args;
 mod check;
 mod config;
+mod eval;
 mod fix;
 mod init;
 mod output;
@@ -57,6 +58,9 @@ pub enum Command {
     /// (`# expect-warning:` or `# expect-info:` for other severities; several ids separated by
     /// commas), and nowhere else. A fixture without markers must produce no findings.
     Test(test::TestArgs),
+    /// Evaluate a Rhai expression with `doc` bound to a document of FILE and `ctx` to what a
+    /// rule of the pack sees, the pack's library imported; print the value as JSON.
+    Eval(eval::EvalCmdArgs),
     /// Scaffold a new rule, with a failing and a passing fixture.
     New(test::NewArgs),
     /// Write a declaration (or proposal, or config file) to fill in: every field, with what it
@@ -112,6 +116,7 @@ fn command(cli: Cli) -> Exit {
         Command::Schema(args) => rules::schema(args),
         Command::Test(args) => test::run(args),
         Command::New(args) => test::new_rule(args),
+        Command::Eval(args) => eval::run(args),
         Command::Init(args) => init::run(args),
         Command::Server(args) => server::run(args),
         Command::Config(args) => config::run(args),

@@ -20,6 +20,27 @@ pub struct RulesArgs {
     pub format: ListFormat,
     #[command(flatten)]
     pub packs: PackArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// The config file whose rule folders (`rules:`) and `builtin:` the describing commands read.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Config file. Default: `.roadmap-lint.yaml` in the working directory or the nearest
+    /// folder above it, up to the repository's root.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<std::path::PathBuf>,
+    /// Use no config file, even if one is found.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+impl ConfigArgs {
+    /// The packs the config and `packs` name.
+    fn sources(&self, packs: &PackArgs) -> Result<crate::pack::PackSources, Vec<ToolDiagnostic>> {
+        super::settings::pack_sources(self.config.as_deref(), self.no_config, packs)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -29,6 +50,8 @@ pub struct ExplainArgs {
     pub id: String,
     #[command(flatten)]
     pub packs: PackArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +84,8 @@ pub enum SchemaKind {
     Review,
     /// The assessors' record file read by `review --record`.
     Record,
+    /// A rule pack's manifest, `pack.yaml`.
+    Pack,
 }
 
 fn diagnostics_style() -> crate::report::human::Style {
@@ -68,7 +93,11 @@ fn diagnostics_style() -> crate::report::human::Style {
 }
 
 pub fn list(args: RulesArgs) -> Exit {
-    let (rules, diagnostics) = crate::docs::load(&args.packs.sources());
+    let sources = match args.config.sources(&args.packs) {
+        Ok(s) => s,
+        Err(d) => return output::fail(&d, diagnostics_style()),
+    };
+    let (rules, diagnostics) = crate::docs::load(&sources);
     output::eprint_diagnostics(&diagnostics, diagnostics_style());
     let Some(rules) = rules else {
         return Exit::ToolError;
@@ -84,7 +113,11 @@ pub fn list(args: RulesArgs) -> Exit {
 }
 
 pub fn explain(args: ExplainArgs) -> Exit {
-    let (rules, diagnostics) = crate::docs::load(&args.packs.sources());
+    let sources = match args.config.sources(&args.packs) {
+        Ok(s) => s,
+        Err(d) => return output::fail(&d, diagnostics_style()),
+    };
+    let (rules, diagnostics) = crate::docs::load(&sources);
     output::eprint_diagnostics(&diagnostics, diagnostics_style());
     let Some(rules) = rules else {
         return Exit::ToolError;
@@ -173,6 +206,7 @@ pub fn schema(args: SchemaArgs) -> Exit {
         SchemaKind::Progress => crate::progress::SCHEMA,
         SchemaKind::Review => crate::review::json::SCHEMA,
         SchemaKind::Record => crate::review::record::SCHEMA,
+        SchemaKind::Pack => crate::gendocs::pack_reference::SCHEMA,
     };
     output::print(text);
     Exit::Clean

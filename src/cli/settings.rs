@@ -50,6 +50,37 @@ fn config_path(eval: &EvalArgs, dir: Option<&Path>) -> Option<PathBuf> {
     }
 }
 
+/// The packs the config file and the flags name, for the commands that describe rules
+/// (`rules`, `explain`): the config's rule folders, then `--rules`; the built-in pack unless
+/// the config or `--no-builtin` leaves it out.
+pub fn pack_sources(
+    config: Option<&Path>,
+    no_config: bool,
+    flags: &super::args::PackArgs,
+) -> Result<crate::pack::PackSources, Vec<ToolDiagnostic>> {
+    let path = match (config, no_config) {
+        (_, true) => None,
+        (Some(p), false) => Some(p.to_path_buf()),
+        (None, false) => std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d)),
+    };
+    let config = match path {
+        None => Config::default(),
+        Some(path) => Config::load(&path)?,
+    };
+    let mut packs = flags.sources();
+    if !flags.no_builtin
+        && let Some(builtin) = config.builtin
+    {
+        packs.builtin = builtin;
+    }
+    let mut dirs = config.rule_folders.clone();
+    dirs.extend(packs.dirs);
+    packs.dirs = dirs;
+    Ok(packs)
+}
+
 /// Read the config and merge the flags into it.
 pub fn settings(eval: &EvalArgs) -> Result<Settings, Vec<ToolDiagnostic>> {
     settings_in(eval, None)
@@ -175,10 +206,11 @@ pub fn scoring(
     settings: &Settings,
     weights: Option<&Path>,
 ) -> Result<(crate::run::Prepared, crate::score::Model), Vec<ToolDiagnostic>> {
-    let config = match weights {
+    let mut config = match weights {
         Some(path) => crate::score::ScoreConfig::load(path).map_err(|d| vec![d])?,
         None => crate::score::ScoreConfig::default(),
     };
+    config.packs.clone_from(&settings.config.scored_packs);
     let mut prepared = crate::run::prepare(&settings.options);
     prepared
         .diagnostics

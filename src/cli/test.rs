@@ -40,6 +40,17 @@ pub struct NewArgs {
     /// Overwrite an existing rule and its fixtures.
     #[arg(long)]
     pub force: bool,
+    /// The kind of document the rule judges.
+    #[arg(long, value_enum, default_value = "department")]
+    pub kind: NewKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NewKind {
+    /// A department's declaration.
+    Department,
+    /// A spend-control proposal.
+    Proposal,
 }
 
 pub fn run(args: TestArgs) -> Exit {
@@ -59,6 +70,11 @@ pub fn new_rule(args: NewArgs) -> Exit {
         commitment: args.commitment,
         pack: args.pack,
         force: args.force,
+        kind: match args.kind {
+            NewKind::Department => "department",
+            NewKind::Proposal => "proposal",
+        }
+        .to_string(),
     };
     match crate::scaffold::create(&request) {
         Ok(created) => {

@@ -242,12 +242,16 @@ impl RuleSet {
     /// repository. A built-in code's link comes from [`crate::diag::Code::url`].
     pub fn doc_link(&self, id: &str) -> Option<String> {
         if let Some((pack, rule)) = self.find(id) {
-            return Some(match &pack.manifest.help_uri {
-                Some(uri) => uri
-                    .replace("{id}", &rule.id)
-                    .replace("{version}", env!("CARGO_PKG_VERSION")),
-                None => format!("docs/rules.md#{}", rule.id),
-            });
+            // A pack from a folder without a `help_uri` has no page to link to: the built-in
+            // reference does not document its rules.
+            return match &pack.manifest.help_uri {
+                Some(uri) => Some(
+                    uri.replace("{id}", &rule.id)
+                        .replace("{version}", env!("CARGO_PKG_VERSION")),
+                ),
+                None if pack.origin == "builtin" => Some(format!("docs/rules.md#{}", rule.id)),
+                None => None,
+            };
         }
         crate::diag::Code::from_id(id).map(crate::diag::Code::url)
     }

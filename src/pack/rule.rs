@@ -27,6 +27,8 @@ pub struct Rule {
     pub commitment: Option<u32>,
     pub mission: Option<u32>,
     pub severity: Severity,
+    /// Whether the severity is the default (`error`), the metadata giving none.
+    pub severity_default: bool,
     pub kinds: Vec<String>,
     /// Runs once over all documents (`collect` per document, then `check_all`).
     pub portfolio: bool,
@@ -365,6 +367,7 @@ pub fn compile(
         commitment: meta.commitment,
         mission,
         severity,
+        severity_default: meta.severity.is_none(),
         kinds,
         portfolio: meta.portfolio,
         criterion: meta.criterion,

@@ -389,6 +389,19 @@ fn target_diagnostics(
     out
 }
 
+/// The `ctx` a rule of `pack` sees for a document (without an earlier declaration or a
+/// proposal's declaration): for `eval`.
+pub fn rule_context(
+    pack: &crate::pack::Pack,
+    prepared: &Prepared,
+    as_of: Date,
+    file: &str,
+    document: usize,
+    kind: &str,
+) -> Dynamic {
+    context(pack, prepared, as_of, file, document, kind, &[])
+}
+
 /// The document as named in messages: `file.yaml, document 2` (documents count from 1 in
 /// text; the JSON report's `document` index counts from 0).
 pub fn place(file: &str, document: usize) -> String {

@@ -101,6 +101,9 @@ pub struct ScoreConfig {
     pub commitments: BTreeMap<u32, f64>,
     #[serde(default)]
     pub bands: Option<Bands>,
+    /// Packs besides the built-in ones whose missions count (the config's `scored_packs`).
+    #[serde(skip)]
+    pub packs: Vec<String>,
 }
 
 impl ScoreConfig {
@@ -198,6 +201,53 @@ pub struct Top75Service {
     pub name: String,
 }
 
+/// The missions of the packs that count, the first pack's of each number.
+fn missions_of(prepared: &Prepared, left_out: &BTreeSet<String>) -> Vec<MissionInfo> {
+    let mut missions: Vec<MissionInfo> = Vec::new();
+    for pack in prepared
+        .rules
+        .packs
+        .iter()
+        .filter(|p| !left_out.contains(&p.manifest.name))
+    {
+        for m in &pack.manifest.missions {
+            if missions.iter().any(|x| x.number == m.number) {
+                continue;
+            }
+            missions.push(MissionInfo {
+                number: m.number,
+                title: m.title.clone(),
+                weight: m.weight,
+                commitments: m
+                    .commitments
+                    .iter()
+                    .map(|c| CommitmentInfo {
+                        number: c.number,
+                        text: c.text.clone(),
+                        weight: c.weight,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    missions
+}
+
+/// The packs whose missions do not count: beside the built-in pack, a pack counts only when
+/// the config names it in `scored_packs` (a department's own pack is checked, but leaves the
+/// government score as it is); without the built-in pack, the packs loaded are the policy.
+fn packs_left_out(prepared: &Prepared, config: &ScoreConfig) -> BTreeSet<String> {
+    let packs = &prepared.rules.packs;
+    if !packs.iter().any(|p| p.origin == "builtin") {
+        return BTreeSet::new();
+    }
+    packs
+        .iter()
+        .filter(|p| p.origin != "builtin" && !config.packs.contains(&p.manifest.name))
+        .map(|p| p.manifest.name.clone())
+        .collect()
+}
+
 /// Everything the arithmetic needs besides the run.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
@@ -217,33 +267,23 @@ pub struct Model {
     /// Commitments whose every rule the config switched off: scored as `disabled by config`,
     /// never as N/A.
     pub disabled: std::collections::BTreeSet<u32>,
+    /// Rules of packs whose missions do not count (a department's own pack, unless the config
+    /// names it in `scored_packs`): their results are left out of every score.
+    pub unscored: BTreeSet<String>,
 }
 
 impl Model {
     /// Build the model from the loaded packs, with `config` overriding pack weights and bands.
     pub fn from_prepared(prepared: &Prepared, config: &ScoreConfig) -> Result<Model, String> {
-        let mut missions: Vec<MissionInfo> = Vec::new();
-        for pack in &prepared.rules.packs {
-            for m in &pack.manifest.missions {
-                if missions.iter().any(|x| x.number == m.number) {
-                    continue;
-                }
-                missions.push(MissionInfo {
-                    number: m.number,
-                    title: m.title.clone(),
-                    weight: m.weight,
-                    commitments: m
-                        .commitments
-                        .iter()
-                        .map(|c| CommitmentInfo {
-                            number: c.number,
-                            text: c.text.clone(),
-                            weight: c.weight,
-                        })
-                        .collect(),
-                });
-            }
-        }
+        let left_out = packs_left_out(prepared, config);
+        let unscored: BTreeSet<String> = prepared
+            .rules
+            .packs
+            .iter()
+            .filter(|p| left_out.contains(&p.manifest.name))
+            .flat_map(|p| p.rules.iter().map(|r| r.id.clone()))
+            .collect();
+        let mut missions = missions_of(prepared, &left_out);
         let bad = |w: f64| !w.is_finite() || w < 0.0;
         for m in &missions {
             if bad(m.weight) {
@@ -312,6 +352,7 @@ impl Model {
             great_target,
             as_of: None,
             disabled: prepared.disabled_commitments.clone(),
+            unscored,
         })
     }
 
@@ -781,7 +822,7 @@ fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
     let incomplete: BTreeSet<String> = run
         .results
         .iter()
-        .filter(|r| r.status == Status::Failed)
+        .filter(|r| r.status == Status::Failed && !model.unscored.contains(&r.rule))
         .map(|r| r.rule.clone())
         .collect();
     // Each department is tallied and scored in turn, so only one department's tallies are
@@ -838,13 +879,14 @@ fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
 /// The model, with room for every commitment a rule of the run names, even one no pack lists
 /// (weight 1).
 fn with_commitments_of_results(run: &Run, model: &Model) -> Model {
-    let mut model = model.clone();
-    for r in &run.results {
+    let unscored = &model.unscored;
+    let mut with = model.clone();
+    for r in run.results.iter().filter(|r| !unscored.contains(&r.rule)) {
         if let Some(c) = r.commitment {
-            model.ensure(c, r.mission);
+            with.ensure(c, r.mission);
         }
     }
-    model
+    with
 }
 
 /// The run's documents sorted into departments to score and documents that cannot be.
@@ -931,7 +973,7 @@ fn tally_results(
     acc: &mut DeptAcc,
     mut findings: Option<&mut Vec<ScoredFinding>>,
 ) {
-    for r in results {
+    for r in results.iter().filter(|r| !model.unscored.contains(&r.rule)) {
         let Some(c) = r.commitment else {
             continue;
         };

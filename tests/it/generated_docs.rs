@@ -157,3 +157,31 @@ fn readme_fences_are_closed_and_it_opens_with_the_two_commands() {
     );
     assert!(head.contains("cargo test"), "{head}");
 }
+
+#[test]
+fn pack_reference_is_current() {
+    gendocs::check_or_update(
+        Path::new("docs/pack.md"),
+        &gendocs::pack_reference::pack_reference(),
+    )
+    .unwrap();
+}
+
+/// The schema `docs/pack.md` is made from describes the packs as the loader reads them.
+#[test]
+fn the_packs_manifests_fit_the_pack_schema() {
+    let schema: serde_json::Value = serde_json::from_str(gendocs::pack_reference::SCHEMA).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for path in [
+        "rules/roadmap-2022-25/pack.yaml",
+        "fixtures/packs/blueprint-2025/pack.yaml",
+    ] {
+        let text = std::fs::read_to_string(path).unwrap();
+        let value: serde_json::Value = yaml_serde::from_str(&text).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{path}: {errors:#?}");
+    }
+}

@@ -15,6 +15,7 @@ mod progress;
 mod gen_corpus;
 
 mod architecture;
+mod author_commands;
 mod author_mistakes;
 mod broken_rules;
 mod browser;

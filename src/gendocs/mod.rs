@@ -5,6 +5,9 @@
 //! Tests compare the files with what these functions produce, and rewrite them when
 //! `UPDATE_GENERATED=1` is set (`tests/generated_docs.rs`).
 
+mod authors;
+pub mod pack_reference;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -41,7 +44,7 @@ holding its documentation (`# What it checks`, `# Why`, `# Failing example`, `# 
 then its metadata, then `fn check(doc, ctx)`, called once per document of the rule's kinds:\n\n",
     );
     out.push_str(
-        "```rhai\nlet rule = #{\n    id: \"one-login-strategy-overdue\",   // the file's name; kebab-case, naming the problem\n    title: \"One Login adoption strategy missing or confirmed after the deadline\",\n    commitment: 3,                      // a commitment of the pack's pack.yaml\n    criterion: \"...\",                  // proposal rules: the criterion met, as a review lists it\n    question: \"...\",                   // proposal rules: what a review asks the department\n    owner: \"commercial_lead\",          // proposal rules: who owns the condition (pack.yaml review.owners)\n    due: \"before_contract_award\",       // proposal rules: when it falls due (pack.yaml review.due)\n    severity: \"error\",                  // \"error\", \"warning\" or \"info\"\n    kinds: [\"department\"],              // \"department\" and/or \"proposal\"\n};\n\nfn check(doc, ctx) {\n    // report(...), warn(...), pass(...) or not_applicable(...)\n}\n```\n\n",
+        "```rhai\nlet rule = #{\n    id: \"one-login-strategy-overdue\",   // the file's name; kebab-case, naming the problem\n    title: \"One Login adoption strategy missing or confirmed after the deadline\",\n    commitment: 3,                      // a commitment of the pack's pack.yaml\n    criterion: \"...\",                  // proposal rules: the criterion met, as a review lists it\n    question: \"...\",                   // proposal rules: what a review asks the department\n    owner: \"commercial_lead\",          // proposal rules: who owns the condition (pack.yaml review.owners)\n    due: \"before_contract_award\",       // proposal rules: when it falls due (pack.yaml review.due)\n    severity: \"error\",                  // \"error\", \"warning\" or \"info\"; none: \"error\" (a warning)\n    applies_to: [\"DWP\"],              // optional: organisation codes or types it judges\n    kinds: [\"department\"],              // \"department\" and/or \"proposal\"\n};\n\nfn check(doc, ctx) {\n    // report(...), warn(...), pass(...) or not_applicable(...)\n}\n```\n\n",
     );
     out.push_str(
         "A portfolio rule (`portfolio: true`) defines `fn collect(doc, ctx)`, whose value is kept for each \
@@ -64,6 +67,14 @@ document, and `fn check_all(items, ctx)`, called once with every document's item
             "the pack's data files by name (`data:` in pack.yaml)",
         ),
         ("ctx.file", "the document's file name"),
+        (
+            "ctx.previous",
+            "the organisation's latest earlier declaration (department rules), or `()`",
+        ),
+        (
+            "ctx.declaration",
+            "a proposal's department declaration (proposal rules), or `()`; `ctx.declaration_ref` refers to it",
+        ),
         ("ctx.document", "the document's index in its file, from 0"),
         (
             "ctx.kind",
@@ -99,16 +110,10 @@ function that returns the value). Its functions call the helpers below, and what
 loads: a module that is not in `lib/` (called or imported), a function the module does not \
 define, or a call with the wrong number of arguments is an error pointing at it.\n\n",
     );
-    out.push_str(
-        "## Fixtures\n\nEach rule has fixtures in its pack's fixtures folder (`fixtures:` in pack.yaml), \
-in a sub-folder named after the rule: YAML declarations where a comment at the end of a line, \
-`# expect: RULE-ID` (or `# expect-warning: RULE-ID`, several ids separated by commas), marks \
-where a finding's span must start. A fixture without markers must produce no finding; a \
-sub-folder of several files is one case, checked together (for portfolio rules). Every rule \
-needs a failing and a passing fixture. `roadmap-lint test [PACK_DIR] [--rule ID]` runs them \
-and shows every missing, unexpected or misplaced finding; `roadmap-lint new RULE-ID \
---commitment N` writes a rule with both fixtures.\n\n",
-    );
+    out.push_str(authors::checks());
+    out.push_str(authors::organisations());
+    out.push_str(authors::fixtures());
+    out.push_str(authors::debugging());
     out.push_str("## Helpers\n\n");
     for h in HELPERS {
         let _ = write!(
