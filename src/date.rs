@@ -112,6 +112,20 @@ impl fmt::Display for Date {
     }
 }
 
+impl serde::Serialize for Date {
+    /// As `YYYY-MM-DD`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Date::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("not a date: {text}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,6 +83,9 @@ pub struct Earlier {
     /// Its file holds several documents (so what compares with it names which).
     pub several: bool,
     pub origin: Origin,
+    /// The hash of its file's content, when known: with its origin, what a cached outcome
+    /// that compared with it is keyed by.
+    pub source_hash: Option<crate::hash::ContentHash>,
     value: Arc<Lazy>,
 }
 
@@ -103,6 +106,7 @@ impl Earlier {
             document,
             several: false,
             origin,
+            source_hash: None,
             value: Arc::new(Lazy {
                 cell,
                 text: None,
@@ -127,6 +131,7 @@ impl Earlier {
             document,
             several: false,
             origin,
+            source_hash: Some(crate::hash::ContentHash::of(&text)),
             value: Arc::new(Lazy {
                 cell: OnceLock::new(),
                 text: Some(text),
@@ -134,6 +139,14 @@ impl Earlier {
                 limits: limits.clone(),
             }),
         }
+    }
+
+    /// What identifies it for the cache: its origin and its file's content; `None` when the
+    /// content is not known.
+    pub fn identity(&self) -> Option<crate::hash::ContentHash> {
+        let mut h = crate::hash::Hasher::new();
+        h.part(self.describe()).part(self.source_hash?.0);
+        Some(h.finish())
     }
 
     /// The declaration, as rules see it (`()` when its file can no longer be read as it was).
@@ -420,6 +433,7 @@ impl History {
                         file: entry.name.clone(),
                         document: d.document,
                         several: entry.meta.docs.len() > 1,
+                        source_hash: Some(entry.hash),
                         origin: Origin::File {
                             path: entry.rel.clone(),
                         },

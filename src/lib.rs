@@ -41,6 +41,7 @@ static ALLOCATOR: engine::budget::Counting<std::alloc::System> =
 pub use linter::Linter;
 pub use run::{Options, Run};
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod coverage;

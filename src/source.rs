@@ -86,6 +86,27 @@ impl SourceFile {
         }
     }
 
+    /// A file whose text was not read: a cached outcome's, whose decoded text had `len`
+    /// bytes and hash `hash` ([`SourceFile::measure`]), read from `path` if a later stage asks.
+    pub fn unread(name: impl Into<String>, path: &Path, len: usize, hash: u64) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: Arc::from(""),
+            lines: OnceLock::new(),
+            reread: Some(Reread {
+                path: path.to_path_buf(),
+                len,
+                hash,
+            }),
+            changed: Default::default(),
+        }
+    }
+
+    /// A text's length and hash, as a file let go remembers it.
+    pub fn measure(text: &str) -> (usize, u64) {
+        (text.len(), hash_of(text))
+    }
+
     /// Where the text is read again from, when it was let go.
     pub fn reread_path(&self) -> Option<&Path> {
         self.reread.as_ref().map(|r| r.path.as_path())

@@ -114,6 +114,14 @@ pub struct EvalArgs {
     /// rest of the workspace (the folder of the config, else the repository).
     #[arg(long)]
     pub no_workspace: bool,
+    /// Read and write no cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Where the cache is kept. Default: the config's `cache_dir`, else `.roadmap-lint-cache`
+    /// in the workspace root when that is the config's folder or the repository's root (none
+    /// in a plain folder).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
     /// Most worker threads to use (default: one per core; never more than the inputs, nor four
     /// per core). The output is the same for any number.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]

@@ -165,6 +165,7 @@ fn run_once(args: &CheckArgs) -> Exit {
     }
     keep_what_reports_read(args, &mut settings.options);
     let mut result = run::run(&inputs, &prepared, &settings.options);
+    settings.save_cache();
     result.diagnostics.extend(input_errors);
     if let Some(model) = &model {
         result.scores = Some(crate::score::Summary::of_run(&result, model));

@@ -58,6 +58,7 @@ pub fn run(args: ProgressArgs) -> Exit {
     crate::parallel::set_jobs(args.eval.jobs.map(usize::from), inputs.len());
     let options = &settings.options;
     let outcome = progress::progress(&inputs, &prepared, options, &model, args.period);
+    settings.save_cache();
     diagnostics.extend(prepared.diagnostics.iter().cloned());
     for d in outcome.diagnostics {
         if !diagnostics

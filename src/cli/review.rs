@@ -52,6 +52,7 @@ pub fn run(args: ReviewArgs) -> Exit {
     // instead.
     if args.declarations.is_empty() {
         settings.options.workspace = Some(std::sync::Arc::new(settings.workspace()));
+        settings.save_cache();
     }
     crate::parallel::set_jobs(
         args.eval.jobs.map(usize::from),

@@ -90,6 +90,7 @@ pub fn run(args: ScoreArgs) -> Exit {
     let options = &settings.options;
     // One evaluation, shared with `check`; scoring never runs a rule again.
     let mut result = run::run(&inputs, &prepared, options);
+    settings.save_cache();
     result.diagnostics.extend(input_errors);
     model.as_of = options.as_of.map(|d| d.to_string());
     let mut report = score::score(&result, &model);

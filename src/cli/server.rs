@@ -32,7 +32,12 @@ fn configure(eval: &EvalArgs, folder: Option<&Path>) -> Configured {
             // Without a folder the editor has no workspace: only its open documents.
             root: folder.map(|_| s.root.clone()),
             scan: !s.no_workspace,
-            options: s.options,
+            // The server keeps what it learns in memory; checked files' outcomes are not read
+            // from or written to the disk cache (open documents differ from the disk).
+            options: crate::Options {
+                cache: None,
+                ..s.options
+            },
             config: Some(s.config),
             problems: Vec::new(),
         },

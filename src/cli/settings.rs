@@ -23,6 +23,8 @@ pub struct Settings {
     pub root: Root,
     /// `--no-workspace`: the files given are the whole workspace.
     pub no_workspace: bool,
+    /// The cache, when there is one (see [`crate::cache`]).
+    pub cache: Option<std::sync::Arc<crate::cache::Cache>>,
 }
 
 /// Which files of the folders a command is given it reads.
@@ -169,7 +171,6 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         history: previous(&eval.previous, &eval.limits.limits()),
         revision_history: None,
         workspace: None,
-        meta_store: None,
         portfolio_as_of: None,
         outside_cache: None,
         only_documents: None,
@@ -178,13 +179,47 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         spill_findings: false,
         ..Options::default()
     };
+    let (options, cache) = with_cache(options, eval, &config, &root);
     Ok(Settings {
         options,
         fail_on,
         config,
         root,
         no_workspace: eval.no_workspace,
+        cache,
     })
+}
+
+/// The options with the workspace's cache (outcomes and the files' index), if it has one.
+fn with_cache(
+    mut options: Options,
+    eval: &EvalArgs,
+    config: &Config,
+    root: &Root,
+) -> (Options, Option<std::sync::Arc<crate::cache::Cache>>) {
+    let cache = cache_folder(eval, config, root).and_then(|d| crate::cache::Cache::open(&d));
+    options.cache = cache.clone();
+    options.meta_store = cache
+        .clone()
+        .map(|c| c as std::sync::Arc<dyn crate::workspace::MetaStore>);
+    (options, cache)
+}
+
+/// Where the cache is kept: `--cache-dir`, else the config's `cache_dir`, else
+/// `.roadmap-lint-cache` in the workspace root when the root is the config's folder or a
+/// repository's; none with `--no-cache`, or in a plain folder (a check of `/tmp/x.yaml` leaves
+/// nothing behind).
+fn cache_folder(eval: &EvalArgs, config: &Config, root: &Root) -> Option<PathBuf> {
+    if eval.no_cache {
+        return None;
+    }
+    eval.cache_dir
+        .clone()
+        .or_else(|| config.cache_dir.clone())
+        .or_else(|| {
+            (root.found_by != crate::workspace::FoundBy::Folder)
+                .then(|| root.dir.join(crate::cache::FOLDER))
+        })
 }
 
 /// The declarations of `--previous`, read once.
@@ -255,8 +290,23 @@ impl Settings {
             self.selection(),
             self.options.limits.clone(),
             !self.no_workspace,
-            &crate::workspace::NoStore,
+            self.store(),
         )
+    }
+
+    /// Where the metadata of the workspace's files is kept: the cache's index, or nowhere.
+    fn store(&self) -> &dyn crate::workspace::MetaStore {
+        match &self.cache {
+            Some(c) => &**c,
+            None => &crate::workspace::NoStore,
+        }
+    }
+
+    /// Keep what the run learnt of the workspace's files for the next run.
+    pub fn save_cache(&self) {
+        if let Some(c) = &self.cache {
+            c.save();
+        }
     }
 
     /// The inputs to check: each path as given; a folder walked for declarations and
@@ -269,7 +319,7 @@ impl Settings {
         files: Files,
     ) -> (Vec<Input>, Vec<ToolDiagnostic>) {
         let mut workspace = self.workspace();
-        let mut selected = workspace.select(paths, stdin_name, &crate::workspace::NoStore);
+        let mut selected = workspace.select(paths, stdin_name, self.store());
         if files == Files::All {
             selected.inputs.extend(
                 selected
@@ -307,6 +357,7 @@ impl Settings {
             );
         }
         self.options.workspace = Some(std::sync::Arc::new(workspace));
+        self.save_cache();
         (selected.inputs, diagnostics)
     }
 }

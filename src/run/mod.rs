@@ -5,6 +5,7 @@
 //! against), [`resolve`] (rule paths into spans), [`portfolio`] (rules over every document) and
 //! [`order`] (the deterministic order of the report).
 
+mod cached;
 mod context;
 mod declarations;
 mod document;
@@ -120,6 +121,8 @@ pub struct Options {
     pub workspace: Option<Arc<crate::workspace::Workspace>>,
     /// Where the metadata of the files the run adds to its workspace is kept between runs.
     pub meta_store: Option<Arc<dyn crate::workspace::MetaStore>>,
+    /// The cache a run reads checked files' outcomes from and keeps them in ([`crate::cache`]).
+    pub cache: Option<Arc<crate::cache::Cache>>,
     /// What portfolio rules' `collect` kept of the workspace's files outside a run, kept
     /// between runs (the language server's; see [`OutsideCache`]).
     pub outside_cache: Option<Arc<OutsideCache>>,
@@ -157,7 +160,7 @@ pub struct Trail {
 }
 
 /// A document that was read, whatever became of it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DocInfo {
     pub file: String,
     pub document: usize,
@@ -181,7 +184,7 @@ pub struct DocInfo {
 }
 
 /// What one rule concluded about one document, for scores and JUnit.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RuleResult {
     /// Index into [`Run::documents`].
     pub doc: usize,
@@ -194,7 +197,7 @@ pub struct RuleResult {
     /// Paths in the proposal's department declaration where a proposal rule's cross-check
     /// passed (`pass_in(ctx.declaration_ref, path)`): the evidence a review shows beside the
     /// proposal's own.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
     /// Indices into [`Run::findings`] of the findings this rule raised in the document.
     pub findings: Vec<usize>,
@@ -203,7 +206,7 @@ pub struct RuleResult {
     pub spilled: Vec<Mark>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status", content = "reason")]
 pub enum Status {
     Applied,
@@ -446,7 +449,6 @@ fn run_here(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
                 .saturating_mul(2),
         ),
     );
-    let unreadable = ToolDiagnostic::from;
     // Files stream through: each is read, parsed, checked and dropped on its worker, so memory
     // holds findings and source texts, never every parsed tree at once.
     let spill = options.spill_findings.then(Spill::new).flatten();
@@ -462,11 +464,15 @@ fn run_here(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         history: &context.histories,
         portfolio_only: false,
     };
+    // Each file's outcome from the cache when it holds one for the file as it is and for
+    // everything the file is judged against; else judged, and kept.
+    let print = cached::cacheable(&env).then(|| fingerprint(prepared, options));
     let outcomes: Vec<Result<FileOutcome, ToolDiagnostic>> = inputs
         .par_iter()
-        .map(|input| match load::load(input, &options.limits) {
-            Err(e) => Err(unreadable(e)),
-            Ok(loaded) => Ok(settle(evaluate_file(loaded, &env), input.path(), &env)),
+        .zip(context.entries.par_iter())
+        .map(|(input, entry)| {
+            let entry = entry.map(|e| &context.catalogue.entries[e]);
+            cached::judged(input, entry, print.as_ref(), &env)
         })
         .collect();
     // The portfolio rules' `collect` on the workspace's other current declarations.

@@ -32,7 +32,7 @@ pub enum Text {
 }
 
 /// One document of a file, as the catalogue knows it.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DocMeta {
     pub index: usize,
     /// Its `kind`, when it names a known one.
@@ -50,7 +50,7 @@ pub struct DocMeta {
 }
 
 /// What a file holds.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileMeta {
     pub docs: Vec<DocMeta>,
 }

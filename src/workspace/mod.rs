@@ -37,6 +37,13 @@ use crate::load::{Input, InputError, Limits};
 pub trait MetaStore: Sync + Send + std::fmt::Debug {
     fn get(&self, hash: &ContentHash) -> Option<Arc<FileMeta>>;
     fn put(&self, hash: &ContentHash, meta: &Arc<FileMeta>);
+    /// The content hash of a file (by key) whose size and modification time are those
+    /// recorded, when the store keeps such a record: the file need not be read.
+    fn known(&self, _key: &str, _meta: &std::fs::Metadata) -> Option<ContentHash> {
+        None
+    }
+    /// Record a file's size, modification time and content hash.
+    fn seen(&self, _key: &str, _meta: &std::fs::Metadata, _hash: &ContentHash) {}
 }
 
 /// No store: every file is read each time.
@@ -117,14 +124,30 @@ fn entries(candidates: Vec<Candidate>, limits: &Limits, store: &dyn MetaStore) -
     candidates
         .into_par_iter()
         .filter_map(|c| {
-            let bytes: Arc<[u8]> = match &c.text {
-                Text::Memory(b) => b.clone(),
-                Text::File(path) => Arc::from(read_bounded(path, limits.max_file_bytes)?),
+            let (hash, bytes) = match &c.text {
+                Text::Memory(b) => (ContentHash::of(b), Some(b.clone())),
+                Text::File(path) => {
+                    let stat = std::fs::metadata(path).ok()?;
+                    match store.known(&c.key, &stat) {
+                        // Unchanged since the store last read it: its hash, without a read.
+                        Some(hash) => (hash, None),
+                        None => {
+                            let bytes: Arc<[u8]> =
+                                Arc::from(read_bounded(path, limits.max_file_bytes)?);
+                            let hash = ContentHash::of(&bytes);
+                            store.seen(&c.key, &stat, &hash);
+                            (hash, Some(bytes))
+                        }
+                    }
+                }
             };
-            let hash = ContentHash::of(&bytes);
             let meta = match store.get(&hash) {
                 Some(m) => m,
                 None => {
+                    let bytes = match bytes {
+                        Some(b) => b,
+                        None => Arc::from(read_bounded(c.path()?, limits.max_file_bytes)?),
+                    };
                     let m = Arc::new(FileMeta::read(&c.name, &bytes, limits));
                     store.put(&hash, &m);
                     m
@@ -141,6 +164,15 @@ fn entries(candidates: Vec<Candidate>, limits: &Limits, store: &dyn MetaStore) -
             })
         })
         .collect()
+}
+
+impl Candidate {
+    fn path(&self) -> Option<&Path> {
+        match &self.text {
+            Text::File(p) => Some(p),
+            Text::Memory(_) => None,
+        }
+    }
 }
 
 /// A regular file's bytes, when it is at most `limit` long.

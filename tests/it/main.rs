@@ -19,6 +19,7 @@ mod author_commands;
 mod author_mistakes;
 mod broken_rules;
 mod browser;
+mod cache;
 mod check_display;
 mod ci_formats;
 mod ci_snippets;
