@@ -32,6 +32,10 @@ pub struct WorkspaceUsed {
     pub found_by: crate::workspace::FoundBy,
     /// Declarations and proposals found in it.
     pub files: usize,
+    /// Other YAML passed over (a workflow, a pack manifest, the targets file, a file the
+    /// config excludes), by why.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub skipped: std::collections::BTreeMap<crate::workspace::Skip, usize>,
 }
 
 /// What a run was configured from: the config file and the rule packs. Reports say so, so that
@@ -75,7 +79,17 @@ impl Provenance {
             parts.push(format!("targets {}", t.file));
         }
         if let Some(w) = &self.workspace {
-            parts.push(format!("workspace {} ({})", w.root, w.found_by.describe()));
+            let other: usize = w.skipped.values().sum();
+            let skipped = match other {
+                0 => String::new(),
+                1 => ", 1 other YAML file skipped".to_string(),
+                n => format!(", {n} other YAML files skipped"),
+            };
+            parts.push(format!(
+                "workspace {} ({}{skipped})",
+                w.root,
+                w.found_by.describe()
+            ));
         }
         if !self.history.is_empty() {
             let from: Vec<&str> = self
@@ -119,6 +133,7 @@ impl Provenance {
                 root: crate::workspace::display(&w.root.dir),
                 found_by: w.root.found_by,
                 files: w.scanned.files,
+                skipped: w.scanned.skipped.clone(),
             }),
             history: Vec::new(),
         }
