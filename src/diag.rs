@@ -176,6 +176,14 @@ codes! {
         "A department-level target's `until` date is before the evaluation date of a declaration of its organisation: the pack's own value applied instead. Renew the target, or remove it.";
     PreviousInvalid = "previous-invalid", Tool, "Earlier declaration unusable",
         "A file given with `--previous` cannot be read, a document in it is not a valid department declaration with an `as_of` date (the first error is shown at its line), or it was compared with nothing: its organisation is not in the run, or no declaration of it in the run is dated later. Rules that judge change could not use it.";
+    GitNotRepository = "git-not-repository", Tool, "Not a git repository",
+        "`--previous-rev` or `progress --git` reads declarations from git, but the workspace root is in no git repository (no `.git` folder in it or above it). The run exits with code 2.";
+    GitUnknownRevision = "git-unknown-revision", Tool, "Unknown git revision",
+        "The revision given to `--previous-rev` or `progress --git` names no commit of the repository (a branch, tag or commit id that is not there). In a shallow clone the commit may be beyond its depth: `git fetch --unshallow`, or a CI checkout with `fetch-depth: 0`, brings the rest. The run exits with code 2.";
+    GitShallow = "git-shallow", Tool, "History ends at a shallow clone's depth",
+        "The repository is a shallow clone and the history walked stops at its boundary, so earlier commits are not there: the series, or the history read, is shorter than the repository's. A warning; `git fetch --unshallow` (or `fetch-depth: 0` in CI) brings the whole history.";
+    GitObjectUnreadable = "git-object-unreadable", Tool, "Git object unreadable",
+        "A commit, tree or file the run needed could not be read from the repository's objects (missing or corrupt), or a file at a revision is larger than `--max-file-size`. The run goes on without it; rules that compare with history could not use it.";
     OutputUnwritable = "output-unwritable", Tool, "Report not written",
         "A report named with `--output` could not be written, and nothing was written at that path; or the report on standard output could not be written whole (a full disk, or findings kept on disk that could not be read back). The run exits with code 2. A closed pipe, as with `| head`, is not this error.";
     ReviewNoProposal = "review-no-proposal", Tool, "No proposal to review",

@@ -12,6 +12,8 @@
 //! `as_of`, never `--as-of`, which only moves the day rules judge on. Each earlier declaration
 //! knows where it came from ([`Origin`]), and a finding that compares with it names it.
 
+pub mod git;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
@@ -451,6 +453,53 @@ impl History {
             }
         }
         history
+    }
+}
+
+impl History {
+    /// Every valid, dated department declaration under the workspace `root` as committed at
+    /// `revision` (`--previous-rev`), each read when first used and named by commit and path.
+    /// `Err`: the root is in no repository, or the revision names no commit. Files that cannot
+    /// be read at the revision are [`History::problems`].
+    pub fn at_revision(
+        root: &std::path::Path,
+        revision: &str,
+        filter: &git::Filter,
+        limits: &Limits,
+    ) -> Result<History, ToolDiagnostic> {
+        let mut repo = git::Repo::open(root)?;
+        let commit = repo.resolve(revision)?;
+        let (blobs, problems) = repo.files_at(&commit, filter);
+        let mut history = History {
+            problems,
+            source: Some(format!("git {revision} (commit {})", commit.short())),
+            ..History::default()
+        };
+        for blob in blobs {
+            let meta = crate::workspace::catalogue::FileMeta::read(&blob.path, &blob.bytes, limits);
+            for doc in &meta.docs {
+                let (true, true, Some(organisation), Some(as_of)) =
+                    (doc.valid, doc.is_department(), &doc.organisation, doc.as_of)
+                else {
+                    continue;
+                };
+                let mut earlier = Earlier::from_text(
+                    as_of,
+                    format!("{} at {}", blob.path, commit.short()),
+                    doc.index,
+                    Origin::Git {
+                        revision: revision.to_string(),
+                        commit: commit.id.clone(),
+                        path: blob.path.clone(),
+                    },
+                    blob.bytes.clone(),
+                    limits,
+                );
+                earlier.several = meta.docs.len() > 1;
+                history.add(organisation, earlier);
+            }
+        }
+        Ok(history)
     }
 }
 

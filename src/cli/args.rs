@@ -110,6 +110,12 @@ pub struct EvalArgs {
     /// one of its organisation as `ctx.previous`.
     #[arg(long, value_name = "PATH")]
     pub previous: Vec<String>,
+    /// Compare each declaration with the declarations committed at a git revision (a branch,
+    /// tag or commit, such as the pull request's base branch): its previous declaration is the
+    /// latest earlier one of its organisation among the workspace's files at REV. Read from
+    /// the repository, without the `git` program. `--previous` files come first.
+    #[arg(long, value_name = "REV")]
+    pub previous_rev: Option<String>,
     /// Judge the files given alone: no history, department declarations or portfolio from the
     /// rest of the workspace (the folder of the config, else the repository).
     #[arg(long)]

@@ -169,7 +169,12 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         keep_trees: false,
         targets,
         history: previous(&eval.previous, &eval.limits.limits()),
-        revision_history: None,
+        revision_history: match &eval.previous_rev {
+            Some(rev) => {
+                Some(revision(rev, &config, &root, &eval.limits.limits()).map_err(|d| vec![d])?)
+            }
+            None => None,
+        },
         workspace: None,
         portfolio_as_of: None,
         outside_cache: None,
@@ -233,6 +238,23 @@ fn previous(paths: &[String], limits: &crate::load::Limits) -> Option<std::sync:
         .problems
         .extend(errors.into_iter().map(ToolDiagnostic::from));
     Some(std::sync::Arc::new(history))
+}
+
+/// The declarations committed at `--previous-rev`, read once.
+fn revision(
+    rev: &str,
+    config: &Config,
+    root: &Root,
+    limits: &crate::load::Limits,
+) -> Result<std::sync::Arc<History>, ToolDiagnostic> {
+    let include = walk::globs(&config.include).ok().flatten();
+    let exclude = walk::globs(&config.exclude).ok().flatten();
+    let filter = crate::history::git::Filter {
+        include: include.as_ref(),
+        exclude: exclude.as_ref(),
+        max_file_bytes: limits.max_file_bytes,
+    };
+    History::at_revision(&root.dir, rev, &filter, limits).map(std::sync::Arc::new)
 }
 
 /// What the scoring commands (`score`, `progress`) start from: the packs prepared with the

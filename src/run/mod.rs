@@ -559,10 +559,15 @@ fn spill_findings(outcome: &mut FileOutcome, spill: &Spill, options: &Options) {
 /// The problems of the earlier declarations given with `--previous`, and those of them no
 /// declaration of the run came after.
 fn given_history_diagnostics(run: &Run, options: &Options) -> Vec<ToolDiagnostic> {
+    let mut out: Vec<ToolDiagnostic> = options
+        .revision_history
+        .iter()
+        .flat_map(|h| h.problems.iter().cloned())
+        .collect();
     let Some(history) = &options.history else {
-        return Vec::new();
+        return out;
     };
-    let mut out = history.problems.clone();
+    out.extend(history.problems.iter().cloned());
     if history.given {
         let declared: Vec<(&str, crate::date::Date)> = run
             .documents

@@ -7,6 +7,7 @@
 
 mod harness;
 mod history;
+mod history_git;
 mod plurals;
 mod progress;
 
