@@ -169,12 +169,7 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         keep_trees: false,
         targets,
         history: previous(&eval.previous, &eval.limits.limits()),
-        revision_history: match &eval.previous_rev {
-            Some(rev) => {
-                Some(revision(rev, &config, &root, &eval.limits.limits()).map_err(|d| vec![d])?)
-            }
-            None => None,
-        },
+        revision_history: revision(eval, &config, &root)?,
         workspace: None,
         portfolio_as_of: None,
         outside_cache: None,
@@ -242,11 +237,14 @@ fn previous(paths: &[String], limits: &crate::load::Limits) -> Option<std::sync:
 
 /// The declarations committed at `--previous-rev`, read once.
 fn revision(
-    rev: &str,
+    eval: &EvalArgs,
     config: &Config,
     root: &Root,
-    limits: &crate::load::Limits,
-) -> Result<std::sync::Arc<History>, ToolDiagnostic> {
+) -> Result<Option<std::sync::Arc<History>>, Vec<ToolDiagnostic>> {
+    let Some(rev) = &eval.previous_rev else {
+        return Ok(None);
+    };
+    let limits = eval.limits.limits();
     let include = walk::globs(&config.include).ok().flatten();
     let exclude = walk::globs(&config.exclude).ok().flatten();
     let filter = crate::history::git::Filter {
@@ -254,7 +252,9 @@ fn revision(
         exclude: exclude.as_ref(),
         max_file_bytes: limits.max_file_bytes,
     };
-    History::at_revision(&root.dir, rev, &filter, limits).map(std::sync::Arc::new)
+    History::at_revision(&root.dir, rev, &filter, &limits)
+        .map(|h| Some(std::sync::Arc::new(h)))
+        .map_err(|d| vec![d])
 }
 
 /// What the scoring commands (`score`, `progress`) start from: the packs prepared with the
