@@ -8,6 +8,7 @@ use super::args::{ColorChoice, EvalArgs, format_parser};
 use super::output;
 use super::settings;
 use crate::Exit;
+use crate::diag::ToolDiagnostic;
 use crate::progress::{self, Format, Period};
 
 #[derive(Debug, Args)]
@@ -15,8 +16,15 @@ pub struct ProgressArgs {
     /// Declarations of several dates: files, folders (such as one folder per snapshot) or
     /// files of several documents. Each organisation's declarations with different `as_of`
     /// dates form its series.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "git", value_name = "PATH")]
     pub paths: Vec<String>,
+    /// Read the series from git instead: the workspace's declarations as committed over the
+    /// first-parent history of REV-RANGE (`main`, `v1.0..main`; HEAD's when none is given).
+    /// Each organisation's distinct `as_of` is a point, in the newest commit's version. Read
+    /// from the repository, without the `git` program.
+    #[arg(long, value_name = "REV-RANGE", num_args = 0..=1, default_missing_value = "HEAD",
+          conflicts_with = "paths")]
+    pub git: Option<String>,
     /// Output format (html is a page for boards, with a trend chart per mission).
     #[arg(long, default_value = "human", value_parser = format_parser(Format::NAMES, Format::parse))]
     pub format: Format,
@@ -49,15 +57,20 @@ pub fn run(args: ProgressArgs) -> Exit {
         Ok(p) => p,
         Err(d) => return output::fail(&d, err_style),
     };
-    let (inputs, mut diagnostics) =
-        settings.inputs(&args.paths, &args.eval.stdin_name, settings::Files::All);
+    let (inputs, mut diagnostics, from_git) = match inputs(&args, &mut settings) {
+        Ok(found) => found,
+        Err(d) => return output::fail(&d, err_style),
+    };
     if inputs.is_empty() {
         // Nothing to score: the reason, without an empty table that reads like a result.
         return output::fail(&diagnostics, err_style);
     }
     crate::parallel::set_jobs(args.eval.jobs.map(usize::from), inputs.len());
     let options = &settings.options;
-    let outcome = progress::progress(&inputs, &prepared, options, &model, args.period);
+    let mut outcome = progress::progress(&inputs, &prepared, options, &model, args.period);
+    if let Some(source) = from_git {
+        progress::from_source(&mut outcome.report, &source);
+    }
     settings.save_cache();
     diagnostics.extend(prepared.diagnostics.iter().cloned());
     for d in outcome.diagnostics {
@@ -90,4 +103,41 @@ pub fn run(args: ProgressArgs) -> Exit {
     } else {
         Exit::Clean
     }
+}
+
+/// The inputs of a series, the diagnostics of finding them, and where they came from when
+/// that is not the paths given.
+type Found = (Vec<crate::load::Input>, Vec<ToolDiagnostic>, Option<String>);
+
+/// The declarations of the series: the paths given, or (`--git`) those committed over a
+/// history, with where they came from as reports say it.
+fn inputs(
+    args: &ProgressArgs,
+    settings: &mut settings::Settings,
+) -> Result<Found, Vec<ToolDiagnostic>> {
+    let Some(range) = &args.git else {
+        let (inputs, diagnostics) =
+            settings.inputs(&args.paths, &args.eval.stdin_name, settings::Files::All);
+        return Ok((inputs, diagnostics, None));
+    };
+    let limits = settings.options.limits.clone();
+    let filter = settings::git_filter(&settings.config, &limits);
+    let series = crate::history::git::series(&settings.root.dir, Some(range), &filter, &limits)
+        .map_err(|d| vec![d])?;
+    let mut diagnostics = series.diagnostics.clone();
+    if series.inputs.is_empty() {
+        diagnostics.push(
+            ToolDiagnostic::new(
+                crate::diag::Code::InputNone,
+                format!(
+                    "no department declaration was found in the {} commit{} of `{range}`",
+                    series.walked.len(),
+                    if series.walked.len() == 1 { "" } else { "s" }
+                ),
+            )
+            .help("run in the repository of the declarations, or give a range that holds them"),
+        );
+    }
+    let source = series.describe(Some(range));
+    Ok((series.inputs, diagnostics, Some(source)))
 }

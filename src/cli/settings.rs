@@ -245,16 +245,20 @@ fn revision(
         return Ok(None);
     };
     let limits = eval.limits.limits();
-    let include = walk::globs(&config.include).ok().flatten();
-    let exclude = walk::globs(&config.exclude).ok().flatten();
-    let filter = crate::history::git::Filter {
-        include: include.as_ref(),
-        exclude: exclude.as_ref(),
-        max_file_bytes: limits.max_file_bytes,
-    };
+    let filter = git_filter(config, &limits);
     History::at_revision(&root.dir, rev, &filter, &limits)
         .map(|h| Some(std::sync::Arc::new(h)))
         .map_err(|d| vec![d])
+}
+
+/// Which files of a commit are read from git: as a folder walk reads them, by the config's
+/// `include:` and `exclude:`, within the file limit.
+pub fn git_filter(config: &Config, limits: &crate::load::Limits) -> crate::history::git::Filter {
+    crate::history::git::Filter {
+        include: walk::globs(&config.include).ok().flatten(),
+        exclude: walk::globs(&config.exclude).ok().flatten(),
+        max_file_bytes: limits.max_file_bytes,
+    }
 }
 
 /// What the scoring commands (`score`, `progress`) start from: the packs prepared with the

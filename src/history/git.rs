@@ -65,9 +65,10 @@ pub struct Blob {
 
 /// What decides which files of a commit are read (the config's `include:` and `exclude:`,
 /// matched against paths relative to the workspace root), and the file limit.
-pub struct Filter<'a> {
-    pub include: Option<&'a GlobSet>,
-    pub exclude: Option<&'a GlobSet>,
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub include: Option<GlobSet>,
+    pub exclude: Option<GlobSet>,
     pub max_file_bytes: u64,
 }
 
@@ -271,10 +272,10 @@ impl Repo {
             let Some(rel) = path.strip_prefix(self.under.as_str()) else {
                 continue;
             };
-            if filter.exclude.is_some_and(|g| g.is_match(rel)) {
+            if filter.exclude.as_ref().is_some_and(|g| g.is_match(rel)) {
                 continue;
             }
-            let included = filter.include.is_some_and(|g| g.is_match(rel));
+            let included = filter.include.as_ref().is_some_and(|g| g.is_match(rel));
             let Some(bytes) = self.blob(*blob, path, commit, included, filter, &mut diagnostics)
             else {
                 continue;
@@ -421,4 +422,92 @@ impl Repo {
 /// Whether a folder is passed over whole, as a walk on disk passes it.
 fn skipped_folder(name: &str) -> bool {
     name.starts_with('.') || name == "target" || name == "node_modules"
+}
+
+/// Declarations as committed over a first-parent history, for `progress --git`: one file per
+/// distinct (organisation, `as_of`) of a department declaration, the version of the newest
+/// commit that holds it, named `PATH at COMMIT`.
+#[derive(Debug, Default)]
+pub struct Series {
+    /// The files, oldest commit first.
+    pub inputs: Vec<crate::load::Input>,
+    /// The commits walked, newest first.
+    pub walked: Vec<Commit>,
+    /// The commits the files were read from, newest first.
+    pub used: Vec<Commit>,
+    pub diagnostics: Vec<ToolDiagnostic>,
+}
+
+impl Series {
+    /// Where the series came from, as reports say it: `git main (first-parent history, 12
+    /// commits read; declarations from 1a2b3c4d5e, 9f8e7d6c5b)`.
+    pub fn describe(&self, range: Option<&str>) -> String {
+        let used: Vec<&str> = self.used.iter().map(Commit::short).collect();
+        format!(
+            "git {} (first-parent history, {} commit{} read; declarations from {})",
+            range.unwrap_or("HEAD"),
+            self.walked.len(),
+            if self.walked.len() == 1 { "" } else { "s" },
+            if used.is_empty() {
+                "no commit".to_string()
+            } else {
+                used.join(", ")
+            }
+        )
+    }
+}
+
+/// The series of the workspace at `root` over `range` (see [`Repo::history`]).
+pub fn series(
+    root: &Path,
+    range: Option<&str>,
+    filter: &Filter,
+    limits: &crate::load::Limits,
+) -> Result<Series, ToolDiagnostic> {
+    let mut repo = Repo::open(root)?;
+    let (walked, mut diagnostics) = repo.history(range)?;
+    let mut seen: HashSet<(String, crate::date::Date)> = HashSet::new();
+    let mut metas: HashMap<crate::hash::ContentHash, crate::workspace::catalogue::FileMeta> =
+        HashMap::new();
+    let mut inputs = Vec::new();
+    let mut used = Vec::new();
+    for commit in &walked {
+        let (blobs, problems) = repo.files_at(commit, filter);
+        for d in problems {
+            if !diagnostics.iter().any(|x| x.message == d.message) {
+                diagnostics.push(d);
+            }
+        }
+        let mut took = false;
+        for blob in blobs {
+            let meta = metas
+                .entry(crate::hash::ContentHash::of(&blob.bytes))
+                .or_insert_with(|| {
+                    crate::workspace::catalogue::FileMeta::read(&blob.path, &blob.bytes, limits)
+                });
+            let mut new = false;
+            for doc in meta.docs.iter().filter(|d| d.is_department()) {
+                if let (Some(organisation), Some(as_of)) = (&doc.organisation, doc.as_of) {
+                    new |= seen.insert((organisation.clone(), as_of));
+                }
+            }
+            if new {
+                took = true;
+                inputs.push(crate::load::Input::Bytes {
+                    name: format!("{} at {}", blob.path, commit.short()),
+                    bytes: blob.bytes,
+                });
+            }
+        }
+        if took {
+            used.push(commit.clone());
+        }
+    }
+    inputs.reverse();
+    Ok(Series {
+        inputs,
+        walked,
+        used,
+        diagnostics,
+    })
 }

@@ -732,6 +732,15 @@ fn comparability(
     }
 }
 
+/// Say in a report where its series was read from (`progress --git`): the provenance names it,
+/// and so does a note every format shows.
+pub fn from_source(report: &mut ProgressReport, source: &str) {
+    report.comparability.provenance.history = vec![source.to_string()];
+    report.comparability.notes.push(format!(
+        "The series was read from {source}: each snapshot holds the declarations as committed, and of several commits with the same declaration date, the newest."
+    ));
+}
+
 /// Commitments whose score moved between two snapshots, as text: `C9 50% to 75% (+25.0)`,
 /// with `arrow` between the two scores. Numbers only: no escaping needed.
 pub fn moves_text(list: &[CommitmentMove], arrow: &str) -> String {

@@ -192,3 +192,142 @@ fn a_revision_beyond_a_shallow_clone_says_how_to_fetch_it() {
     assert!(stderr.contains("git-unknown-revision"), "{stderr}");
     assert!(stderr.contains("git fetch --unshallow"), "{stderr}");
 }
+
+/// The example series committed snapshot by snapshot into one `declarations/` folder, in a
+/// repository at `root` (with the example's config and targets).
+fn commit_the_example_series(root: &Path) -> bool {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/progress");
+    if !init(root) {
+        return false;
+    }
+    for file in [".roadmap-lint.yaml", "targets.yaml"] {
+        std::fs::copy(example.join(file), root.join(file)).unwrap();
+    }
+    for snapshot in ["2023-09", "2024-03", "2024-09", "2025-03"] {
+        for entry in std::fs::read_dir(example.join(snapshot)).unwrap() {
+            let entry = entry.unwrap();
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            write(
+                root,
+                &format!("declarations/{}", entry.file_name().to_string_lossy()),
+                &text,
+            );
+        }
+        commit(root, snapshot);
+    }
+    true
+}
+
+fn progress(dir: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = cli()
+        .current_dir(dir)
+        .args(["progress", "--no-cache", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        serde_json::from_slice(&out.stdout).unwrap_or_default(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A report's series without what names files: which file a point was read from, and what
+/// a finding says it compared with.
+fn series_of(report: &serde_json::Value) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.remove("file");
+                for (key, value) in map.iter_mut() {
+                    if key == "message"
+                        && let Some(m) = value.as_str()
+                    {
+                        *value = m.split("; compared with").next().unwrap().into();
+                    }
+                    strip(value);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut out = serde_json::json!({
+        "snapshots": report["snapshots"],
+        "government": report["government"],
+        "departments": report["departments"],
+        "unplaced": report["unplaced"],
+    });
+    strip(&mut out);
+    out
+}
+
+/// `progress --git` reads the same series from the commits as `progress` reads from dated
+/// folders holding the same declarations, and names the commits it read.
+#[test]
+fn progress_from_git_is_the_series_of_the_dated_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    if !commit_the_example_series(root) {
+        return;
+    }
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/progress");
+    let (code, from_folders, stderr) =
+        progress(&example, &["2023-09", "2024-03", "2024-09", "2025-03"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, from_git, stderr) = progress(root, &["--git"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        from_git["snapshots"].as_array().unwrap().len(),
+        4,
+        "{from_git}"
+    );
+    assert_eq!(series_of(&from_git), series_of(&from_folders));
+    // Points are named by path and commit, and the report says which commits it read.
+    let head = head(root);
+    assert_eq!(
+        from_git["departments"][0]["points"][3]["file"],
+        format!("declarations/dwp.yaml at {}", &head[..10])
+    );
+    let history = from_git["comparability"]["provenance"]["history"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        history.starts_with("git HEAD (first-parent history, 4 commits read; declarations from ")
+            && history.contains(&head[..10]),
+        "{history}"
+    );
+    // A range: the last two commits only.
+    let (code, recent, stderr) = progress(root, &["--git", "HEAD~2..HEAD"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(recent["snapshots"].as_array().unwrap().len(), 2, "{recent}");
+}
+
+/// A shallow clone's history ends at its depth: the series is shorter, and a warning says
+/// where it stopped and how to fetch the rest.
+#[test]
+fn progress_in_a_shallow_clone_says_where_history_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let origin = dir.path().join("origin");
+    std::fs::create_dir(&origin).unwrap();
+    if !commit_the_example_series(&origin) {
+        return;
+    }
+    let url = format!("file://{}", origin.display());
+    git(dir.path(), &["clone", "-q", "--depth", "2", &url, "clone"]);
+    let clone = dir.path().join("clone");
+    let (code, report, stderr) = progress(&clone, &["--git"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["snapshots"].as_array().unwrap().len(), 2, "{report}");
+    assert!(stderr.contains("git-shallow"), "{stderr}");
+    assert!(
+        stderr.contains("ends after 2 commits") && stderr.contains("git fetch --unshallow"),
+        "{stderr}"
+    );
+    // Outside any repository, `--git` is a tool error.
+    let plain = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = progress(plain.path(), &["--git"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("git-not-repository"), "{stderr}");
+}
