@@ -86,6 +86,8 @@ pub enum SchemaKind {
     Record,
     /// A rule pack's manifest, `pack.yaml`.
     Pack,
+    /// A rule pack's organisations register (its data file `organisations`).
+    Organisations,
 }
 
 fn diagnostics_style() -> crate::report::human::Style {
@@ -207,6 +209,7 @@ pub fn schema(args: SchemaArgs) -> Exit {
         SchemaKind::Review => crate::review::json::SCHEMA,
         SchemaKind::Record => crate::review::record::SCHEMA,
         SchemaKind::Pack => crate::gendocs::pack_reference::SCHEMA,
+        SchemaKind::Organisations => crate::pack::organisations::SCHEMA,
     };
     output::print(text);
     Exit::Clean

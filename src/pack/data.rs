@@ -2,7 +2,8 @@
 //! load-time lint reads their contents to check what a rule reads of them (a misspelt
 //! `ctx.data.wcag.accept` is an error with the closest key). A data file that is missing is one
 //! diagnostic at its line in `pack.yaml`, and the rules that read it are left out of the run,
-//! not failed on every document.
+//! not failed on every document. The file named `organisations` is the organisations register,
+//! checked against its schema (`pack::organisations`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -52,6 +53,11 @@ pub fn read(
         match files.iter().find(|(p, _)| p == rel) {
             Some((_, text)) => match json_of(text) {
                 Ok(json) => {
+                    if name == super::organisations::DATA_NAME {
+                        let source =
+                            SourceFile::new(format!("{display_root}/{rel}"), text.as_str());
+                        diags.extend(super::organisations::check(&source));
+                    }
                     out.values.insert(
                         name.into(),
                         rhai::serde::to_dynamic(&json).unwrap_or(Dynamic::UNIT),

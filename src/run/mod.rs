@@ -337,7 +337,9 @@ impl Run {
 
 /// The targets file's problems that only a run can show: targets that had expired on the day a
 /// declaration of their organisation was judged (one diagnostic each), and targets of an
-/// organisation that is neither in the run nor on a pack's top-75 list.
+/// organisation that is neither in the run, nor in the organisations register, nor on a pack's
+/// top-75 list. An organisation of the register simply absent from the run is not unknown: a
+/// department checks itself against the government's shared targets file.
 fn target_diagnostics(
     run: &Run,
     prepared: &Prepared,
@@ -374,6 +376,7 @@ fn target_diagnostics(
         .filter_map(|d| d.organisation.clone())
         .collect();
     known.extend(crate::init::top75_codes(&prepared.rules));
+    known.extend(prepared.rules.organisations.codes().map(str::to_string));
     let names: Vec<&str> = known.iter().map(String::as_str).collect();
     let mut reported = BTreeSet::new();
     for t in &targets.list {
@@ -382,7 +385,7 @@ fn target_diagnostics(
                 t.span,
                 Code::TargetUnknown,
                 format!(
-                    "no declaration in this run, and no department on the top-75 list, is `{}`",
+                    "`{}` is not in the organisations register, and no declaration in this run is of it",
                     t.organisation
                 ),
                 &crate::suggest::help(&t.organisation, "organisation", &names),

@@ -251,7 +251,13 @@ fn a_broken_rule_is_one_diagnostic_and_the_others_still_run() {
 
 #[test]
 fn schema_command_prints_valid_json_schemas() {
-    for kind in ["department", "proposal", "review", "record"] {
+    for kind in [
+        "department",
+        "proposal",
+        "review",
+        "record",
+        "organisations",
+    ] {
         let (stdout, _, code) = run(&["schema", kind]);
         assert_eq!(code, 0);
         let schema: serde_json::Value = serde_json::from_str(&stdout).unwrap();

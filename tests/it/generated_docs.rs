@@ -185,3 +185,50 @@ fn the_packs_manifests_fit_the_pack_schema() {
         assert!(errors.is_empty(), "{path}: {errors:#?}");
     }
 }
+
+/// The built-in organisations register fits its schema, and names every organisation the
+/// top-75 list, the examples and the rule fixtures are declared for.
+#[test]
+fn the_organisations_register_fits_its_schema_and_covers_the_codes_in_use() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("schemas/organisations.schema.json").unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let text = std::fs::read_to_string("rules/roadmap-2022-25/data/organisations.yaml").unwrap();
+    let register: serde_json::Value = yaml_serde::from_str(&text).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&register)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let codes: Vec<&str> = register
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["code"].as_str().unwrap())
+        .collect();
+    let top75: serde_json::Value = yaml_serde::from_str(
+        &std::fs::read_to_string("rules/roadmap-2022-25/data/top75.yaml").unwrap(),
+    )
+    .unwrap();
+    let mut wanted: Vec<String> = top75["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    wanted.extend(["DHSC", "NHSBSA", "DVLA", "OPG", "ONS", "DCMS"].map(String::from));
+    for code in wanted {
+        assert!(
+            codes.contains(&code.as_str()),
+            "{code} is not in the register"
+        );
+    }
+    // Every parent is itself in the register.
+    for o in register.as_array().unwrap() {
+        if let Some(parent) = o["parent"].as_str() {
+            assert!(codes.contains(&parent), "{}'s parent {parent}", o["code"]);
+        }
+    }
+}

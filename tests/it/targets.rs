@@ -306,3 +306,49 @@ fn a_missing_targets_file_points_at_the_config_line_naming_it() {
         "{err}"
     );
 }
+
+/// A department checks itself against the government's shared targets file: targets of other
+/// organisations in the register are not unknown because they are absent from the run (exit
+/// 0 or 1 as the findings say, never 2); one in neither the register nor the run still is.
+#[test]
+fn a_shared_targets_file_names_organisations_of_the_register_absent_from_the_run() {
+    let entry = |org: &str, param: &str, value: &str| {
+        format!(
+            "  - organisation: {org}\n    param: {param}\n    value: {value}\n    agreed_by: CDDO\n    agreed_on: 2025-01-15\n    reason: Shared file\n"
+        )
+    };
+    let shared = format!(
+        "schema_version: 1\nkind: targets\ntargets:\n{}{}{}",
+        entry("ONS", "time_to_hire_days", "45"),
+        entry("NHSBSA", "training_pct", "80"),
+        entry("HMRC", "time_to_hire_days", "35"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path(), &shared, 28);
+    let (code, report) = check(dir.path());
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        report["diagnostics"].as_array().unwrap().len(),
+        0,
+        "{report}"
+    );
+    // DWP's own finding still decides the exit code: the pack's 30 days apply to it.
+    setup(dir.path(), &shared, 41);
+    let (code, report) = check(dir.path());
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        report["diagnostics"].as_array().unwrap().len(),
+        0,
+        "{report}"
+    );
+    // An organisation the register does not know is still a mistake in the file.
+    let typo = shared.replace("organisation: ONS", "organisation: ONZ");
+    setup(dir.path(), &typo, 28);
+    let (code, report) = check(dir.path());
+    assert_eq!(code, 2, "{report}");
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "target-unknown", "{d}");
+    assert_eq!(d["line"], 4, "{d}");
+    assert!(d["message"].as_str().unwrap().contains("`ONZ`"), "{d}");
+    assert!(d["help"].as_str().unwrap().contains("ONS"), "{d}");
+}
