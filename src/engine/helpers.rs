@@ -94,7 +94,7 @@ pub const HELPERS: &[Helper] = &[
         "not_applicable(reason: String)",
         "()",
         "Declares that the rule does not apply to this document, and why. It then counts neither as passed nor failed.",
-        r#"return not_applicable("health bodies other than DHSC are exempt from One Login");"#
+        r#"return not_applicable("no contracts with other identity providers are declared");"#
     ),
     helper!(
         "date(value: ?)",

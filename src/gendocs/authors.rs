@@ -43,7 +43,16 @@ the rule to documents of those organisations (a declaration's `organisation.id`,
 `proposal.organisation`). An entry is an organisation code, or an organisation type of the \
 organisations register (a data file named `organisations` in a loaded pack, whose entries give \
 `code` and `type`). A rule that does not judge an organisation does not run on its documents: \
-no result, no finding.\n\n"
+no result, no finding.\n\n\
+An exemption from a whole commitment is declared once, under `exemptions:` in `pack.yaml` \
+(docs/pack.md), never in the rules: before any rule of that commitment runs on a document, the \
+tool asks whether the exemption reaches the document's organisation (a proposal's organisation \
+for a proposal). The register's boolean field it names decides for an organisation the register \
+lists; for one it does not list, the `unregistered` path of the organisation's declaration (a \
+proposal's department declaration); an `except` code never is. A rule it reaches is not \
+applicable with the exemption's reason, and is not called, so no rule of the commitment can \
+forget it; `except_rules` names the few it must not reach (one that checks the register \
+itself). Portfolio rules are not exempted.\n\n"
 }
 
 /// Fixtures: markers, headers, the several-documents convention, coverage.

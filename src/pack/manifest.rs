@@ -40,6 +40,36 @@ pub struct Manifest {
     /// What `score` needs to know of the pack's rules.
     #[serde(default)]
     pub score: ScorePolicy,
+    /// Organisations a commitment's rules do not judge, declared once for every rule of the
+    /// commitment (checked when the packs load, applied by the run: see `run::exemption`).
+    #[serde(default)]
+    pub exemptions: Vec<Exemption>,
+}
+
+/// An exemption from every rule of one commitment, for the organisations a boolean field of the
+/// organisations register marks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exemption {
+    /// The commitment whose rules it reaches.
+    pub commitment: u32,
+    /// The boolean field of a register entry that says whether an organisation is exempt
+    /// (`one_login_exempt`).
+    pub register: String,
+    /// For an organisation the register does not list: the path of its declaration to read
+    /// instead (`organisation.health_body`); a proposal reads its department's declaration.
+    /// Absent: an unlisted organisation is never exempt.
+    #[serde(default)]
+    pub unregistered: Option<String>,
+    /// Organisation codes that are never exempt, whatever the register or declaration says.
+    #[serde(default)]
+    pub except: Vec<String>,
+    /// Rules of the commitment the exemption does not reach (one that checks the register
+    /// itself, say).
+    #[serde(default)]
+    pub except_rules: Vec<String>,
+    /// Why: a rule it reaches is not applicable with this reason.
+    pub reason: String,
 }
 
 /// What a review needs of the pack's policy: the strategic commitments a spend-control

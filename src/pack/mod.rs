@@ -3,6 +3,7 @@
 
 mod comments;
 pub mod data;
+mod exemptions;
 pub mod fields;
 pub mod library;
 pub mod lint;
@@ -23,7 +24,7 @@ use rhai::Dynamic;
 
 use crate::engine::Sandbox;
 
-pub use manifest::{Manifest, Mission, ParamType, Parameter};
+pub use manifest::{Exemption, Manifest, Mission, ParamType, Parameter};
 pub use organisations::Organisations;
 pub use rule::Rule;
 
@@ -368,7 +369,7 @@ fn load_pack(
     lint: bool,
     diags: &mut Vec<ToolDiagnostic>,
 ) -> Option<Pack> {
-    let manifest = read_manifest(&files, diags)?;
+    let mut manifest = read_manifest(&files, diags)?;
     let manifest_src = SourceFile::new(
         format!("{}/pack.yaml", files.display_root),
         files
@@ -431,6 +432,7 @@ fn load_pack(
     };
     let mut rules = compile_rules(&files, &manifest, &engine, lint, &shared, diags);
     rules.sort_by(|a, b| a.id.cmp(&b.id));
+    diags.extend(exemptions::check(&mut manifest, &manifest_src, &rules));
     data::skip_readers_of_missing(&data, &manifest_src, &mut rules, diags);
     let mut hash = crate::hash::Hasher::new();
     for (rel, text) in &files.files {

@@ -126,6 +126,23 @@ fn validator() -> &'static (Json, Validator) {
     })
 }
 
+/// The boolean fields a register entry may give (`health_body`, `one_login_exempt`), as the
+/// register's schema defines them: what a pack's `exemptions` may name.
+pub fn flag_names() -> Vec<&'static str> {
+    let (schema, _) = validator();
+    schema
+        .pointer("/items/properties")
+        .and_then(Json::as_object)
+        .map(|props| {
+            props
+                .iter()
+                .filter(|(_, p)| p.get("type").and_then(Json::as_str) == Some("boolean"))
+                .map(|(name, _)| name.as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// What is wrong with a register's text, each at its line and column: what the schema finds,
 /// and a code given twice (the second entry would be ignored).
 pub fn check(source: &SourceFile) -> Vec<ToolDiagnostic> {
@@ -197,6 +214,7 @@ mod tests {
         assert_eq!(nhse.parent.as_deref(), Some("DHSC"));
         assert_eq!(nhse.flag("one_login_exempt"), Some(true));
         assert_eq!(register.get("DWP").unwrap().flag("one_login_exempt"), None);
+        assert_eq!(flag_names(), ["health_body", "one_login_exempt"]);
         assert_eq!(register.type_of("HMRC"), None);
         assert_eq!(register.codes().count(), 2);
     }

@@ -355,11 +355,26 @@ fn run_rules(
     let mut pending: Vec<Pending> = Vec::new();
     let mut failed = BTreeSet::new();
     let register = &prepared.rules.organisations;
+    let declaration = own_declaration(d, organisation, env.declarations);
     for (ri, (pi, rule)) in env.rules.iter().enumerate() {
         if !rule.applies_to(d.kind)
             || (env.portfolio_only && !rule.portfolio)
             || !rule.judges(organisation, register)
         {
+            continue;
+        }
+        // The pack's exemption for the rule's commitment, applied here for every rule of it.
+        let exemptions = &prepared.rules.packs[*pi].manifest.exemptions;
+        if let Some(reason) =
+            super::exemption::exempt(rule, exemptions, organisation, register, declaration)
+        {
+            out.results.push(rule_result(
+                out.docs.len(),
+                rule,
+                Status::NotApplicable(reason.to_string()),
+                Vec::new(),
+                Vec::new(),
+            ));
             continue;
         }
         // Built once per document and pack; each call below copies it once (Rhai takes
@@ -405,6 +420,23 @@ fn run_rules(
         }
     }
     (pending, failed)
+}
+
+/// The department declaration of the document's organisation: a declaration is its own, a
+/// proposal has its department's when the run has it.
+fn own_declaration<'a>(
+    d: &Doc<'a>,
+    organisation: Option<&str>,
+    declarations: &'a [Declaration],
+) -> Option<&'a Node> {
+    match d.kind {
+        "department" => Some(d.root),
+        "proposal" => declarations
+            .iter()
+            .find(|x| Some(x.organisation.as_str()) == organisation)
+            .map(|x| &x.root),
+        _ => None,
+    }
 }
 
 /// Call one rule on the document: `collect` for a portfolio rule, `check` for the others.

@@ -9,6 +9,7 @@ mod cached;
 mod context;
 mod declarations;
 mod document;
+mod exemption;
 mod filter;
 mod order;
 mod outside;

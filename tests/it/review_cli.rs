@@ -779,3 +779,55 @@ fn every_built_in_proposal_rule_names_its_criterion_question_owner_and_due() {
     }
     assert!(seen >= 21, "{seen} proposal rules");
 }
+
+/// The pack's One Login exemption reaches every commitment 3 criterion of a health body's
+/// proposal (the register says NHSBSA is one), the identity-provider contract limit included,
+/// and none of DHSC's: the human review says so with the reason, and the JSON agrees.
+#[test]
+fn a_health_bodys_proposal_is_exempt_from_every_one_login_criterion() {
+    const EXEMPT: &str = "rules/roadmap-2022-25/fixtures/proposal-idp-contract-too-long/pass-health-body-exempt.yaml";
+    const DHSC: &str =
+        "rules/roadmap-2022-25/fixtures/proposal-idp-contract-too-long/fail-dhsc-not-exempt.yaml";
+    const REASON: &str = "health bodies other than DHSC are exempt from One Login";
+    let (human, _, code) = review_with(&[EXEMPT]);
+    assert_ne!(code, 2, "{human}");
+    let at = human
+        .find("proposal-idp-contract-too-long (commitment 3)")
+        .unwrap_or_else(|| panic!("no contract criterion: {human}"));
+    let before = &human[..at];
+    let line = before.trim_end().lines().last().unwrap_or_default();
+    assert!(line.contains("[not applicable]"), "{line}");
+    let after: Vec<&str> = human[at..].lines().take(2).collect();
+    assert_eq!(after[1].trim(), REASON, "{human}");
+
+    let commitment_3 = |v: &Value| -> Vec<(String, String, String)> {
+        v["reviews"][0]["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["commitment"] == 3)
+            .map(|c| {
+                let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+                (text("rule"), text("status"), text("answer"))
+            })
+            .collect()
+    };
+    let (exempt, _) = json_of(&[EXEMPT]);
+    let criteria = commitment_3(&exempt);
+    assert!(criteria.len() >= 4, "{criteria:?}");
+    for (rule, status, answer) in &criteria {
+        assert_eq!(
+            (status.as_str(), answer.as_str()),
+            ("not_applicable", REASON),
+            "{rule}"
+        );
+    }
+    let (dhsc, code) = json_of(&[DHSC]);
+    assert_ne!(code, 2);
+    let contract = commitment_3(&dhsc)
+        .into_iter()
+        .find(|(rule, ..)| rule == "proposal-idp-contract-too-long")
+        .unwrap();
+    assert_ne!(contract.1, "not_applicable", "{contract:?}");
+    assert!(!contract.2.contains(REASON), "{contract:?}");
+}
