@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::hash::ContentHash;
-use crate::workspace::{FileMeta, MetaStore};
+use crate::workspace::{FileMeta, MetaStore, Shape};
 
 /// Largest index read back (a corrupt or hostile file is a miss).
 const MAX_INDEX_BYTES: u64 = 512 << 20;
@@ -48,6 +48,8 @@ impl Stamp {
 struct Stored {
     files: Vec<(String, Stamp, String)>,
     metas: Vec<(String, FileMeta)>,
+    #[serde(default)]
+    shapes: Vec<(String, Stamp, Shape)>,
 }
 
 /// The index, as loaded and as updated by the run.
@@ -55,6 +57,8 @@ struct Stored {
 pub struct Index {
     files: Mutex<HashMap<String, (Stamp, ContentHash)>>,
     metas: Mutex<HashMap<ContentHash, Arc<FileMeta>>>,
+    /// What a folder walk told of each YAML file from its first bytes.
+    shapes: Mutex<HashMap<String, (Stamp, Shape)>>,
     changed: AtomicBool,
 }
 
@@ -74,9 +78,15 @@ impl Index {
             .into_iter()
             .filter_map(|(h, m)| Some((ContentHash::parse(&h)?, Arc::new(m))))
             .collect();
+        let shapes = stored
+            .shapes
+            .into_iter()
+            .map(|(k, stamp, shape)| (k, (stamp, shape)))
+            .collect();
         Index {
             files: Mutex::new(files),
             metas: Mutex::new(metas),
+            shapes: Mutex::new(shapes),
             changed: AtomicBool::new(false),
         }
     }
@@ -87,7 +97,9 @@ impl Index {
         if !self.changed.load(Ordering::Relaxed) {
             return;
         }
-        let (Ok(files), Ok(metas)) = (self.files.lock(), self.metas.lock()) else {
+        let (Ok(files), Ok(metas), Ok(shapes)) =
+            (self.files.lock(), self.metas.lock(), self.shapes.lock())
+        else {
             return;
         };
         let mut stored = Stored::default();
@@ -104,6 +116,12 @@ impl Index {
         stored.metas = metas
             .into_iter()
             .map(|(h, m)| (h.hex(), (**m).clone()))
+            .collect();
+        let mut shapes: Vec<(&String, &(Stamp, Shape))> = shapes.iter().collect();
+        shapes.sort_by(|a, b| a.0.cmp(b.0));
+        stored.shapes = shapes
+            .into_iter()
+            .map(|(k, (stamp, shape))| (k.clone(), *stamp, *shape))
             .collect();
         if let Ok(bytes) = serde_json::to_vec(&stored) {
             let _ = super::write_atomic(path, &bytes);
@@ -130,6 +148,23 @@ impl MetaStore for Index {
         (*kept == stamp && !stamp.racy()).then_some(*hash)
     }
 
+    fn shape(&self, key: &str, meta: &std::fs::Metadata) -> Option<Shape> {
+        let stamp = Stamp::of(meta)?;
+        let shapes = self.shapes.lock().ok()?;
+        let (kept, shape) = shapes.get(key)?;
+        (*kept == stamp && !stamp.racy()).then_some(*shape)
+    }
+
+    fn shaped(&self, key: &str, meta: &std::fs::Metadata, shape: Shape) {
+        let Some(stamp) = Stamp::of(meta) else { return };
+        if let Ok(mut shapes) = self.shapes.lock()
+            && shapes.get(key) != Some(&(stamp, shape))
+        {
+            shapes.insert(key.to_string(), (stamp, shape));
+            self.changed.store(true, Ordering::Relaxed);
+        }
+    }
+
     fn seen(&self, key: &str, meta: &std::fs::Metadata, hash: &ContentHash) {
         let Some(stamp) = Stamp::of(meta) else { return };
         if let Ok(mut files) = self.files.lock()
@@ -153,5 +188,11 @@ impl MetaStore for super::Cache {
     }
     fn seen(&self, key: &str, meta: &std::fs::Metadata, hash: &ContentHash) {
         self.index.seen(key, meta, hash);
+    }
+    fn shape(&self, key: &str, meta: &std::fs::Metadata) -> Option<Shape> {
+        self.index.shape(key, meta)
+    }
+    fn shaped(&self, key: &str, meta: &std::fs::Metadata, shape: Shape) {
+        self.index.shaped(key, meta, shape);
     }
 }

@@ -73,6 +73,7 @@ impl Cache {
         if !ignore.exists() {
             let _ = write_atomic(&ignore, b"# Created by roadmap-lint: its cache.\n*\n");
         }
+        prune(root, &dir);
         let index = Index::load(&dir.join("index"));
         Some(Arc::new(Cache { dir, index }))
     }
@@ -87,7 +88,8 @@ impl Cache {
         let _ = write_atomic(&self.path_of(key), bytes);
     }
 
-    fn path_of(&self, key: &ContentHash) -> PathBuf {
+    /// The file that holds the entry under `key`.
+    pub fn path_of(&self, key: &ContentHash) -> PathBuf {
         let hex = key.hex();
         self.dir.join("out").join(&hex[..2]).join(&hex[2..])
     }
@@ -95,6 +97,41 @@ impl Cache {
     /// Write the index of the workspace's files back, for the next run.
     pub fn save(&self) {
         self.index.save(&self.dir.join("index"));
+    }
+}
+
+/// How long the folder of another build is kept after its last use (a run of that build may
+/// still be going on, or the build may come back, as when switching branches).
+const OTHER_BUILDS_KEPT: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+/// Remove the folders of other builds not used for [`OTHER_BUILDS_KEPT`]: each build writes its
+/// own, and nothing else would ever remove them. Only folders named as this module names them
+/// (`v<version>-<16 hex digits>`) are touched.
+fn prune(root: &Path, current: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name.starts_with('v')
+            && name
+                .rsplit_once('-')
+                .is_some_and(|(_, id)| id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()));
+        if !ours || path == current || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        // Its last use: when its index was last written, else the folder's own time.
+        let used = std::fs::metadata(path.join("index"))
+            .or_else(|_| entry.metadata())
+            .and_then(|m| m.modified());
+        let stale = used
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > OTHER_BUILDS_KEPT);
+        if stale {
+            let _ = std::fs::remove_dir_all(&path);
+        }
     }
 }
 

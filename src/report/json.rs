@@ -1,12 +1,14 @@
 //! The machine-readable report (`--format json`). Its shape is versioned and described by
 //! `schemas/report.schema.json`; consumers may rely on every field named in the spec.
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use super::Summary;
 use crate::diag::ToolDiagnostic;
 use crate::finding::Finding;
-use crate::run::{DocInfo, Run};
+use crate::run::{DocInfo, FINDING_DEPTH, Item, Run};
 
 /// The JSON Schema of the report (`roadmap-lint schema report`).
 pub const SCHEMA: &str = include_str!("../../schemas/report.schema.json");
@@ -20,32 +22,12 @@ struct Report<'a> {
     tool: Tool,
     summary: Summary,
     provenance: &'a crate::run::Provenance,
-    findings: Findings<'a>,
+    /// Written empty: [`write`] streams the findings in its place.
+    findings: &'a [Finding],
     diagnostics: &'a [ToolDiagnostic],
     documents: &'a [DocInfo],
     #[serde(skip_serializing_if = "Option::is_none")]
     scores: Option<&'a crate::score::Summary>,
-}
-
-/// The run's findings in report order: those in memory, merged with those a JSON-only run
-/// kept on disk ([`crate::run::Spill`]), read back a file at a time.
-struct Findings<'a>(&'a Run);
-
-impl Serialize for Findings<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        let run = self.0;
-        let Some(spill) = &run.spill else {
-            return run.findings.serialize(serializer);
-        };
-        let mut seq = serializer.serialize_seq(None)?;
-        spill.merged(
-            &run.findings,
-            |f: &Finding| seq.serialize_element(f),
-            |e| S::Error::custom(format!("cannot read back the findings kept on disk: {e}")),
-        )?;
-        seq.end()
-    }
 }
 
 #[derive(Serialize)]
@@ -62,7 +44,12 @@ pub fn render(run: &Run) -> String {
     }
 }
 
-/// Write the report as [`render`] makes it, without holding the text in memory.
+/// Where the findings go in the report's frame (the report with no findings).
+const FINDINGS_KEY: &[u8] = b"\n  \"findings\": []";
+
+/// Write the report as [`render`] makes it, without holding the text in memory: the frame
+/// (everything but the findings) is rendered whole, and the findings are streamed in its
+/// place, each as the report prints it (copied as they are when they were rendered already).
 pub fn write(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let report = Report {
         version: REPORT_VERSION,
@@ -72,11 +59,51 @@ pub fn write(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         },
         summary: Summary::of(run),
         provenance: &run.provenance,
-        findings: Findings(run),
+        findings: &[],
         diagnostics: &run.diagnostics,
         documents: &run.documents,
         scores: run.scores.as_ref(),
     };
-    crate::render::escape::json_pretty(&mut *out, &report)?;
-    out.write_all(b"\n")
+    let mut frame = Vec::new();
+    crate::render::escape::json_pretty(&mut frame, &report)?;
+    // The key is the report's own: text from documents is escaped, so no value holds it.
+    let at = frame
+        .windows(FINDINGS_KEY.len())
+        .position(|w| w == FINDINGS_KEY)
+        .map(|p| p + FINDINGS_KEY.len() - 2)
+        .ok_or_else(|| std::io::Error::other("the report has no findings key"))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    out.write_all(&frame[..at])?;
+    write_findings(run, &mut out)?;
+    out.write_all(&frame[at + 2..])?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// The `findings` array: those in memory, merged with those a JSON-only run kept on disk
+/// ([`crate::run::Spill`]), read back a file at a time.
+fn write_findings(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut first = true;
+    let mut emit = |item: Item<'_>| -> std::io::Result<()> {
+        let rendered;
+        let bytes = match item {
+            Item::Rendered(bytes) => bytes,
+            Item::Finding(f) => {
+                rendered = crate::render::fragment::json_at_depth(f, FINDING_DEPTH)?;
+                &rendered[..]
+            }
+        };
+        out.write_all(if first { b"[\n    " } else { b",\n    " })?;
+        first = false;
+        out.write_all(bytes)
+    };
+    match &run.spill {
+        Some(spill) => spill.merged(&run.findings, &mut emit, |e| e)?,
+        None => {
+            for f in &run.findings {
+                emit(Item::Finding(f))?;
+            }
+        }
+    }
+    out.write_all(if first { b"[]" } else { b"\n  ]" })
 }

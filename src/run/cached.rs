@@ -17,13 +17,24 @@ use crate::workspace::Entry;
 
 use super::*;
 
-/// A finding as kept: the report's fields, and the byte offsets the report leaves out (a
-/// snippet needs them).
+/// A finding as kept: where its rendering is among the file's (see [`Rendered`]), its
+/// severity and whether it was waived (what scores read), and the byte offsets the report
+/// leaves out (a snippet needs them).
 #[derive(Serialize, Deserialize)]
 struct KeptFinding {
-    finding: Finding,
+    piece: usize,
+    severity: crate::finding::Severity,
+    waived: bool,
     bytes: (usize, usize),
     related: Vec<(usize, usize)>,
+}
+
+/// The file's findings as the JSON report prints them, in report order (an entry keeps these
+/// bytes after its header): what a JSON-only run copies into its report unparsed.
+#[derive(Serialize, Deserialize, Default)]
+struct Rendered {
+    lens: Vec<u32>,
+    counts: super::Counts,
 }
 
 /// A document as kept (with the fields the report leaves out).
@@ -40,6 +51,7 @@ struct Kept {
     text: (usize, u64),
     docs: Vec<KeptDoc>,
     findings: Vec<KeptFinding>,
+    rendered: Rendered,
     results: Vec<RuleResult>,
     expired_targets: Vec<(usize, Date)>,
     collected: Vec<(usize, usize, Json)>,
@@ -125,8 +137,8 @@ pub(super) fn key_of(
 /// text (when the report needs it) is no longer what was checked.
 pub(super) fn read(key: &ContentHash, input: &Input, env: &Env) -> Option<FileOutcome> {
     let cache = env.options.cache.as_ref()?;
-    let bytes = cache.get(key)?;
-    let kept: Kept = serde_json::from_slice(&bytes).ok()?;
+    let entry = cache.get(key)?;
+    let (mut kept, blob) = split(&entry)?;
     let name = input.display_name();
     let source = match (input.path(), env.options.let_go_of_text) {
         (Some(path), true) => SourceFile::unread(name, path, kept.text.0, kept.text.1),
@@ -146,44 +158,181 @@ pub(super) fn read(key: &ContentHash, input: &Input, env: &Env) -> Option<FileOu
     };
     let source = Arc::new(source);
     let mut collected = Vec::with_capacity(kept.collected.len());
-    for (r, d, v) in kept.collected {
+    for (r, d, v) in std::mem::take(&mut kept.collected) {
         let value = from_json(&v)?;
         env.collected_bytes
             .keep(r, crate::engine::value::held_cost(&value));
         collected.push((r, d, value));
     }
     let mut docs = Vec::with_capacity(kept.docs.len());
-    for k in kept.docs {
+    for k in std::mem::take(&mut kept.docs) {
         let mut info = k.info;
         info.items = k.items;
         info.declared = k.declared;
         docs.push(info);
     }
-    let findings = kept
-        .findings
-        .into_iter()
-        .map(|k| {
-            let mut f = k.finding;
-            (f.location.byte_start, f.location.byte_len) = k.bytes;
-            for (r, (start, len)) in f.related.iter_mut().zip(k.related) {
-                (r.location.byte_start, r.location.byte_len) = (start, len);
+    let mut results = std::mem::take(&mut kept.results);
+    let mut spilled = None;
+    let spill_whole = !kept.findings.is_empty()
+        && !docs.is_empty()
+        && docs.iter().all(|d| d.evaluated)
+        && !env.repeated.contains(&source.name);
+    let findings = match env.spill {
+        // A JSON-only run: the report copies the findings from the entry as they were
+        // rendered, unparsed, and the rule results keep what scores read of them.
+        Some(_) if spill_whole => {
+            let lens = kept.rendered.lens.clone();
+            let (path, offset) = (cache.path_of(key), (entry.len() - blob.len()) as u64);
+            spilled = Some(Spill::refer(
+                &path,
+                offset,
+                blob.len() as u64,
+                lens,
+                kept.rendered.counts,
+            ));
+            for r in &mut results {
+                r.spilled = r
+                    .findings
+                    .iter()
+                    .filter_map(|&i| kept.findings.get(i))
+                    .map(|k| Mark {
+                        severity: k.severity,
+                        waived: k.waived,
+                    })
+                    .collect();
+                r.findings = Vec::new();
             }
-            f
-        })
-        .collect();
+            Vec::new()
+        }
+        _ => unrendered(&kept, blob)?,
+    };
     Some(FileOutcome {
         source,
         docs,
         findings,
-        results: kept.results,
+        results,
         failures: Vec::new(),
         applied_targets: Vec::new(),
         expired_targets: kept.expired_targets,
         trees: Vec::new(),
         collected,
-        spilled: None,
+        spilled,
         trails: Vec::new(),
     })
+}
+
+/// An entry's header and the rendered findings after it.
+fn split(entry: &[u8]) -> Option<(Kept, &[u8])> {
+    let len = u64::from_le_bytes(entry.get(..8)?.try_into().ok()?);
+    let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
+    let kept: Kept = serde_json::from_slice(entry.get(8..end)?).ok()?;
+    let blob = &entry[end..];
+    let total: usize = kept.rendered.lens.iter().map(|&n| n as usize).sum();
+    (total == blob.len()).then_some((kept, blob))
+}
+
+/// The findings read back from their renderings, in the order the file's results name them.
+fn unrendered(kept: &Kept, blob: &[u8]) -> Option<Vec<Finding>> {
+    let mut starts = Vec::with_capacity(kept.rendered.lens.len());
+    let mut at = 0usize;
+    for &n in &kept.rendered.lens {
+        starts.push((at, n as usize));
+        at += n as usize;
+    }
+    kept.findings
+        .iter()
+        .map(|k| {
+            let (start, len) = *starts.get(k.piece)?;
+            let mut f: Finding = serde_json::from_slice(blob.get(start..start + len)?).ok()?;
+            (f.location.byte_start, f.location.byte_len) = k.bytes;
+            for (r, (start, len)) in f.related.iter_mut().zip(&k.related) {
+                (r.location.byte_start, r.location.byte_len) = (*start, *len);
+            }
+            Some(f)
+        })
+        .collect()
+}
+
+/// A file's findings rendered for the report (with the config's severities, as the spill
+/// has them), in report order, and where each one's rendering is.
+fn render(findings: &[Finding], options: &Options) -> Option<(Vec<u8>, Rendered, Vec<usize>)> {
+    let mut findings = findings.to_vec();
+    apply_severities(&mut findings, options);
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| findings[a].sort_key().cmp(&findings[b].sort_key()));
+    let mut piece = vec![0; findings.len()];
+    let mut blob = Vec::new();
+    let mut rendered = Rendered::default();
+    for (p, &i) in order.iter().enumerate() {
+        piece[i] = p;
+        let one =
+            crate::render::fragment::json_at_depth(&findings[i], super::FINDING_DEPTH).ok()?;
+        rendered.lens.push(u32::try_from(one.len()).ok()?);
+        blob.extend_from_slice(&one);
+        rendered.counts.add(&findings[i]);
+    }
+    Some((blob, rendered, piece))
+}
+
+/// What the portfolio rules' `collect` kept of a file outside the run, as kept.
+#[derive(Serialize, Deserialize)]
+struct KeptOutside {
+    docs: Vec<KeptDoc>,
+    collected: Vec<(usize, usize, Json)>,
+}
+
+/// The key of what `collect` kept of a file outside the run: as [`key_of`], apart from the
+/// outcomes of checked files.
+pub(super) fn outside_key(entry: &Entry, print: &ContentHash, env: &Env) -> Option<ContentHash> {
+    let mut h = Hasher::new();
+    h.part("outside").part(print.0);
+    key_of(entry, &entry.name, &h.finish(), env)
+}
+
+pub(super) fn read_outside(key: &ContentHash, env: &Env) -> Option<super::outside::OutsideFile> {
+    let cache = env.options.cache.as_ref()?;
+    let kept: KeptOutside = serde_json::from_slice(&cache.get(key)?).ok()?;
+    let mut collected = Vec::with_capacity(kept.collected.len());
+    for (r, d, v) in &kept.collected {
+        collected.push((*r, *d, from_json(v)?));
+    }
+    let docs = kept
+        .docs
+        .into_iter()
+        .map(|k| {
+            let mut info = k.info;
+            info.items = k.items;
+            info.declared = k.declared;
+            info
+        })
+        .collect();
+    Some(super::outside::OutsideFile { docs, collected })
+}
+
+pub(super) fn write_outside(key: &ContentHash, file: &super::outside::OutsideFile, env: &Env) {
+    let Some(cache) = env.options.cache.as_ref() else {
+        return;
+    };
+    let mut collected = Vec::with_capacity(file.collected.len());
+    for (r, d, v) in &file.collected {
+        let Some(json) = to_json(v) else { return };
+        collected.push((*r, *d, json));
+    }
+    let kept = KeptOutside {
+        docs: file.docs.iter().map(kept_doc).collect(),
+        collected,
+    };
+    if let Ok(bytes) = serde_json::to_vec(&kept) {
+        cache.put(key, &bytes);
+    }
+}
+
+fn kept_doc(d: &DocInfo) -> KeptDoc {
+    KeptDoc {
+        info: d.clone(),
+        items: d.items.clone(),
+        declared: d.declared,
+    }
 }
 
 /// Keep an outcome, when nothing in it depends on what its key does not name.
@@ -199,22 +348,25 @@ pub(super) fn write(key: &ContentHash, outcome: &FileOutcome, env: &Env) {
         let Some(json) = to_json(v) else { return };
         collected.push((*r, *d, json));
     }
+    let Some((blob, rendered, piece)) = render(&outcome.findings, env.options) else {
+        return;
+    };
     let kept = Kept {
         text: SourceFile::measure(&outcome.source.text),
-        docs: outcome
-            .docs
-            .iter()
-            .map(|d| KeptDoc {
-                info: d.clone(),
-                items: d.items.clone(),
-                declared: d.declared,
-            })
-            .collect(),
+        docs: outcome.docs.iter().map(kept_doc).collect(),
         findings: outcome
             .findings
             .iter()
-            .map(|f| KeptFinding {
-                finding: f.clone(),
+            .zip(piece)
+            .map(|(f, piece)| KeptFinding {
+                piece,
+                severity: env
+                    .options
+                    .severity
+                    .get(&f.rule)
+                    .copied()
+                    .unwrap_or(f.severity),
+                waived: f.waived,
                 bytes: (f.location.byte_start, f.location.byte_len),
                 related: f
                     .related
@@ -223,13 +375,19 @@ pub(super) fn write(key: &ContentHash, outcome: &FileOutcome, env: &Env) {
                     .collect(),
             })
             .collect(),
+        rendered,
         results: outcome.results.clone(),
         expired_targets: outcome.expired_targets.clone(),
         collected,
     };
-    if let Ok(bytes) = serde_json::to_vec(&kept) {
-        cache.put(key, &bytes);
-    }
+    let Ok(header) = serde_json::to_vec(&kept) else {
+        return;
+    };
+    let mut entry = Vec::with_capacity(8 + header.len() + blob.len());
+    entry.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    entry.extend_from_slice(&header);
+    entry.extend_from_slice(&blob);
+    cache.put(key, &entry);
 }
 
 /// A value a rule kept, as JSON: `None` for what is not plain data (a document map, which

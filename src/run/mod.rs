@@ -23,7 +23,7 @@ pub use outside::OutsideCache;
 pub use prepare::{Prepared, prepare};
 use prepare::{context, targets_for};
 pub use provenance::{PackUsed, Provenance, TargetsUsed, WorkspaceUsed};
-pub use spill::{Counts, Mark, Spill};
+pub use spill::{Counts, FINDING_DEPTH, Item, Mark, Spill};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

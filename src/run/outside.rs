@@ -15,8 +15,8 @@ use super::*;
 /// (rule index, document index within the file, value).
 #[derive(Debug)]
 pub struct OutsideFile {
-    docs: Vec<DocInfo>,
-    collected: Vec<(usize, usize, Dynamic)>,
+    pub(super) docs: Vec<DocInfo>,
+    pub(super) collected: Vec<(usize, usize, Dynamic)>,
 }
 
 /// Most files the cache holds before it starts again (an editor session edits a few).
@@ -84,16 +84,17 @@ pub(super) fn collect_outside(context: &Context, entries: &[usize], env: &Env) -
     if entries.is_empty() || !env.rules.iter().any(|(_, r)| r.portfolio) {
         return Vec::new();
     }
+    // Kept on disk too when the run has a cache ([`super::cached`]): a check of one file in a
+    // workspace of thousands then reads what the others' `collect` kept instead of judging
+    // them again.
+    let on_disk = super::cached::cacheable(env);
     let env = Env {
         portfolio_only: true,
         spill: None,
         ..*env
     };
-    let print = env
-        .options
-        .outside_cache
-        .as_ref()
-        .map(|_| fingerprint(env.prepared, env.options));
+    let print = (env.options.outside_cache.is_some() || on_disk)
+        .then(|| fingerprint(env.prepared, env.options));
     entries
         .par_iter()
         .filter_map(|&e| {
@@ -113,6 +114,20 @@ pub(super) fn collect_outside(context: &Context, entries: &[usize], env: &Env) -
                 }
                 return Some(hit);
             }
+            let disk_key = match (on_disk, &print) {
+                (true, Some(p)) => super::cached::outside_key(entry, p, &env),
+                _ => None,
+            };
+            if let Some(hit) = disk_key
+                .as_ref()
+                .and_then(|k| super::cached::read_outside(k, &env))
+            {
+                let hit = Arc::new(hit);
+                if let (Some(cache), Some(key)) = (cache, key) {
+                    cache.put(key, hit.clone());
+                }
+                return Some(hit);
+            }
             let bytes = entry.bytes(env.options.limits.max_file_bytes)?;
             let input = Input::Bytes {
                 name: entry.name.clone(),
@@ -128,6 +143,9 @@ pub(super) fn collect_outside(context: &Context, entries: &[usize], env: &Env) -
             // when the file itself is checked.
             if let (Some(cache), Some(key), true) = (cache, key, outcome.failures.is_empty()) {
                 cache.put(key, file.clone());
+            }
+            if let (Some(k), true) = (&disk_key, outcome.failures.is_empty()) {
+                super::cached::write_outside(k, &file, &env);
             }
             Some(file)
         })

@@ -1,10 +1,12 @@
 //! Findings kept on disk instead of in memory. A run whose only report is JSON writes each
-//! checked file's findings to an unnamed temporary file as soon as the file is settled, and
+//! checked file's findings, as the report's own bytes ([`crate::render::fragment`]), to an
+//! unnamed temporary file as soon as the file is settled, and
 //! keeps in memory only what counts and scores read (each finding's severity and whether it
 //! was waived, as [`Mark`]s on the rule results). The JSON report reads them back file by file
 //! and merges them with the findings still in memory (portfolio findings, and the files whose
-//! documents did not all reach the rules), in the order every report uses. Memory then follows
-//! the number of documents, not of findings.
+//! documents did not all reach the rules), in the order every report uses; a file with none
+//! in memory has its bytes copied into the report as they are. Memory then follows the number
+//! of documents, not of findings.
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::Mutex;
@@ -29,7 +31,7 @@ impl Mark {
 }
 
 /// The counts of a report's summary.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
@@ -85,12 +87,53 @@ impl Counts {
     }
 }
 
-/// Where one file's findings are in the spill.
+/// Where one file's findings are in the spill: each finding's rendering, one after another,
+/// in report order.
 #[derive(Debug, Clone)]
 pub struct Chunk {
+    /// The file the bytes are in, when it is not the spill: a cache entry, whose rendered
+    /// findings are read from it for the report instead of being copied here first.
+    elsewhere: Option<std::sync::Arc<std::path::Path>>,
     offset: u64,
     len: u64,
+    /// The length of each finding's rendering.
+    lens: Vec<u32>,
     pub counts: Counts,
+}
+
+/// A finding of the report: in memory, or as the bytes the report prints for it.
+pub enum Item<'a> {
+    Finding(&'a Finding),
+    Rendered(&'a [u8]),
+}
+
+/// The depth of an element of the JSON report's `findings` array.
+pub const FINDING_DEPTH: usize = 2;
+
+/// One file's findings rendered for the report, in report order: the bytes, one after
+/// another, and the length of each.
+pub fn render(findings: &[Finding]) -> Option<(Vec<u8>, Vec<u32>)> {
+    let mut order: Vec<&Finding> = findings.iter().collect();
+    order.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut bytes = Vec::new();
+    let mut lens = Vec::with_capacity(order.len());
+    for f in order {
+        let one = crate::render::fragment::json_at_depth(f, FINDING_DEPTH).ok()?;
+        lens.push(u32::try_from(one.len()).ok()?);
+        bytes.extend_from_slice(&one);
+    }
+    Some((bytes, lens))
+}
+
+/// Each finding's bytes of a rendered file.
+fn pieces<'a>(bytes: &'a [u8], lens: &'a [u32]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    let mut at = 0usize;
+    lens.iter().map(move |&n| {
+        let end = (at + n as usize).min(bytes.len());
+        let piece = &bytes[at.min(end)..end];
+        at = end;
+        piece
+    })
 }
 
 /// The temporary file, and the files whose findings are in it.
@@ -114,40 +157,77 @@ impl Spill {
 
     /// Write one file's findings; `None` (nothing written) when the write fails.
     pub fn put(&self, findings: &[Finding]) -> Option<Chunk> {
-        let bytes = serde_json::to_vec(findings).ok()?;
+        let (bytes, lens) = render(findings)?;
         let mut counts = Counts::default();
         findings.iter().for_each(|f| counts.add(f));
+        self.put_rendered(&bytes, lens, counts)
+    }
+
+    /// Write one file's findings as [`render`] made them, with their counts.
+    pub fn put_rendered(&self, bytes: &[u8], lens: Vec<u32>, counts: Counts) -> Option<Chunk> {
         let mut guard = self.file.lock().ok()?;
         let (file, end) = &mut *guard;
         let offset = *end;
         if file
             .seek(SeekFrom::Start(offset))
-            .and_then(|_| file.write_all(&bytes))
+            .and_then(|_| file.write_all(bytes))
             .is_err()
         {
             return None;
         }
         *end += bytes.len() as u64;
         Some(Chunk {
+            elsewhere: None,
             offset,
             len: bytes.len() as u64,
+            lens,
             counts,
         })
     }
 
-    /// Read one file's findings back.
-    pub fn get(&self, chunk: &Chunk) -> std::io::Result<Vec<Finding>> {
+    /// One file's findings as [`render`] made them, left where they are: `len` bytes from
+    /// `offset` in the file at `path` (which the run does not change).
+    pub fn refer(
+        path: &std::path::Path,
+        offset: u64,
+        len: u64,
+        lens: Vec<u32>,
+        counts: Counts,
+    ) -> Chunk {
+        Chunk {
+            elsewhere: Some(path.into()),
+            offset,
+            len,
+            lens,
+            counts,
+        }
+    }
+
+    /// One file's rendered findings, read back.
+    fn bytes(&self, chunk: &Chunk) -> std::io::Result<Vec<u8>> {
         let mut bytes = vec![0; usize::try_from(chunk.len).unwrap_or(usize::MAX)];
-        {
-            let mut guard = self
-                .file
-                .lock()
-                .map_err(|_| std::io::Error::other("the findings spill is poisoned"))?;
-            let file = &mut guard.0;
+        if let Some(path) = &chunk.elsewhere {
+            let mut file = std::fs::File::open(path)?;
             file.seek(SeekFrom::Start(chunk.offset))?;
             file.read_exact(&mut bytes)?;
+            return Ok(bytes);
         }
-        Ok(serde_json::from_slice(&bytes)?)
+        let mut guard = self
+            .file
+            .lock()
+            .map_err(|_| std::io::Error::other("the findings spill is poisoned"))?;
+        let file = &mut guard.0;
+        file.seek(SeekFrom::Start(chunk.offset))?;
+        file.read_exact(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Read one file's findings back.
+    pub fn get(&self, chunk: &Chunk) -> std::io::Result<Vec<Finding>> {
+        let bytes = self.bytes(chunk)?;
+        pieces(&bytes, &chunk.lens)
+            .map(|piece| serde_json::from_slice(piece).map_err(std::io::Error::from))
+            .collect()
     }
 
     /// The counts of every spilled finding.
@@ -158,11 +238,12 @@ impl Spill {
     }
 
     /// Every finding of the run in report order: the spilled ones, read back a file at a time,
-    /// merged with those in memory (`held`, already in report order), each given to `emit`.
+    /// merged with those in memory (`held`, already in report order), each given to `emit`. A
+    /// file whose findings are all on disk, in one chunk, is given as its rendered bytes.
     pub fn merged<E>(
         &self,
         held: &[Finding],
-        mut emit: impl FnMut(&Finding) -> Result<(), E>,
+        mut emit: impl FnMut(Item<'_>) -> Result<(), E>,
         read_error: impl Fn(std::io::Error) -> E,
     ) -> Result<(), E> {
         let mut order: Vec<&(String, Chunk)> = self.chunks.iter().collect();
@@ -175,22 +256,31 @@ impl Spill {
             let before = rest.partition_point(|f| f.file.as_str() < name);
             let same = rest[before..].partition_point(|f| f.file.as_str() == name);
             for f in &rest[..before] {
-                emit(f)?;
+                emit(Item::Finding(f))?;
             }
-            let mut group = Vec::new();
-            while i < order.len() && order[i].0 == name {
-                group.extend(self.get(&order[i].1).map_err(&read_error)?);
-                i += 1;
+            let chunks = order[i..].iter().take_while(|c| c.0 == name).count();
+            if chunks == 1 && same == 0 {
+                let chunk = &order[i].1;
+                let bytes = self.bytes(chunk).map_err(&read_error)?;
+                for piece in pieces(&bytes, &chunk.lens) {
+                    emit(Item::Rendered(piece))?;
+                }
+            } else {
+                let mut group = Vec::new();
+                for c in &order[i..i + chunks] {
+                    group.extend(self.get(&c.1).map_err(&read_error)?);
+                }
+                group.extend(rest[before..before + same].iter().cloned());
+                group.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                for f in &group {
+                    emit(Item::Finding(f))?;
+                }
             }
-            group.extend(rest[before..before + same].iter().cloned());
-            group.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            for f in &group {
-                emit(f)?;
-            }
+            i += chunks;
             rest = &rest[before + same..];
         }
         for f in rest {
-            emit(f)?;
+            emit(Item::Finding(f))?;
         }
         Ok(())
     }

@@ -44,6 +44,12 @@ pub trait MetaStore: Sync + Send + std::fmt::Debug {
     }
     /// Record a file's size, modification time and content hash.
     fn seen(&self, _key: &str, _meta: &std::fs::Metadata, _hash: &ContentHash) {}
+    /// The shape of a file (by key) whose size and modification time are those recorded.
+    fn shape(&self, _key: &str, _meta: &std::fs::Metadata) -> Option<Shape> {
+        None
+    }
+    /// Record a file's shape, with its size and modification time.
+    fn shaped(&self, _key: &str, _meta: &std::fs::Metadata, _shape: Shape) {}
 }
 
 /// No store: every file is read each time.
@@ -227,7 +233,7 @@ impl Workspace {
         let mut errors = Vec::new();
         let mut candidates = Vec::new();
         if scan {
-            let walked = walk::walk(&root.dir, &root.dir, &selection);
+            let walked = walk::walk(&root.dir, &root.dir, &selection, store);
             scanned.truncated = walked.truncated;
             for (_, why) in &walked.skipped {
                 *scanned.skipped.entry(*why).or_default() += 1;
@@ -410,7 +416,7 @@ impl Workspace {
             }
             let p = PathBuf::from(path);
             match std::fs::metadata(&p) {
-                Ok(m) if m.is_dir() => slots.push(Err(self.walk_named(&p, &mut out))),
+                Ok(m) if m.is_dir() => slots.push(Err(self.walk_named(&p, &mut out, store))),
                 _ => {
                     // A file, or something the loader will report as unreadable.
                     let (inputs, errors) =
@@ -460,7 +466,7 @@ impl Workspace {
     }
 
     /// Walk a folder named on the command line; the files found, in sorted order.
-    fn walk_named(&self, dir: &Path, out: &mut Selected) -> Vec<PathBuf> {
+    fn walk_named(&self, dir: &Path, out: &mut Selected, store: &dyn MetaStore) -> Vec<PathBuf> {
         let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         let mut selection = self.selection.clone();
         let named_excluded = selection.exclude.as_ref().is_some_and(|set| {
@@ -482,7 +488,7 @@ impl Workspace {
         } else {
             abs.clone()
         };
-        let walked = walk::walk(dir, &root, &selection);
+        let walked = walk::walk(dir, &root, &selection, store);
         for (_, why) in &walked.skipped {
             *out.skipped.entry(*why).or_default() += 1;
         }

@@ -10,7 +10,9 @@
 //! typo in `kind:` is reported rather than the file skipped.
 
 /// What a file is, by its shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Shape {
     /// A department declaration (or a document being written that is one of ours).

@@ -117,18 +117,26 @@ struct Walker<'a> {
     confined: Option<Confined>,
     seen: Vec<(u64, u64)>,
     looked_at: usize,
+    /// Where the shape of a file unchanged since an earlier run is found without reading it.
+    store: &'a dyn super::MetaStore,
     out: Walked,
 }
 
 /// Walk `dir` (as given: the paths found start with it) of the workspace rooted at `root`
 /// (absolute), whose globs match paths relative to it.
-pub fn walk(dir: &Path, root: &Path, selection: &Selection) -> Walked {
+pub fn walk(
+    dir: &Path,
+    root: &Path,
+    selection: &Selection,
+    store: &dyn super::MetaStore,
+) -> Walked {
     let mut walker = Walker {
         root,
         selection,
         confined: Confined::new(dir).ok(),
         seen: Vec::new(),
         looked_at: 0,
+        store,
         out: Walked::default(),
     };
     walker.folder(dir, 0);
@@ -272,7 +280,13 @@ impl Walker<'_> {
             );
         }
         let included = self.included(&path);
-        let shape = shape_of(&prefix(&path));
+        let key = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+        let key = key.to_string_lossy();
+        let shape = self.store.shape(&key, &meta).unwrap_or_else(|| {
+            let shape = shape_of(&prefix(&path));
+            self.store.shaped(&key, &meta, shape);
+            shape
+        });
         match (shape, included) {
             (Shape::Declaration | Shape::Proposal, _) => self.out.found.push(Found {
                 path,
@@ -369,7 +383,7 @@ mod tests {
             ..Selection::default()
         };
         write(root, "odd/shapeless.yaml", "a: 1\n");
-        let walked = walk(root, root, &selection);
+        let walked = walk(root, root, &selection, &super::super::NoStore);
         let found: Vec<String> = walked
             .found
             .iter()

@@ -105,7 +105,7 @@ fn warm_runs_print_what_uncached_runs_print_after_every_change() {
     // The config changes (a rule switched off).
     std::fs::write(
         repo.join(".roadmap-lint.yaml"),
-        "disable: { rules: [shared-components-not-increasing] }\n",
+        "disable: { rules: [shared-components-not-increasing] }\nseverity: { one-login-strategy-overdue: info }\n",
     )
     .unwrap();
     let configured = same_with_and_without(&repo);
@@ -119,19 +119,27 @@ fn warm_runs_print_what_uncached_runs_print_after_every_change() {
 fn a_warm_run_reads_the_cache_and_a_corrupt_entry_is_a_miss() {
     let (_dir, repo) = repository();
     let cold = same_with_and_without(&repo);
-    // Every kept message marked: a warm run that shows the mark read the cache.
+    // Every kept message marked (its first letter made `#`, the entry's length unchanged): a
+    // warm run that shows the mark, in the JSON report and in the human one, read the cache.
+    let key = b"\"message\": \"";
     for entry in entries(&repo) {
-        let text = std::fs::read_to_string(&entry).unwrap();
-        std::fs::write(
-            &entry,
-            text.replace("\"message\":\"", "\"message\":\"KEPT "),
-        )
-        .unwrap();
+        let mut bytes = std::fs::read(&entry).unwrap();
+        let mut at = 0;
+        while let Some(p) = bytes[at..].windows(key.len()).position(|w| w == key) {
+            let i = at + p + key.len();
+            bytes[i] = b'#';
+            at = i;
+        }
+        std::fs::write(&entry, bytes).unwrap();
     }
     let marked = outputs(&repo, &[]);
     assert!(
-        String::from_utf8_lossy(&marked[0]).contains("KEPT "),
-        "the warm run did not read the cache"
+        String::from_utf8_lossy(&marked[0]).contains("\"message\": \"#"),
+        "the warm JSON run did not read the cache"
+    );
+    assert_ne!(
+        marked[2], cold[2],
+        "the warm human run did not read the cache"
     );
     // Entries cut short, or not JSON at all: misses, and the run is what a cold run prints.
     for (i, entry) in entries(&repo).iter().enumerate() {
