@@ -95,7 +95,10 @@ pub fn lint_with(args: &[&str], stdin: Option<Vec<u8>>, cpu: u64) -> Outcome {
     // two runs of the suite) would be answered from the cache, and never reach the limits it
     // is there to test.
     let mut args = args.to_vec();
-    if matches!(args.first(), Some(&("check" | "score" | "review" | "progress"))) {
+    if matches!(
+        args.first(),
+        Some(&("check" | "score" | "review" | "progress"))
+    ) {
         args.insert(1, "--no-cache");
     }
     let args = &args[..];
