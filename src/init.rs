@@ -120,7 +120,7 @@ pub fn organisation_help(code: &str, known: &[String]) -> String {
     let near = crate::suggest::closest(&upper, upper_codes.iter().map(String::as_str))
         .and_then(|u| codes.iter().find(|c| c.eq_ignore_ascii_case(u)));
     let all = format!(
-        "the {} codes on the top-75 list are: {}",
+        "the {} codes of the organisations register and the top-75 list are: {}",
         codes.len(),
         codes.join(", ")
     );

@@ -146,19 +146,31 @@ fn template(
         ));
     }
     let (name, services) = crate::init::listed(&rules, &organisation);
-    // Top-75 codes are upper case; a code the list does not know gets a suggestion.
-    let codes = crate::init::top75_codes(&rules);
+    // Codes are those of the organisations register and the top-75 list, matched in any case;
+    // a code neither knows gets a suggestion.
+    let mut codes = crate::init::top75_codes(&rules);
+    codes.extend(rules.organisations.codes().map(str::to_string));
     let organisation = codes
         .iter()
         .find(|c| c.eq_ignore_ascii_case(&organisation))
         .cloned()
         .unwrap_or(organisation);
-    if args.kind == InitKind::Department && name.is_none() {
-        output::eprint_line(&format!(
-            "note: {} is not a department on the top-75 list, so no top-75 services are filled in; {}",
-            crate::render::escape::terminal_line(&organisation),
-            crate::init::organisation_help(&organisation, &codes)
-        ));
+    let registered = rules.organisations.get(&organisation);
+    let name = name.or_else(|| registered.map(|o| o.name.clone()));
+    if args.kind == InitKind::Department && services.is_empty() {
+        let note = match registered {
+            Some(o) => format!(
+                "note: {} ({}) is in the organisations register but runs no top-75 service, so none are filled in",
+                crate::render::escape::terminal_line(&organisation),
+                crate::render::escape::terminal_line(&o.name)
+            ),
+            None => format!(
+                "note: {} is not in the organisations register, so no name or top-75 services are filled in; {}",
+                crate::render::escape::terminal_line(&organisation),
+                crate::init::organisation_help(&organisation, &codes)
+            ),
+        };
+        output::eprint_line(&note);
     }
     let kind = match args.kind {
         InitKind::Department => "department",

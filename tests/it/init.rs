@@ -339,8 +339,38 @@ fn the_template_and_its_messages_say_what_to_write() {
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("did you mean `DEFRA`? The 14 codes on the top-75 list are: BEIS, CO, DEFRA, DFE, DFT, DIT, DLUHC, DWP, FCDO, HMRC, HO, MOD, MOJ, SLC"), "{said}");
+    assert!(
+        said.contains("is not in the organisations register"),
+        "{said}"
+    );
+    assert!(said.contains("did you mean `DEFRA`? The "), "{said}");
+    assert!(
+        said.contains(" codes of the organisations register and the top-75 list are: AGO, "),
+        "{said}"
+    );
+    assert!(
+        said.contains(", DWP, ") && said.contains(", ONS, "),
+        "{said}"
+    );
     assert!(!said.contains("more"), "{said}");
+
+    // A registered organisation without top-75 services: its code in the register's case, and
+    // its name from the register.
+    let out = cli()
+        .args(["init", "--organisation", "ons", "-o", "-"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("ONS (Office for National Statistics) is in the organisations register but runs no top-75 service"),
+        "{said}"
+    );
+    let template = stdout(&out);
+    assert!(template.contains("id: ONS"), "{template}");
+    assert!(
+        template.contains("name: \"Office for National Statistics\""),
+        "{template}"
+    );
 
     // The config template shows targets and the evaluation date.
     let out = cli()
