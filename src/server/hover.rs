@@ -185,10 +185,7 @@ fn finding_hover(loaded: &Loaded, f: &Finding, as_of: Date) -> String {
         ));
     }
     if let Some(w) = &f.waiver {
-        out.push_str(&format!(
-            "\n\n**Waived** until {}: {} (approved by {})",
-            w.expires, w.reason, w.approved_by
-        ));
+        out.push_str(&waived(w));
     }
     if let Some((_, rule)) = rules.find(&f.rule)
         && !rule.doc.is_empty()
@@ -198,9 +195,43 @@ fn finding_hover(loaded: &Loaded, f: &Finding, as_of: Date) -> String {
     out
 }
 
+/// A waiver as hover Markdown: its reason and approver are the document's text, escaped so
+/// that no image, link or HTML in them renders.
+fn waived(w: &crate::finding::WaiverNote) -> String {
+    use crate::render::escape::markdown;
+    format!(
+        "\n\n**Waived** until {}: {} (approved by {})",
+        markdown(&w.expires),
+        markdown(&w.reason),
+        markdown(&w.approved_by)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_waivers_text_is_shown_as_text() {
+        let note = crate::finding::WaiverNote {
+            reason: "![x](https://example.invalid/p.png) <img src=x> [link](https://e.invalid)"
+                .to_string(),
+            approved_by: "**A** <b>B</b>".to_string(),
+            expires: "2026-01-31".to_string(),
+        };
+        let shown = waived(&note);
+        assert!(!shown.contains("<img") && !shown.contains("<b>"), "{shown}");
+        // The brackets are escaped, so no image or link can form.
+        assert!(
+            shown.contains("\\!\\[x\\]") && shown.contains("\\[link\\]"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("![x]") && !shown.contains("[link]("),
+            "{shown}"
+        );
+        assert!(shown.contains("2026-01-31"), "{shown}");
+    }
 
     #[test]
     fn reads_the_deadline_of_a_message() {
