@@ -185,7 +185,7 @@ codes! {
     GitObjectUnreadable = "git-object-unreadable", Tool, "Git object unreadable",
         "A commit, tree or file the run needed could not be read from the repository's objects (missing or corrupt), or a file at a revision is larger than `--max-file-size`. The run goes on without it; rules that compare with history could not use it.";
     OutputUnwritable = "output-unwritable", Tool, "Report not written",
-        "A report named with `--output` could not be written, and nothing was written at that path; or the report on standard output could not be written whole (a full disk, or findings kept on disk that could not be read back). The run exits with code 2. A closed pipe, as with `| head`, is not this error.";
+        "A report named with `--output` could not be written, and nothing was written at that path (a full disk, a missing folder, or a path that is a symbolic link, a pipe, a device or a folder, which are refused and left as they are, or a path that is one of the run's own inputs); or the report on standard output could not be written whole (a full disk, or findings kept on disk that could not be read back), by any command. The run exits with code 2. A closed pipe, as with `| head`, is not this error.";
     ReviewNoProposal = "review-no-proposal", Tool, "No proposal to review",
         "The file given to `review` holds no document of kind `proposal`.";
     RecordInvalid = "record-invalid", Tool, "Assessment record invalid",

@@ -79,3 +79,4 @@ pub mod targets;
 pub mod testing;
 pub mod waiver;
 pub mod workspace;
+pub mod write;

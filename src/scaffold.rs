@@ -58,12 +58,12 @@ fn tidy(path: &Path) -> PathBuf {
     out
 }
 
-/// Write `text` to `path` atomically ([`crate::report::write_atomic`]), creating its folder
+/// Write `text` to `path` atomically ([`crate::write::atomic`]), creating its folder
 /// first.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     std::fs::create_dir_all(dir.unwrap_or(Path::new(".")))?;
-    crate::report::write_atomic(path, text)
+    crate::write::atomic(path, text.as_bytes())
 }
 
 /// Create the rule and its fixtures.

@@ -18,7 +18,6 @@ mod index;
 
 pub use index::Index;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -139,7 +138,7 @@ fn prune(root: &Path, current: &Path) {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
-    let mut file = tempfile::NamedTempFile::new_in(folder)?;
-    file.write_all(bytes)?;
-    file.persist(path).map(|_| ()).map_err(|e| e.error)
+    crate::write::atomic_with(path, crate::write::Durability::Unsynced, |out| {
+        out.write_all(bytes)
+    })
 }

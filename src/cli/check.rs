@@ -293,21 +293,20 @@ fn write_outputs(args: &CheckArgs, result: &mut Run, prepared: &run::Prepared, f
         fail_on: fail_on.threshold(),
     };
     let mut errors = Vec::new();
+    let inputs = super::score::input_names(result);
     for (format, path) in &args.outputs {
-        if let Err(e) = report::write_atomic_with(path, |out| format.write(result, &file_ctx, out))
-        {
-            errors.push(
-                ToolDiagnostic::new(
-                    Code::OutputUnwritable,
-                    format!(
-                        "cannot write the {} report to {}: {e}",
-                        format.name(),
-                        crate::load::shown(path)
-                    ),
-                )
-                .file(crate::load::shown(path))
-                .help("check that the folder exists and is writable; nothing was written there"),
-            );
+        if let Some(d) = output::refuse_input(path, &inputs) {
+            errors.push(d);
+            continue;
+        }
+        if let Err(e) = crate::write::atomic_with(path, crate::write::Durability::Synced, |out| {
+            format.write(result, &file_ctx, out)
+        }) {
+            errors.push(output::unwritable(
+                path,
+                &format!("{} report", format.name()),
+                &e,
+            ));
         }
     }
     result.diagnostics.extend(errors);

@@ -75,7 +75,7 @@ fn write(path: &PathBuf, name: &str, was: &str, new: &str) -> Result<(), ToolDia
         .file(name)
         .help("run `check --fix` again"));
     }
-    crate::report::write_atomic(path, new).map_err(|e| {
+    crate::write::atomic(path, new.as_bytes()).map_err(|e| {
         ToolDiagnostic::new(
             Code::OutputUnwritable,
             format!("cannot write the fixes to {name}: {e}"),

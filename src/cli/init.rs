@@ -94,7 +94,9 @@ pub fn write_schemas(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (name, text) in crate::init::schema_files() {
         let path = dir.join(name);
-        if std::fs::read_to_string(&path).is_ok_and(|t| t == text) {
+        // A pipe there is refused by the writer, never read (reading one would block).
+        let regular = crate::write::refuse_unless_regular(&path).is_ok();
+        if regular && std::fs::read_to_string(&path).is_ok_and(|t| t == text) {
             continue;
         }
         crate::scaffold::write_atomic(&path, text)?;
@@ -206,7 +208,9 @@ fn write(
 ) -> Exit {
     let path = args.output.clone().unwrap_or(default);
     if path.as_os_str() == "-" {
-        output::print(text);
+        if let Some(d) = output::print_report(text, "template") {
+            return output::fail(&[d], style);
+        }
         output::eprint_line(&format!(
             "note: its first line names the schema at {}; `roadmap-lint schema --write` writes it there",
             crate::render::escape::terminal_line(&schema.modeline)

@@ -64,6 +64,24 @@ pub fn print(text: &str) {
     let _ = out.flush();
 }
 
+/// Write a command's report to standard output: a diagnostic when it could not be written
+/// whole (a full disk), but not for a closed pipe (`| head`), which is the reader's choice.
+pub fn print_report(text: &str, what: &str) -> Option<ToolDiagnostic> {
+    let mut out = std::io::stdout().lock();
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    let e = written.err()?;
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return None;
+    }
+    Some(
+        ToolDiagnostic::new(
+            crate::diag::Code::OutputUnwritable,
+            format!("the {what} on standard output is incomplete: {e}"),
+        )
+        .help("free some space or write the report to a file with `--output`, and run again"),
+    )
+}
+
 /// Write diagnostics to standard error.
 pub fn eprint_diagnostics(diagnostics: &[ToolDiagnostic], style: Style) {
     let mut err = std::io::stderr().lock();
@@ -85,17 +103,56 @@ pub fn eprint_text(text: &str) {
 }
 
 /// Write a report to the file `--output` names, whole or not at all; a diagnostic when it
-/// cannot be written (nothing is then left at the path).
-pub fn write_file(path: &std::path::Path, text: &str, what: &str) -> Option<ToolDiagnostic> {
-    let e = crate::report::write_atomic(path, text).err()?;
+/// cannot be written (nothing is then left at the path), or when it is one of the run's
+/// `inputs` (a report written there would replace a declaration being checked).
+pub fn write_file<P: AsRef<std::path::Path>>(
+    path: &std::path::Path,
+    text: &str,
+    what: &str,
+    inputs: &[P],
+) -> Option<ToolDiagnostic> {
+    if let Some(d) = refuse_input(path, inputs) {
+        return Some(d);
+    }
+    let e = crate::write::atomic(path, text.as_bytes()).err()?;
+    Some(unwritable(path, what, &e))
+}
+
+/// The diagnostic of a report that could not be written to `path`.
+pub fn unwritable(path: &std::path::Path, what: &str, e: &std::io::Error) -> ToolDiagnostic {
+    let shown = crate::load::shown(path);
+    let help = if e.kind() == std::io::ErrorKind::InvalidInput {
+        "nothing was written there, and what is there was left as it is"
+    } else {
+        "check that the folder exists and is writable; nothing was written there"
+    };
+    ToolDiagnostic::new(
+        crate::diag::Code::OutputUnwritable,
+        format!("cannot write the {what} to {shown}: {e}"),
+    )
+    .file(shown)
+    .help(help)
+}
+
+/// A diagnostic when the output `path` is the same file as one of the run's `inputs`.
+pub fn refuse_input<P: AsRef<std::path::Path>>(
+    path: &std::path::Path,
+    inputs: &[P],
+) -> Option<ToolDiagnostic> {
+    let input = inputs
+        .iter()
+        .find(|i| crate::write::same_file(path, i.as_ref()))?;
     let shown = crate::load::shown(path);
     Some(
         ToolDiagnostic::new(
             crate::diag::Code::OutputUnwritable,
-            format!("cannot write the {what} to {shown}: {e}"),
+            format!(
+                "the report was not written to {shown}: it is {}, an input of this run, and writing there would replace it",
+                crate::load::shown(input.as_ref())
+            ),
         )
         .file(shown)
-        .help("check that the folder exists and is writable; nothing was written there"),
+        .help("name another file with --output"),
     )
 }
 

@@ -91,9 +91,16 @@ pub fn run(args: ProgressArgs) -> Exit {
             Format::Human => progress::render(&outcome.report, args.format, false),
             _ => text.clone(),
         };
-        diagnostics.extend(output::write_file(path, &plain, "progress report"));
+        let files: Vec<&std::path::Path> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                crate::load::Input::File(p) => Some(p.as_path()),
+                _ => None,
+            })
+            .collect();
+        diagnostics.extend(output::write_file(path, &plain, "progress report", &files));
     }
-    output::print(&text);
+    diagnostics.extend(output::print_report(&text, "progress report"));
     output::eprint_diagnostics(&diagnostics, err_style);
     if diagnostics
         .iter()

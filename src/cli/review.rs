@@ -77,11 +77,15 @@ pub fn run(args: ReviewArgs) -> Exit {
                 ..style
             },
         );
-        if let Some(d) = output::write_file(path, &plain, "review") {
+        let mut inputs = args.declarations.clone();
+        inputs.push(args.proposal.clone());
+        if let Some(d) = output::write_file(path, &plain, "review", &inputs) {
             output::print(&text);
             return output::fail(&[d], err_style);
         }
     }
-    output::print(&text);
+    if let Some(d) = output::print_report(&text, "review") {
+        return output::fail(&[d], err_style);
+    }
     review::exit_code(&outcome)
 }

@@ -111,11 +111,16 @@ pub fn run(args: ScoreArgs) -> Exit {
         } else {
             text.clone()
         };
-        result
-            .diagnostics
-            .extend(output::write_file(path, &plain, "score report"));
+        result.diagnostics.extend(output::write_file(
+            path,
+            &plain,
+            "score report",
+            &input_names(&result),
+        ));
     }
-    output::print(&text);
+    result
+        .diagnostics
+        .extend(output::print_report(&text, "score report"));
     output::eprint_diagnostics(&result.diagnostics, err_style);
     if result.has_tool_errors() {
         return Exit::ToolError;
@@ -141,4 +146,13 @@ fn gates(args: &ScoreArgs, report: &score::ScoreReport) -> Exit {
         }
     }
     if failed { Exit::Findings } else { Exit::Clean }
+}
+
+/// The paths of the files a run read, to keep reports from being written over them.
+pub fn input_names(result: &run::Run) -> Vec<std::path::PathBuf> {
+    result
+        .sources
+        .iter()
+        .map(|s| std::path::PathBuf::from(&s.name))
+        .collect()
 }

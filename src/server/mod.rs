@@ -26,6 +26,7 @@ pub mod check;
 pub mod completion;
 pub mod diagnostics;
 pub mod fields;
+pub mod handshake;
 pub mod hover;
 pub mod outline;
 pub mod position;
@@ -273,7 +274,7 @@ fn root_of(params: &InitializeParams) -> Option<PathBuf> {
 
 fn serve_on(transport: &transport::Transport, configure: Configure) -> Ending {
     let connection = &transport.connection;
-    let Ok((id, params)) = connection.initialize_start() else {
+    let Some((id, params)) = handshake::start(connection) else {
         return Ending::Abrupt;
     };
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
@@ -302,7 +303,7 @@ fn serve_on(transport: &transport::Transport, configure: Configure) -> Ending {
         "capabilities": capabilities(),
         "serverInfo": { "name": "roadmap-lint", "version": env!("CARGO_PKG_VERSION") },
     });
-    if connection.initialize_finish(id, result).is_err() {
+    if handshake::finish(connection, id, result).is_none() {
         return Ending::Abrupt;
     }
     server.publish_tool(&[]);

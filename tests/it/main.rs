@@ -43,6 +43,7 @@ mod jobs_determinism;
 mod lean_runs;
 mod lsp;
 mod man_page;
+mod output_files;
 mod proposal_declaration;
 mod review_cli;
 mod rule_fixtures;

@@ -448,3 +448,54 @@ fn exit_without_shutdown_is_exit_code_one() {
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_code(), 1);
 }
+
+/// A client that goes away before the session has started (its input closed at once, or its
+/// output closed while requests are still coming) ends the server quietly: no panic (exit
+/// 101), whichever step of the start it was at.
+#[test]
+fn a_client_that_goes_away_during_the_start_never_panics_the_server() {
+    use std::process::{Command, Stdio};
+    let run = |input: Vec<u8>, close_stdout: bool| {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("roadmap-lint"))
+            .args(["server", "--no-config"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if close_stdout {
+            drop(child.stdout.take());
+        }
+        let mut stdin = child.stdin.take().unwrap();
+        // The server may stop reading once its output is gone.
+        let _ = stdin.write_all(&input);
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_ne!(out.status.code(), Some(101), "{stderr}");
+        assert!(out.status.code().is_some(), "killed by a signal: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    };
+    run(Vec::new(), false);
+    run(Vec::new(), true);
+    let early = |id: usize| {
+        frame(
+            json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {} })
+                .to_string()
+                .as_bytes(),
+        )
+    };
+    let initialize = frame(
+        json!({ "jsonrpc": "2.0", "id": 0, "method": "initialize", "params": { "capabilities": {} } })
+            .to_string()
+            .as_bytes(),
+    );
+    // Requests before `initialize`, each answered into a closed output.
+    let before: Vec<u8> = (1..200).flat_map(early).collect();
+    run(before.clone(), true);
+    // `initialize` answered into a closed output, then requests before `initialized`.
+    let mut after = initialize.clone();
+    after.extend((1..200).flat_map(early));
+    run(after, true);
+    run(initialize, true);
+}
