@@ -130,9 +130,14 @@ fn template(
         .clone()
         .unwrap_or_else(|| "TODO".to_string());
     // The code names the file written: letters, digits, `-` and `_` only, so that it can
-    // never name a folder, climb out of this one or carry control characters.
+    // never name a folder, climb out of this one or carry control characters; and it starts
+    // with a letter or digit, so that `-` (standard input or output elsewhere) never names a
+    // file `-.yaml`, nor a code a file that reads as an option.
     let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    if organisation.is_empty() || organisation.len() > 40 || !organisation.chars().all(plain) {
+    if !organisation.starts_with(|c: char| c.is_ascii_alphanumeric())
+        || organisation.len() > 40
+        || !organisation.chars().all(plain)
+    {
         return Err(output::fail(
             &[ToolDiagnostic::new(
                 Code::NewWrite,
@@ -142,7 +147,7 @@ fn template(
                 ),
             )
             .help(
-                "an organisation code is 1 to 40 letters, digits, `-` or `_`, such as DFE or HMRC",
+                "an organisation code is 1 to 40 letters, digits, `-` or `_`, starting with a letter or digit, such as DFE or HMRC",
             )],
             style,
         ));

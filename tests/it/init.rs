@@ -203,10 +203,13 @@ fn init_takes_only_a_plain_organisation_code() {
         ".",
         "AB\u{1b}]0;x\u{7}C",
         "a b",
+        "-",
+        "-rf",
+        "_x",
     ] {
         let out = cli()
             .current_dir(dir.path().join("x"))
-            .args(["init", "--organisation", bad])
+            .args(["init", &format!("--organisation={bad}")])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
