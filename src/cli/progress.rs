@@ -81,6 +81,7 @@ pub fn run(args: ProgressArgs) -> Exit {
             diagnostics.push(d);
         }
     }
+    outcome.report.diagnostics = diagnostics.clone();
     let text = progress::render(
         &outcome.report,
         args.format,

@@ -38,7 +38,7 @@ pub use survey::{Survey, Unplaced};
 pub const SCHEMA: &str = include_str!("../../schemas/progress.schema.json");
 
 /// The version of the JSON report's shape (`schemas/progress.schema.json`).
-pub const PROGRESS_REPORT_VERSION: &str = "1.0";
+pub const PROGRESS_REPORT_VERSION: &str = "1.1";
 
 /// How declarations are grouped into snapshots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -135,6 +135,8 @@ pub struct ProgressReport {
     pub unplaced: Vec<Unplaced>,
     /// Proposals in the inputs (not scored).
     pub proposals_skipped: usize,
+    /// Problems with the tool's own inputs, as printed on standard error (set by the caller).
+    pub diagnostics: Vec<ToolDiagnostic>,
 }
 
 /// One snapshot of the series.
@@ -429,6 +431,7 @@ fn compare(
         departments,
         unplaced: survey.unplaced.clone(),
         proposals_skipped: survey.proposals,
+        diagnostics: Vec::new(),
     }
 }
 

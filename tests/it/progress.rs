@@ -383,3 +383,30 @@ fn the_report_is_the_same_for_any_number_of_jobs() {
     assert_eq!(one.1, three.1);
     assert!(one.1.contains("\"government\""));
 }
+
+/// The JSON report carries the run's diagnostics, the same as standard error says, and still
+/// fits its schema.
+#[test]
+fn the_json_report_carries_its_diagnostics() {
+    let (code, out, err) = progress(&series(), &["--format", "json", ".", "no-such-file.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert!(
+        diagnostics.iter().any(|d| d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("no-such-file.yaml")),
+        "{report:#}"
+    );
+    for d in diagnostics {
+        assert!(
+            err.contains(d["code"].as_str().unwrap()),
+            "{d} not on stderr: {err}"
+        );
+    }
+    let schema: Value = serde_json::from_str(roadmap_lint::progress::SCHEMA).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&report));
+    assert_eq!(report["version"], "1.1");
+}
