@@ -312,8 +312,25 @@ pub fn markdown_block(text: &str, language: &str, indent: &str) -> String {
 }
 
 /// Text for HTML, in an element or a quoted attribute: `& < > " '` become entities, control
-/// characters and reordering marks U+FFFD (line feeds and tabs are kept).
+/// characters and reordering marks U+FFFD (line feeds and tabs are kept, with the workflow
+/// commands of their lines broken up as in [`neutralise_commands`]: the file may be printed in
+/// a CI log).
 pub fn html(s: &str) -> Cow<'_, str> {
+    match html_chars(s) {
+        Cow::Borrowed(b) => neutralise_commands(b),
+        Cow::Owned(o) => Cow::Owned(neutralised(o)),
+    }
+}
+
+/// `text` with its lines' workflow commands broken up, without a copy when it has none.
+fn neutralised(text: String) -> String {
+    match neutralise_commands(&text) {
+        Cow::Owned(fixed) => fixed,
+        Cow::Borrowed(_) => text,
+    }
+}
+
+fn html_chars(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| {
         matches!(c, '&' | '<' | '>' | '"' | '\'') || (unsafe_char(c) && !matches!(c, '\n' | '\t'))
     }) {
@@ -442,15 +459,16 @@ pub fn link(url: &str) -> Option<&str> {
 /// Text for XML 1.0, in an element or a quoted attribute: `& < > " '` become entities; line
 /// breaks and tabs become character references (kept in attributes, where a parser would
 /// otherwise fold them into spaces); characters XML does not allow (other C0 controls, DEL and
-/// C1 controls, U+FFFE, U+FFFF) and reordering marks become U+FFFD.
+/// C1 controls, U+FFFE, U+FFFF) and reordering marks become U+FFFD; `##[` is broken up as in
+/// [`neutralise_commands`].
 pub fn xml(s: &str) -> String {
-    xml_with(s, false)
+    neutralised(xml_with(s, false))
 }
 
-/// Text for XML element content, where line feeds and tabs may stay as they are: otherwise as
-/// [`xml`].
+/// Text for XML element content, where line feeds and tabs may stay as they are (with the
+/// workflow commands of their lines broken up, as in [`html`]): otherwise as [`xml`].
 pub fn xml_text(s: &str) -> String {
-    xml_with(s, true)
+    neutralised(xml_with(s, true))
 }
 
 fn xml_with(s: &str, keep_breaks: bool) -> String {
@@ -483,6 +501,20 @@ pub fn has_unsafe_char(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    /// Escapers that keep line feeds break up the workflow commands a value's lines could
+    /// start, since a report file may be printed in a CI log.
+    #[test]
+    fn kept_line_feeds_never_start_a_workflow_command() {
+        let value = "ok\n::error file=x::forged\n  ##[warning]also";
+        for out in [html(value).into_owned(), xml_text(value)] {
+            assert!(out.contains('\n'), "{out}");
+            let live = out.lines().any(|l| l.trim_start().starts_with("::"));
+            assert!(!live && !out.contains("##["), "{out:?}");
+        }
+        assert_eq!(html("a\nb"), "a\nb");
+    }
+
     use super::*;
 
     const HOSTILE: &[&str] = &[
@@ -505,7 +537,10 @@ mod tests {
             assert!(!has_unsafe_char(&out), "{s:?} -> {out:?}");
             let without = out.replace("<wbr>", "");
             assert!(!without.contains('<') && !without.contains('>'), "{out}");
-            assert_eq!(without, html(s), "{s:?}");
+            // The same text as `html` gives, but for where a workflow command is broken up.
+            let plain = |t: &str| t.replace('\u{200B}', "");
+            assert_eq!(plain(&without), plain(&html(s)), "{s:?}");
+            assert!(!out.lines().any(|l| l.starts_with("::")), "{out}");
         }
         assert_eq!(
             HtmlBreakable("a.b_c<d").render().into_string(),

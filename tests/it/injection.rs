@@ -114,7 +114,19 @@ fn assert_markdown_safe(what: &str, out: &str) {
     }
 }
 
+/// A report file may be printed in a CI log: none of its lines may start a workflow command.
+fn assert_no_workflow_command(what: &str, out: &str) {
+    for line in out.lines() {
+        let live = line.trim_start().starts_with("::") || line.contains("##[");
+        assert!(
+            !live,
+            "{what}: a workflow command from a document: {line:?}"
+        );
+    }
+}
+
 fn assert_html_safe(what: &str, out: &str) {
+    assert_no_workflow_command(what, out);
     assert!(
         raw_controls(out).is_empty(),
         "{what}: {:?}",
@@ -132,6 +144,7 @@ fn assert_html_safe(what: &str, out: &str) {
 }
 
 fn assert_xml_safe(out: &str) {
+    assert_no_workflow_command("junit", out);
     assert!(
         raw_controls(out).is_empty(),
         "junit: {:?}",
