@@ -36,7 +36,7 @@ use crate::finding::Severity;
 use crate::run::{Mark, Prepared, RuleResult, Run, Status};
 
 /// Version of the score report format (`score --format json`, also read back by `--baseline`).
-pub const SCORE_REPORT_VERSION: &str = "1.0";
+pub const SCORE_REPORT_VERSION: &str = "1.1";
 
 /// A small tolerance for float noise in weighted means, so that 90 never shows as 89.
 pub const EPSILON: f64 = 1e-9;
@@ -541,6 +541,10 @@ pub struct ScoreReport {
     /// What produced the scores: config, packs, targets, workspace, history.
     #[serde(default, skip_deserializing)]
     pub provenance: crate::run::Provenance,
+    /// Problems with the tool's own inputs (unreadable paths, broken rules, bad parameters), as
+    /// the JSON report of `check` gives them. Added in 1.1.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<crate::diag::ToolDiagnostic>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -873,6 +877,7 @@ fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
         findings,
         comparison: None,
         provenance: run.provenance.clone(),
+        diagnostics: run.diagnostics.clone(),
     }
 }
 

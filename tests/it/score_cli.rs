@@ -106,6 +106,22 @@ fn colour_repeats_the_label_and_never_replaces_it() {
 }
 
 #[test]
+fn the_json_report_carries_the_runs_diagnostics() {
+    // A path that cannot be read: the scores of the rest, and the problem in the JSON as well
+    // as on standard error.
+    let a = score(&["--format", "json", "fixtures/score/v1", "no/such/file.yaml"]).code(2);
+    let v = json(&a);
+    let diagnostics = v["diagnostics"].as_array().expect("a diagnostics list");
+    assert!(
+        diagnostics.iter().any(|d| d["file"]
+            .as_str()
+            .is_some_and(|f| f.contains("no/such/file.yaml"))),
+        "{diagnostics:?}"
+    );
+    assert_eq!(v["departments"][0]["organisation"], "AAA");
+}
+
+#[test]
 fn json_report_holds_the_arithmetic() {
     let a = score(&[
         "--format",
@@ -115,7 +131,8 @@ fn json_report_holds_the_arithmetic() {
     ])
     .code(0);
     let v = json(&a);
-    assert_eq!(v["version"], "1.0");
+    assert_eq!(v["version"], "1.1");
+    assert!(v.get("diagnostics").is_none(), "no problems, no key");
     let aaa = &v["departments"][0];
     assert_eq!(aaa["organisation"], "AAA");
     // (50 + 100 + 2 * 66.67) / 4: mission 4 weighs 2 in the test pack.
