@@ -157,20 +157,11 @@ pub(super) fn read(key: &ContentHash, input: &Input, env: &Env) -> Option<FileOu
         (None, _) => return None,
     };
     let source = Arc::new(source);
-    let mut collected = Vec::with_capacity(kept.collected.len());
-    for (r, d, v) in std::mem::take(&mut kept.collected) {
-        let value = from_json(&v)?;
-        env.collected_bytes
-            .keep(r, crate::engine::value::held_cost(&value));
-        collected.push((r, d, value));
-    }
-    let mut docs = Vec::with_capacity(kept.docs.len());
-    for k in std::mem::take(&mut kept.docs) {
-        let mut info = k.info;
-        info.items = k.items;
-        info.declared = k.declared;
-        docs.push(info);
-    }
+    let collected = collected_back(&kept.collected, env)?;
+    let docs: Vec<DocInfo> = std::mem::take(&mut kept.docs)
+        .into_iter()
+        .map(KeptDoc::into_info)
+        .collect();
     let mut results = std::mem::take(&mut kept.results);
     let mut spilled = None;
     let spill_whole = !kept.findings.is_empty()
@@ -233,17 +224,11 @@ fn split(entry: &[u8]) -> Option<(Kept, &[u8])> {
 
 /// The findings read back from their renderings, in the order the file's results name them.
 fn unrendered(kept: &Kept, blob: &[u8]) -> Option<Vec<Finding>> {
-    let mut starts = Vec::with_capacity(kept.rendered.lens.len());
-    let mut at = 0usize;
-    for &n in &kept.rendered.lens {
-        starts.push((at, n as usize));
-        at += n as usize;
-    }
+    let pieces: Vec<&[u8]> = super::spill::pieces(blob, &kept.rendered.lens).collect();
     kept.findings
         .iter()
         .map(|k| {
-            let (start, len) = *starts.get(k.piece)?;
-            let mut f: Finding = serde_json::from_slice(blob.get(start..start + len)?).ok()?;
+            let mut f: Finding = serde_json::from_slice(pieces.get(k.piece)?).ok()?;
             (f.location.byte_start, f.location.byte_len) = k.bytes;
             for (r, (start, len)) in f.related.iter_mut().zip(&k.related) {
                 (r.location.byte_start, r.location.byte_len) = (*start, *len);
@@ -258,20 +243,10 @@ fn unrendered(kept: &Kept, blob: &[u8]) -> Option<Vec<Finding>> {
 fn render(findings: &[Finding], options: &Options) -> Option<(Vec<u8>, Rendered, Vec<usize>)> {
     let mut findings = findings.to_vec();
     apply_severities(&mut findings, options);
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by(|&a, &b| findings[a].sort_key().cmp(&findings[b].sort_key()));
-    let mut piece = vec![0; findings.len()];
-    let mut blob = Vec::new();
-    let mut rendered = Rendered::default();
-    for (p, &i) in order.iter().enumerate() {
-        piece[i] = p;
-        let one =
-            crate::render::fragment::json_at_depth(&findings[i], super::FINDING_DEPTH).ok()?;
-        rendered.lens.push(u32::try_from(one.len()).ok()?);
-        blob.extend_from_slice(&one);
-        rendered.counts.add(&findings[i]);
-    }
-    Some((blob, rendered, piece))
+    let (blob, lens, piece) = super::spill::render(&findings)?;
+    let mut counts = super::Counts::default();
+    findings.iter().for_each(|f| counts.add(f));
+    Some((blob, Rendered { lens, counts }, piece))
 }
 
 /// What the portfolio rules' `collect` kept of a file outside the run, as kept.
@@ -292,20 +267,8 @@ pub(super) fn outside_key(entry: &Entry, print: &ContentHash, env: &Env) -> Opti
 pub(super) fn read_outside(key: &ContentHash, env: &Env) -> Option<super::outside::OutsideFile> {
     let cache = env.options.cache.as_ref()?;
     let kept: KeptOutside = serde_json::from_slice(&cache.get(key)?).ok()?;
-    let mut collected = Vec::with_capacity(kept.collected.len());
-    for (r, d, v) in &kept.collected {
-        collected.push((*r, *d, from_json(v)?));
-    }
-    let docs = kept
-        .docs
-        .into_iter()
-        .map(|k| {
-            let mut info = k.info;
-            info.items = k.items;
-            info.declared = k.declared;
-            info
-        })
-        .collect();
+    let collected = collected_back(&kept.collected, env)?;
+    let docs = kept.docs.into_iter().map(KeptDoc::into_info).collect();
     Some(super::outside::OutsideFile { docs, collected })
 }
 
@@ -313,17 +276,48 @@ pub(super) fn write_outside(key: &ContentHash, file: &super::outside::OutsideFil
     let Some(cache) = env.options.cache.as_ref() else {
         return;
     };
-    let mut collected = Vec::with_capacity(file.collected.len());
-    for (r, d, v) in &file.collected {
-        let Some(json) = to_json(v) else { return };
-        collected.push((*r, *d, json));
-    }
+    let Some(collected) = collected_kept(&file.collected) else {
+        return;
+    };
     let kept = KeptOutside {
         docs: file.docs.iter().map(kept_doc).collect(),
         collected,
     };
     if let Ok(bytes) = serde_json::to_vec(&kept) {
         cache.put(key, &bytes);
+    }
+}
+
+/// What portfolio rules collected, as kept: `None` when a value is not plain data.
+fn collected_kept(collected: &[(usize, usize, Dynamic)]) -> Option<Vec<(usize, usize, Json)>> {
+    collected
+        .iter()
+        .map(|(r, d, v)| Some((*r, *d, to_json(v)?)))
+        .collect()
+}
+
+/// Collected values read back, each counted against its rule's `collect` budget as a value
+/// collected in this run is.
+fn collected_back(
+    kept: &[(usize, usize, Json)],
+    env: &Env,
+) -> Option<Vec<(usize, usize, Dynamic)>> {
+    let mut collected = Vec::with_capacity(kept.len());
+    for (r, d, v) in kept {
+        let value = from_json(v)?;
+        env.collected_bytes
+            .keep(*r, crate::engine::value::held_cost(&value));
+        collected.push((*r, *d, value));
+    }
+    Some(collected)
+}
+
+impl KeptDoc {
+    fn into_info(self) -> DocInfo {
+        let mut info = self.info;
+        info.items = self.items;
+        info.declared = self.declared;
+        info
     }
 }
 
@@ -343,11 +337,9 @@ pub(super) fn write(key: &ContentHash, outcome: &FileOutcome, env: &Env) {
     if !outcome.failures.is_empty() || !outcome.trails.is_empty() {
         return;
     }
-    let mut collected = Vec::with_capacity(outcome.collected.len());
-    for (r, d, v) in &outcome.collected {
-        let Some(json) = to_json(v) else { return };
-        collected.push((*r, *d, json));
-    }
+    let Some(collected) = collected_kept(&outcome.collected) else {
+        return;
+    };
     let Some((blob, rendered, piece)) = render(&outcome.findings, env.options) else {
         return;
     };

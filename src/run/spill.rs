@@ -111,22 +111,25 @@ pub enum Item<'a> {
 pub const FINDING_DEPTH: usize = 2;
 
 /// One file's findings rendered for the report, in report order: the bytes, one after
-/// another, and the length of each.
-pub fn render(findings: &[Finding]) -> Option<(Vec<u8>, Vec<u32>)> {
-    let mut order: Vec<&Finding> = findings.iter().collect();
-    order.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+/// another, the length of each, and for each finding (in the order given) the place of its
+/// rendering among them.
+pub fn render(findings: &[Finding]) -> Option<(Vec<u8>, Vec<u32>, Vec<usize>)> {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| findings[a].sort_key().cmp(&findings[b].sort_key()));
     let mut bytes = Vec::new();
     let mut lens = Vec::with_capacity(order.len());
-    for f in order {
-        let one = crate::render::fragment::json_at_depth(f, FINDING_DEPTH).ok()?;
+    let mut piece = vec![0; findings.len()];
+    for (p, &i) in order.iter().enumerate() {
+        piece[i] = p;
+        let one = crate::render::fragment::json_at_depth(&findings[i], FINDING_DEPTH).ok()?;
         lens.push(u32::try_from(one.len()).ok()?);
         bytes.extend_from_slice(&one);
     }
-    Some((bytes, lens))
+    Some((bytes, lens, piece))
 }
 
 /// Each finding's bytes of a rendered file.
-fn pieces<'a>(bytes: &'a [u8], lens: &'a [u32]) -> impl Iterator<Item = &'a [u8]> + 'a {
+pub(super) fn pieces<'a>(bytes: &'a [u8], lens: &'a [u32]) -> impl Iterator<Item = &'a [u8]> + 'a {
     let mut at = 0usize;
     lens.iter().map(move |&n| {
         let end = (at + n as usize).min(bytes.len());
@@ -157,7 +160,7 @@ impl Spill {
 
     /// Write one file's findings; `None` (nothing written) when the write fails.
     pub fn put(&self, findings: &[Finding]) -> Option<Chunk> {
-        let (bytes, lens) = render(findings)?;
+        let (bytes, lens, _) = render(findings)?;
         let mut counts = Counts::default();
         findings.iter().for_each(|f| counts.add(f));
         self.put_rendered(&bytes, lens, counts)

@@ -280,8 +280,7 @@ impl Walker<'_> {
             );
         }
         let included = self.included(&path);
-        let key = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
-        let key = key.to_string_lossy();
+        let key = super::key_of(&path);
         let shape = self.store.shape(&key, &meta).unwrap_or_else(|| {
             let shape = shape_of(&prefix(&path));
             self.store.shaped(&key, &meta, shape);
