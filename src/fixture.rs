@@ -26,7 +26,7 @@ pub struct Expectation {
 /// Read the markers of a fixture.
 pub fn expectations(text: &str) -> Vec<Expectation> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in crate::source::lines(text).enumerate() {
         let Some(hash) = line.find("# expect") else {
             continue;
         };
@@ -75,7 +75,7 @@ impl Header {
 /// first line of YAML (other comments are prose, and are left alone).
 pub fn header(text: &str) -> Header {
     let mut out = Header::default();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in crate::source::lines(text).enumerate() {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed == "---" {
             continue;
@@ -135,7 +135,7 @@ pub fn header(text: &str) -> Header {
 pub fn passes(text: &str) -> (Vec<(usize, String)>, Vec<String>) {
     let mut ok = Vec::new();
     let mut not_applicable = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in crate::source::lines(text).enumerate() {
         for (marker, into_ok) in [("# ok:", true), ("# expect-not-applicable:", false)] {
             let Some(at) = line.find(marker) else {
                 continue;

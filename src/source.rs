@@ -53,9 +53,36 @@ struct LineIndex {
     /// For each line: (char offset of its start, byte offset of its start).
     starts: Vec<(usize, usize)>,
     ascii: bool,
-    /// Whether the text has a carriage return not followed by a line feed, which miette counts
-    /// as a line break and this table does not.
-    lone_cr: bool,
+    /// The text as snippets show it, when it has a carriage return alone: each such return is
+    /// a line feed here (the same length, so every offset holds), so that a terminal is never
+    /// sent a raw carriage return, which would move the cursor back over the line shown.
+    shown: Option<Box<str>>,
+}
+
+/// Where each line but the first starts, as byte offsets into `text`: the one definition of a
+/// line break that every line and column of every report, and of the language server, is
+/// counted with. As YAML 1.2 and the Language Server Protocol both say, a line feed, a carriage
+/// return followed by a line feed, and a carriage return alone each end a line.
+pub fn line_starts(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    text.iter()
+        .enumerate()
+        .filter(move |&(i, &b)| b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')))
+        .map(|(i, _)| i + 1)
+}
+
+/// The lines of a text, each without its line break, split where [`line_starts`] splits (a
+/// text that ends with a line break has no empty last line, as with [`str::lines`]).
+pub fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let ends = line_starts(text.as_bytes()).chain((!text.is_empty()).then_some(text.len() + 1));
+    let mut from = 0;
+    ends.filter_map(move |end| {
+        let line = text.get(from..end.min(text.len()))?;
+        from = end;
+        (!(line.is_empty() && end > text.len())).then(|| {
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            line.strip_suffix('\r').unwrap_or(line)
+        })
+    })
 }
 
 impl SourceFile {
@@ -143,40 +170,45 @@ impl SourceFile {
 
     fn index(&self) -> &LineIndex {
         self.lines.get_or_init(|| {
-            let bytes = self.text.as_bytes();
-            let ascii = self.text.is_ascii();
+            let text = &*self.text;
+            let ascii = text.is_ascii();
             let mut starts = vec![(0, 0)];
             if ascii {
-                // A byte is a character: the line starts are where the line feeds are.
-                starts.extend(
-                    bytes
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, b)| **b == b'\n')
-                        .map(|(i, _)| (i + 1, i + 1)),
-                );
+                // A byte is a character.
+                starts.extend(line_starts(text.as_bytes()).map(|b| (b, b)));
             } else {
-                let mut chars = 0;
-                for (byte, ch) in self.text.char_indices() {
-                    chars += 1;
-                    if ch == '\n' {
-                        starts.push((chars, byte + 1));
-                    }
+                let (mut chars, mut from) = (0, 0);
+                for byte in line_starts(text.as_bytes()) {
+                    chars += text[from..byte].chars().count();
+                    from = byte;
+                    starts.push((chars, byte));
                 }
             }
             // A report keeps every file's table until it is printed.
             starts.shrink_to_fit();
-            // A carriage return not followed by a line feed (looked for only where there is
-            // a carriage return at all).
+            let bytes = text.as_bytes();
+            // Looked for only where there is a carriage return at all.
             let lone_cr = bytes.contains(&b'\r')
                 && bytes
                     .iter()
                     .enumerate()
                     .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            let shown = lone_cr.then(|| {
+                let mut shown = text.to_string().into_bytes();
+                for i in 0..shown.len() {
+                    if shown[i] == b'\r' && shown.get(i + 1) != Some(&b'\n') {
+                        shown[i] = b'\n';
+                    }
+                }
+                // Only ASCII bytes changed, into other ASCII bytes.
+                String::from_utf8(shown)
+                    .map(String::into_boxed_str)
+                    .unwrap_or_default()
+            });
             LineIndex {
                 starts,
                 ascii,
-                lone_cr,
+                shown,
             }
         })
     }
@@ -231,12 +263,12 @@ impl SourceFile {
 
     /// Resolve a byte offset (used for errors found before YAML parsing, such as bad UTF-8).
     pub fn locate_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
-        let before = &bytes[..offset.min(bytes.len())];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1);
+        let offset = offset.min(bytes.len());
+        let before = &bytes[..offset];
+        let (count, line_start) = line_starts(bytes)
+            .take_while(|&s| s <= offset)
+            .fold((0, 0), |(n, _), s| (n + 1, s));
+        let line = count + 1;
         let column = String::from_utf8_lossy(&before[line_start..])
             .chars()
             .count()
@@ -260,8 +292,8 @@ impl SourceCode for Snippets {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text = self.0.text.as_bytes();
         let index = self.0.index();
+        let text = index.shown.as_deref().unwrap_or(&self.0.text).as_bytes();
         let offset = span.offset().min(text.len());
         let line = match index.starts.binary_search_by(|(_, b)| b.cmp(&offset)) {
             Ok(i) => i,
@@ -270,7 +302,7 @@ impl SourceCode for Snippets {
         // One line more than the snippet shows: miette ends an empty span at the line break
         // before it, so the scan must start before that break.
         let first = line.saturating_sub(before + 1);
-        if first == 0 || index.lone_cr {
+        if first == 0 {
             return text.read_span(span, before, after);
         }
         let base = index.starts[first].1;
@@ -410,5 +442,40 @@ mod tests {
     #[test]
     fn locates_bytes_before_decoding() {
         assert_eq!(SourceFile::locate_byte(b"ab\ncd\xff", 5), (2, 3));
+        assert_eq!(SourceFile::locate_byte(b"ab\rcd\r\ne\xff", 8), (3, 2));
+    }
+
+    /// A line feed, a carriage return and line feed, and a carriage return alone each end one
+    /// line, for offsets, for the lines of a text and for what snippets show.
+    #[test]
+    fn every_line_break_counts_once() {
+        let text = "a: 1\rb: 2\r\nc: 3\nd: \u{e9}\r\re: 5";
+        let file = SourceFile::new("a.yaml", text);
+        let at = |needle: &str| {
+            let start = text[..text.find(needle).unwrap()].chars().count();
+            let loc = file.locate(Span::new(start, start + 1));
+            (loc.line, loc.column)
+        };
+        assert_eq!(
+            [at("a"), at("b"), at("c"), at("d"), at("\u{e9}"), at("e")],
+            [(1, 1), (2, 1), (3, 1), (4, 1), (4, 4), (6, 1)]
+        );
+        assert_eq!(
+            lines(text).collect::<Vec<_>>(),
+            ["a: 1", "b: 2", "c: 3", "d: \u{e9}", "", "e: 5"]
+        );
+        assert_eq!(lines("x\n").collect::<Vec<_>>(), ["x"]);
+        assert_eq!(lines("").count(), 0);
+        assert_eq!(file.char_offset(6, 1), text.chars().count() - 4);
+        // Snippets never carry a carriage return alone, and miette numbers their lines as
+        // the reports do.
+        let snippets = Snippets(Arc::new(file));
+        let e = text.find("e: 5").unwrap();
+        let shown = snippets
+            .read_span(&SourceSpan::new(e.into(), 1), 2, 0)
+            .unwrap();
+        assert_eq!(shown.line(), 3);
+        let data = std::str::from_utf8(shown.data()).unwrap();
+        assert!(!data.replace("\r\n", "").contains('\r'), "{data:?}");
     }
 }

@@ -294,7 +294,7 @@ pub fn markdown_block(text: &str, language: &str, indent: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     let mut out = format!("{indent}{fence}{language}\n");
-    for line in text.lines() {
+    for line in crate::source::lines(text) {
         out.push_str(indent);
         for c in line.chars() {
             if unsafe_char(c) && c != '\t' {

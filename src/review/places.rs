@@ -6,9 +6,7 @@ use crate::run::Run;
 /// The text of line `line` (1-based) of a file of the run, for the reports' snippets.
 pub fn line_text(run: &Run, file: &str, line: usize) -> Option<String> {
     let source = run.source(file)?;
-    source
-        .text
-        .lines()
+    crate::source::lines(&source.text)
         .nth(line.checked_sub(1)?)
         .map(|l| l.trim_end().to_string())
 }

@@ -588,7 +588,7 @@ fn snippet(run: &Run, file: &str, line: usize) -> Markup {
     let Some(source) = run.source(file) else {
         return html! {};
     };
-    let lines: Vec<&str> = source.text.lines().collect();
+    let lines: Vec<&str> = crate::source::lines(&source.text).collect();
     if line == 0 || line > lines.len() {
         return html! {};
     }

@@ -34,7 +34,7 @@ pub fn code_actions(server: &Server, params: CodeActionParams) -> Option<Vec<Cod
     };
     let loaded = server.loaded();
     let lines = Lines::new(&text);
-    let all: Vec<&str> = text.lines().collect();
+    let all: Vec<&str> = crate::source::lines(&text).collect();
     let mut actions = Vec::new();
     for f in &findings {
         let range = lines.range(&f.location);

@@ -24,7 +24,7 @@ pub fn complete(server: &Server, params: CompletionParams) -> Option<CompletionR
             .clone()
     };
     let lines = Lines::new(&text);
-    let all: Vec<&str> = text.lines().collect();
+    let all: Vec<&str> = crate::source::lines(&text).collect();
     let line_no = at.position.line as usize;
     if line_no > all.len() {
         return None;

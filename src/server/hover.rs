@@ -65,7 +65,7 @@ pub fn kind_in(lines: &[&str], range: &std::ops::Range<usize>) -> Option<String>
 
 /// The key under the cursor, with its full path, and the document's kind.
 pub fn key_at(text: &str, lines: &Lines, p: Position) -> Option<(Range, Vec<Segment>, String)> {
-    let all: Vec<&str> = text.lines().collect();
+    let all: Vec<&str> = crate::source::lines(text).collect();
     let line_no = p.line as usize;
     let line = parse_line(all.get(line_no)?);
     let key = line.key?;

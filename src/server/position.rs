@@ -15,13 +15,9 @@ pub struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     pub fn new(text: &'a str) -> Self {
+        // Line breaks as every report counts them (which is also what LSP says they are).
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(crate::source::line_starts(text.as_bytes()));
         Lines { text, starts }
     }
 

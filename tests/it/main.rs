@@ -41,6 +41,7 @@ mod init;
 mod injection;
 mod jobs_determinism;
 mod lean_runs;
+mod line_breaks;
 mod lsp;
 mod man_page;
 mod output_files;
