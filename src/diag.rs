@@ -83,7 +83,9 @@ codes! {
     YamlComplexKey = "yaml-complex-key", Finding, "Complex or empty key",
         "A list or a mapping is used as a key, or a key is empty. Declaration keys are plain names.";
     YamlTag = "yaml-tag", Finding, "Tag not allowed",
-        "A tag such as `!!python/object` asks other YAML tools to build objects. Declarations are plain data: remove the tag.";
+        "A tag such as `!!python/object` asks other YAML tools to build objects. Declarations are plain data: remove the tag. The YAML 1.2 core tags `!!str`, `!!null`, `!!bool`, `!!int` and `!!float` are read, but only on a value that is already of that type: `!!null 2025-03-31` is refused rather than read as a date by one tool and as null by another.";
+    YamlNumberRange = "yaml-number-range", Finding, "Number out of range",
+        "A number is larger than rules can compute with exactly: beyond 9,007,199,254,740,992 (2^53) either way, such as `1.8e308`, `1e400` (which a floating-point number cannot even hold) or `18446744073709551615`. No declared figure is that large; write the real figure, or quote it if it is meant as text.";
     YamlTooDeep = "yaml-too-deep", Finding, "Nesting too deep",
         "Lists and mappings nest deeper than `--max-depth` (64 by default). Brackets can never nest more than 255 levels, the parser's own cap.";
     YamlAliasLimit = "yaml-alias-limit", Finding, "Alias expansion over budget",

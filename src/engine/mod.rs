@@ -95,6 +95,40 @@ pub fn pack_engine(
     engine
 }
 
+/// Where a script is compiled: what `import` can reach there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// A rule (whose `import` is refused only when its pack has no `lib/` modules).
+    Rule,
+    /// A module of a pack's `lib/` folder.
+    Library,
+}
+
+/// A compile error in a pack's own words: Rhai's message, except where the script reaches for
+/// something the sandbox takes away, where it says why (Rhai would say "'import' is a reserved
+/// keyword" of an `import "../x"`).
+pub fn compile_message(e: &rhai::ParseError, script: Script) -> String {
+    use rhai::ParseErrorType::Reserved;
+    let Reserved(word) = e.err_type() else {
+        return e.err_type().to_string();
+    };
+    let why = match (word.as_str(), script) {
+        ("import", Script::Library) => {
+            "a `lib/` module cannot import: a pack reads nothing outside its own folder, and only \
+             its rules import its `lib/` modules, by name"
+        }
+        ("import", _) => {
+            "a pack reads nothing outside its own folder: a rule imports only a module of its \
+             pack's `lib/` folder, by name (`import \"legacy\" as l;` for `lib/legacy.rhai`), \
+             and this pack has none"
+        }
+        ("eval", _) => "a rule runs only the code of its pack, never text built at run time",
+        ("export", _) => "a rule or module shares functions by defining them, not by exporting",
+        _ => return e.err_type().to_string(),
+    };
+    format!("`{word}` is not available: {why}")
+}
+
 /// Build the sandboxed engine. Rhai has no file, network or environment access of its own; on
 /// top of that, `eval` and `import` are disabled, printing goes nowhere, and every evaluation is
 /// bounded in operations, call depth, sizes and wall-clock time.

@@ -3,6 +3,7 @@
 //! stops the run.
 
 pub mod read;
+pub mod scalar;
 pub mod yaml;
 
 use crate::diag::Code;

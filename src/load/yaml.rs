@@ -9,6 +9,7 @@ use std::collections::hash_map::Entry as KeyEntry;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
 
+use super::scalar::{core_scalar, number_out_of_range, out_of_range, resolve_plain};
 use super::{Limits, Problem};
 use crate::node::{Entry, Node, Value, Weight};
 use crate::source::Span;
@@ -120,7 +121,7 @@ impl Problems {
 }
 
 /// A name from the document, cut short for a message (a key may be megabytes long).
-fn shorten(text: &str) -> String {
+pub(super) fn shorten(text: &str) -> String {
     const MAX: usize = 60;
     match text.char_indices().nth(MAX) {
         None => text.to_string(),
@@ -514,25 +515,33 @@ impl<'l> Builder<'l> {
         Ok(())
     }
 
-    /// Resolve a scalar by the YAML 1.2 core schema. Quoted scalars are always strings.
+    /// Resolve a scalar by the YAML 1.2 core schema. Quoted scalars are strings, unless a core
+    /// tag says otherwise; a core tag must fit the value it is on, and a number must lie within
+    /// [`MAX_NUMBER`] either way.
     fn scalar(&mut self, text: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Value {
-        if let Some(tag) = tag {
-            if tag.is_yaml_core_schema() {
-                match tag.suffix.as_str() {
-                    "str" => return Value::Str(text.to_string()),
-                    "null" | "bool" | "int" | "float" => {}
-                    _ => self.problems.push(foreign_tag(tag, span)),
-                }
-            } else if !(tag.handle == "!" && tag.suffix.is_empty()) {
-                self.problems.push(foreign_tag(tag, span));
-            } else {
+        let value = match tag {
+            None if style != ScalarStyle::Plain => return Value::Str(text.to_string()),
+            None => resolve_plain(text),
+            // The non-specific tag `!`: a string.
+            Some(tag) if tag.handle.is_empty() && tag.suffix == "!" => {
                 return Value::Str(text.to_string());
             }
+            Some(tag) if tag.is_yaml_core_schema() && tag.suffix == "str" => {
+                return Value::Str(text.to_string());
+            }
+            Some(tag) => match core_scalar(tag, text, span) {
+                Ok(value) => value,
+                Err(problem) => {
+                    self.problems.push(problem);
+                    return Value::Null;
+                }
+            },
+        };
+        if out_of_range(&value, text) {
+            self.problems.push(number_out_of_range(text, span));
+            return Value::Null;
         }
-        if style != ScalarStyle::Plain {
-            return Value::Str(text.to_string());
-        }
-        resolve_plain(text)
+        value
     }
 }
 
@@ -645,7 +654,7 @@ fn too_deep(limit: usize, span: Span) -> Problem {
     )
 }
 
-fn foreign_tag(tag: &Tag, span: Span) -> Problem {
+pub(super) fn foreign_tag(tag: &Tag, span: Span) -> Problem {
     let shown = shorten(&if tag.is_yaml_core_schema() {
         format!("!!{}", tag.suffix)
     } else {
@@ -658,78 +667,6 @@ fn foreign_tag(tag: &Tag, span: Span) -> Problem {
     )
     .label("tagged value")
     .help("declarations are plain data: remove the tag (tags can ask other YAML tools to build objects)")
-}
-
-/// The YAML 1.2 core schema's resolution of a plain scalar.
-pub fn resolve_plain(text: &str) -> Value {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Float(f64::INFINITY);
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
-        _ => {}
-    }
-    let bytes = text.as_bytes();
-    let digits = bytes
-        .strip_prefix(b"-")
-        .or_else(|| bytes.strip_prefix(b"+"))
-        .unwrap_or(bytes);
-    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
-        if let Ok(i) = text.parse::<i64>() {
-            return Value::Int(i);
-        }
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
-    }
-    if let Some(hex) = text.strip_prefix("0x")
-        && let Ok(i) = i64::from_str_radix(hex, 16)
-    {
-        return Value::Int(i);
-    }
-    if let Some(oct) = text.strip_prefix("0o")
-        && let Ok(i) = i64::from_str_radix(oct, 8)
-    {
-        return Value::Int(i);
-    }
-    if is_core_float(digits)
-        && let Ok(f) = text.parse::<f64>()
-    {
-        return Value::Float(f);
-    }
-    Value::Str(text.to_string())
-}
-
-/// `( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?` after the sign.
-fn is_core_float(s: &[u8]) -> bool {
-    let mut i = 0;
-    let int_digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
-    i += int_digits;
-    let mut frac_digits = 0;
-    if s.get(i) == Some(&b'.') {
-        i += 1;
-        frac_digits = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        i += frac_digits;
-    }
-    if int_digits == 0 && frac_digits == 0 {
-        return false;
-    }
-    if matches!(s.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(s.get(i), Some(b'-' | b'+')) {
-            i += 1;
-        }
-        let exp = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if exp == 0 {
-            return false;
-        }
-        i += exp;
-    }
-    i == s.len()
 }
 
 #[cfg(test)]

@@ -78,7 +78,10 @@ pub fn compile(
                 diags.push(
                     ToolDiagnostic::new(
                         Code::RuleSyntax,
-                        format!("library module does not compile: {}", e.err_type()),
+                        format!(
+                            "library module does not compile: {}",
+                            crate::engine::compile_message(&e, crate::engine::Script::Library)
+                        ),
                     )
                     .help("fix the Rhai syntax; a library module defines functions, and cannot import")
                     .label("here")

@@ -204,18 +204,22 @@ fn imports(
             }
         } else {
             let names: Vec<&str> = libs.keys().map(String::as_str).collect();
-            out.push(
-                ToolDiagnostic::new(
-                    Code::RuleUnknownFunction,
-                    format!("`{name}` is not a module of this pack's `lib/` folder"),
+            // A path (`../x`, `lib/legacy.rhai`) is never read: say so, not only which names
+            // would do.
+            let path = name.contains(['/', '\\', '.']);
+            let message = if path {
+                format!(
+                    "`{name}` is a path, and a pack reads nothing outside its own folder: a rule \
+                     imports a module of its pack's `lib/` folder by name"
                 )
-                .help(crate::suggest::help(name, "library module", &names))
-                .label("imported here")
-                .at_line(
-                    source,
-                    pos.line().unwrap_or(1),
-                    pos.position().unwrap_or(1),
-                ),
+            } else {
+                format!("`{name}` is not a module of this pack's `lib/` folder")
+            };
+            out.push(
+                ToolDiagnostic::new(Code::RuleUnknownFunction, message)
+                    .help(crate::suggest::help(name, "library module", &names))
+                    .label("imported here")
+                    .at_line(source, pos.line().unwrap_or(1), pos.position().unwrap_or(1)),
             );
         }
         true

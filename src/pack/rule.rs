@@ -491,7 +491,10 @@ fn compile_script(
         let (line, column) = at(e.position());
         ToolDiagnostic::new(
             Code::RuleSyntax,
-            format!("rule script does not compile: {}", e.err_type()),
+            format!(
+                "rule script does not compile: {}",
+                crate::engine::compile_message(&e, crate::engine::Script::Rule)
+            ),
         )
         .help("fix the Rhai syntax; see docs/rule-api.md for the rule format")
         .label("here")

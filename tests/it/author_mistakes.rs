@@ -695,3 +695,64 @@ fn test_shows_what_a_rule_printed_and_which_results_no_fixture_reached() {
     );
     assert!(text.contains("claim-pension-credit: 500"), "{text}");
 }
+
+// ---- Imports ------------------------------------------------------------------------------
+
+/// `import "../x"` says why it is refused (a pack reads nothing outside its own folder; a rule
+/// imports its pack's `lib/` modules by name), wherever it is written, instead of Rhai's
+/// "'import' is a reserved keyword".
+#[test]
+fn an_import_of_a_path_says_why_it_is_refused() {
+    let body = "fn check(doc, ctx) {\n    import \"../x\" as x;\n    pass(\"services\");\n}\n";
+    let said = |files: &[(&str, &str)], file: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = pack(tmp.path(), files);
+        let diags = load(&dir);
+        let errors = errors(&diags);
+        let d = errors
+            .iter()
+            .find(|d| d.file.as_deref() == Some(dir.join(file).display().to_string().as_str()))
+            .unwrap_or_else(|| panic!("no error in {file}: {diags:#?}"));
+        assert!(!d.message.contains("reserved"), "{d:#?}");
+        assert!(d.help.as_deref().is_some_and(|h| !h.is_empty()), "{d:#?}");
+        (d.code.to_string(), d.line, d.message.clone())
+    };
+    // A pack without `lib/` modules: nothing can be imported.
+    let (code, line, message) = said(&[("a.rhai", &rule("a", body))], "a.rhai");
+    assert_eq!((code.as_str(), line), ("rule-syntax", Some(BODY + 1)));
+    assert!(
+        message.contains("a pack reads nothing outside its own folder")
+            && message.contains("`lib/` folder, by name"),
+        "{message}"
+    );
+    // A pack with one: a path is not a module's name.
+    let lib = "fn twice(x) { x + x }\n";
+    let (code, line, message) = said(
+        &[("a.rhai", &rule("a", body)), ("lib/util.rhai", lib)],
+        "a.rhai",
+    );
+    assert_eq!(
+        (code.as_str(), line),
+        ("rule-unknown-function", Some(BODY + 1))
+    );
+    assert!(
+        message.contains("`../x` is a path, and a pack reads nothing outside its own folder"),
+        "{message}"
+    );
+    // A `lib/` module imports nothing.
+    let (code, line, message) = said(
+        &[
+            ("a.rhai", &rule("a", "fn check(doc, ctx) {}\n")),
+            (
+                "lib/util.rhai",
+                "import \"../x\" as x;\nfn twice(x) { x + x }\n",
+            ),
+        ],
+        "lib/util.rhai",
+    );
+    assert_eq!((code.as_str(), line), ("rule-syntax", Some(1)));
+    assert!(
+        message.contains("a `lib/` module cannot import"),
+        "{message}"
+    );
+}

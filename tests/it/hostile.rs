@@ -489,6 +489,37 @@ fn python_object_tags_are_refused() {
     assert!(d.message.contains("python/object"), "{d:?}");
 }
 
+/// A core tag that does not fit its value (`!!null 2025-03-31`, which one YAML reader reads as
+/// null and another as a date) and every tag that is not a core one are refused, each with one
+/// diagnostic at the tag's line and column and help; nothing tagged is accepted silently.
+#[test]
+fn tags_that_do_not_fit_or_are_foreign_are_refused() {
+    let dir = scratch();
+    for (tag, message) in [
+        ("!!null 2025-03-31", "`!!null` does not fit this value"),
+        ("!!int 2025-03-31", "`!!int` does not fit this value"),
+        ("!foo 2025-03-31", "the tag `!foo` is not allowed"),
+        ("!!binary aGk=", "the tag `!!binary` is not allowed"),
+        (
+            "!!python/object:os.system x",
+            "the tag `!!python/object:os.system`",
+        ),
+        (
+            "!<tag:yaml.org,2002:timestamp> 2025-03-31",
+            "is not allowed",
+        ),
+    ] {
+        let file = dir.path().join("tagged.yaml");
+        fs::write(
+            &file,
+            format!("schema_version: 1\nkind: department\nas_of: {tag}\n"),
+        )
+        .unwrap();
+        let d = expect_one(&relative(&file), "yaml-tag", Some((3, 8)), &[]);
+        assert!(d.message.contains(message), "{tag}: {d:?}");
+    }
+}
+
 #[test]
 fn merge_keys_are_refused() {
     expect_one(

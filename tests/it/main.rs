@@ -44,6 +44,7 @@ mod lean_runs;
 mod line_breaks;
 mod lsp;
 mod man_page;
+mod numbers;
 mod output_files;
 mod proposal_declaration;
 mod review_cli;
