@@ -172,6 +172,8 @@ codes! {
         "`enable`, `disable` or `severity` in the config names a rule id, commitment or mission that no loaded pack has.";
     TargetsInvalid = "targets-invalid", Tool, "Targets file invalid",
         "The department-level targets file the config names cannot be read, does not fit its schema (`roadmap-lint schema targets`), or holds targets that cannot all hold: one that ends before it was agreed, or two for the same organisation and parameter in force on the same day.";
+    TargetsTooManyProblems = "targets-too-many-problems", Tool, "More targets problems not shown",
+        "Only the first 100 problems a targets file has at one stage (reading it, typing its values against the packs' parameters, matching it with the run's organisations) are reported; this note says how many more there are.";
     TargetUnknown = "target-unknown", Tool, "Target for something unknown",
         "A department-level target names a parameter no loaded pack has, gives a value not of the parameter's type or outside its range, or names an organisation that is neither in the run nor on the pack's top-75 list.";
     TargetExpired = "target-expired", Tool, "Target expired",

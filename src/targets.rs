@@ -4,6 +4,7 @@
 //! like a declaration (spanned YAML, then `schemas/targets.schema.json`), so every mistake is a
 //! diagnostic at its line.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -163,14 +164,27 @@ pub fn load(path: &Path) -> Result<Targets, Vec<ToolDiagnostic>> {
 
 /// Parse and check the text of a targets file.
 pub fn parse(source: Arc<SourceFile>) -> Result<Targets, Vec<ToolDiagnostic>> {
+    let refuse = |diags: Vec<ToolDiagnostic>| Err(capped(diags, &source));
     let mut docs = yaml::parse(&source.text, &Limits::default());
     let mut diags: Vec<ToolDiagnostic> = docs
         .iter()
         .flat_map(|d| &d.problems)
         .map(|p| p.diagnostic(&source))
         .collect();
+    if let Some(second) = docs.get(1) {
+        let span = second.root.as_ref().map_or(Span::point(0), |n| n.span);
+        diags.push(
+            ToolDiagnostic::new(
+                Code::TargetsInvalid,
+                "the targets file holds a second YAML document: only one is read, so its targets would be ignored",
+            )
+            .at(&source, span)
+            .label("second document")
+            .help("put every target in the one `targets:` list of the first document, and remove the `---` line"),
+        );
+    }
     if !diags.is_empty() {
-        return Err(diags);
+        return refuse(diags);
     }
     let Some(root) = docs.drain(..).next().and_then(|d| d.root) else {
         return Ok(Targets {
@@ -184,85 +198,169 @@ pub fn parse(source: Arc<SourceFile>) -> Result<Targets, Vec<ToolDiagnostic>> {
             .map(|sp| sp.problem.diagnostic(&source)),
     );
     if !diags.is_empty() {
-        return Err(diags);
+        return refuse(diags);
     }
-    let list: Vec<Target> = match root.get("targets").map(|n| &n.value) {
-        Some(crate::node::Value::Seq(items)) => items.iter().filter_map(target).collect(),
-        _ => Vec::new(),
-    };
+    let mut list = Vec::new();
+    if let Some(crate::node::Value::Seq(items)) = root.get("targets").map(|n| &n.value) {
+        for item in items {
+            match target(item, &source) {
+                Ok(t) => list.push(t),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
     diags.extend(inconsistent(&list, &source));
     if !diags.is_empty() {
-        return Err(diags);
+        return refuse(diags);
     }
     Ok(Targets { source, list })
 }
 
+/// Most diagnostics reported about a targets file at one stage: as many as for a document's
+/// YAML or schema problems.
+pub const MAX_DIAGNOSTICS: usize = crate::load::yaml::MAX_PROBLEMS;
+
+/// The first [`MAX_DIAGNOSTICS`] of `diags`, and a note of how many more there were.
+pub fn capped(mut diags: Vec<ToolDiagnostic>, source: &SourceFile) -> Vec<ToolDiagnostic> {
+    if diags.len() <= MAX_DIAGNOSTICS {
+        return diags;
+    }
+    let left = diags.len() - MAX_DIAGNOSTICS;
+    diags.truncate(MAX_DIAGNOSTICS);
+    diags.push(
+        ToolDiagnostic::new(
+            Code::TargetsTooManyProblems,
+            format!("{left} more problems in the targets file are not shown"),
+        )
+        .file(source.name.clone())
+        .severity(crate::finding::Severity::Info)
+        .help(format!(
+            "only the first {MAX_DIAGNOSTICS} are reported; fix them and check again"
+        )),
+    );
+    diags
+}
+
 /// Targets that cannot all hold: one that ends before it was agreed, and two for the same
 /// organisation and parameter in force on the same day (which one applied would depend on
-/// their order, and a finding would quote both).
+/// their order, and a finding would quote both). The targets of each organisation and parameter
+/// are swept in the order they start, so a file of thousands is checked in time linear in its
+/// size (after a sort), not in the square of it.
 fn inconsistent(list: &[Target], source: &Arc<SourceFile>) -> Vec<ToolDiagnostic> {
-    let mut out = Vec::new();
     let at = |t: &Target, message: String, help: &str| {
         ToolDiagnostic::new(Code::TargetsInvalid, message)
             .at(source, t.span)
             .label("this target")
             .help(help.to_string())
     };
+    // Each diagnostic with the index of its target, so that they come out in the file's order.
+    let mut out: Vec<(usize, ToolDiagnostic)> = Vec::new();
+    let mut groups: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, t) in list.iter().enumerate() {
         if let Some(until) = t.until.filter(|u| *u < t.agreed_on) {
-            out.push(at(
-                t,
-                format!(
-                    "{}'s target for `{}` ends on {until}, before it was agreed on {}",
-                    t.organisation, t.param, t.agreed_on
+            out.push((
+                i,
+                at(
+                    t,
+                    format!(
+                        "{}'s target for `{}` ends on {until}, before it was agreed on {}",
+                        t.organisation, t.param, t.agreed_on
+                    ),
+                    "check the dates: `until` is the last day the target applies",
                 ),
-                "check the dates: `until` is the last day the target applies",
             ));
             continue;
         }
-        // Two periods [agreed_on, until] (open-ended without `until`) share a day.
-        let by_end = |day: Date, t: &Target| t.until.is_none_or(|u| day <= u);
-        let clash = list[..i].iter().find(|e| {
-            e.organisation == t.organisation
-                && e.param == t.param
-                && by_end(e.agreed_on, t)
-                && by_end(t.agreed_on, e)
-        });
-        if let Some(e) = clash {
-            let line = source.locate(e.span).line;
-            out.push(at(
-                t,
-                format!(
-                    "a second target for {}'s `{}` in force at the same time as the one at line {line}",
-                    t.organisation, t.param
-                ),
-                "keep one target per organisation and parameter for any day: end the earlier one (`until`) before the next is agreed",
-            ));
+        groups
+            .entry((t.organisation.as_str(), t.param.as_str()))
+            .or_default()
+            .push(i);
+    }
+    for mut group in groups.into_values() {
+        group.sort_by_key(|&i| (list[i].agreed_on, i));
+        // The target, among those started so far, that runs longest (`None` as an end: never).
+        let mut longest: Option<usize> = None;
+        for i in group {
+            let t = &list[i];
+            if let Some(e) = longest.filter(|&e| list[e].until.is_none_or(|u| t.agreed_on <= u)) {
+                let line = source.locate(list[e].span).line;
+                out.push((
+                    i,
+                    at(
+                        t,
+                        format!(
+                            "a second target for {}'s `{}` in force at the same time as the one at line {line}",
+                            t.organisation, t.param
+                        ),
+                        "keep one target per organisation and parameter for any day: end the earlier one (`until`) before the next is agreed",
+                    ),
+                ));
+            }
+            let runs_longer = |e: usize| match (list[e].until, t.until) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(a), Some(b)) => b > a,
+            };
+            if longest.is_none_or(runs_longer) {
+                longest = Some(i);
+            }
         }
     }
-    out
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, d)| d).collect()
 }
 
-/// One entry, once the schema has passed it.
-fn target(node: &Node) -> Option<Target> {
+/// One entry, once the schema has passed it; a date the tool cannot use (the schema's dates
+/// include the year 0000, and this tool's run from 0001 to 9999) is a diagnostic at it, never
+/// a target silently dropped.
+fn target(node: &Node, source: &SourceFile) -> Result<Target, ToolDiagnostic> {
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_string);
-    let date = |key: &str| text(key).as_deref().and_then(Date::parse);
-    let value_node = node.get("value")?;
+    let unusable = |key: &str, span: Span| {
+        ToolDiagnostic::new(
+            Code::TargetsInvalid,
+            format!("the target's `{key}` is not a date roadmap-lint can use (years 0001 to 9999)"),
+        )
+        .at(source, span)
+        .label("this date")
+        .help("write the day the target was agreed (or ends) as YYYY-MM-DD")
+    };
+    let date = |key: &str| -> Result<Option<Date>, ToolDiagnostic> {
+        let Some(n) = node
+            .get(key)
+            .filter(|n| !matches!(n.value, crate::node::Value::Null))
+        else {
+            return Ok(None);
+        };
+        n.as_str()
+            .and_then(Date::parse)
+            .map(Some)
+            .ok_or_else(|| unusable(key, n.span))
+    };
+    let incomplete = || {
+        ToolDiagnostic::new(Code::TargetsInvalid, "the target is incomplete")
+            .at(source, node.span)
+            .label("this target")
+            .help("a target gives `organisation`, `param`, `value`, `agreed_by`, `agreed_on` and `reason`")
+    };
+    let value_node = node.get("value").ok_or_else(incomplete)?;
     let value = match &value_node.value {
         crate::node::Value::Str(s) => yaml_serde::Value::String(s.clone()),
         crate::node::Value::Int(i) => yaml_serde::Value::Number((*i).into()),
         crate::node::Value::Float(f) => yaml_serde::Value::Number((*f).into()),
         crate::node::Value::Bool(b) => yaml_serde::Value::Bool(*b),
-        _ => return None,
+        _ => return Err(incomplete()),
     };
-    Some(Target {
-        organisation: text("organisation")?,
-        param: text("param")?,
+    let agreed_on = date("agreed_on")?.ok_or_else(incomplete)?;
+    let until = date("until")?;
+    let field = |key: &str| text(key).ok_or_else(incomplete);
+    Ok(Target {
+        organisation: field("organisation")?,
+        param: field("param")?,
         value,
-        agreed_by: text("agreed_by")?,
-        agreed_on: date("agreed_on")?,
-        reason: text("reason")?,
-        until: date("until"),
+        agreed_by: field("agreed_by")?,
+        agreed_on,
+        reason: field("reason")?,
+        until,
         span: node
             .resolve(&DocPath::parse("organisation").unwrap_or_default())
             .span,

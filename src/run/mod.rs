@@ -393,7 +393,7 @@ fn target_diagnostics(
             ));
         }
     }
-    out
+    crate::targets::capped(out, &targets.source)
 }
 
 /// The `ctx` a rule of `pack` sees for a document (without an earlier declaration or a

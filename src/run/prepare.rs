@@ -150,7 +150,8 @@ fn typed_targets(
         .iter()
         .flat_map(|p| p.manifest.parameters.keys().map(String::as_str))
         .collect();
-    targets
+    let mut refused = Vec::new();
+    let typed = targets
         .list
         .iter()
         .map(|t| {
@@ -159,7 +160,7 @@ fn typed_targets(
                 .iter()
                 .find_map(|p| Some((p, p.manifest.parameters.get(&t.param)?)));
             let Some((pack, param)) = found else {
-                diagnostics.push(targets.at(
+                refused.push(targets.at(
                     t.span,
                     Code::TargetUnknown,
                     format!("no loaded pack has a parameter `{}`", t.param),
@@ -170,7 +171,7 @@ fn typed_targets(
             match pack::param_value(param, &t.value) {
                 Ok(v) => Some((pack.manifest.name.clone(), v)),
                 Err(msg) => {
-                    diagnostics.push(targets.at(
+                    refused.push(targets.at(
                         t.value_span,
                         Code::TargetUnknown,
                         format!("the target for `{}`: {msg}", t.param),
@@ -186,7 +187,9 @@ fn typed_targets(
                 }
             }
         })
-        .collect()
+        .collect();
+    diagnostics.extend(crate::targets::capped(refused, &targets.source));
+    typed
 }
 
 /// The targets that apply to a document of `organisation` on `as_of`, for rules of `pack`:

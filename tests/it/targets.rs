@@ -237,14 +237,18 @@ fn targets_that_contradict_each_other_or_the_parameter_are_refused() {
         "{err}"
     );
     assert!(err.contains("the one at line 4"), "{err}");
-    // Many copies: refused quickly, with every copy named (no finding quotes them all).
-    let many = second.repeat(2_000);
+    // Many copies (the clash check once compared each with every earlier one): the first 100
+    // are named, and a note counts the rest.
+    let many = second.repeat(20_000);
     std::fs::write(dir.path().join("targets.yaml"), format!("{TARGET}{many}")).unwrap();
     let err = refused(dir.path());
+    let head = crate::harness::truncate(&err);
+    assert_eq!(err.matches("× a second target").count(), 100, "{head}");
+    assert!(err.contains("targets.yaml:605:"), "the 100th copy: {head}");
+    assert!(!err.contains("targets.yaml:611:"), "the 101st copy");
     assert!(
-        err.contains("targets.yaml:12005:"),
-        "the last copy: {}",
-        err.len()
+        err.contains("19900 more problems in the targets file are not shown"),
+        "{head}"
     );
 
     // Ends before it was agreed.
@@ -351,4 +355,45 @@ fn a_shared_targets_file_names_organisations_of_the_register_absent_from_the_run
     assert_eq!(d["line"], 4, "{d}");
     assert!(d["message"].as_str().unwrap().contains("`ONZ`"), "{d}");
     assert!(d["help"].as_str().unwrap().contains("ONS"), "{d}");
+}
+
+/// A target whose date the tool cannot use (the schema's dates allow the year 0000; roadmap-lint
+/// counts years 0001 to 9999) is refused at the date, never silently dropped; a second YAML
+/// document, which would be ignored, is refused at its start.
+#[test]
+fn a_date_out_of_reach_or_a_second_document_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // An invalid targets file stops the run before it starts: the diagnostic is on standard
+    // error.
+    let refused = |targets: &str| {
+        setup(dir.path(), targets, 35);
+        let out = cli()
+            .current_dir(dir.path())
+            .args(["check", "--color", "never", "dwp.yaml"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(err.starts_with("targets-invalid"), "{err}");
+        let line = err
+            .split("targets.yaml:")
+            .nth(1)
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|l| l.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("{err}"));
+        (line, err)
+    };
+    let (line, message) =
+        refused(&TARGET.replace("agreed_on: 2025-01-15", "agreed_on: 0000-01-01"));
+    assert_eq!(line, 8);
+    assert!(
+        message.contains("`agreed_on` is not a date roadmap-lint can use"),
+        "{message}"
+    );
+    let (line, message) = refused(&TARGET.replace("until: 2026-03-31", "until: 0000-12-31"));
+    assert_eq!(line, 10);
+    assert!(message.contains("`until`"), "{message}");
+    let (line, message) = refused(&format!("{TARGET}---\n{TARGET}"));
+    assert_eq!(line, 12);
+    assert!(message.contains("a second YAML document"), "{message}");
 }
