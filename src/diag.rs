@@ -362,6 +362,11 @@ impl ToolDiagnostic {
         self
     }
 
+    /// The bytes of its source text it points at (start, length), when it points at a span.
+    pub fn byte_span(&self) -> Option<(usize, usize)> {
+        self.snippet.as_ref().map(|(_, start, len)| (*start, *len))
+    }
+
     /// Point at a 1-based line and column of a source file (Rhai and serde report these).
     pub fn at_line(self, source: &SourceFile, line: usize, column: usize) -> Self {
         let offset = source.char_offset(line, column);

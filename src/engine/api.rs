@@ -15,7 +15,7 @@ use crate::node::{DocPath, Segment};
 
 use super::value::Mapping;
 
-pub use super::helpers::{HELPERS, Helper};
+pub use super::helpers::{CONTEXT, HELPERS, Helper};
 
 /// A finding as a rule reports it: a path in the document, not yet a location.
 #[derive(Debug, Clone)]

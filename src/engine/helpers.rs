@@ -271,3 +271,34 @@ pub const HELPERS: &[Helper] = &[
         r#"let shown = `${d}`;"#
     ),
 ];
+
+/// What a rule finds in `ctx`: each field with what it holds, for `docs/rule-api.md`, hover and
+/// completion in `.rhai` files.
+pub const CONTEXT: &[(&str, &str)] = &[
+    (
+        "ctx.as_of",
+        "the evaluation date (a Date): `--as-of`, else the document's `as_of`, else today",
+    ),
+    (
+        "ctx.params",
+        "the pack's parameters by name, typed (dates are Dates); `--param NAME=VALUE` overrides them",
+    ),
+    (
+        "ctx.data",
+        "the pack's data files by name (`data:` in pack.yaml)",
+    ),
+    ("ctx.file", "the document's file name"),
+    (
+        "ctx.previous",
+        "the organisation's latest earlier declaration (department rules), or `()`",
+    ),
+    (
+        "ctx.declaration",
+        "a proposal's department declaration (proposal rules), or `()`; `ctx.declaration_ref` refers to it",
+    ),
+    ("ctx.document", "the document's index in its file, from 0"),
+    (
+        "ctx.kind",
+        "the document's kind: `department` or `proposal` (`portfolio` in `check_all`)",
+    ),
+];

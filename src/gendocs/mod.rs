@@ -11,7 +11,7 @@ pub mod pack_reference;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::engine::api::HELPERS;
+use crate::engine::api::{CONTEXT, HELPERS};
 use crate::pack::{self, Pack, PackSources, RuleSet};
 
 /// The marker lines around the README rule table.
@@ -53,34 +53,7 @@ document, and `fn check_all(items, ctx)`, called once with every document's item
     );
     out.push_str("`doc` is the document as Rhai values: mappings are maps, lists are arrays, `null` and missing keys are `()`. Every rule reads the same copy of the document and of `ctx`: their maps are shared, so passing them around costs nothing, and a rule that changes one gets its own copy of it first, so no rule sees another's changes. They work as Rhai maps do (`m.key`, `m[\"key\"]`, `\"key\" in m`, `keys`, `values`, `len`, `get`, `set`, `remove`, `to_map`; `type_of` says `\"map\"`). `ctx` holds:\n\n");
     out.push_str("| field | value |\n| --- | --- |\n");
-    for (field, what) in [
-        (
-            "ctx.as_of",
-            "the evaluation date (a Date): `--as-of`, else the document's `as_of`, else today",
-        ),
-        (
-            "ctx.params",
-            "the pack's parameters by name, typed (dates are Dates); `--param NAME=VALUE` overrides them",
-        ),
-        (
-            "ctx.data",
-            "the pack's data files by name (`data:` in pack.yaml)",
-        ),
-        ("ctx.file", "the document's file name"),
-        (
-            "ctx.previous",
-            "the organisation's latest earlier declaration (department rules), or `()`",
-        ),
-        (
-            "ctx.declaration",
-            "a proposal's department declaration (proposal rules), or `()`; `ctx.declaration_ref` refers to it",
-        ),
-        ("ctx.document", "the document's index in its file, from 0"),
-        (
-            "ctx.kind",
-            "the document's kind: `department` or `proposal` (`portfolio` in `check_all`)",
-        ),
-    ] {
+    for (field, what) in CONTEXT {
         let _ = writeln!(out, "| `{field}` | {what} |");
     }
     out.push_str(

@@ -93,7 +93,31 @@ fn builtin(name: &str) -> PackFiles {
     }
 }
 
-fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
+/// Texts that stand for files of pack folders, by absolute path: the documents an editor has
+/// open, which the language server checks as typed. The command line has none.
+pub type Overlay = BTreeMap<PathBuf, String>;
+
+/// A pack file's text: the overlay's when it has one (of at most [`MAX_PACK_FILE`] bytes), else
+/// the file's, read inside the pack folder.
+fn pack_text(folder: &Confined, path: &Path, overlay: &Overlay) -> Result<String, ToolDiagnostic> {
+    match overlay.get(path) {
+        Some(text) if text.len() as u64 <= MAX_PACK_FILE => Ok(text.clone()),
+        _ => folder
+            .read_text(path, MAX_PACK_FILE)
+            .map_err(|e| refused(path, &e)),
+    }
+}
+
+/// Whether a file of a pack folder (by its path within the folder) is read with the pack.
+fn is_pack_file(rel: &Path) -> bool {
+    matches!(
+        rel.extension().and_then(|e| e.to_str()),
+        Some("rhai" | "yaml" | "yml" | "json")
+    ) && !rel.starts_with("fixtures")
+        && rel.components().count() <= 16
+}
+
+fn from_dir(dir: &Path, overlay: &Overlay) -> Result<PackFiles, ToolDiagnostic> {
     let folder = Confined::new(dir).map_err(|e| {
         ToolDiagnostic::new(Code::PackUnreadable, e.message(dir))
             .file(crate::load::shown(dir))
@@ -129,16 +153,23 @@ fn from_dir(dir: &Path) -> Result<PackFiles, ToolDiagnostic> {
                 if name.components().count() < 16 && !name.starts_with("fixtures") {
                     stack.push(name);
                 }
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("rhai" | "yaml" | "yml" | "json")
-            ) && !name.starts_with("fixtures")
-            {
-                let text = folder
-                    .read_text(&path, MAX_PACK_FILE)
-                    .map_err(|e| refused(&path, &e))?;
+            } else if is_pack_file(&name) {
+                let text = pack_text(&folder, &path, overlay)?;
                 files.push((name.to_string_lossy().replace('\\', "/"), text));
             }
+        }
+    }
+    // An open document not yet saved as a file of the folder.
+    for (path, text) in overlay {
+        let Ok(rel) = path.strip_prefix(dir) else {
+            continue;
+        };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if is_pack_file(rel)
+            && text.len() as u64 <= MAX_PACK_FILE
+            && !files.iter().any(|(n, _)| *n == name)
+        {
+            files.push((name, text.clone()));
         }
     }
     files.sort();
@@ -275,6 +306,16 @@ impl RuleSet {
 /// Load every pack. Broken packs and rules become diagnostics; what loads is still used. Rules
 /// from later packs override rules with the same id from the built-in pack.
 pub fn load(sources: &PackSources, sandbox: &Sandbox) -> (RuleSet, Vec<ToolDiagnostic>) {
+    load_over(sources, sandbox, &Overlay::new())
+}
+
+/// [`load`], with the texts of `overlay` in place of the files they stand for: the language
+/// server checks a rule as it is typed with the very checks the command line runs.
+pub fn load_over(
+    sources: &PackSources,
+    sandbox: &Sandbox,
+    overlay: &Overlay,
+) -> (RuleSet, Vec<ToolDiagnostic>) {
     let mut all = Vec::new();
     let mut diags = Vec::new();
     if sources.builtin {
@@ -283,7 +324,7 @@ pub fn load(sources: &PackSources, sandbox: &Sandbox) -> (RuleSet, Vec<ToolDiagn
         }
     }
     for dir in &sources.dirs {
-        match from_dir(dir) {
+        match from_dir(dir, overlay) {
             Ok(files) => all.push(files),
             Err(d) => diags.push(d),
         }

@@ -77,6 +77,7 @@ pub fn work(server: &Server, jobs: &Receiver<Job>, scan: impl FnOnce()) {
 /// Check the open declarations and proposals, over the workspace on disk, and publish their
 /// findings.
 pub fn check(server: &Server) {
+    super::rule_files::check(server);
     let (checked, disk) = {
         let ws = lock(&server.workspace);
         (ws.inputs(), ws.disk.clone())
@@ -199,10 +200,19 @@ impl Server {
     /// Publish the tool diagnostics (the ones found at start, and `dynamic`, found by the
     /// latest check) on the files they concern, once each; clear files that have none left.
     pub fn publish_tool(&self, dynamic: &[crate::diag::ToolDiagnostic]) {
+        dynamic.clone_into(&mut lock(&self.dynamic));
         let loaded = self.loaded();
         let all: Vec<crate::diag::ToolDiagnostic> =
             loaded.static_tool.iter().chain(dynamic).cloned().collect();
-        let (by_file, loose) = diagnostics::tool(&all, loaded.config_file.as_deref());
+        let (mut by_file, loose) = diagnostics::tool(&all, loaded.config_file.as_deref());
+        // An open rule document shows what its pack's load finds of its text as typed.
+        let typed: BTreeSet<Uri> = lock(&self.workspace)
+            .open
+            .iter()
+            .filter(|(_, d)| d.rule)
+            .map(|(u, _)| u.clone())
+            .collect();
+        by_file.retain(|uri, _| !typed.contains(uri));
         let mut told = lock(&self.told);
         for text in loose {
             if told.insert(text.clone()) {
@@ -211,6 +221,7 @@ impl Server {
         }
         drop(told);
         let mut published = lock(&self.tool_published);
+        published.retain(|uri, _| !typed.contains(uri));
         let gone: BTreeSet<Uri> = published
             .keys()
             .filter(|u| !by_file.contains_key(*u))
@@ -226,6 +237,13 @@ impl Server {
                 published.insert(uri, diags);
             }
         }
+    }
+
+    /// Publish the tool diagnostics again, those of the latest check with them (when an open
+    /// rule document closes, its file's diagnostics are those of its pack's load again).
+    pub fn republish_tool(&self) {
+        let dynamic = lock(&self.dynamic).clone();
+        self.publish_tool(&dynamic);
     }
 
     /// Tell the user something in the editor's message area.

@@ -137,24 +137,33 @@ pub fn tool(
             }
             _ => Range::new(Position::new(0, 0), Position::new(0, 0)),
         };
-        let mut message = d.message.clone();
-        if !at_line && let Some(file) = &d.file {
-            message = format!("{file}: {message}");
-        }
-        if let Some(help) = d.help.as_deref().filter(|h| !h.is_empty()) {
-            message.push_str(&format!("\nhelp: {help}"));
-        }
-        by_file.entry(uri).or_default().push(Diagnostic {
-            range,
-            severity: Some(severity(d.severity)),
-            code: Some(NumberOrString::String(d.code.id().to_string())),
-            code_description: link(Some(d.code.url())),
-            source: Some(SOURCE.to_string()),
-            message,
-            ..Diagnostic::default()
-        });
+        by_file
+            .entry(uri)
+            .or_default()
+            .push(tool_diagnostic(d, range, !at_line));
     }
     (by_file, loose)
+}
+
+/// One tool diagnostic at `range`, its file named in the message when `name_file` (it is shown
+/// on another file than its own).
+pub fn tool_diagnostic(d: &ToolDiagnostic, range: Range, name_file: bool) -> Diagnostic {
+    let mut message = d.message.clone();
+    if name_file && let Some(file) = &d.file {
+        message = format!("{file}: {message}");
+    }
+    if let Some(help) = d.help.as_deref().filter(|h| !h.is_empty()) {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    Diagnostic {
+        range,
+        severity: Some(severity(d.severity)),
+        code: Some(NumberOrString::String(d.code.id().to_string())),
+        code_description: link(Some(d.code.url())),
+        source: Some(SOURCE.to_string()),
+        message,
+        ..Diagnostic::default()
+    }
 }
 
 fn text_of(d: &ToolDiagnostic) -> String {

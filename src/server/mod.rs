@@ -30,6 +30,8 @@ pub mod handshake;
 pub mod hover;
 pub mod outline;
 pub mod position;
+pub mod rule_api;
+pub mod rule_files;
 pub mod transport;
 pub mod workspace;
 
@@ -153,6 +155,8 @@ pub struct Server {
     /// Messages already shown, so each is shown once.
     told: Mutex<BTreeSet<String>>,
     tool_published: Mutex<BTreeMap<Uri, Vec<Diagnostic>>>,
+    /// The tool diagnostics the latest check found.
+    dynamic: Mutex<Vec<ToolDiagnostic>>,
 }
 
 /// A lock, even when a thread panicked while holding it: the state is plain data, valid between
@@ -187,6 +191,8 @@ impl Server {
             .loaded
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = loaded;
+        // The packs may have changed: open rule documents are checked again.
+        lock(&self.workspace).rules_checked.clear();
         self.scan();
         self.publish_tool(&[]);
     }
@@ -252,7 +258,15 @@ fn capabilities() -> ServerCapabilities {
             ..CodeActionOptions::default()
         })),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec![":".into(), "[".into(), ",".into(), "-".into()]),
+            // `.` and `"` for rule files: `ctx.params.`, a path in `lookup("`.
+            trigger_characters: Some(vec![
+                ":".into(),
+                "[".into(),
+                ",".into(),
+                "-".into(),
+                ".".into(),
+                "\"".into(),
+            ]),
             ..CompletionOptions::default()
         }),
         ..ServerCapabilities::default()
@@ -298,6 +312,7 @@ fn serve_on(transport: &transport::Transport, configure: Configure) -> Ending {
         sender: connection.sender.clone(),
         told: Mutex::new(BTreeSet::new()),
         tool_published: Mutex::new(BTreeMap::new()),
+        dynamic: Mutex::new(Vec::new()),
     });
     let result = serde_json::json!({
         "capabilities": capabilities(),
@@ -397,6 +412,12 @@ fn handle_request(server: &Server, request: Request) {
         };
     }
     match method.as_str() {
+        HoverRequest::METHOD if rule_api::is_rule_request(server, &params) => {
+            answer!(HoverRequest, rule_api::hover)
+        }
+        Completion::METHOD if rule_api::is_rule_request(server, &params) => {
+            answer!(Completion, rule_api::complete)
+        }
         HoverRequest::METHOD => answer!(HoverRequest, hover::hover),
         CodeActionRequest::METHOD => answer!(CodeActionRequest, actions::code_actions),
         Completion::METHOD => answer!(Completion, completion::complete),
@@ -448,7 +469,8 @@ fn check_after(jobs: &Sender<Job>, delay: Duration) {
 /// A document opened: remember it, and check it at once if it is a declaration or proposal.
 fn did_open(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidOpenTextDocumentParams) {
     let doc = p.text_document;
-    let ours = workspace::is_ours(&doc.text);
+    let rule = rule_files::is_rule_file(&doc.uri);
+    let ours = !rule && workspace::is_ours(&doc.text);
     lock(&server.workspace).open.insert(
         doc.uri.clone(),
         Open {
@@ -456,9 +478,14 @@ fn did_open(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidOpenTextDocume
             text: Arc::from(doc.text),
             version: doc.version,
             ours,
+            rule,
         },
     );
-    if ours {
+    if rule {
+        // Its file's diagnostics are now those of its text as typed.
+        server.republish_tool();
+    }
+    if ours || rule {
         check_after(jobs, Duration::ZERO);
     }
 }
@@ -474,8 +501,8 @@ fn did_change(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidChangeTextDo
         doc.text = Arc::from(change.text);
     }
     doc.version = p.text_document.version;
-    doc.ours = doc.ours || workspace::is_ours(&doc.text);
-    if doc.ours {
+    doc.ours = doc.ours || (!doc.rule && workspace::is_ours(&doc.text));
+    if doc.ours || doc.rule {
         check_after(jobs, DEBOUNCE);
     }
 }
@@ -496,8 +523,8 @@ fn did_save(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidSaveTextDocume
         if let Some(text) = p.text {
             doc.text = Arc::from(text);
         }
-        doc.ours = doc.ours || workspace::is_ours(&doc.text);
-        if doc.ours {
+        doc.ours = doc.ours || (!doc.rule && workspace::is_ours(&doc.text));
+        if doc.ours || doc.rule {
             check_after(jobs, Duration::ZERO);
         }
     }
@@ -579,10 +606,15 @@ fn did_close(server: &Server, jobs: &Sender<Job>, p: lsp_types::DidCloseTextDocu
         return;
     };
     ws.analyses.remove(&uri);
+    ws.rules_checked.remove(&uri);
     if ws.published.remove(&uri).is_some() {
         server.publish(&uri, None, Vec::new());
     }
     drop(ws);
+    if doc.rule {
+        // Its file's diagnostics are those of its pack's load from disk again.
+        server.republish_tool();
+    }
     if let Some(path) = workspace::uri_path(&uri) {
         server.refresh(&[path]);
     }

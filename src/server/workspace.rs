@@ -25,6 +25,8 @@ pub struct Open {
     /// Whether it is a declaration or a proposal (see [`is_ours`]); other YAML is left alone.
     /// Once it has been, it stays so while open, so a typo in `kind:` is reported, not hidden.
     pub ours: bool,
+    /// Whether it is a rule script (`.rhai`), checked with its pack ([`super::rule_files`]).
+    pub rule: bool,
 }
 
 /// What the latest check found in an open document.
@@ -63,6 +65,10 @@ pub struct Workspace {
     pub declared: BTreeMap<String, Declared>,
     /// What was last published for each document: its version, and the diagnostics.
     pub published: HashMap<Uri, (Option<i32>, Vec<Diagnostic>)>,
+    /// The version of each open rule document its pack was last loaded with.
+    pub rules_checked: HashMap<Uri, i32>,
+    /// What the latest load of each pack with an open rule document found, by pack folder.
+    pub rule_packs: BTreeMap<PathBuf, Arc<super::rule_files::PackInfo>>,
 }
 
 impl Workspace {

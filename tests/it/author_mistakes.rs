@@ -255,7 +255,7 @@ fn endless_recursion_in_a_library_module_is_pointed_at_there() {
 // ---- Types for everything a rule reads -----------------------------------------------------
 
 /// The manifest with fields of the pack's own, a data file, and the rule `body`.
-fn typed_pack(root: &Path, rule_body: &str, lib: &str) -> PathBuf {
+pub fn typed_pack(root: &Path, rule_body: &str, lib: &str) -> PathBuf {
     let manifest = format!(
         "{MANIFEST}data:\n  wcag: data/wcag.yaml\nfields:\n  services[].x_dwp:\n    type: object\n    additionalProperties: false\n    properties:\n      transactions_per_year:\n        type: number\n        description: Transactions a year.\n      large:\n        type: boolean\n"
     );
@@ -270,7 +270,7 @@ fn typed_pack(root: &Path, rule_body: &str, lib: &str) -> PathBuf {
     )
 }
 
-const DWP_LIB: &str = "//! DWP's helpers.\n\n/// The services DWP counts as large.\nfn large_services(doc) {\n    having(lookup(doc, \"services\", []), \"x_dwp.large\", true)\n}\n";
+pub const DWP_LIB: &str = "//! DWP's helpers.\n\n/// The services DWP counts as large.\nfn large_services(doc) {\n    having(lookup(doc, \"services\", []), \"x_dwp.large\", true)\n}\n";
 
 #[test]
 fn a_misspelt_parameter_is_a_load_error_with_the_closest_name() {

@@ -55,6 +55,7 @@ mod sandbox;
 mod sandbox_life;
 mod score_cli;
 mod server;
+mod server_rules;
 mod targets;
 mod versions;
 mod workspace;
