@@ -1,5 +1,5 @@
 // A minimal client for `roadmap-lint server`: it starts the server over stdio for YAML files
-// and passes the evaluation date from the settings. Everything else is the server's.
+// and rule packs' `.rhai` scripts, and passes the evaluation date from the settings. Everything else is the server's.
 const vscode = require("vscode");
 const { LanguageClient, TransportKind } = require("vscode-languageclient/node");
 
@@ -14,7 +14,10 @@ function activate(context) {
     "roadmap-lint",
     { command, args: ["server"], transport: TransportKind.stdio },
     {
-      documentSelector: [{ scheme: "file", language: "yaml" }],
+      documentSelector: [
+        { scheme: "file", language: "yaml" },
+        { scheme: "file", pattern: "**/*.rhai" },
+      ],
       initializationOptions: asOf ? { as_of: asOf } : {},
     }
   );

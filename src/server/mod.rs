@@ -1,6 +1,7 @@
 //! `roadmap-lint server`: a Language Server Protocol server over standard input and output, so
 //! that an editor shows the linter's findings as the user types, explains fields and findings
-//! on hover, completes keys and values, and offers fixes.
+//! on hover, completes keys and values, and offers fixes; and, in a rule pack's scripts, shows
+//! the pack loader's diagnostics as the author types, with the rule API on hover and completion.
 //!
 //! It is built on the [`Linter`] API, with rust-analyzer's two protocol crates: `lsp-types`
 //! (the protocol's messages as Rust types) and `lsp-server` (JSON-RPC messages and the
@@ -13,7 +14,8 @@
 //! [`workspace`] (documents and files), [`check`] (the checking worker and publishing),
 //! [`diagnostics`] (findings as LSP diagnostics), [`position`] (UTF-16 positions), [`hover`],
 //! [`actions`] (code actions), [`completion`], and their helpers [`fields`] (the JSON Schema by
-//! path) and [`outline`] (where the cursor is in a YAML document).
+//! path) and [`outline`] (where the cursor is in a YAML document); for a pack's `.rhai` files,
+//! [`rule_files`] (diagnostics of the text as typed) and [`rule_api`] (hover and completion).
 //!
 //! The library never prints: everything goes to the client through the connection.
 
