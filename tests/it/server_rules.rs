@@ -203,3 +203,147 @@ fn hover_and_completion_in_a_rule_file() {
     );
     assert_eq!(c.stop(), 0);
 }
+
+/// What the command line's pack loader says of one file of a pack, as the server words it:
+/// (code, 0-based line, message with its help).
+fn loaded_as_the_cli_does(
+    dir: &std::path::Path,
+    file: &std::path::Path,
+) -> Vec<(String, u64, String)> {
+    let mut found: Vec<(String, u64, String)> = super::author_mistakes::load(dir)
+        .into_iter()
+        .filter(|d| d.file.as_deref() == Some(file.display().to_string().as_str()))
+        .map(|d| {
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str(&format!("\nhelp: {help}"));
+            }
+            (d.code.id().to_string(), d.line.unwrap() as u64 - 1, message)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn as_published(diags: &[Value]) -> Vec<(String, u64, String)> {
+    let mut found: Vec<(String, u64, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn the_editor_shows_what_the_command_line_finds_in_a_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    let dir = typed_pack(&root, GOOD, DWP_LIB);
+    let file = dir.join("typed.rhai");
+    // The command line reads each mistake from a copy of the pack on disk.
+    let cli_tmp = tempfile::tempdir().unwrap();
+    let cli_root = cli_tmp.path().canonicalize().unwrap();
+    let mut c = Client::start(&root, json!({}));
+    let rule_uri = uri(&file);
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": rule_uri, "languageId": "rhai", "version": 1, "text": rule("typed", GOOD) } }),
+    );
+    assert_eq!(c.diagnostics(&rule_uri), Vec::<Value>::new());
+    let mistakes = [
+        ("large_service_transactions", "large_service_transaction"),
+        (
+            "lookup(s, \"x_dwp.transactions_per_year\", 0) >",
+            "lookup(s, \"x_dwp.transactions_per_year\", 0) < \"80\" &&",
+        ),
+        ("report(path(s)", "repor(path(s)"),
+        ("x_dwp.transactions_per_year", "x_dwp.transactons_per_year"),
+        ("doc.services", "ctx.data.wcga"),
+    ];
+    for (version, (from, to)) in mistakes.into_iter().enumerate() {
+        let body = GOOD.replace(from, to);
+        let cli_dir = typed_pack(&cli_root, &body, DWP_LIB);
+        let expected = loaded_as_the_cli_does(&cli_dir, &cli_dir.join("typed.rhai"));
+        assert!(!expected.is_empty(), "{to}: the loader finds nothing");
+        c.change(&rule_uri, version as i64 + 2, &rule("typed", &body));
+        let shown = as_published(&c.diagnostics(&rule_uri));
+        assert_eq!(shown, expected, "{to}");
+    }
+    assert_eq!(c.stop(), 0);
+}
+
+#[test]
+fn a_library_module_is_checked_as_typed_and_a_closed_rule_shows_its_file_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    let misspelt = GOOD.replace("large_service_transactions", "large_service_transaction");
+    let dir = typed_pack(&root, &misspelt, DWP_LIB);
+    std::fs::write(
+        root.join(".roadmap-lint.yaml"),
+        "rule_folders: [dwp-pack]\n",
+    )
+    .unwrap();
+    let mut c = Client::start(&root, json!({}));
+    // On disk the rule is wrong: the config's pack loads with its error on the file.
+    let rule_uri = uri(&dir.join("typed.rhai"));
+    let on_disk = c.diagnostics(&rule_uri);
+    assert_eq!(on_disk.len(), 1, "{on_disk:#?}");
+    assert_eq!(on_disk[0]["code"], "rule-unknown-name");
+    // Opened and fixed in the editor: the text as typed has no error.
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": rule_uri, "languageId": "rhai", "version": 1, "text": rule("typed", GOOD) } }),
+    );
+    assert_eq!(c.diagnostics(&rule_uri), Vec::<Value>::new());
+
+    // A library module broken as typed, then fixed.
+    let lib_uri = uri(&dir.join("lib/dwp.rhai"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": lib_uri, "languageId": "rhai", "version": 1, "text": DWP_LIB } }),
+    );
+    assert_eq!(c.diagnostics(&lib_uri), Vec::<Value>::new());
+    let broken = DWP_LIB.replace("true)\n}", "true)\n");
+    c.change(&lib_uri, 2, &broken);
+    let diags = c.diagnostics(&lib_uri);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["code"] == "rule-syntax" && d["severity"] == 1),
+        "{diags:#?}"
+    );
+    c.change(&lib_uri, 3, DWP_LIB);
+    assert_eq!(c.diagnostics(&lib_uri), Vec::<Value>::new());
+
+    // After `ctx.data.`: the pack's data files.
+    let text = rule("typed", &GOOD.replace("doc.services", "ctx.data."));
+    c.change(&rule_uri, 2, &text);
+    let diags = c.diagnostics(&rule_uri);
+    assert!(
+        diags.iter().any(|d| d["code"] == "rule-syntax"),
+        "{diags:#?}"
+    );
+    let (line, column) = after(&text, "ctx.data.");
+    let r = c.at("textDocument/completion", &rule_uri, line, column);
+    let items = r["result"].as_array().unwrap();
+    assert_eq!(labels(items), ["wcag"], "{r:#}");
+    assert_eq!(item(items, "wcag")["detail"], "data file data/wcag.yaml");
+
+    // Closed unsaved: the file's diagnostics are those of the file on disk again.
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": rule_uri } }),
+    );
+    assert_eq!(c.diagnostics(&rule_uri), Vec::<Value>::new());
+    assert_eq!(
+        as_published(&c.diagnostics(&rule_uri)),
+        as_published(&on_disk)
+    );
+    assert_eq!(c.stop(), 0);
+}
