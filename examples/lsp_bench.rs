@@ -11,7 +11,9 @@
 //! changed `--changes` times, timing each `didChange` until the `publishDiagnostics` of that
 //! version (the 20 ms pause the server waits for typing to stop is included); (2) the same
 //! with every declaration of the corpus in the workspace folder, one of them open; (3) the
-//! resident memory of a server with `--open` declarations open and checked.
+//! resident memory of a server with `--open` declarations open and checked; (4) a rule of the
+//! built-in pack, open in a folder holding a copy of the pack, changed `--changes` times: the
+//! server loads and lints the whole pack with the text as typed at each change.
 
 // A command-line program: it reports on standard output.
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
@@ -155,13 +157,27 @@ fn uri(path: &Path) -> String {
 
 /// Time `changes` edits of one open declaration, each to its diagnostics.
 fn latency(bin: &Path, root: &Path, file: &Path, changes: usize) -> Vec<Duration> {
+    latency_of(bin, root, file, changes, |text, i| {
+        text.replacen("  name: ", &format!("  name: Edit {i} of "), 1)
+    })
+}
+
+/// Time `changes` edits of one open document (`edit` makes the `i`th text), each to its
+/// diagnostics.
+fn latency_of(
+    bin: &Path,
+    root: &Path,
+    file: &Path,
+    changes: usize,
+    edit: impl Fn(&str, usize) -> String,
+) -> Vec<Duration> {
     let mut server = Server::start(bin, root);
     let (uri, text) = server.open(file);
     server.published(&uri, 1);
     let mut times = Vec::new();
     for i in 0..changes {
         let version = i as i64 + 2;
-        let edited = text.replacen("  name: ", &format!("  name: Edit {i} of "), 1);
+        let edited = edit(&text, i);
         let started = Instant::now();
         server.notify(
             "textDocument/didChange",
@@ -226,6 +242,32 @@ fn main() {
     let (rss, peak) = server.rss_kib();
     server.stop();
 
+    // (4) A rule of the built-in pack, as its author edits it.
+    let pack_root = std::env::temp_dir().join(format!("lsp-bench-pack-{}", std::process::id()));
+    let pack = pack_root.join("roadmap-2022-25");
+    copy_pack(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/roadmap-2022-25"),
+        &pack,
+    );
+    let rules = std::fs::read_dir(&pack)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "rhai")
+        })
+        .count();
+    let rule = latency_of(
+        &bin,
+        &pack_root,
+        &pack.join("one-login-strategy-overdue.rhai"),
+        changes,
+        |text, i| format!("{text}// edit {i}\n"),
+    );
+    let _ = std::fs::remove_dir_all(&pack_root);
+
     println!("| measurement | median | p90 |");
     println!("| --- | --- | --- |");
     println!(
@@ -239,9 +281,14 @@ fn main() {
         quantile(&all, 0.5),
         quantile(&all, 0.9)
     );
+    println!(
+        "| change to diagnostics, a rule of the built-in pack ({rules} rules) ({changes} changes) | {:.0} ms | {:.0} ms |",
+        quantile(&rule, 0.5),
+        quantile(&rule, 0.9)
+    );
     println!();
     println!(
-        "Both include the server's 20 ms pause after typing. Resident memory: {:.1} MiB after start, {:.1} MiB with {} declarations open and checked (peak {:.1} MiB).",
+        "All include the server's 20 ms pause after typing. Resident memory: {:.1} MiB after start, {:.1} MiB with {} declarations open and checked (peak {:.1} MiB).",
         idle as f64 / 1024.0,
         rss as f64 / 1024.0,
         uris.len(),
@@ -260,4 +307,19 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A pack folder copied, its fixtures left out (the server does not read them).
+fn copy_pack(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if entry.file_name() != "fixtures" {
+                copy_pack(&path, &to.join(entry.file_name()));
+            }
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
 }

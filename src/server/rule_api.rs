@@ -141,9 +141,18 @@ fn hover_text(word: &str, before: &str, info: &PackInfo) -> Option<String> {
         let (_, what) = CONTEXT.iter().find(|(f, _)| *f == field)?;
         return Some(format!("**`{field}`**\n\n{what}"));
     }
-    // `module::name` is a library function, and `x.name` a map's key unless it is a helper.
-    if before.ends_with("::") {
-        return None;
+    // `module::name` is a library function: its signature and `///` comment, which are the
+    // pack's text.
+    if let Some(module) = module_before(before) {
+        let (_, signature, doc) = info
+            .modules
+            .get(&module)?
+            .iter()
+            .find(|(name, _, _)| name == word)?;
+        return Some(format!(
+            "```rhai\n{module}::{signature}\n```\n\n{}",
+            markdown(doc)
+        ));
     }
     let all = helpers();
     let overloads = all.get(word)?;
@@ -225,14 +234,39 @@ fn names(prefix: &str, info: &PackInfo) -> (usize, Vec<CompletionItem>) {
                 )
             })
             .collect()
-    } else if before.ends_with("::") {
-        // A library module's function: the module's own to name.
-        Vec::new()
+    } else if let Some(module) = module_before(&before) {
+        // A library module's functions.
+        info.modules
+            .get(&module)
+            .into_iter()
+            .flatten()
+            .map(|(name, signature, doc)| {
+                let shown = format!("{module}::{signature}");
+                item(
+                    name,
+                    CompletionItemKind::FUNCTION,
+                    Some(shown),
+                    Some(markdown(doc)),
+                )
+            })
+            .collect()
     } else {
         // A word, or a method call (`list.having(...)`, which Rhai allows).
         helper_items()
     };
     (from, found)
+}
+
+/// The module a text ending in `module::` names.
+fn module_before(before: &str) -> Option<String> {
+    let rest = before.strip_suffix("::")?;
+    let start = rest
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_word_char(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let name = &rest[start..];
+    is_identifier(name).then(|| name.to_string())
 }
 
 fn helper_items() -> Vec<CompletionItem> {
@@ -391,6 +425,24 @@ mod tests {
         );
         assert!(shown.contains("Records a failed check"), "{shown}");
         assert_eq!(hover_text("report", "dwp::", &PackInfo::default()), None);
+        let info = PackInfo {
+            modules: [(
+                "dwp".to_string(),
+                vec![(
+                    "large".to_string(),
+                    "large(doc)".to_string(),
+                    "The *large* ones <img src=x>.".to_string(),
+                )],
+            )]
+            .into(),
+            ..PackInfo::default()
+        };
+        let shown = hover_text("large", "for s in dwp::", &info).unwrap();
+        assert!(shown.contains("dwp::large(doc)"), "{shown}");
+        assert!(
+            !shown.contains("<img") && !shown.contains(" *large* "),
+            "{shown}"
+        );
         let info = PackInfo {
             params: vec![("limit".into(), "number parameter: <b>big</b>".into())],
             ..PackInfo::default()

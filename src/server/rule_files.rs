@@ -31,6 +31,8 @@ pub struct PackInfo {
     pub data: Vec<(String, String)>,
     /// The pack's own fields (`fields:` in `pack.yaml`), as written, with their description.
     pub fields: Vec<(String, Option<String>)>,
+    /// The functions of each `lib/` module: name, signature (`name(a, b)`) and `///` comment.
+    pub modules: BTreeMap<String, Vec<(String, String, String)>>,
 }
 
 impl PackInfo {
@@ -63,8 +65,41 @@ impl PackInfo {
                 }
                 out
             },
+            modules: pack
+                .rules
+                .first()
+                .map(|r| modules(&r.library))
+                .unwrap_or_default(),
         }
     }
+}
+
+/// The functions of a pack's library modules, with their doc comments.
+fn modules(
+    library: &crate::pack::library::Asts,
+) -> BTreeMap<String, Vec<(String, String, String)>> {
+    library
+        .iter()
+        .map(|(module, ast)| {
+            let functions = ast
+                .iter_functions()
+                .map(|f| {
+                    let doc: Vec<&str> = f
+                        .comments
+                        .iter()
+                        .flat_map(|c| c.lines())
+                        .map(|l| l.trim_start_matches("///").trim())
+                        .collect();
+                    (
+                        f.name.to_string(),
+                        format!("{}({})", f.name, f.params.join(", ")),
+                        doc.join("\n"),
+                    )
+                })
+                .collect();
+            (module.clone(), functions)
+        })
+        .collect()
 }
 
 /// A pack field's path and those of the keys its schema gives it, each with its description.

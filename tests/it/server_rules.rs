@@ -201,6 +201,29 @@ fn hover_and_completion_in_a_rule_file() {
             .contains("report(path: String, message: String, help: String)"),
         "{r:#}"
     );
+
+    // A library module's function: its signature and `///` comment, and the module's functions
+    // after `dwp::`.
+    let text = rule(
+        "typed",
+        &GOOD.replace("doc.services", "dwp::large_services(doc)"),
+    );
+    c.change(&rule_uri, 2, &text);
+    assert_eq!(c.diagnostics(&rule_uri), Vec::<Value>::new());
+    let (line, column) = after(&text, "dwp::large");
+    let r = c.at("textDocument/hover", &rule_uri, line, column);
+    let shown = r["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("dwp::large_services(doc)")
+            && shown.contains("The services DWP counts as large."),
+        "{r:#}"
+    );
+    let (line, column) = after(&text, "dwp::");
+    let r = c.at("textDocument/completion", &rule_uri, line, column);
+    let items = r["result"].as_array().unwrap();
+    assert_eq!(labels(items), ["large_services"], "{r:#}");
     assert_eq!(c.stop(), 0);
 }
 
