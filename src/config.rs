@@ -13,7 +13,7 @@ use serde_json::Value as Json;
 
 use crate::diag::{Code, ToolDiagnostic};
 use crate::finding::Severity;
-use crate::load::{Input, Limits, yaml};
+use crate::load::{Limits, yaml};
 use crate::node::{DocPath, Node};
 use crate::pack::Rule;
 use crate::schema;
@@ -467,47 +467,6 @@ impl Config {
         }
     }
 
-    /// Whether an input is ignored. Patterns are matched against the path relative to the config
-    /// file's folder (and, for inputs outside it, the path as given).
-    /// A config file is never read as a declaration (a folder scan would find it).
-    pub fn ignores(&self, input: &Input) -> bool {
-        let Input::File(path) = input else {
-            return false;
-        };
-        let same_file = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        };
-        if path.file_name().is_some_and(|n| n == FILE_NAME)
-            || self.path.as_deref().is_some_and(|c| same_file(c, path))
-        {
-            return true;
-        }
-        let Some(set) = &self.ignore else {
-            return false;
-        };
-        let given = path.strip_prefix("./").unwrap_or(path);
-        if set.is_match(given) {
-            return true;
-        }
-        let base = self
-            .path
-            .as_deref()
-            .and_then(Path::parent)
-            .map(|p| {
-                if p.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    p
-                }
-            })
-            .and_then(|p| std::path::absolute(p).ok());
-        match (base, std::path::absolute(path)) {
-            (Some(base), Ok(abs)) => abs.strip_prefix(&base).is_ok_and(|rel| set.is_match(rel)),
-            _ => false,
-        }
-    }
-
     /// Rule ids, commitments and missions the config names that no loaded pack has: a typo
     /// would silently switch nothing on or off, so each is an error at its line, with the
     /// closest valid name.
@@ -633,10 +592,6 @@ mod tests {
         assert_eq!(c.waiver_warning_days, Some(10));
         assert_eq!(c.as_of, crate::date::Date::parse("2025-06-30"));
         assert_eq!(c.builtin, Some(false));
-        let base = c.path.as_deref().unwrap().parent().unwrap();
-        assert!(c.ignores(&Input::File(base.join("x/y.draft.yaml"))));
-        assert!(c.ignores(&Input::File(base.join("archive/old/z.yaml"))));
-        assert!(!c.ignores(&Input::File(base.join("live/z.yaml"))));
     }
 
     #[test]

@@ -4,7 +4,15 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// A day in the proleptic Gregorian calendar, stored as days since 1970-01-01.
+/// A day in the proleptic Gregorian calendar, stored as days since 1970-01-01: the
+/// evaluation date of a run ([`Options::as_of`](crate::Options::as_of)).
+///
+/// ```
+/// let day = roadmap_lint::Date::parse("2025-06-30").expect("a real day");
+/// assert_eq!(day.ymd(), (2025, 6, 30));
+/// assert_eq!(day.to_string(), "2025-06-30");
+/// assert!(roadmap_lint::Date::parse("2025-02-30").is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     days: i64,
@@ -47,6 +55,7 @@ impl Date {
         })
     }
 
+    /// Its year, month and day.
     pub fn ymd(self) -> (i64, i64, i64) {
         let z = self.days + 719_468;
         let era = z.div_euclid(146_097);
@@ -61,7 +70,7 @@ impl Date {
     }
 
     /// Today in UTC.
-    pub fn today() -> Date {
+    pub(crate) fn today() -> Date {
         let secs = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -71,13 +80,13 @@ impl Date {
     }
 
     /// Days from `self` to `later` (negative when `later` is earlier).
-    pub fn days_until(self, later: Date) -> i64 {
+    pub(crate) fn days_until(self, later: Date) -> i64 {
         later.days - self.days
     }
 
     /// The date `n` days later (earlier when negative), when it lies within the years 0001 to
     /// 9999; `None` otherwise.
-    pub fn add_days(self, n: i64) -> Option<Date> {
+    pub(crate) fn add_days(self, n: i64) -> Option<Date> {
         let date = Date {
             days: self.days.checked_add(n)?,
         };
@@ -86,7 +95,7 @@ impl Date {
 
     /// Add calendar months, clamping the day to the end of the month; `None` when the result
     /// lies outside the years 0001 to 9999.
-    pub fn add_months(self, n: i64) -> Option<Date> {
+    pub(crate) fn add_months(self, n: i64) -> Option<Date> {
         let (y, m, d) = self.ymd();
         let total = (y * 12 + (m - 1)).checked_add(n)?;
         let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);

@@ -25,7 +25,9 @@ macro_rules! codes {
         /// Every code the tool raises itself (rules have their own ids). Each has a title, a
         /// description and a documentation link; `explain CODE` prints them, the SARIF report
         /// lists them, and `docs/diagnostics.md` is generated from this table.
+        /// New codes arrive in minor versions: match with a wildcard arm.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Code {
             $($variant),*
         }
@@ -50,7 +52,7 @@ macro_rules! codes {
             }
 
             /// Whether it is raised in a document's findings or about the tool's inputs.
-            pub fn kind(self) -> Kind {
+            pub(crate) fn kind(self) -> Kind {
                 match self { $(Code::$variant => Kind::$kind),* }
             }
         }
@@ -293,20 +295,31 @@ impl PartialEq<&str> for Code {
     }
 }
 
+/// A problem with the tool's own inputs rather than with a declaration: a rule that does not
+/// compile, a bad parameter, an unreadable path, a broken config. Each has a [`Code`], a
+/// message, help, and where known the file, line and column. It renders with miette.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct ToolDiagnostic {
+    /// What kind of problem it is.
     pub code: Code,
+    /// How serious it is: an error means the tool could not do part of its job.
     pub severity: Severity,
+    /// What is wrong.
     pub message: String,
+    /// How to put it right.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
     /// The file concerned (a rule script, a manifest, a path given by the user).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// The line concerned in the file, from 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// The column concerned in the line, from 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// What the label under the line says.
     #[serde(skip)]
     pub label: Option<String>,
     #[serde(skip)]
@@ -314,7 +327,7 @@ pub struct ToolDiagnostic {
 }
 
 impl ToolDiagnostic {
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
         ToolDiagnostic {
             code,
             severity: Severity::Error,
@@ -328,28 +341,28 @@ impl ToolDiagnostic {
         }
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn severity(mut self, severity: Severity) -> Self {
+    pub(crate) fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
     }
 
-    pub fn file(mut self, file: impl Into<String>) -> Self {
+    pub(crate) fn file(mut self, file: impl Into<String>) -> Self {
         self.file = Some(file.into());
         self
     }
 
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub(crate) fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
     /// Point at a character span of a source file.
-    pub fn at(mut self, source: &SourceFile, span: Span) -> Self {
+    pub(crate) fn at(mut self, source: &SourceFile, span: Span) -> Self {
         let loc = source.locate(span);
         self.file = Some(source.name.clone());
         self.line = Some(loc.line);
@@ -368,7 +381,7 @@ impl ToolDiagnostic {
     }
 
     /// Point at a 1-based line and column of a source file (Rhai and serde report these).
-    pub fn at_line(self, source: &SourceFile, line: usize, column: usize) -> Self {
+    pub(crate) fn at_line(self, source: &SourceFile, line: usize, column: usize) -> Self {
         let offset = source.char_offset(line, column);
         let len = usize::from(offset < source.text.len());
         self.at(source, Span::new(offset, offset + len))

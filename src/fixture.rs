@@ -166,12 +166,6 @@ pub struct Mismatch {
     pub misplaced: Vec<(Expectation, usize)>,
 }
 
-impl Mismatch {
-    pub fn is_empty(&self) -> bool {
-        self.missing.is_empty() && self.unexpected.is_empty() && self.misplaced.is_empty()
-    }
-}
-
 /// Compare findings (of the rules under test) with a fixture's markers.
 pub fn compare(expected: &[Expectation], findings: &[&Finding]) -> Mismatch {
     let mut actual: Vec<Expectation> = findings

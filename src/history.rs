@@ -217,15 +217,6 @@ impl History {
         }
     }
 
-    /// Everything in `other` too (what this history already holds for a date stays).
-    pub fn merge(&mut self, other: &History) {
-        for (organisation, list) in &other.by_organisation {
-            for e in list {
-                self.add(organisation, e.clone());
-            }
-        }
-    }
-
     /// Warnings for the declarations given with `--previous` that no declaration of the run
     /// can be compared with: their organisation is not in the run, or every declaration of it
     /// in the run is dated on or before theirs. `declared` holds each department declaration
@@ -270,54 +261,6 @@ impl History {
         let list = self.by_organisation.get(organisation)?;
         let at = list.partition_point(|e| e.as_of < day);
         at.checked_sub(1).map(|i| &list[i])
-    }
-
-    /// Of each organisation, only its latest declaration: what the next snapshot of a series
-    /// needs, so that a long series holds one declaration per organisation at a time.
-    pub fn keep_latest(&mut self) {
-        for list in self.by_organisation.values_mut() {
-            let keep = list.len().saturating_sub(1);
-            list.drain(..keep);
-        }
-    }
-
-    /// The valid department declarations among the given documents (file as shown, document
-    /// index) of the inputs, quietly: the run that judged them has reported their problems.
-    pub fn of_documents(
-        inputs: &[Input],
-        limits: &Limits,
-        only: &std::collections::BTreeSet<(String, usize)>,
-    ) -> History {
-        let mut history = History::default();
-        for input in inputs {
-            let Ok(loaded) = load::load(input, limits) else {
-                continue;
-            };
-            for doc in &loaded.docs {
-                if !only.contains(&(loaded.source.name.clone(), doc.index))
-                    || doc.problems.iter().any(|p| p.severity == Severity::Error)
-                {
-                    continue;
-                }
-                if let Some(root) = &doc.root
-                    && let Some((organisation, as_of)) = declaration(root)
-                {
-                    history.add(
-                        &organisation,
-                        Earlier::new(
-                            as_of,
-                            loaded.source.name.clone(),
-                            doc.index,
-                            Origin::File {
-                                path: loaded.source.name.clone(),
-                            },
-                            crate::engine::to_dynamic(root),
-                        ),
-                    );
-                }
-            }
-        }
-        history
     }
 
     /// The valid department declarations of the inputs (`--previous`): a file that cannot be

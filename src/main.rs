@@ -9,12 +9,12 @@ use clap::Parser;
 /// counted (`engine::budget`): that count is the rule sandbox's memory limit.
 #[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
-static ALLOCATOR: roadmap_lint::engine::budget::Counting<mimalloc::MiMalloc> =
-    roadmap_lint::engine::budget::Counting(mimalloc::MiMalloc);
+static ALLOCATOR: roadmap_lint::CountingAllocator<mimalloc::MiMalloc> =
+    roadmap_lint::CountingAllocator(mimalloc::MiMalloc);
 #[cfg(feature = "system-allocator")]
 #[global_allocator]
-static ALLOCATOR: roadmap_lint::engine::budget::Counting<std::alloc::System> =
-    roadmap_lint::engine::budget::Counting(std::alloc::System);
+static ALLOCATOR: roadmap_lint::CountingAllocator<std::alloc::System> =
+    roadmap_lint::CountingAllocator(std::alloc::System);
 
 fn main() -> ExitCode {
     // No transparent huge pages, even where the kernel gives them unasked (`always`): the
@@ -24,6 +24,6 @@ fn main() -> ExitCode {
     // on kernels that hand them out anyway. Failing to switch them off changes nothing else.
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
-    let cli = roadmap_lint::cli::Cli::parse();
-    ExitCode::from(roadmap_lint::cli::run(cli))
+    let cli = roadmap_lint::internal::cli::Cli::parse();
+    ExitCode::from(roadmap_lint::internal::cli::run(cli))
 }

@@ -47,18 +47,6 @@ pub fn useful_threads(inputs: usize) -> usize {
     inputs.clamp(1, cores.saturating_mul(4).max(1))
 }
 
-/// Run `work` on its own pool of at most `jobs` worker threads (for library users and tests
-/// that need several sizes in one process); `None` or `0` runs it on the global pool.
-pub fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
-    match jobs.filter(|&n| n > 0) {
-        None => work(),
-        Some(n) => match pool(n).build() {
-            Ok(pool) => pool.install(work),
-            Err(_) => work(),
-        },
-    }
-}
-
 /// What the parse-only pass read.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ParseCount {

@@ -20,8 +20,6 @@ pub struct Field {
     pub key: String,
     /// JSON types, `null` left out: `string`, `number`, `object`, ...
     pub types: Vec<String>,
-    /// Whether `null` is allowed (an unknown fact).
-    pub nullable: bool,
     /// Allowed values, when the schema lists them.
     pub allowed: Vec<String>,
     /// `date`, for dates.
@@ -172,7 +170,6 @@ fn walk(root: &Mapping, node: &Mapping, prefix: &str, depth: usize, out: &mut Ve
             depth,
             key: key.to_string(),
             types: all_types.iter().filter(|t| *t != "null").cloned().collect(),
-            nullable: all_types.iter().any(|t| t == "null"),
             allowed: strings(get(&child, "enum")),
             format: get(&child, "format")
                 .and_then(Value::as_str)

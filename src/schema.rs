@@ -31,10 +31,6 @@ pub struct Kind {
     pub organisation: &'static str,
     /// Where its name or title is written.
     pub title: &'static str,
-    /// Whether `score` scores it.
-    pub scored: bool,
-    /// The kind of document of the same organisation that its rules see as `ctx.declaration`.
-    pub checked_against: Option<&'static str>,
     /// The list whose items' `id`s a run records for scores (a department's `services`).
     pub items: Option<&'static str>,
     /// What it is, in a few words.
@@ -48,8 +44,6 @@ pub const KINDS: &[Kind] = &[
         schema: DEPARTMENT,
         organisation: "organisation.id",
         title: "organisation.name",
-        scored: true,
-        checked_against: None,
         items: Some("services"),
         description: "what a department declares about itself",
     },
@@ -58,8 +52,6 @@ pub const KINDS: &[Kind] = &[
         schema: PROPOSAL,
         organisation: "proposal.organisation",
         title: "proposal.title",
-        scored: false,
-        checked_against: Some("department"),
         items: None,
         description: "a spend-control request a reviewer checks",
     },

@@ -36,14 +36,23 @@ fn hash_of(text: &str) -> u64 {
 }
 
 /// A resolved position: byte range for rendering, and 1-based line and column (in characters).
+/// Lines and columns count from 1; a finding about a whole document with nothing to point at
+/// has line 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Location {
+    /// The line it starts on.
     pub line: usize,
+    /// The column it starts at, in characters.
     pub column: usize,
+    /// The line it ends on.
     pub end_line: usize,
+    /// The column just after its end, in characters.
     pub end_column: usize,
+    /// The byte offset of its start in the file's text.
     #[serde(skip)]
     pub byte_start: usize,
+    /// Its length in bytes.
     #[serde(skip)]
     pub byte_len: usize,
 }

@@ -79,14 +79,6 @@ pub struct Targets {
 }
 
 impl Targets {
-    /// The targets of an organisation that apply on `day`.
-    pub fn for_organisation(&self, organisation: &str, day: Date) -> Vec<&Target> {
-        self.list
-            .iter()
-            .filter(|t| t.organisation == organisation && t.applies_on(day))
-            .collect()
-    }
-
     /// A diagnostic at a target's entry.
     pub fn at(&self, span: Span, code: Code, message: String, help: &str) -> ToolDiagnostic {
         ToolDiagnostic::new(code, message)

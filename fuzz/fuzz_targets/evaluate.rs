@@ -3,21 +3,18 @@
 //! from memory.
 #![no_main]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use roadmap_lint::date::Date;
-use roadmap_lint::load::Input;
-use roadmap_lint::report::{self, human::Style};
+use roadmap_lint::Date;
+use roadmap_lint::internal::report::{self, human::Style};
 use roadmap_lint::{Linter, Options};
 
 fn linter() -> &'static Linter {
     static LINTER: OnceLock<Linter> = OnceLock::new();
     LINTER.get_or_init(|| {
-        let linter = Linter::new(Options {
-            as_of: Date::parse("2024-06-01"),
-            ..Options::builtin()
-        });
+        let day = Date::parse("2024-06-01").expect("a valid date");
+        let linter = Linter::new(Options::builtin().as_of(day));
         assert!(
             linter.diagnostics().is_empty(),
             "the built-in pack must load cleanly: {:?}",
@@ -29,11 +26,7 @@ fn linter() -> &'static Linter {
 
 fuzz_target!(|data: &[u8]| {
     // Raw bytes, not text: invalid UTF-8 is part of what is fuzzed.
-    let input = Input::Bytes {
-        name: "fuzz.yaml".into(),
-        bytes: Arc::from(data),
-    };
-    let result = linter().check_inputs(&[input]);
+    let result = linter().check_bytes("fuzz.yaml", data);
     let _ = report::json::render(&result);
     let _ = report::human::render(
         &result,
@@ -42,6 +35,6 @@ fuzz_target!(|data: &[u8]| {
             width: 100,
         },
     );
-    let _ = report::sarif::render(&result, linter().rules());
+    let _ = report::sarif::render(&result, roadmap_lint::internal::rules(linter()));
     let _ = report::markdown::render(&result);
 });

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use roadmap_lint::load::{Limits, load_bytes};
+use roadmap_lint::internal::load::{Limits, load_bytes};
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits::default();

@@ -23,8 +23,6 @@ use clap::{Parser, Subcommand};
 
 use crate::Exit;
 
-pub use args::{ColorChoice, EvalArgs, FailOn, LimitArgs, PackArgs};
-
 #[derive(Debug, Parser)]
 #[command(
     name = "roadmap-lint",

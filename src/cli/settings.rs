@@ -10,7 +10,6 @@ use crate::diag::{Code, ToolDiagnostic};
 use crate::history::History;
 use crate::load::Input;
 use crate::run::{Options, ParamSetting};
-use crate::waiver::{DEFAULT_WARNING_DAYS, WaiverSettings};
 use crate::workspace::{Root, Selection, Workspace, walk};
 
 /// The merged settings of one command.
@@ -100,85 +99,30 @@ pub fn settings_in(eval: &EvalArgs, dir: Option<&Path>) -> Result<Settings, Vec<
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_else(|| PathBuf::from("."));
     let root = Root::find(&start, config.path.as_deref());
-    let mut params: Vec<ParamSetting> = config.params.clone();
-    params.extend(
+    // The config's settings, then the flags over them.
+    let mut options = crate::run::from_config(&config)?;
+    options.params.extend(
         eval.params
             .iter()
             .map(|(name, value)| ParamSetting::flag(name, value)),
     );
-    let mut packs = eval.packs.sources();
-    // Evaluating commands need not lint the built-in pack at every start: a test does.
-    packs.skip_builtin_lint = true;
-    if !eval.packs.no_builtin
-        && let Some(builtin) = config.builtin
-    {
-        packs.builtin = builtin;
+    let flags = eval.packs.sources();
+    if eval.packs.no_builtin {
+        options.packs.builtin = false;
     }
-    let mut dirs = config.rule_folders.clone();
-    dirs.extend(packs.dirs);
-    packs.dirs = dirs;
+    options.packs.dirs.extend(flags.dirs);
+    // Evaluating commands need not lint the built-in pack at every start: a test does.
+    options.packs.skip_builtin_lint = true;
     let fail_on = config.fail_on.as_deref().and_then(FailOn::parse);
-    let targets = match &config.targets {
-        Some(path) => {
-            let folder = config
-                .path
-                .as_deref()
-                .and_then(std::path::Path::parent)
-                .unwrap_or(std::path::Path::new("."));
-            Some(std::sync::Arc::new(
-                crate::targets::load_within(path, folder).map_err(|diags| {
-                    diags
-                        .into_iter()
-                        .map(|d| config.point_at("targets", d))
-                        .collect::<Vec<_>>()
-                })?,
-            ))
-        }
-        None => None,
-    };
-    let options = Options {
-        as_of: eval.as_of.or(config.as_of),
-        params,
-        limits: eval.limits.limits(),
-        sandbox: eval.limits.sandbox(),
-        packs,
-        only_rules: None,
-        selection: Some(config.selection.clone()),
-        severity: config.severity.clone(),
-        waivers: WaiverSettings {
-            enabled: !eval.no_waivers,
-            warning_days: eval
-                .waiver_warning_days
-                .or(config.waiver_warning_days)
-                .unwrap_or(DEFAULT_WARNING_DAYS),
-            ..WaiverSettings::default()
-        },
-        config_file: config.path.as_deref().map(|p| {
-            // The files it extends are part of which config produced the report.
-            let mut shown = crate::load::shown(p);
-            if !config.extended.is_empty() {
-                let chain: Vec<String> = config
-                    .extended
-                    .iter()
-                    .map(|e| crate::load::shown(e))
-                    .collect();
-                shown.push_str(&format!(" (extends {})", chain.join(", then ")));
-            }
-            shown
-        }),
-        keep_trees: false,
-        targets,
-        history: previous(&eval.previous, &eval.limits.limits()),
-        revision_history: revision(eval, &config, &root)?,
-        workspace: None,
-        portfolio_as_of: None,
-        outside_cache: None,
-        only_documents: None,
-        passed_paths_of: None,
-        let_go_of_text: false,
-        spill_findings: false,
-        ..Options::default()
-    };
+    options.as_of = eval.as_of.or(options.as_of);
+    options.limits = eval.limits.limits();
+    options.sandbox = eval.limits.sandbox();
+    options.waivers.enabled = !eval.no_waivers;
+    if let Some(days) = eval.waiver_warning_days {
+        options.waivers.warning_days = days;
+    }
+    options.history = previous(&eval.previous, &eval.limits.limits());
+    options.revision_history = revision(eval, &config, &root)?;
     let (options, cache) = with_cache(options, eval, &config, &root);
     Ok(Settings {
         options,

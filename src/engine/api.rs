@@ -38,8 +38,6 @@ pub struct Collector {
     pub findings: Vec<RawFinding>,
     pub passed: Vec<(Option<usize>, String)>,
     pub not_applicable: Option<String>,
-    /// A misuse of a helper (such as a malformed path), reported as a rule error.
-    pub misuse: Option<String>,
     /// Bytes the collector itself allocated while recording (see [`super::budget`]): what an
     /// evaluation legitimately leaves behind besides its return value.
     pub bytes: isize,

@@ -34,7 +34,18 @@ use std::time::{Duration, Instant};
 /// 400 bytes a level. See `deepest_values_fit_the_stack` below.
 pub const STACK_BYTES: usize = 128 << 20;
 
-/// The allocator of the binary: `A`, with every thread's live bytes counted.
+/// A global allocator, `A`, with every thread's live bytes counted: the count is what holds a
+/// rule evaluation to its memory limit ([`Options::rule_memory_limit`](crate::Options::rule_memory_limit)).
+/// The `roadmap-lint` binary uses it; a program that embeds the linter and wants that limit
+/// enforced installs it too (without it, the engine's own limits on operations, call depth,
+/// string, list and map sizes still apply):
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOCATOR: roadmap_lint::CountingAllocator<std::alloc::System> =
+///     roadmap_lint::CountingAllocator(std::alloc::System);
+/// # fn main() {}
+/// ```
 pub struct Counting<A>(pub A);
 
 thread_local! {

@@ -437,5 +437,3 @@ pub(crate) fn is_memory(token: &Dynamic) -> bool {
         .read_lock::<rhai::ImmutableString>()
         .is_some_and(|t| t.as_str() == budget::Stop::MEMORY)
 }
-
-pub use locate::rule_error;

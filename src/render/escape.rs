@@ -494,7 +494,8 @@ fn xml_with(s: &str, keep_breaks: bool) -> String {
 
 /// Whether `s` holds a character that no report may carry raw: the invariant the hostile-input
 /// tests check in every format's output.
-pub fn has_unsafe_char(s: &str) -> bool {
+#[cfg(test)]
+fn has_unsafe_char(s: &str) -> bool {
     s.chars()
         .any(|c| (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || reorders(c))
 }

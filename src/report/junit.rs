@@ -304,10 +304,3 @@ pub fn write(run: &Run, fail_on: Option<Severity>, out: &mut dyn Write) -> std::
     }
     out.write_all(b"</testsuites>\n")
 }
-
-/// The report as text, failing on errors (the default `--fail-on`).
-pub fn render(run: &Run) -> String {
-    let mut out = Vec::new();
-    let _ = write(run, Some(Severity::Error), &mut out);
-    String::from_utf8_lossy(&out).into_owned()
-}

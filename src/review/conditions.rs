@@ -64,17 +64,7 @@ pub struct Condition {
     pub source: Source,
 }
 
-impl Condition {
-    /// What identifies it across reviews of the same proposal: its rule and path, or for the
-    /// review's own, its text.
-    pub fn key(&self) -> String {
-        match (&self.source.rule, &self.source.path) {
-            (Some(rule), Some(path)) => format!("{rule} at {path}"),
-            (Some(rule), None) => rule.clone(),
-            _ => self.text.clone(),
-        }
-    }
-}
+impl Condition {}
 
 /// The rule id of the review's own condition: the declaration to check the proposal against.
 pub const NO_DECLARATION: &str = "review-no-declaration";

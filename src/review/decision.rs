@@ -20,7 +20,8 @@ pub enum Recommendation {
 }
 
 impl Recommendation {
-    pub const NAMES: &'static [&'static str] = &[
+    #[cfg(test)]
+    const NAMES: &'static [&'static str] = &[
         "approve",
         "approve_with_conditions",
         "not_approved",

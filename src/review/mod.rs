@@ -30,19 +30,12 @@ pub mod record;
 mod rows;
 mod summary;
 
-pub use assess::{
-    Context, DeclarationRef, Review, ReviewFinding, UNANSWERED, reviews, strategic_answers,
-};
-pub use conditions::Condition;
-pub use criteria::{Criterion, CriterionStatus, Evidence, EvidenceIn};
-pub use decision::{DECISION_RULE, Decision, Recommendation};
-pub use derive::{
-    Answers, Approval, Band, Level, Rating, Thresholds, answers, approval, band, gbp, rating,
-    thousands,
-};
-pub use places::{Place, line_text, places};
-pub use provenance::{ParamUsed, ReviewProvenance};
-pub use summary::Summary;
+pub use assess::{Context, Review, ReviewFinding, reviews};
+pub use criteria::{CriterionStatus, EvidenceIn};
+pub use decision::Recommendation;
+pub use derive::{gbp, thousands};
+pub use places::places;
+pub use provenance::ParamUsed;
 
 use crate::Exit;
 use crate::diag::{Code, ToolDiagnostic};

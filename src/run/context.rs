@@ -230,7 +230,6 @@ impl Declaration {
             organisation: self.organisation.clone(),
             file: self.source.name.clone(),
             document: self.document,
-            as_of: crate::history::declared_as_of(&self.root).map(|a| a.to_string()),
             source: Arc::new(crate::source::SourceFile::new(
                 self.source.name.clone(),
                 self.source.text.clone(),

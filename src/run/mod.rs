@@ -11,6 +11,7 @@ mod declarations;
 mod document;
 mod exemption;
 mod filter;
+mod options;
 mod order;
 mod outside;
 mod portfolio;
@@ -19,13 +20,15 @@ mod provenance;
 mod resolve;
 mod spill;
 
+pub use options::Options;
+pub(crate) use options::from_config;
 pub use outside::OutsideCache;
 pub use prepare::{Prepared, prepare};
 use prepare::{context, targets_for};
-pub use provenance::{PackUsed, Provenance, TargetsUsed, WorkspaceUsed};
+pub use provenance::Provenance;
 pub use spill::{Counts, FINDING_DEPTH, Item, Mark, Spill};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -33,10 +36,9 @@ use rhai::Dynamic;
 
 use crate::date::Date;
 use crate::diag::{Code, ToolDiagnostic};
-use crate::engine::Sandbox;
 use crate::finding::{Finding, Severity};
-use crate::load::{self, Input, Limits};
-use crate::pack::{PackSources, Rule};
+use crate::load::{self, Input};
+use crate::pack::Rule;
 use crate::source::SourceFile;
 
 use context::*;
@@ -86,70 +88,6 @@ impl ParamSetting {
     }
 }
 
-/// Everything that shapes a run.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    pub as_of: Option<Date>,
-    pub params: Vec<ParamSetting>,
-    pub limits: Limits,
-    pub sandbox: Sandbox,
-    pub packs: PackSources,
-    /// Run only these rules (by id), when given.
-    pub only_rules: Option<Vec<String>>,
-    /// Rules enabled and disabled by the config file (by id, commitment or mission).
-    pub selection: Option<crate::config::RuleSelection>,
-    /// Severity overrides by rule id (config file).
-    pub severity: BTreeMap<String, Severity>,
-    /// How waivers are applied (`--no-waivers`, `--waiver-warning-days`).
-    pub waivers: crate::waiver::WaiverSettings,
-    /// The config file the settings came from, as shown in reports.
-    pub config_file: Option<String>,
-    /// Department-level targets (`targets:` in the config).
-    pub targets: Option<Arc<crate::targets::Targets>>,
-    /// Keep each document's spanned tree in [`Run::trees`]. Off by default: a large run holds
-    /// only findings, never every tree at once.
-    pub keep_trees: bool,
-    /// Evaluate only these documents (file as shown, document index): one snapshot of a
-    /// series (`progress`). The others are left out of the run altogether.
-    pub only_documents: Option<Arc<BTreeSet<(String, usize)>>>,
-    /// Earlier declarations given from outside the run (`--previous`), for `ctx.previous`.
-    pub history: Option<Arc<crate::history::History>>,
-    /// Each checked file's version at a git revision (`--previous-rev`), for `ctx.previous`.
-    pub revision_history: Option<Arc<crate::history::History>>,
-    /// The workspace the inputs belong to: what their previous declarations, proposals'
-    /// declarations and portfolio rules read beyond the inputs ([`crate::workspace`]). `None`:
-    /// the inputs alone.
-    pub workspace: Option<Arc<crate::workspace::Workspace>>,
-    /// Where the metadata of the files the run adds to its workspace is kept between runs.
-    pub meta_store: Option<Arc<dyn crate::workspace::MetaStore>>,
-    /// The cache a run reads checked files' outcomes from and keeps them in ([`crate::cache`]).
-    pub cache: Option<Arc<crate::cache::Cache>>,
-    /// What portfolio rules' `collect` kept of the workspace's files outside a run, kept
-    /// between runs (the language server's; see [`OutsideCache`]).
-    pub outside_cache: Option<Arc<OutsideCache>>,
-    /// The date portfolio rules judge the portfolio on, when no `--as-of` is given (`progress`:
-    /// each snapshot's date). By default, the latest `as_of` among the inputs and the
-    /// workspace's current declarations.
-    pub portfolio_as_of: Option<Date>,
-    /// Whose passed checks keep their paths in [`RuleResult::passed`]: every rule's when `None`
-    /// (JUnit lists them); otherwise only these rules' (the scores read one rule's), and the
-    /// others' passed checks are counted with empty paths, which take no memory of their own.
-    pub passed_paths_of: Option<Arc<BTreeSet<String>>>,
-    /// Let each checked file's text go once its documents are checked, reading it again if a
-    /// later stage needs it (the portfolio rules, a proposal's declaration, a series): for
-    /// reports that print no snippets, so that memory holds the findings, not the input. The
-    /// text of standard input and of bytes given in memory is always kept.
-    pub let_go_of_text: bool,
-    /// Keep the findings of each checked file on disk, not in memory, until the report is
-    /// written ([`Spill`]): for runs whose only report is JSON, which reads them back.
-    pub spill_findings: bool,
-    /// Keep what these rules print (`print`, `debug`) on each document, in [`Run::trails`]
-    /// (`check --debug-rule`, and `test` for the rule under test).
-    pub debug_rules: Option<BTreeSet<String>>,
-    /// Record where each rule recorded its results from, in [`Run::trails`] (`test --coverage`).
-    pub track_calls: bool,
-}
-
 /// What one rule printed on one document, and where it recorded its results from.
 #[derive(Debug, Clone)]
 pub struct Trail {
@@ -160,13 +98,19 @@ pub struct Trail {
     pub calls: Vec<crate::engine::api::Site>,
 }
 
-/// A document that was read, whatever became of it.
+/// A document that was read, whatever became of it ([`Run::documents`]).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DocInfo {
+    /// The file, as reports name it.
     pub file: String,
+    /// Its index in the file, from 0.
     pub document: usize,
+    /// Its `kind` (`department`, `proposal`), when it has a readable one.
     pub kind: Option<String>,
+    /// Its organisation's code, when it names one.
     pub organisation: Option<String>,
+    /// Its organisation's or proposal's name, when it has one.
     pub name: Option<String>,
     /// The evaluation date used for this document.
     pub as_of: Option<String>,
@@ -174,10 +118,10 @@ pub struct DocInfo {
     pub evaluated: bool,
     /// The `id`s of its listed items (a department's `services`), in order, for scores.
     #[serde(skip)]
-    pub items: Vec<Option<String>>,
+    pub(crate) items: Vec<Option<String>>,
     /// Its own `as_of` (not `--as-of`): the date that orders declarations of one organisation.
     #[serde(skip)]
-    pub declared: Option<Date>,
+    pub(crate) declared: Option<Date>,
     /// The previous declaration it was compared with (a department declaration's rules that
     /// judge change read it): its file and `as_of`, or its commit and path.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -215,35 +159,50 @@ pub enum Status {
     Failed,
 }
 
-/// The outcome of a run.
+/// The outcome of checking documents: the findings (each with its file, line and column), the
+/// documents read, and the problems the tool had with its own inputs. Made by
+/// [`Linter`](crate::Linter)'s `check_*` methods.
+///
+/// ```no_run
+/// use roadmap_lint::{Exit, Linter, Severity};
+///
+/// let linter = Linter::builder().build();
+/// let run = linter.check_paths(&["declarations/".to_string()]);
+/// for finding in run.findings() {
+///     println!("{}:{} {}", finding.file, finding.location.line, finding.message);
+/// }
+/// if run.exit(Severity::Error) != Exit::Clean {
+///     std::process::exit(1);
+/// }
+/// ```
 #[derive(Debug, Default)]
 pub struct Run {
     /// The config file and the packs the run used.
-    pub provenance: Provenance,
-    pub sources: Vec<Arc<SourceFile>>,
-    pub documents: Vec<DocInfo>,
-    pub findings: Vec<Finding>,
-    pub results: Vec<RuleResult>,
+    pub(crate) provenance: Provenance,
+    pub(crate) sources: Vec<Arc<SourceFile>>,
+    pub(crate) documents: Vec<DocInfo>,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) results: Vec<RuleResult>,
     /// Problems with the tool's own inputs: unreadable paths, broken rules, bad parameters.
-    pub diagnostics: Vec<ToolDiagnostic>,
+    pub(crate) diagnostics: Vec<ToolDiagnostic>,
     /// Where each loaded rule is documented (see [`crate::pack::RuleSet::doc_link`]).
-    pub doc_links: std::collections::HashMap<String, String>,
+    pub(crate) doc_links: std::collections::HashMap<String, String>,
     /// Each document's spanned tree, by index into [`Run::documents`], when
     /// [`Options::keep_trees`] asked for them (for later stages such as an editor's hover).
-    pub trees: Vec<Option<Arc<crate::node::Node>>>,
+    pub(crate) trees: Vec<Option<Arc<crate::node::Node>>>,
     /// The compliance scores of the run, when a report that carries them asked for them
     /// (`check --format json`): see [`crate::score::Summary`].
-    pub scores: Option<crate::score::Summary>,
+    pub(crate) scores: Option<crate::score::Summary>,
     /// Findings kept on disk ([`Options::spill_findings`]); the findings of files not listed
     /// there are in [`Run::findings`].
-    pub spill: Option<Spill>,
+    pub(crate) spill: Option<Spill>,
     /// The department declaration of each organisation the run's proposals name, as their
     /// rules saw it (`ctx.declaration`): its organisation's current declaration in the
     /// workspace, whether or not it is one of the inputs.
-    pub declarations: Vec<DeclarationUsed>,
+    pub(crate) declarations: Vec<DeclarationUsed>,
     /// What the rules that [`Options::debug_rules`] names printed, and where rules recorded
     /// their results from when [`Options::track_calls`] asked: by document, in run order.
-    pub trails: Vec<Trail>,
+    pub(crate) trails: Vec<Trail>,
     /// [`Run::sources`] by name, built on first use.
     by_name: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
@@ -255,15 +214,44 @@ pub struct DeclarationUsed {
     /// The file as shown (as the run names it when it is one of the inputs).
     pub file: String,
     pub document: usize,
-    /// Its own `as_of`.
-    pub as_of: Option<String>,
     pub source: Arc<SourceFile>,
 }
 
 impl Run {
+    /// Every finding, waived or not, in the order of the reports: by file, document, line,
+    /// column and rule.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// Problems with the tool's own inputs (unreadable paths, broken rules, bad parameters),
+    /// including those of loading the packs.
+    pub fn diagnostics(&self) -> &[ToolDiagnostic] {
+        &self.diagnostics
+    }
+
+    /// Every document that was read, in the order of the inputs, whatever became of it.
+    pub fn documents(&self) -> &[DocInfo] {
+        &self.documents
+    }
+
+    /// The exit code the command line would give for this run with `--fail-on` at
+    /// `fail_on`: [`Exit::ToolError`](crate::Exit::ToolError) if the tool could not do its
+    /// job, [`Exit::Findings`](crate::Exit::Findings) if an unwaived finding is at `fail_on`
+    /// or above, else [`Exit::Clean`](crate::Exit::Clean).
+    pub fn exit(&self, fail_on: Severity) -> crate::Exit {
+        if self.has_tool_errors() {
+            crate::Exit::ToolError
+        } else if self.worst().is_some_and(|worst| worst >= fail_on) {
+            crate::Exit::Findings
+        } else {
+            crate::Exit::Clean
+        }
+    }
+
     /// The index in [`Run::sources`] of the file shown as `file`. An index built once: lookups
     /// by name in a loop over documents made a 30,000-file run quadratic.
-    pub fn source_index(&self, file: &str) -> Option<usize> {
+    pub(crate) fn source_index(&self, file: &str) -> Option<usize> {
         self.by_name
             .get_or_init(|| {
                 self.sources
@@ -278,7 +266,7 @@ impl Run {
 
     /// The source of the file shown as `file`: a checked file's, or that of a declaration the
     /// run's proposals were compared with (whose places findings label).
-    pub fn source(&self, file: &str) -> Option<&Arc<SourceFile>> {
+    pub(crate) fn source(&self, file: &str) -> Option<&Arc<SourceFile>> {
         self.source_index(file)
             .map(|i| &self.sources[i])
             .or_else(|| {
@@ -322,7 +310,7 @@ impl Run {
     }
 
     /// The counts of every finding, held or spilled.
-    pub fn counts(&self) -> Counts {
+    pub(crate) fn counts(&self) -> Counts {
         let mut counts = self.spill.as_ref().map(Spill::counts).unwrap_or_default();
         self.findings.iter().for_each(|f| counts.add(f));
         counts

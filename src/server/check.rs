@@ -125,23 +125,7 @@ pub fn check(server: &Server) {
             .iter()
             .map(|f| diagnostics::finding(f, &lines, &run, &place))
             .collect();
-        let kinds = run
-            .documents
-            .iter()
-            .filter(|d| d.file == name)
-            .map(|d| d.kind.clone())
-            .collect();
-        fresh.push((
-            uri,
-            version,
-            Analysis {
-                version,
-                findings,
-                as_of,
-                kinds,
-            },
-            diags,
-        ));
+        fresh.push((uri, version, Analysis { findings, as_of }, diags));
     }
     for (uri, version, analysis, diags) in fresh {
         ws.analyses.insert(uri.clone(), analysis);

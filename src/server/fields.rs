@@ -33,20 +33,6 @@ pub fn keys(root: &Json, node: &Json) -> Vec<(String, Option<String>)> {
         .unwrap_or_default()
 }
 
-/// The keys a mapping at this node must hold.
-pub fn required(root: &Json, node: &Json) -> Vec<String> {
-    deref(root, node)
-        .get("required")
-        .and_then(Json::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Json::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The values a field allows, when they are a closed set: its `enum` (without null), a `const`,
 /// or `true` and `false` for a boolean.
 pub fn values(root: &Json, node: &Json) -> Vec<String> {
@@ -156,8 +142,6 @@ mod tests {
         let node = at(root, &path(&["one_login"])).unwrap();
         let names: Vec<String> = keys(root, node).into_iter().map(|(k, _)| k).collect();
         assert!(names.contains(&"strategy_confirmed".to_string()));
-        let node = at(root, &path(&["waivers", "0"])).unwrap();
-        assert!(required(root, node).contains(&"approved_by".to_string()));
         assert!(at(root, &path(&["nonsense"])).is_none());
     }
 }

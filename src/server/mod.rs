@@ -89,7 +89,6 @@ pub type Configure = Box<dyn Fn(Option<&Path>) -> Configured + Send + Sync>;
 pub struct Loaded {
     pub linter: Linter,
     pub words: fields::RuleWords,
-    pub config: Option<Config>,
     pub config_file: Option<PathBuf>,
     /// Problems with the config and the packs, found once when they were loaded.
     pub static_tool: Vec<ToolDiagnostic>,
@@ -126,7 +125,6 @@ impl Loaded {
                 .as_ref()
                 .and_then(|c| c.path.clone())
                 .or(configured.config_file),
-            config: configured.config,
             static_tool,
             as_of,
         }
@@ -307,10 +305,7 @@ fn serve_on(transport: &transport::Transport, configure: Configure) -> Ending {
         root: root.clone(),
         client_as_of,
         loaded: RwLock::new(Arc::new(loaded)),
-        workspace: Mutex::new(Workspace {
-            root,
-            ..Workspace::default()
-        }),
+        workspace: Mutex::new(Workspace::default()),
         sender: connection.sender.clone(),
         told: Mutex::new(BTreeSet::new()),
         tool_published: Mutex::new(BTreeMap::new()),

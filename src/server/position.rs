@@ -30,10 +30,6 @@ impl<'a> Lines<'a> {
         self.text[start..end.max(start)].trim_end_matches('\r')
     }
 
-    pub fn count(&self) -> usize {
-        self.starts.len()
-    }
-
     /// The LSP position of a 1-based line and 1-based character column (clamped to the text).
     pub fn position(&self, line: usize, column: usize) -> Position {
         let index = line.clamp(1, self.starts.len()) - 1;
@@ -104,12 +100,6 @@ impl<'a> Lines<'a> {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let column = self.text[self.starts[line]..offset].chars().count();
         self.at_char(line, column)
-    }
-
-    /// The position just past the end of the text.
-    pub fn end(&self) -> Position {
-        let last = self.starts.len() - 1;
-        self.at_char(last, self.line(last).chars().count())
     }
 }
 

@@ -31,12 +31,9 @@ pub struct Open {
 
 /// What the latest check found in an open document.
 pub struct Analysis {
-    pub version: i32,
     pub findings: Vec<Finding>,
     /// The evaluation date the check used.
     pub as_of: Date,
-    /// The kind of each document of the file, by index.
-    pub kinds: Vec<Option<String>>,
 }
 
 /// The service and system ids a department declares.
@@ -56,7 +53,6 @@ pub struct Checked {
 
 #[derive(Default)]
 pub struct Workspace {
-    pub root: Option<PathBuf>,
     pub open: BTreeMap<Uri, Open>,
     /// The workspace on disk, as scanned (none when the editor opened no folder).
     pub disk: Option<Arc<crate::workspace::Workspace>>,
@@ -112,18 +108,6 @@ impl Workspace {
                 let path = std::path::absolute(Path::new(name)).ok()?;
                 file_uri(&path)
             })
-    }
-
-    /// The text of a file as the linter read it: an open document's, else from disk.
-    pub fn text_of(&self, name: &str) -> Option<Arc<str>> {
-        if let Some(doc) = self.open.values().find(|d| d.name == name) {
-            return Some(doc.text.clone());
-        }
-        let disk = self.disk.as_ref()?;
-        let key = crate::workspace::key_of(Path::new(name));
-        let entry = &disk.catalogue.entries[disk.catalogue.index_of(&key)?];
-        let bytes = entry.bytes(disk.limits.max_file_bytes)?;
-        Some(Arc::from(std::str::from_utf8(&bytes).ok()?))
     }
 }
 

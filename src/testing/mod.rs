@@ -147,12 +147,6 @@ pub fn render(packs: &[PackTest], style: Style) -> String {
     out
 }
 
-/// Test the given pack folders (or every pack under `rules/` when none is given). `Err` when
-/// there is no pack to test.
-pub fn test_packs(dirs: &[PathBuf], only: Option<&str>) -> Result<Vec<PackTest>, ToolDiagnostic> {
-    test_packs_with(dirs, only, false)
-}
-
 /// [`test_packs`], with the calls each rule's fixtures reached when `coverage`.
 pub fn test_packs_with(
     dirs: &[PathBuf],

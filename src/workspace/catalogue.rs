@@ -13,7 +13,7 @@
 //!   and reads history files only as history.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::date::Date;
@@ -336,16 +336,6 @@ impl Catalogue {
             .copied()
     }
 
-    /// The previous declaration of one dated `as_of`: the latest valid declaration of the
-    /// organisation dated before it (of several that day, the one that ranks highest).
-    pub fn previous(&self, organisation: &str, as_of: Date) -> Option<DocRef> {
-        self.declarations_of(organisation)
-            .iter()
-            .rev()
-            .find(|d| d.valid && d.as_of < as_of)
-            .copied()
-    }
-
     /// Whether a document is superseded: a valid declaration of its organisation is dated
     /// after it, or is of the same date outside a dated snapshot folder while it is inside one
     /// (an archived copy). Two declarations of one organisation and date outside snapshot
@@ -384,16 +374,6 @@ impl Catalogue {
             .filter_map(|o| self.current(o))
             .collect()
     }
-}
-
-/// The path of a file relative to the workspace root (`/`-separated), else its name.
-pub fn rel_name(root: Option<&Path>, path: Option<&Path>, name: &str) -> String {
-    root.zip(path)
-        .and_then(|(root, path)| {
-            let abs = std::path::absolute(path).ok()?;
-            super::walk::relative(root, &abs)
-        })
-        .unwrap_or_else(|| name.to_string())
 }
 
 #[cfg(test)]
@@ -450,19 +430,9 @@ mod tests {
             catalogue.entries[current.entry].name,
             "declarations/dfe.yaml"
         );
-        let previous = catalogue.previous("DFE", current.as_of).unwrap();
-        assert_eq!(
-            catalogue.entries[previous.entry].name,
-            "snapshots/2026-09/dfe.yaml"
-        );
         assert!(!catalogue.is_history(0));
         assert!(catalogue.is_history(1));
         // A dated copy of the current declaration is history too.
         assert!(catalogue.is_history(2));
-        assert!(
-            catalogue
-                .previous("DFE", Date::parse("2026-03-31").unwrap())
-                .is_none()
-        );
     }
 }

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-pub use catalogue::{Catalogue, DocMeta, DocRef, Entry, FileMeta, Text};
+pub use catalogue::{Catalogue, Entry, FileMeta, Text};
 pub use root::{FoundBy, Root};
 pub use shape::Shape;
 pub use walk::{Selection, Skip};

@@ -61,14 +61,6 @@ impl Root {
             found_by: FoundBy::Folder,
         }
     }
-
-    /// The repository's root at or above the workspace root, if there is one.
-    pub fn repository(&self) -> Option<PathBuf> {
-        self.dir
-            .ancestors()
-            .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
-            .map(Path::to_path_buf)
-    }
 }
 
 #[cfg(test)]

@@ -71,9 +71,6 @@ pub fn globs(patterns: &[String]) -> Result<Option<GlobSet>, (usize, String)> {
 #[derive(Debug, Clone)]
 pub struct Found {
     pub path: PathBuf,
-    pub shape: Shape,
-    /// Taken because `include:` names it, whatever its shape.
-    pub included: bool,
 }
 
 /// Why a YAML file was not taken.
@@ -287,16 +284,8 @@ impl Walker<'_> {
             shape
         });
         match (shape, included) {
-            (Shape::Declaration | Shape::Proposal, _) => self.out.found.push(Found {
-                path,
-                shape,
-                included,
-            }),
-            (_, true) => self.out.found.push(Found {
-                path,
-                shape: Shape::Declaration,
-                included,
-            }),
+            (Shape::Declaration | Shape::Proposal, _) => self.out.found.push(Found { path }),
+            (_, true) => self.out.found.push(Found { path }),
             (Shape::Targets, false) => self.out.skipped.push((path, Skip::Targets)),
             (Shape::Other, false) => self.out.skipped.push((path, Skip::NotOurs)),
         }

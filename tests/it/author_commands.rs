@@ -196,20 +196,19 @@ fn applies_to_keeps_a_departments_rule_to_its_own_documents() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Applies to: department of DWP."));
-    let prepared = roadmap_lint::run::prepare(&crate::author_mistakes::options(&dir));
-    let run = roadmap_lint::run::run(
+    let prepared = roadmap_lint::internal::run::prepare(&crate::author_mistakes::options(&dir));
+    let run = roadmap_lint::internal::run::run(
         &[
-            roadmap_lint::load::Input::File(dwp),
-            roadmap_lint::load::Input::File(hmrc),
+            roadmap_lint::internal::load::Input::File(dwp),
+            roadmap_lint::internal::load::Input::File(hmrc),
         ],
         &prepared,
         &crate::author_mistakes::options(&dir),
     );
-    let judged: Vec<&str> = run
-        .results
+    let judged: Vec<&str> = roadmap_lint::internal::run::results(&run)
         .iter()
         .filter(|r| r.rule == "dwp-only")
-        .map(|r| run.documents[r.doc].organisation.as_deref().unwrap_or(""))
+        .map(|r| run.documents()[r.doc].organisation.as_deref().unwrap_or(""))
         .collect();
     assert_eq!(judged, vec!["DWP"]);
 }
@@ -294,7 +293,7 @@ fn new_scaffolds_a_proposal_rule_whose_fixtures_pass() {
     assert!(script.contains("question: \"TODO"));
     let manifest = std::fs::read_to_string(dir.join("pack.yaml")).unwrap();
     assert!(manifest.contains("# help_uri: \"https://"), "{manifest}");
-    let tested = roadmap_lint::testing::test_pack(&dir, None);
+    let tested = roadmap_lint::internal::testing::test_pack(&dir, None);
     let codes: Vec<String> = tested.problems().map(|d| d.code.to_string()).collect();
     // Only the scaffold's TODOs are left to do: its fixtures hold.
     assert_eq!(

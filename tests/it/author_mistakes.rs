@@ -5,11 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use roadmap_lint::diag::ToolDiagnostic;
-use roadmap_lint::finding::Severity;
-use roadmap_lint::load::Input;
-use roadmap_lint::pack::PackSources;
-use roadmap_lint::run::{self, Options};
+use roadmap_lint::Severity;
+use roadmap_lint::ToolDiagnostic;
+use roadmap_lint::internal::load::Input;
+use roadmap_lint::internal::run::{self, Options};
 
 /// A department pack's manifest: one mission, one commitment, a parameter of each kind.
 pub const MANIFEST: &str = "\
@@ -77,14 +76,7 @@ pub fn pack(root: &Path, files: &[(&str, &str)]) -> PathBuf {
 }
 
 pub fn options(dir: &Path) -> Options {
-    Options {
-        packs: PackSources {
-            builtin: false,
-            dirs: vec![dir.to_path_buf()],
-            skip_builtin_lint: false,
-        },
-        ..Options::default()
-    }
+    Options::default().pack_folder(dir)
 }
 
 /// Load the pack: what loading it said.
@@ -146,7 +138,7 @@ fn a_number_compared_with_a_string_is_an_error_at_its_line() {
         ),
     );
     let d = one_error_at(
-        &run.diagnostics,
+        run.diagnostics(),
         "rule-type-mismatch",
         &dir.join("low-score.rhai"),
         BODY + 3,
@@ -166,7 +158,7 @@ fn a_date_compared_with_a_string_is_an_error() {
     let dir = pack(tmp.path(), &[("late.rhai", &rule("late", body))]);
     let run = check(&dir, &format!("{DECLARATION}x_reviewed: \"2025-01-01\"\n"));
     let d = one_error_at(
-        &run.diagnostics,
+        run.diagnostics(),
         "rule-type-mismatch",
         &dir.join("late.rhai"),
         BODY + 1,
@@ -195,7 +187,12 @@ fn an_error_inside_a_library_module_points_into_the_module() {
     let run = check(&dir, DECLARATION);
     // `t` is `()` (the service has no `x_transactions`): the property read fails in the module,
     // on line 6, not on line 6 of the rule (a comment).
-    let d = one_error_at(&run.diagnostics, "rule-error", &dir.join("lib/dwp.rhai"), 6);
+    let d = one_error_at(
+        run.diagnostics(),
+        "rule-error",
+        &dir.join("lib/dwp.rhai"),
+        6,
+    );
     assert!(d.message.contains("rule `digital-share` failed"), "{d:#?}");
     assert!(d.message.contains("while judging `services[0]`"), "{d:#?}");
     assert!(d.message.contains("declaration.yaml, document 1"), "{d:#?}");
@@ -209,14 +206,13 @@ fn an_endless_loop_in_a_library_module_is_pointed_at_there() {
         tmp.path(),
         &[("spins.rhai", &rule("spins", body)), ("lib/dwp.rhai", LIB)],
     );
-    let mut options = options(&dir);
-    options.sandbox.max_operations = 20_000;
+    let options = options(&dir).rule_operation_limit(20_000);
     let prepared = run::prepare(&options);
     let doc = tmp.path().join("declaration.yaml");
     std::fs::write(&doc, DECLARATION).unwrap();
     let run = run::run(&[Input::File(doc)], &prepared, &options);
     let d = one_error_at(
-        &run.diagnostics,
+        run.diagnostics(),
         "rule-limit",
         &dir.join("lib/dwp.rhai"),
         12,
@@ -241,7 +237,7 @@ fn endless_recursion_in_a_library_module_is_pointed_at_there() {
     );
     let run = check(&dir, DECLARATION);
     let d = one_error_at(
-        &run.diagnostics,
+        run.diagnostics(),
         "rule-limit",
         &dir.join("lib/dwp.rhai"),
         20,
@@ -371,15 +367,15 @@ fn a_string_where_the_pack_declares_a_number_is_a_schema_error_of_the_document()
     );
     let run = check(&dir, &declaration);
     let schema: Vec<_> = run
-        .findings
+        .findings()
         .iter()
         .filter(|f| f.rule == "schema-type")
         .collect();
-    assert_eq!(schema.len(), 1, "{:#?}", run.findings);
+    assert_eq!(schema.len(), 1, "{:#?}", run.findings());
     assert_eq!(schema[0].location.line, 12, "{:#?}", schema[0]);
     assert_eq!(schema[0].path, "services[1].x_dwp.transactions_per_year");
     // The rules do not run on a document that breaks its schema.
-    assert!(run.results.is_empty(), "{:#?}", run.results);
+    assert!(run::results(&run).is_empty(), "{:#?}", run::results(&run));
 }
 
 #[test]
@@ -397,15 +393,15 @@ fn a_missing_data_file_is_one_diagnostic_at_its_line_and_its_readers_are_skipped
         ],
     );
     let run = check(&dir, DECLARATION);
-    let d = one_error_at(&run.diagnostics, "pack-data", &dir.join("pack.yaml"), 20);
+    let d = one_error_at(run.diagnostics(), "pack-data", &dir.join("pack.yaml"), 20);
     assert!(d.message.contains("`data/wcag.yaml`"), "{d:#?}");
     assert!(
         d.message
             .contains("rule `reads-wcag`, which reads it, is skipped"),
         "{d:#?}"
     );
-    assert!(run.results.iter().any(|r| r.rule == "other"));
-    assert!(!run.results.iter().any(|r| r.rule == "reads-wcag"));
+    assert!(run::results(&run).iter().any(|r| r.rule == "other"));
+    assert!(!run::results(&run).iter().any(|r| r.rule == "reads-wcag"));
 }
 
 #[test]
@@ -450,7 +446,7 @@ fn a_broken_rule_or_library_module_leaves_the_other_rules_running() {
         ],
     );
     let run = check(&dir, DECLARATION);
-    let files: Vec<&str> = errors(&run.diagnostics)
+    let files: Vec<&str> = errors(run.diagnostics())
         .iter()
         .filter_map(|d| d.file.as_deref())
         .collect();
@@ -462,7 +458,10 @@ fn a_broken_rule_or_library_module_leaves_the_other_rules_running() {
         files.iter().any(|f| f.ends_with("syntax.rhai")),
         "{files:?}"
     );
-    let fine = run.results.iter().find(|r| r.rule == "fine").expect("ran");
+    let fine = run::results(&run)
+        .iter()
+        .find(|r| r.rule == "fine")
+        .expect("ran");
     assert_eq!(fine.passed, vec!["kind".to_string()]);
 }
 
@@ -548,7 +547,7 @@ fn a_passing_fixture_where_the_rule_never_applies_fails() {
             ("pass.yaml", none.clone()),
         ],
     );
-    let result = roadmap_lint::testing::test_pack(&dir, None);
+    let result = roadmap_lint::internal::testing::test_pack(&dir, None);
     let problems: Vec<_> = result.problems().collect();
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_eq!(problems[0].code, "test-never-applied");
@@ -565,7 +564,7 @@ fn a_passing_fixture_where_the_rule_never_applies_fails() {
         format!("# expect-not-applicable: typed\n{none}"),
     )
     .unwrap();
-    let result = roadmap_lint::testing::test_pack(&dir, None);
+    let result = roadmap_lint::internal::testing::test_pack(&dir, None);
     assert_eq!(
         result.problems().count(),
         0,
@@ -598,7 +597,7 @@ fn a_fixture_header_sets_the_date_parameters_and_targets() {
             ("pass.yaml", declaration_with("500", ("  # ok: typed", ""))),
         ],
     );
-    let result = roadmap_lint::testing::test_pack(&dir, None);
+    let result = roadmap_lint::internal::testing::test_pack(&dir, None);
     assert_eq!(
         result.problems().count(),
         0,
@@ -615,7 +614,7 @@ fn a_fixture_header_sets_the_date_parameters_and_targets() {
         ),
     )
     .unwrap();
-    let result = roadmap_lint::testing::test_pack(&dir, None);
+    let result = roadmap_lint::internal::testing::test_pack(&dir, None);
     let header: Vec<_> = result
         .problems()
         .filter(|d| d.code == "param-unknown")
@@ -650,7 +649,7 @@ fn an_ok_marker_needs_a_passed_check_on_its_line() {
             ("pass.yaml", declaration_with("500", ("", "  # ok: typed"))),
         ],
     );
-    let result = roadmap_lint::testing::test_pack(&dir, None);
+    let result = roadmap_lint::internal::testing::test_pack(&dir, None);
     let problems: Vec<_> = result.problems().collect();
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_eq!(problems[0].code, "test-not-passed");
@@ -670,7 +669,7 @@ fn test_shows_what_a_rule_printed_and_which_results_no_fixture_reached() {
             ("pass.yaml", declaration_with("500", ("  # ok: typed", ""))),
         ],
     );
-    let tested = roadmap_lint::testing::test_pack_with(&dir, None, true);
+    let tested = roadmap_lint::internal::testing::test_pack_with(&dir, None, true);
     let rule = &tested.rules[0];
     let printed: Vec<&String> = rule.cases.iter().flat_map(|c| &c.output).collect();
     assert_eq!(
@@ -682,9 +681,9 @@ fn test_shows_what_a_rule_printed_and_which_results_no_fixture_reached() {
     assert_eq!(rule.unreached.len(), 1, "{:#?}", rule.unreached);
     assert_eq!(rule.unreached[0].helper, "not_applicable");
     assert_eq!(rule.unreached[0].site.line, BODY + 16);
-    let text = roadmap_lint::testing::render(
+    let text = roadmap_lint::internal::testing::render(
         &[tested],
-        roadmap_lint::report::human::Style {
+        roadmap_lint::internal::report::human::Style {
             color: false,
             width: 100,
         },

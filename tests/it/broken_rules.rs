@@ -3,10 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use roadmap_lint::diag::ToolDiagnostic;
-use roadmap_lint::load::Input;
-use roadmap_lint::pack::PackSources;
-use roadmap_lint::run::{self, Options};
+use roadmap_lint::ToolDiagnostic;
+use roadmap_lint::internal::load::Input;
+use roadmap_lint::internal::run::{self, Options};
 
 const MANIFEST: &str = "name: PACK\nversion: 0.1.0\ndescription: A test pack.\nmissions:\n  - number: 1\n    title: A mission\n    commitments:\n      - number: 1\n        text: A commitment.\n";
 
@@ -33,21 +32,16 @@ fn pack(root: &Path, name: &str, rules: &[(&str, String)]) -> PathBuf {
 const DOC_LINES: usize = 11;
 
 fn load(dirs: Vec<PathBuf>) -> (run::Prepared, Options) {
-    let options = Options {
-        packs: PackSources {
-            builtin: false,
-            dirs,
-            skip_builtin_lint: false,
-        },
-        ..Options::default()
-    };
+    let options = dirs
+        .into_iter()
+        .fold(Options::default(), Options::pack_folder);
     (run::prepare(&options), options)
 }
 
 fn only_error(diags: &[ToolDiagnostic]) -> &ToolDiagnostic {
     let errors: Vec<_> = diags
         .iter()
-        .filter(|d| d.severity == roadmap_lint::finding::Severity::Error)
+        .filter(|d| d.severity == roadmap_lint::Severity::Error)
         .collect();
     assert_eq!(errors.len(), 1, "{diags:#?}");
     errors[0]
@@ -255,23 +249,26 @@ fn endless_loop_at_runtime() {
         "schema_version: 1\nkind: department\nas_of: 2025-01-01\norganisation: { id: X, name: X }\n",
     )
     .unwrap();
-    let (prepared, mut options) = load(vec![dir.clone()]);
+    let (prepared, options) = load(vec![dir.clone()]);
     assert!(
         prepared.diagnostics.is_empty(),
         "{:#?}",
         prepared.diagnostics
     );
-    options.sandbox.max_operations = 50_000;
+    let options = options.rule_operation_limit(50_000);
     let prepared = run::prepare(&options);
     let result = run::run(&[Input::File(doc)], &prepared, &options);
-    let d = only_error(&result.diagnostics);
+    let d = only_error(result.diagnostics());
     assert_eq!(d.code, "rule-limit");
     assert_eq!(
         d.file.as_deref(),
         Some(dir.join("endless.rhai").display().to_string().as_str())
     );
     assert_eq!(d.line, Some(DOC_LINES + 10), "the loop: {d:#?}");
-    let fine = result.results.iter().find(|r| r.rule == "fine").unwrap();
+    let fine = run::results(&result)
+        .iter()
+        .find(|r| r.rule == "fine")
+        .unwrap();
     assert_eq!(
         fine.passed,
         vec!["kind".to_string()],
@@ -335,7 +332,7 @@ fn library_calls_through_an_import_alias_are_checked_against_the_module() {
     let errors: Vec<&ToolDiagnostic> = prepared
         .diagnostics
         .iter()
-        .filter(|d| d.severity == roadmap_lint::finding::Severity::Error)
+        .filter(|d| d.severity == roadmap_lint::Severity::Error)
         .collect();
     assert_eq!(errors.len(), 2, "{errors:#?}");
     let in_file = |stem: &str| {

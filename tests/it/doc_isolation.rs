@@ -237,7 +237,7 @@ fn a_rule_writing_into_its_copy_sees_its_change_and_no_one_else_does() {
 #[test]
 fn lookup_finds_values_by_reference_and_any_path_length() {
     use rhai::{Array, Dynamic, Map};
-    use roadmap_lint::engine::api::lookup;
+    use roadmap_lint::internal::engine::api::lookup;
     let mut inner = Map::new();
     inner.insert("id".into(), Dynamic::from("first"));
     let mut root = Map::new();

@@ -4,10 +4,9 @@
 
 use std::path::PathBuf;
 
-use roadmap_lint::finding::Severity;
-use roadmap_lint::load::Input;
-use roadmap_lint::pack::PackSources;
-use roadmap_lint::run::{self, Options, Run, Status};
+use roadmap_lint::Severity;
+use roadmap_lint::internal::load::Input;
+use roadmap_lint::internal::run::{self, Options, Run, Status};
 
 /// The rules under test: commitments 8 and 10-21 (C9 and C11's confidence rule predate them).
 const RULES: &[&str] = &[
@@ -44,15 +43,7 @@ const RULES: &[&str] = &[
 ];
 
 fn check(file: &str) -> Run {
-    let options = Options {
-        packs: PackSources {
-            builtin: true,
-            dirs: vec![],
-            skip_builtin_lint: false,
-        },
-        only_rules: Some(RULES.iter().map(|r| r.to_string()).collect()),
-        ..Options::default()
-    };
+    let options = Options::builtin().only_rules(RULES.iter().copied());
     let prepared = run::prepare(&options);
     assert!(
         prepared.diagnostics.is_empty(),
@@ -64,20 +55,17 @@ fn check(file: &str) -> Run {
         &prepared,
         &options,
     );
-    assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+    assert!(
+        result.diagnostics().is_empty(),
+        "{:?}",
+        result.diagnostics()
+    );
     result
 }
 
 #[test]
 fn every_rule_is_loaded() {
-    let options = Options {
-        packs: PackSources {
-            builtin: true,
-            dirs: vec![],
-            skip_builtin_lint: false,
-        },
-        ..Options::default()
-    };
+    let options = Options::builtin();
     let prepared = run::prepare(&options);
     let ids: Vec<String> = prepared.rules.rules().map(|(_, r)| r.id.clone()).collect();
     for rule in RULES {
@@ -90,7 +78,7 @@ fn hmrc_example_raises_each_marked_problem_and_no_other() {
     let result = check("hmrc-needs-work.yaml");
     // Only these rules' findings: waiver findings and other rules are not under test here.
     let mut actual: Vec<(&str, &str, usize, Severity)> = result
-        .findings
+        .findings()
         .iter()
         .filter(|f| RULES.contains(&f.rule.as_str()))
         .map(|f| {
@@ -208,7 +196,7 @@ fn hmrc_example_raises_each_marked_problem_and_no_other() {
     // The figures behind the messages are computed from the counts.
     let message = |rule: &str| {
         result
-            .findings
+            .findings()
             .iter()
             .find(|f| f.rule == rule)
             .map(|f| f.message.clone())
@@ -227,17 +215,16 @@ fn hmrc_example_raises_each_marked_problem_and_no_other() {
 fn dwp_example_is_judged_by_every_rule_and_passes() {
     let result = check("dwp-compliant.yaml");
     assert!(
-        result.findings.is_empty(),
+        result.findings().is_empty(),
         "{:#?}",
         result
-            .findings
+            .findings()
             .iter()
             .map(|f| (&f.rule, &f.path, &f.message))
             .collect::<Vec<_>>()
     );
     for rule in RULES {
-        let r = result
-            .results
+        let r = run::results(&result)
             .iter()
             .find(|r| r.rule == *rule)
             .unwrap_or_else(|| panic!("no result for `{rule}`"));
@@ -256,8 +243,7 @@ fn dwp_example_is_judged_by_every_rule_and_passes() {
     // Each item is a check: the three reforms, both self-assessed areas, the two red-rated or
     // scored legacy systems.
     let passed = |rule: &str| {
-        result
-            .results
+        run::results(&result)
             .iter()
             .find(|r| r.rule == rule)
             .map(|r| r.passed.len())

@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use roadmap_lint::engine::api::HELPERS;
-use roadmap_lint::gendocs;
+use roadmap_lint::internal::engine::api::HELPERS;
+use roadmap_lint::internal::gendocs;
 
 #[test]
 fn rule_api_reference_is_current() {
@@ -72,7 +72,8 @@ fn name_and_arity(signature: &str) -> Option<(String, usize)> {
 
 #[test]
 fn every_registered_helper_is_documented_and_every_documented_helper_exists() {
-    let engine = roadmap_lint::engine::engine(&roadmap_lint::engine::Sandbox::default());
+    let engine =
+        roadmap_lint::internal::engine::engine(&roadmap_lint::internal::engine::Sandbox::default());
     let registered: BTreeSet<(String, usize)> = engine
         .gen_fn_signatures(false)
         .iter()
@@ -130,7 +131,7 @@ fn format_reference_is_current() {
 #[test]
 fn diagnostics_reference_is_current() {
     let text = gendocs::diagnostics_reference();
-    for code in roadmap_lint::diag::Code::ALL {
+    for code in roadmap_lint::Code::ALL {
         assert!(
             text.contains(&format!("\n### {}\n", code.id())),
             "{}",

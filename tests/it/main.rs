@@ -29,6 +29,7 @@ mod cli_toolkit;
 mod config_extends;
 mod doc_isolation;
 mod editors;
+mod embedding;
 mod example_findings_c8_to_c21;
 mod fix;
 mod generated_docs;

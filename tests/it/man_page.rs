@@ -60,7 +60,7 @@ Explain a rule, or a built\-in code:
 /// The main page, the commands listed (each described further down the same page, not in pages
 /// of their own), each command's synopsis, description and options, then the sections above.
 fn man_page() -> String {
-    let cmd = roadmap_lint::cli::Cli::command();
+    let cmd = roadmap_lint::internal::cli::Cli::command();
     let man = clap_mangen::Man::new(cmd.clone());
     let mut out = Vec::new();
     man.render_title(&mut out).unwrap();

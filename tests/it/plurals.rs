@@ -2,8 +2,8 @@
 //! script puts a number straight before a plural noun (it says `count(n, "service")`, which
 //! the engine writes `1 service`, `2 services`).
 
-use roadmap_lint::report::Summary;
-use roadmap_lint::score::Tally;
+use roadmap_lint::internal::report::Summary;
+use roadmap_lint::internal::score::Tally;
 
 use crate::harness::root;
 
@@ -69,7 +69,7 @@ fn a_score_tally_agrees_with_every_count() {
             waived: n,
             warnings: n,
         };
-        let text = roadmap_lint::score::text::tally_text(&tally);
+        let text = roadmap_lint::internal::score::text::tally_text(&tally);
         assert_agrees(&text);
     }
     let one = Tally {
@@ -77,7 +77,7 @@ fn a_score_tally_agrees_with_every_count() {
         ..Tally::default()
     };
     assert_eq!(
-        roadmap_lint::score::text::tally_text(&one),
+        roadmap_lint::internal::score::text::tally_text(&one),
         "1 of 1 check passed"
     );
 }

@@ -63,7 +63,7 @@ fn the_markdown_report_of_the_example_series() {
 #[test]
 fn the_json_report_fits_its_schema() {
     let report = json(&series(), &["."]);
-    let schema: Value = serde_json::from_str(roadmap_lint::progress::SCHEMA).unwrap();
+    let schema: Value = serde_json::from_str(roadmap_lint::internal::progress::SCHEMA).unwrap();
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .build(&schema)
@@ -77,7 +77,7 @@ fn the_json_report_fits_its_schema() {
     let out = cli().args(["schema", "progress"]).output().unwrap();
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        roadmap_lint::progress::SCHEMA
+        roadmap_lint::internal::progress::SCHEMA
     );
 }
 
@@ -405,7 +405,7 @@ fn the_json_report_carries_its_diagnostics() {
             "{d} not on stderr: {err}"
         );
     }
-    let schema: Value = serde_json::from_str(roadmap_lint::progress::SCHEMA).unwrap();
+    let schema: Value = serde_json::from_str(roadmap_lint::internal::progress::SCHEMA).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     assert!(validator.is_valid(&report));
     assert_eq!(report["version"], "1.1");

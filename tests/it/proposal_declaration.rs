@@ -3,9 +3,8 @@
 
 use std::path::PathBuf;
 
-use roadmap_lint::load::Input;
-use roadmap_lint::pack::PackSources;
-use roadmap_lint::run::{self, Options, Status};
+use roadmap_lint::internal::load::Input;
+use roadmap_lint::internal::run::{self, Options, Status};
 
 const RULE: &str = "proposal-one-login-contradicts-declaration";
 
@@ -23,15 +22,7 @@ fn run_with(declaration_text: &str) -> (run::Run, PathBuf, PathBuf, tempfile::Te
     let prop = dir.path().join("b-proposal.yaml");
     std::fs::write(&decl, declaration_text).unwrap();
     std::fs::write(&prop, PROPOSAL).unwrap();
-    let options = Options {
-        packs: PackSources {
-            builtin: true,
-            dirs: vec![],
-            skip_builtin_lint: false,
-        },
-        only_rules: Some(vec![RULE.to_string()]),
-        ..Options::default()
-    };
+    let options = Options::builtin().only_rules([RULE]);
     let prepared = run::prepare(&options);
     // The proposal comes first: declarations are gathered before any rule runs.
     let result = run::run(
@@ -39,15 +30,19 @@ fn run_with(declaration_text: &str) -> (run::Run, PathBuf, PathBuf, tempfile::Te
         &prepared,
         &options,
     );
-    assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+    assert!(
+        result.diagnostics().is_empty(),
+        "{:?}",
+        result.diagnostics()
+    );
     (result, decl, prop, dir)
 }
 
 #[test]
 fn a_proposal_rule_labels_the_declaration_in_another_file() {
     let (result, decl, prop, _dir) = run_with(&declaration("DWP", ""));
-    assert_eq!(result.findings.len(), 1, "{:#?}", result.findings);
-    let f = &result.findings[0];
+    assert_eq!(result.findings().len(), 1, "{:#?}", result.findings());
+    let f = &result.findings()[0];
     assert_eq!(f.rule, RULE);
     assert_eq!(f.file, prop.display().to_string());
     assert_eq!(f.path, "proposal.identity.uses_one_login");
@@ -59,7 +54,10 @@ fn a_proposal_rule_labels_the_declaration_in_another_file() {
     assert_eq!(r.path, "services[0].identity.one_login");
     assert_eq!((r.location.line, r.location.column), (9, 18));
     // The declaration's source is in the run, so reporters can show its snippet.
-    let source = result.sources.iter().find(|s| s.name == r.file).unwrap();
+    let source = run::sources(&result)
+        .iter()
+        .find(|s| s.name == r.file)
+        .unwrap();
     let start = r.location.byte_start;
     assert_eq!(
         &source.text[start..start + r.location.byte_len],
@@ -70,9 +68,8 @@ fn a_proposal_rule_labels_the_declaration_in_another_file() {
 #[test]
 fn another_organisation_s_declaration_is_not_used() {
     let (result, _, _, _dir) = run_with(&declaration("HMRC", ""));
-    assert!(result.findings.is_empty(), "{:#?}", result.findings);
-    let status = &result
-        .results
+    assert!(result.findings().is_empty(), "{:#?}", result.findings());
+    let status = &run::results(&result)
         .iter()
         .find(|r| r.rule == RULE)
         .unwrap()
@@ -85,10 +82,10 @@ fn a_declaration_that_fails_its_schema_is_not_used() {
     let (result, _, prop, _dir) = run_with(&declaration("DWP", "unknown_key: 1\n"));
     assert!(
         result
-            .findings
+            .findings()
             .iter()
             .all(|f| f.file != prop.display().to_string()),
         "{:#?}",
-        result.findings
+        result.findings()
     );
 }

@@ -729,15 +729,8 @@ fn an_unreadable_proposal_needs_more_information() {
 /// pack's `review:` section defines.
 #[test]
 fn every_built_in_proposal_rule_names_its_criterion_question_owner_and_due() {
-    let options = roadmap_lint::run::Options {
-        packs: roadmap_lint::pack::PackSources {
-            builtin: true,
-            dirs: Vec::new(),
-            skip_builtin_lint: true,
-        },
-        ..Default::default()
-    };
-    let prepared = roadmap_lint::run::prepare(&options);
+    let options = roadmap_lint::Options::builtin();
+    let prepared = roadmap_lint::internal::run::prepare(&options);
     assert!(
         prepared.diagnostics.is_empty(),
         "{:?}",

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use roadmap_lint::report::human::{Style, render_diagnostic};
-use roadmap_lint::testing::{self, PackTest};
+use roadmap_lint::internal::report::human::{Style, render_diagnostic};
+use roadmap_lint::internal::testing::{self, PackTest};
 
 fn assert_passes(pack: &PackTest) {
     let style = Style {
@@ -15,7 +15,7 @@ fn assert_passes(pack: &PackTest) {
     };
     let problems: Vec<String> = pack
         .problems()
-        .filter(|d| d.severity == roadmap_lint::finding::Severity::Error)
+        .filter(|d| d.severity == roadmap_lint::Severity::Error)
         .map(|d| render_diagnostic(d, style))
         .collect();
     assert!(!pack.rules.is_empty(), "pack {} has rules", pack.name);
@@ -124,18 +124,11 @@ fn check_all(items, ctx) {
 /// rule's wording shows in review as a change to that rule's snapshot alone.
 #[test]
 fn rule_messages() {
-    use roadmap_lint::load::Input;
-    use roadmap_lint::pack::PackSources;
-    use roadmap_lint::run::{self, Options};
+    use roadmap_lint::internal::load::Input;
+    use roadmap_lint::internal::run::{self, Options};
 
     let fixtures = Path::new("rules/roadmap-2022-25/fixtures");
-    let base = Options {
-        packs: PackSources {
-            builtin: true,
-            ..PackSources::default()
-        },
-        ..Options::default()
-    };
+    let base = Options::builtin();
     let all = run::prepare(&base);
     let ids: Vec<String> = all.rules.rules().map(|(_, r)| r.id.clone()).collect();
     for id in ids {
@@ -148,10 +141,7 @@ fn rule_messages() {
             })
             .collect();
         cases.sort();
-        let options = Options {
-            only_rules: Some(vec![id.clone()]),
-            ..base.clone()
-        };
+        let options = base.clone().only_rules([id.clone()]);
         let prepared = run::prepare(&options);
         let mut text = String::new();
         for case in cases {
@@ -171,7 +161,7 @@ fn rule_messages() {
                 "{}:\n",
                 case.strip_prefix(fixtures).unwrap().display()
             ));
-            for f in result.findings.iter().filter(|f| f.rule == id) {
+            for f in result.findings().iter().filter(|f| f.rule == id) {
                 let file = Path::new(&f.file).file_name().unwrap().to_string_lossy();
                 text.push_str(&format!(
                     "  {file}:{}:{} {}{}: {}\n",
