@@ -1,6 +1,9 @@
 //! Calendar dates (`YYYY-MM-DD`), the only kind of time declarations use. A small type of our own:
 //! rules need parsing, comparison and day counts, nothing more.
 
+// Public API (re-exported at the crate root): every public item documented.
+#![warn(missing_docs)]
+
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 

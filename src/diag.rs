@@ -28,8 +28,9 @@ macro_rules! codes {
         /// New codes arrive in minor versions: match with a wildcard arm.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
+        #[warn(missing_docs)]
         pub enum Code {
-            $($variant),*
+            $(#[doc = $title] $variant),*
         }
 
         impl Code {
@@ -300,6 +301,7 @@ impl PartialEq<&str> for Code {
 /// message, help, and where known the file, line and column. It renders with miette.
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
+#[warn(missing_docs)]
 pub struct ToolDiagnostic {
     /// What kind of problem it is.
     pub code: Code,

@@ -1,6 +1,9 @@
 //! Findings: what the run found, as plain data. Rules produce them with document paths; the
 //! engine resolves the paths into locations before they reach a reporter.
 
+// Public API (re-exported at the crate root): every public item documented.
+#![warn(missing_docs)]
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};

@@ -40,6 +40,7 @@ fn hash_of(text: &str) -> u64 {
 /// has line 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[warn(missing_docs)]
 pub struct Location {
     /// The line it starts on.
     pub line: usize,

@@ -101,6 +101,7 @@ pub struct Trail {
 /// A document that was read, whatever became of it ([`Run::documents`]).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[warn(missing_docs)]
 pub struct DocInfo {
     /// The file, as reports name it.
     pub file: String,
@@ -176,6 +177,7 @@ pub enum Status {
 /// }
 /// ```
 #[derive(Debug, Default)]
+#[warn(missing_docs)]
 pub struct Run {
     /// The config file and the packs the run used.
     pub(crate) provenance: Provenance,
@@ -217,6 +219,7 @@ pub struct DeclarationUsed {
     pub source: Arc<SourceFile>,
 }
 
+#[warn(missing_docs)]
 impl Run {
     /// Every finding, waived or not, in the order of the reports: by file, document, line,
     /// column and rule.

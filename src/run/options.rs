@@ -1,5 +1,8 @@
 //! [`Options`]: everything that shapes a run, and its builder methods (the embedding API).
 
+// Public API (re-exported at the crate root): every public item documented.
+#![warn(missing_docs)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

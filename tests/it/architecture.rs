@@ -31,7 +31,13 @@ fn nothing_outside_the_command_line_names_it() {
         let text = std::fs::read_to_string(&file).unwrap();
         for (i, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
-            if code.contains("crate::cli") || code.contains("clap::") || code.contains("use clap") {
+            // `internal` hands the binary its entry point, and names nothing else of it.
+            let entry = file == Path::new("src/internal.rs")
+                && code.trim() == "pub use crate::cli::{Cli, run};";
+            if (code.contains("crate::cli") && !entry)
+                || code.contains("clap::")
+                || code.contains("use clap")
+            {
                 offenders.push(format!("{}:{}: {}", file.display(), i + 1, line.trim()));
             }
             if code.contains("process::exit") {

@@ -99,6 +99,7 @@ fn the_crate_root_exposes_exactly_the_documented_surface() {
             .trim_end_matches([';', ' ', '{']);
         let names = names.rsplit("::").next().unwrap();
         for name in names.trim_matches(['{', '}']).split(", ") {
+            let name = name.rsplit(" as ").next().unwrap();
             assert!(
                 doc.contains(&format!("`{name}`")),
                 "docs/embedding.md does not describe `{name}`"
