@@ -99,12 +99,12 @@ fn no_number_makes_a_built_in_rule_fail() {
                     tried += 1;
                     let place = format!("{name}:{}: `{value}` in `{}`", at + 1, line.trim());
                     failures.extend(
-                        run.diagnostics
+                        run.diagnostics()
                             .iter()
                             .filter(|d| d.code == "rule-error")
                             .map(|d| format!("{place}: {}", d.message)),
                     );
-                    let refused = run.findings.iter().any(|f| {
+                    let refused = run.findings().iter().any(|f| {
                         f.file == *name
                             && f.rule == "yaml-number-range"
                             && f.location.line == at + 1
