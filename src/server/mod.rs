@@ -305,7 +305,10 @@ fn serve_on(transport: &transport::Transport, configure: Configure) -> Ending {
         root: root.clone(),
         client_as_of,
         loaded: RwLock::new(Arc::new(loaded)),
-        workspace: Mutex::new(Workspace::default()),
+        workspace: Mutex::new(Workspace {
+            root,
+            ..Workspace::default()
+        }),
         sender: connection.sender.clone(),
         told: Mutex::new(BTreeSet::new()),
         tool_published: Mutex::new(BTreeMap::new()),

@@ -53,6 +53,7 @@ pub struct Checked {
 
 #[derive(Default)]
 pub struct Workspace {
+    pub root: Option<PathBuf>,
     pub open: BTreeMap<Uri, Open>,
     /// The workspace on disk, as scanned (none when the editor opened no folder).
     pub disk: Option<Arc<crate::workspace::Workspace>>,
