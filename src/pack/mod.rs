@@ -93,14 +93,30 @@ fn builtin(name: &str) -> PackFiles {
     }
 }
 
-/// Texts that stand for files of pack folders, by absolute path: the documents an editor has
-/// open, which the language server checks as typed. The command line has none.
-pub type Overlay = BTreeMap<PathBuf, String>;
+/// What the language server reads of pack folders besides their files: the documents an
+/// editor has open, checked as typed. The command line has none.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    /// Texts that stand for files, by absolute path.
+    pub texts: BTreeMap<PathBuf, String>,
+    /// When set, the only rule scripts read, by absolute path: the open ones, the only ones
+    /// whose diagnostics an editor shows. Library modules, `pack.yaml` and data files are
+    /// always read.
+    pub rules: Option<std::collections::BTreeSet<PathBuf>>,
+}
+
+impl Overlay {
+    /// Whether a file of a pack folder (its path, and its path within the folder) is read.
+    fn reads(&self, path: &Path, rel: &Path) -> bool {
+        let rule = rel.extension().is_some_and(|e| e == "rhai") && !rel.starts_with("lib");
+        !rule || self.rules.as_ref().is_none_or(|only| only.contains(path))
+    }
+}
 
 /// A pack file's text: the overlay's when it has one (of at most [`MAX_PACK_FILE`] bytes), else
 /// the file's, read inside the pack folder.
 fn pack_text(folder: &Confined, path: &Path, overlay: &Overlay) -> Result<String, ToolDiagnostic> {
-    match overlay.get(path) {
+    match overlay.texts.get(path) {
         Some(text) if text.len() as u64 <= MAX_PACK_FILE => Ok(text.clone()),
         _ => folder
             .read_text(path, MAX_PACK_FILE)
@@ -153,19 +169,20 @@ fn from_dir(dir: &Path, overlay: &Overlay) -> Result<PackFiles, ToolDiagnostic> 
                 if name.components().count() < 16 && !name.starts_with("fixtures") {
                     stack.push(name);
                 }
-            } else if is_pack_file(&name) {
+            } else if is_pack_file(&name) && overlay.reads(&path, &name) {
                 let text = pack_text(&folder, &path, overlay)?;
                 files.push((name.to_string_lossy().replace('\\', "/"), text));
             }
         }
     }
     // An open document not yet saved as a file of the folder.
-    for (path, text) in overlay {
+    for (path, text) in &overlay.texts {
         let Ok(rel) = path.strip_prefix(dir) else {
             continue;
         };
         let name = rel.to_string_lossy().replace('\\', "/");
         if is_pack_file(rel)
+            && overlay.reads(path, rel)
             && text.len() as u64 <= MAX_PACK_FILE
             && !files.iter().any(|(n, _)| *n == name)
         {
@@ -306,7 +323,7 @@ impl RuleSet {
 /// Load every pack. Broken packs and rules become diagnostics; what loads is still used. Rules
 /// from later packs override rules with the same id from the built-in pack.
 pub fn load(sources: &PackSources, sandbox: &Sandbox) -> (RuleSet, Vec<ToolDiagnostic>) {
-    load_over(sources, sandbox, &Overlay::new())
+    load_over(sources, sandbox, &Overlay::default())
 }
 
 /// [`load`], with the texts of `overlay` in place of the files they stand for: the language

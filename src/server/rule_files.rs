@@ -218,13 +218,17 @@ fn stale_packs(server: &Server, loaded: &Loaded) -> (BTreeMap<PathBuf, Vec<RuleD
     }
     packs.retain(|dir, _| stale.contains(dir));
     if packs.is_empty() {
-        return (packs, Overlay::new());
+        return (packs, Overlay::default());
     }
-    let overlay = ws
-        .open
-        .iter()
-        .filter_map(|(uri, doc)| Some((uri_path(uri)?, doc.text.to_string())))
-        .collect();
+    let overlay = Overlay {
+        texts: ws
+            .open
+            .iter()
+            .filter_map(|(uri, doc)| Some((uri_path(uri)?, doc.text.to_string())))
+            .collect(),
+        // Only the open rules are compiled: theirs are the diagnostics shown.
+        rules: Some(packs.values().flatten().map(|d| d.path.clone()).collect()),
+    };
     (packs, overlay)
 }
 
