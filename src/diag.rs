@@ -69,6 +69,8 @@ codes! {
         "The run was given no input it could check (every path was ignored by the config file, or none was given). Checking nothing is a failure, not a pass: a wrong path in CI must not turn green.";
     InputTooLarge = "input-too-large", Finding, "File too large",
         "The file is larger than `--max-file-size` (8 MiB by default). It is read no further than the limit.";
+    InputTooComplex = "input-too-complex", Finding, "File too costly to check",
+        "Checking a file holds its tree and the values the rules read in memory, and a file of many tiny values (`{a: 1}` mappings, one-digit list items) costs far more than its size. A file may hold at most 48 bytes of memory per byte of its size, and 4 MiB, by the model in docs/security.md; the file is refused at the value that goes over, and the run goes on with the other files.";
     InputEncoding = "input-encoding", Finding, "File is not UTF-8",
         "Declarations are UTF-8 text. The file is UTF-16 (it starts with a byte order mark) or holds a byte sequence that is not UTF-8; the diagnostic points at the first bad byte.";
     InputBinary = "input-binary", Finding, "File holds binary data",

@@ -106,15 +106,22 @@ impl Node {
         while let Some((node, depth)) = stack.pop() {
             weight.nodes += 1;
             match &node.value {
-                Value::Str(s) => weight.bytes += s.len(),
+                Value::Str(s) => {
+                    weight.bytes += s.len();
+                    weight.strings += 1;
+                }
                 Value::Seq(items) => {
+                    weight.lists += 1;
                     weight.height = weight.height.max(depth + 1);
                     stack.extend(items.iter().map(|item| (item, depth + 1)));
                 }
                 Value::Map(entries) => {
+                    weight.maps += 1;
+                    weight.filled_maps += usize::from(!entries.is_empty());
                     weight.height = weight.height.max(depth + 1);
                     for e in entries {
                         weight.nodes += 1;
+                        weight.strings += 1;
                         weight.bytes += e.key.len();
                         stack.push((&e.value, depth + 1));
                     }
@@ -134,6 +141,12 @@ pub struct Weight {
     /// Levels of lists and mappings, the node's own included (0 for a scalar): what a copy
     /// adds to the depth of the place it is copied to.
     pub height: usize,
+    /// Mappings, lists and strings among the nodes: what a tree holds beyond its nodes
+    /// ([`Weight::held`]).
+    pub maps: usize,
+    pub filled_maps: usize,
+    pub lists: usize,
+    pub strings: usize,
 }
 
 /// What one node of a tree costs in memory, besides its text: a [`Node`] or an [`Entry`].
@@ -145,6 +158,43 @@ impl Weight {
         self.bytes
             .saturating_add(self.nodes.saturating_mul(NODE_COST))
     }
+
+    /// The memory a run holds for a tree of this weight once it is loaded and handed to the
+    /// rules: the tree itself and the same values as the rules see them (see [`Held`]).
+    pub fn held(self) -> usize {
+        Held::NODE
+            .saturating_mul(self.nodes)
+            .saturating_add(Held::MAP.saturating_mul(self.maps))
+            .saturating_add(Held::FILLED_MAP.saturating_mul(self.filled_maps))
+            .saturating_add(Held::LIST.saturating_mul(self.lists))
+            .saturating_add(Held::STRING.saturating_mul(self.strings))
+            .saturating_add(Held::TEXT_BYTE.saturating_mul(self.bytes))
+    }
+}
+
+/// The memory model of a document: what the run holds, in bytes, for each part of a tree while
+/// the document is checked. It covers the spanned tree ([`Node`], [`Entry`]) and the copy the
+/// rules read (Rhai values: a map per mapping with its path, an array per list, a string per
+/// string), measured with the counting allocator on the shapes of
+/// `load::price::tests::the_model_prices_every_shape_at_or_above_its_cost`. The loader adds these
+/// up as it builds a file's tree and refuses the file once they pass its budget
+/// ([`crate::load::Limits::memory_per_byte`]).
+pub struct Held;
+
+impl Held {
+    /// Every node, and every key of a mapping: its slot in the tree and in the rules' copy.
+    pub const NODE: usize = 80;
+    /// A mapping: the rules' map with its path and its box, and the tree's vector header.
+    pub const MAP: usize = 224;
+    /// A mapping that holds anything: the rules' map allocates a B-tree leaf of eleven slots
+    /// for its first entry.
+    pub const FILLED_MAP: usize = 576;
+    /// A list: the rules' array and the tree's vector headers.
+    pub const LIST: usize = 64;
+    /// A string: two allocations (the tree's and the rules' copy).
+    pub const STRING: usize = 48;
+    /// A byte of a string or key: held twice, rounded up by the allocator.
+    pub const TEXT_BYTE: usize = 3;
 }
 
 /// For a mapping, the span of its first key; for a list, of its first item; else the node.

@@ -2,6 +2,7 @@
 //! spanned YAML documents. Every failure here becomes a [`Problem`] or an [`InputError`]; nothing
 //! stops the run.
 
+mod price;
 pub mod read;
 pub mod scalar;
 pub mod yaml;

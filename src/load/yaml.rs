@@ -11,7 +11,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
 
 use super::scalar::{core_scalar, number_out_of_range, out_of_range, resolve_plain};
 use super::{Limits, Problem};
-use crate::node::{Entry, Node, Value, Weight};
+use crate::node::{Entry, Held, Node, Value, Weight};
 use crate::source::Span;
 
 /// One YAML document of a file. `root` is `None` when the document could not be built; its
@@ -31,6 +31,9 @@ struct Spent {
     alias_nodes: usize,
     /// Memory taken by every copy, anchors' and aliases' (see [`Weight::cost`]).
     memory: usize,
+    /// Memory the file's trees hold once loaded and handed to the rules, by the model of
+    /// [`Held`]: every node built, copied by an alias or kept for an anchor.
+    held: usize,
 }
 
 enum Frame {
@@ -282,6 +285,11 @@ impl<'l> Builder<'l> {
                 } else {
                     self.scalar(&text, style, tag.as_deref(), span)
                 };
+                let own = match &value {
+                    Value::Str(s) => Held::STRING + Held::TEXT_BYTE.saturating_mul(s.len()),
+                    _ => 0,
+                };
+                self.hold(Held::NODE + own, span)?;
                 self.complete(Node { value, span }, anchor)
             }
             Event::SequenceStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), span),
@@ -289,30 +297,39 @@ impl<'l> Builder<'l> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
                     Some(Frame::Seq {
-                        items,
+                        mut items,
                         start,
                         anchor,
                     }) => (
                         Node {
-                            value: Value::Seq(items),
+                            // Vectors grew by doubling; the tree is held while the file is
+                            // checked, so no room is kept that nothing will fill.
+                            value: Value::Seq({
+                                items.shrink_to_fit();
+                                items
+                            }),
                             span: Span::new(start, span.end.max(start)),
                         },
                         anchor,
                     ),
                     Some(Frame::Map {
-                        entries,
+                        mut entries,
                         start,
                         anchor,
                         ..
                     }) => (
                         Node {
-                            value: Value::Map(entries),
+                            value: Value::Map({
+                                entries.shrink_to_fit();
+                                entries
+                            }),
                             span: Span::new(start, span.end.max(start)),
                         },
                         anchor,
                     ),
                     None => return Ok(()),
                 };
+                self.hold(own_held(&node.0), node.0.span)?;
                 self.complete(node.0, node.1)
             }
             Event::Alias(id) => self.alias(id, span),
@@ -344,6 +361,7 @@ impl<'l> Builder<'l> {
             )));
         }
         self.charge(weight, span)?;
+        self.hold(weight.held(), span)?;
         // The copy nests as deep as its anchor's value does, from here: the depth limit
         // holds for the tree as expanded, not only as written.
         if self.stack.len().saturating_add(weight.height) > self.limits.max_depth {
@@ -426,6 +444,32 @@ impl<'l> Builder<'l> {
         Ok(())
     }
 
+    /// Count memory the file's trees will hold against the file's memory budget.
+    fn hold(&mut self, bytes: usize, span: Span) -> Result<(), Box<Problem>> {
+        self.spent.held = self.spent.held.saturating_add(bytes);
+        let budget = memory_budget(self.text);
+        if self.spent.held > budget {
+            return Err(Box::new(
+                Problem::new(
+                    Code::InputTooComplex,
+                    format!(
+                        "the file would take more than {} MiB of memory to check: its budget \
+                         is {MEMORY_PER_BYTE} bytes per byte of the file, and {} MiB",
+                        budget >> 20,
+                        MEMORY_BASE >> 20
+                    ),
+                    Span::new(span.start, span.start + 1),
+                )
+                .label("the file goes over its memory budget here")
+                .help(
+                    "a file of many tiny values (`{a: 1}` mappings, one-character items) costs \
+                     far more memory than its size; split it, or write fewer, larger values",
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// A node is complete: record its anchor and attach it to its parent.
     fn complete(&mut self, node: Node, anchor: usize) -> Result<(), Box<Problem>> {
         if anchor != 0 {
@@ -433,6 +477,7 @@ impl<'l> Builder<'l> {
             // anchors nested in anchors cannot copy the file once per level.
             let weight = node.weight();
             self.charge(weight, node.span)?;
+            self.hold(weight.held(), node.span)?;
             self.anchors.insert(anchor, (node.clone(), weight));
         }
         match self.stack.last_mut() {
@@ -628,6 +673,31 @@ const PARSER_FLOW_DEPTH: usize = 255;
 pub const COPY_FACTOR: usize = 32;
 /// The copy budget of a small file.
 pub const MIN_COPY_BUDGET: usize = 1 << 20;
+
+/// Most memory the trees of one file may hold, by the model of [`Held`], per byte of the
+/// file: with the file's text and the findings, a run stays within 64 bytes per input byte
+/// above its base (docs/security.md, "Memory").
+pub const MEMORY_PER_BYTE: usize = 48;
+/// What any file may hold, however small.
+pub const MEMORY_BASE: usize = 4 << 20;
+
+fn memory_budget(text: &str) -> usize {
+    text.len()
+        .saturating_mul(MEMORY_PER_BYTE)
+        .saturating_add(MEMORY_BASE)
+}
+
+/// What a just-built list or mapping holds itself (its items and keys were counted as they were
+/// built).
+fn own_held(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(_) => Held::NODE + Held::LIST,
+        // Its keys were counted as the scalars they were built from.
+        Value::Map(entries) if entries.is_empty() => Held::NODE + Held::MAP,
+        Value::Map(_) => Held::NODE + Held::MAP + Held::FILLED_MAP,
+        _ => Held::NODE,
+    }
+}
 
 fn copy_budget(text: &str) -> usize {
     text.len().saturating_mul(COPY_FACTOR).max(MIN_COPY_BUDGET)

@@ -216,3 +216,74 @@ fn pack_files_and_weights_of_nested_brackets_are_read_in_linear_time() {
         );
     }
 }
+
+/// A file of `size` bytes or so: a declaration's head and an `x_` field of `item` repeated.
+fn dense(size: usize, open: &str, item: &dyn Fn(usize) -> String) -> String {
+    let mut text = format!("{HEAD}{open}");
+    let mut i = 0;
+    while text.len() < size {
+        text.push_str(&item(i));
+        i += 1;
+    }
+    if open.ends_with('[') {
+        text.push_str("{}]\n");
+    }
+    text
+}
+
+#[test]
+fn files_that_would_cost_more_than_their_memory_budget_are_refused_at_their_line() {
+    // A 7 MB list of one-key mappings cost 160 bytes of memory per byte of the file and
+    // aborted under a 1 GiB cap; so did a dozen other shapes of tiny values.
+    let mut shapes = Shapes::new(
+        "files_that_would_cost_more_than_their_memory_budget_are_refused_at_their_line",
+    );
+    let dir = scratch();
+    type Item = fn(usize) -> String;
+    let refused: [(&str, &str, Item); 4] = [
+        ("one-key mappings", "x_items:\n", |i| {
+            format!("  - {{a: {i}}}\n")
+        }),
+        ("empty mappings", "x_items: [", |_| "{},".to_string()),
+        ("nested mappings", "x_items:\n", |i| {
+            format!("  - {{a: {{b: {{c: {i}}}}}}}\n")
+        }),
+        ("block mappings", "x_items:\n", |i| {
+            format!("  - a: {i}\n    b: 1\n")
+        }),
+    ];
+    for (name, open, item) in refused {
+        let size = shapes.within(2_000_000, 7_900_000);
+        let text = dense(size, open, &item);
+        let path = dir.path().join("dense.yaml");
+        fs::write(&path, &text).unwrap();
+        let file = path.display().to_string();
+        let cpu = if cfg!(debug_assertions) {
+            6 * CPU_SECONDS
+        } else {
+            CPU_SECONDS
+        };
+        let (code, mine) = check(&file, &[], cpu);
+        assert_eq!(code, 1, "{name}, {size} bytes: {mine:?}");
+        let d = mine
+            .iter()
+            .find(|d| d.code == "input-too-complex")
+            .unwrap_or_else(|| panic!("{name}, {size} bytes: no input-too-complex in {mine:?}"));
+        // At a line of the list, past the head, where the budget ran out.
+        assert!(d.line.is_some_and(|l| l >= 4), "{name}: {d:?}");
+        assert!(d.message.contains("MiB of memory"), "{name}: {d:?}");
+    }
+    // Files as large, of larger values, are within the budget and checked as usual.
+    let size = shapes.within(2_000_000, 7_900_000);
+    let text = dense(size, "x_notes:\n", &|i| {
+        format!("  - note {i}: a line of ordinary text about a service\n")
+    });
+    let path = dir.path().join("ordinary.yaml");
+    fs::write(&path, &text).unwrap();
+    let file = path.display().to_string();
+    let (_, mine) = check(&file, &[], 6 * CPU_SECONDS);
+    assert!(
+        mine.iter().all(|d| d.code != "input-too-complex"),
+        "{size} bytes of ordinary values: {mine:?}"
+    );
+}
