@@ -361,7 +361,19 @@ impl<'l> Builder<'l> {
             )));
         }
         self.charge(weight, span)?;
-        self.hold(weight.held(), span)?;
+        if self.hold(weight.held(), span).is_err() {
+            // Over the file's memory budget because of what aliases copy: an alias bomb,
+            // reported as one.
+            return Err(Box::new(alias_limit(
+                format!(
+                    "with what aliases copy, the file would take more than {} MiB of memory \
+                     to check (an alias byte bomb?)",
+                    memory_budget(self.text) >> 20
+                ),
+                "each copy is held by the tree and by the values the rules read",
+                span,
+            )));
+        }
         // The copy nests as deep as its anchor's value does, from here: the depth limit
         // holds for the tree as expanded, not only as written.
         if self.stack.len().saturating_add(weight.height) > self.limits.max_depth {
