@@ -5,8 +5,9 @@
 //!
 //! A target that exists and is not a regular file is refused, never written through: a
 //! symbolic link (a repository could ship `report.sarif -> ../victim`), a pipe (which would
-//! block), a device or socket, or a folder. `--output` to standard output is spelt `-` where a
-//! command offers it, not `/dev/stdout`.
+//! block), a device or socket, or a folder; and a target reached through a folder that is a
+//! link inside the current folder leading out of it ([`refuse_linked_parent`]). `--output` to
+//! standard output is spelt `-` where a command offers it, not `/dev/stdout`.
 
 use std::io::Write;
 use std::path::Path;
@@ -31,6 +32,7 @@ pub fn atomic_with(
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     refuse_unless_regular(path)?;
+    refuse_linked_parent(path)?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -93,6 +95,51 @@ pub fn refuse_unless_regular(path: &Path) -> std::io::Result<()> {
         std::io::ErrorKind::InvalidInput,
         format!("it is {what}; name a regular file, or remove what is there"),
     ))
+}
+
+/// An error when a folder on the way to `path` is a symbolic link, inside the current folder,
+/// that leads out of it: a repository could ship `out -> /elsewhere`, and a CI job writing
+/// `-o out/report.sarif` would write elsewhere. A link that stays inside the current folder is
+/// followed, and so are the links of the machine outside it (`/tmp` may be one), which the
+/// person running the tool chose, not a repository they check.
+pub fn refuse_linked_parent(path: &Path) -> std::io::Result<()> {
+    let (Ok(cwd), Some(parent)) = (std::env::current_dir(), path.parent()) else {
+        return Ok(());
+    };
+    let Ok(home) = cwd.canonicalize() else {
+        return Ok(());
+    };
+    let full = cwd.join(parent);
+    let mut prefix = std::path::PathBuf::new();
+    for part in full.components() {
+        prefix.push(part);
+        let Ok(meta) = std::fs::symlink_metadata(&prefix) else {
+            // Not there (the writer then fails to create the file): nothing more to follow.
+            return Ok(());
+        };
+        if !meta.file_type().is_symlink() {
+            continue;
+        }
+        // Where the link itself is (its folder with every link resolved), and where it leads.
+        let at = prefix
+            .parent()
+            .and_then(|p| p.canonicalize().ok())
+            .is_some_and(|folder| folder.starts_with(&home));
+        let leads = prefix.canonicalize();
+        if at && !leads.as_ref().is_ok_and(|to| to.starts_with(&home)) {
+            let to = leads.map_or_else(|_| "nowhere".to_string(), |t| t.display().to_string());
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "the folder {} is a symbolic link to {to}, outside the current folder, and \
+                     roadmap-lint never writes through such a link; name a folder inside the \
+                     current one, or a path outside it with no link in the current one",
+                    prefix.strip_prefix(&cwd).unwrap_or(&prefix).display()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(unix)]

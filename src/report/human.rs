@@ -343,28 +343,91 @@ pub fn render(run: &Run, style: Style) -> String {
 /// enough that a report of 300,000 findings never sits in memory whole.
 const CHUNK: usize = 2_048;
 
-/// Write the report as [`render`] makes it, a chunk of findings at a time.
+/// Most findings the human report shows for one file; the rest are counted in a note at the
+/// end, and listed by `--format json` or `sarif`.
+pub const MAX_FINDINGS_PER_FILE: usize = 100;
+
+/// Most bytes of rendered findings the human report shows for one file, beyond its first
+/// finding (always shown): 64 KiB plus four times the file's size. With
+/// [`MAX_FINDINGS_PER_FILE`], a dense file cannot make the report much larger than itself (a
+/// 7.9 MB file of findings once printed 6.3 GB).
+pub fn file_budget(file_bytes: usize) -> usize {
+    64 * 1024 + 4 * file_bytes
+}
+
+/// What the report has shown of one file so far.
+#[derive(Default, Clone)]
+struct Shown {
+    findings: usize,
+    bytes: usize,
+    left_out: usize,
+}
+
+/// Write the report as [`render`] makes it, a chunk of findings at a time, each file's findings
+/// within [`MAX_FINDINGS_PER_FILE`] and [`file_budget`].
 pub fn write(run: &Run, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for d in &run.diagnostics {
         out.write_all(render_diagnostic(d, style).as_bytes())?;
         out.write_all(b"\n")?;
     }
+    let file = |f: &Finding| f.source.min(run.sources.len());
+    let mut shown = vec![Shown::default(); run.sources.len() + 1];
+    // Past the count, a finding is not even rendered.
+    let candidates: Vec<&Finding> = run
+        .findings
+        .iter()
+        .filter(|f| {
+            let s = &mut shown[file(f)];
+            s.left_out += 1;
+            s.left_out <= MAX_FINDINGS_PER_FILE
+        })
+        .collect();
+    for s in &mut shown {
+        s.left_out = s.left_out.saturating_sub(MAX_FINDINGS_PER_FILE);
+    }
     // Each finding renders on its own (miette's layout is the costly part); in parallel, then
     // written in the findings' order.
-    for chunk in run.findings.chunks(CHUNK) {
+    for chunk in candidates.chunks(CHUNK) {
         let rendered: Vec<String> = chunk
             .par_iter()
             .map(|f| render_finding(run, f, style))
             .collect();
-        for text in rendered {
+        for (f, text) in chunk.iter().zip(rendered) {
+            let size = run.sources.get(f.source).map_or(0, |s| s.text.len());
+            let s = &mut shown[file(f)];
+            if s.findings > 0 && s.bytes + text.len() > file_budget(size) {
+                s.left_out += 1;
+                continue;
+            }
+            s.findings += 1;
+            s.bytes += text.len();
             out.write_all(text.as_bytes())?;
             out.write_all(b"\n")?;
         }
     }
+    left_out_notes(run, &shown, out)?;
     if let Some(line) = provenance_line(&run.provenance) {
         writeln!(out, "{line}")?;
     }
     writeln!(out, "{}", Summary::of(run))
+}
+
+/// One line for each file whose findings were not all shown.
+fn left_out_notes(run: &Run, shown: &[Shown], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for (i, s) in shown.iter().enumerate().filter(|(_, s)| s.left_out > 0) {
+        let name = run.sources.get(i).map_or("(no file)", |f| f.name.as_str());
+        let more = if s.left_out == 1 {
+            "1 more finding".to_string()
+        } else {
+            format!("{} more findings", s.left_out)
+        };
+        writeln!(
+            out,
+            "{more} in {} not shown: the human report shows at most {MAX_FINDINGS_PER_FILE} findings of a file, and 64 KiB plus four times its size of them; use --format json (or sarif) for all\n",
+            escape::terminal_line(name)
+        )?;
+    }
+    Ok(())
 }
 
 /// What produced the run (config, packs, targets, workspace, history), in one line: settings

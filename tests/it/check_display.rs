@@ -154,3 +154,60 @@ fn watch_refuses_standard_input() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot watch standard input"));
 }
+
+/// The human report of a file dense with findings stays a small multiple of the file: at most
+/// 100 findings of a file, and 64 KiB plus four times its size of them, then one line counting
+/// the rest and naming the formats that list them all (which do: JSON keeps every finding).
+#[test]
+fn a_file_dense_with_findings_gets_a_bounded_human_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // 150 documents, each with a finding on a long line (each finding's snippet quotes it and
+    // the line before).
+    let padding = "x".repeat(2_000);
+    let doc = format!(
+        "schema_version: 1\nkind: department\nas_of: 2025-06-30\norganisation: {{id: DWP, name: \"{padding}\", type: ministerial, health_body: false}}\nsurprise: \"{padding}\"\n"
+    );
+    let text = doc
+        .repeat(150)
+        .replace("\nschema_version", "\n---\nschema_version");
+    std::fs::write(dir.path().join("dense.yaml"), &text).unwrap();
+    let run = |format: &str| {
+        cli()
+            .current_dir(dir.path())
+            // One rule: the findings are the schema's, and the other rules would only take time.
+            .args(["check", "--no-cache", "--as-of", "2025-06-30"])
+            .args(["--rule", "time-to-hire-above-target", "--format", format])
+            .arg("dense.yaml")
+            .output()
+            .unwrap()
+    };
+    let human = run("human");
+    assert_eq!(human.status.code(), Some(1));
+    let report = String::from_utf8(human.stdout).unwrap();
+    let budget = 64 * 1024 + 4 * text.len();
+    // The bound, with room for the one note, the summary and the first finding.
+    assert!(
+        report.len() < budget + 16 * 1024,
+        "{} bytes of report for {} of file",
+        report.len(),
+        text.len()
+    );
+    let shown = report.matches("schema-unknown-key (").count();
+    assert_eq!(shown, 100, "{}", crate::harness::truncate(&report));
+    assert!(
+        report.contains("50 more findings in dense.yaml not shown: the human report shows at most 100 findings of a file")
+            && report.contains("use --format json (or sarif) for all"),
+        "{}",
+        tail(&report)
+    );
+    // Every finding is still counted, and JSON lists them all.
+    assert!(report.contains("150 errors"), "{}", tail(&report));
+    let json: serde_json::Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 150);
+}
+
+/// The last characters of a long text.
+fn tail(text: &str) -> &str {
+    let start = text.char_indices().rev().nth(1_500).map_or(0, |(i, _)| i);
+    &text[start..]
+}

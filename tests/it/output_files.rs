@@ -112,6 +112,63 @@ fn an_output_that_is_a_link_is_refused_and_its_target_untouched() {
     assert_eq!(left.len(), 2, "no temporary files left");
 }
 
+/// A repository can ship a folder that is a link out of it (`out -> /elsewhere`): a report
+/// named through it (`-o out/report.sarif`) is refused by every command, and nothing is written
+/// where the link leads. A link that stays inside the current folder is followed.
+#[cfg(unix)]
+#[test]
+fn an_output_through_a_linked_folder_leading_out_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (workspace, elsewhere) = (dir.path().join("ws"), dir.path().join("elsewhere"));
+    std::fs::create_dir_all(workspace.join("real")).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, workspace.join("out")).unwrap();
+    std::os::unix::fs::symlink("real", workspace.join("inside")).unwrap();
+    // The same commands as elsewhere, run from the workspace, inputs named from the crate.
+    let run = |target: &str| {
+        writers(Path::new(target)).into_iter().map(|args| {
+            let args: Vec<String> = args
+                .into_iter()
+                .map(|a| match a.as_str() {
+                    DECLARATION | PROPOSAL => root().join(&a).display().to_string(),
+                    _ => a,
+                })
+                .collect();
+            let mut c = command(&args.iter().map(String::as_str).collect::<Vec<_>>());
+            c.current_dir(&workspace);
+            (args, finish_within(c, Duration::from_secs(60)))
+        })
+    };
+    for (args, out) in run("out/report.sarif") {
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", said(&out));
+        let err = said(&out);
+        assert!(
+            err.contains("the folder out is a symbolic link")
+                && err.contains("outside the current folder"),
+            "{args:?}: {err}"
+        );
+        if args[0] != "init" {
+            assert!(err.contains("output-unwritable"), "{args:?}: {err}");
+        }
+        assert_eq!(
+            std::fs::read_dir(&elsewhere).unwrap().count(),
+            0,
+            "{args:?}"
+        );
+    }
+    // The link out is gone (the folder scan would not follow it either, and says so).
+    std::fs::remove_file(workspace.join("out")).unwrap();
+    for (args, out) in run("inside/report.sarif") {
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            said(&out)
+        );
+        assert!(workspace.join("real/report.sarif").is_file(), "{args:?}");
+        std::fs::remove_file(workspace.join("real/report.sarif")).unwrap();
+    }
+}
+
 /// A named pipe as the output is refused at once, never opened (opening it would block until
 /// someone reads), and stays a pipe.
 #[cfg(unix)]
