@@ -452,6 +452,23 @@ mod tests {
     }
 
     #[test]
+    fn explains_and_offers_the_parts_of_ctx() {
+        let info = PackInfo::default();
+        let shown = hover_text("as_of", "    if ctx.", &info).unwrap();
+        assert!(shown.contains("the evaluation date"), "{shown}");
+        let (from, found) = names("    if ctx.pre", &info);
+        assert_eq!(from, 11);
+        let labels: Vec<&str> = found.iter().map(|c| c.label.as_str()).collect();
+        assert!(
+            labels.contains(&"previous") && labels.contains(&"params"),
+            "{labels:?}"
+        );
+        // After a module's `::`, its functions, not the helpers.
+        let (_, found) = names("    dwp::", &info);
+        assert!(found.is_empty());
+    }
+
+    #[test]
     fn offers_paths_from_items_and_the_pack() {
         let info = PackInfo {
             fields: vec![(
