@@ -66,9 +66,9 @@ pub struct Related {
     pub location: Location,
 }
 
-/// One thing wrong (or worth a warning) in one document. It reads back what it writes: a run
-/// whose only report is JSON keeps findings on disk until the report is written
-/// ([`crate::run::Spill`]).
+/// One thing wrong (or worth a warning) in one document: which rule, how serious, where (file,
+/// document, path and [`Location`]), what is wrong and how to put it right. It serialises as
+/// the JSON report's findings, and reads back what it writes.
 ///
 /// Its fields are public to read; it is `#[non_exhaustive]`, so new fields may be added in a
 /// minor version.

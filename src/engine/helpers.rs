@@ -22,7 +22,7 @@ macro_rules! helper {
     };
 }
 
-/// Every helper registered by [`super::api::register`], in the order of the reference.
+/// Every helper registered by `api::register`, in the order of the reference.
 pub const HELPERS: &[Helper] = &[
     helper!(
         "report(path: String, message: String)",

@@ -30,13 +30,13 @@ pub struct Sandbox {
     pub max_map_size: usize,
     pub time_limit: Duration,
     /// Most memory one evaluation may hold at once, counted by the allocator
-    /// ([`budget`]): everything the script builds, keeps or captures. The same bound applies
+    /// (`budget`): everything the script builds, keeps or captures. The same bound applies
     /// to what it writes into document maps (which Rhai's own size checks cannot see inside),
     /// counted without the allocator's help, and to a rule's or library module's top level
     /// when its pack loads.
     pub max_memory: usize,
     /// Most memory a portfolio rule's `collect` calls may keep, over the whole run, until its
-    /// `check_all` (see [`value::held_cost`]), besides twice the size of the run's inputs.
+    /// `check_all` (see `value::held_cost`), besides twice the size of the run's inputs.
     pub max_collected: usize,
 }
 

@@ -48,6 +48,29 @@ fn the_example_finds_the_department_packs_finding_in_a_declaration_held_in_memor
 }
 
 #[test]
+fn a_linter_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<roadmap_lint::Linter>();
+    shared::<roadmap_lint::Run>();
+    let linter = embed::linter();
+    let counts: Vec<usize> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    linter
+                        .check_text(embed::NAME, embed::DECLARATION)
+                        .findings()
+                        .len()
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    assert_eq!(counts[0], counts[1]);
+    assert!(counts[0] > 0);
+}
+
+#[test]
 fn the_example_program_runs() {
     // Its `main`, as `cargo run --example embed` runs it: it prints and gives an exit code.
     let _ = embed::main();
@@ -106,4 +129,74 @@ fn the_crate_root_exposes_exactly_the_documented_surface() {
             );
         }
     }
+}
+
+#[test]
+fn a_config_file_sets_up_the_linter_as_check_reads_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pack = std::fs::canonicalize("fixtures/packs/blueprint-2025").unwrap();
+    let config = tmp.path().join(".roadmap-lint.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "builtin: false\nrule_folders: ['{}']\ndisable: {{ rules: [no-such-rule] }}\nseverity: {{ service-api-not-published: warning }}\n",
+            pack.display()
+        ),
+    )
+    .unwrap();
+    let linter = roadmap_lint::Options::from_config_file(&config)
+        .unwrap()
+        .build();
+    let ids: BTreeSet<&str> = linter.rule_ids().collect();
+    assert!(ids.contains("service-api-not-published"), "{ids:?}");
+    assert!(!ids.contains("sustainability-lead-missing"), "{ids:?}");
+    // The rule id the config misspells is pointed at, as `check` points at it.
+    let unknown: Vec<_> = linter
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "config-unknown-rule")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{:#?}", linter.diagnostics());
+    assert_eq!(unknown[0].line, Some(3));
+    // The config's severity applies.
+    let run = linter.check_text(embed::NAME, embed::DECLARATION);
+    let f = run
+        .findings()
+        .iter()
+        .find(|f| f.rule == "service-api-not-published")
+        .unwrap();
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(run.exit(Severity::Error), Exit::ToolError);
+
+    // A config that cannot be read is an error with its file, not a panic.
+    let missing = roadmap_lint::Options::from_config_file(tmp.path().join("nowhere.yaml"));
+    assert!(missing.is_err());
+}
+
+#[test]
+fn bytes_that_are_not_text_are_a_finding_and_a_bad_targets_file_is_an_error() {
+    let linter = roadmap_lint::Linter::builder().build();
+    let run = linter.check_bytes("bad.yaml", b"schema_version: 1\nkind: \xff\xfe\n");
+    assert!(
+        run.findings().iter().any(|f| f.rule == "input-encoding"),
+        "{:#?}",
+        run.findings()
+    );
+    assert_eq!(run.exit(Severity::Error), Exit::Findings);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let targets = tmp.path().join("targets.yaml");
+    std::fs::write(&targets, "schema_version: 1\nkind: targets\ntargets: 3\n").unwrap();
+    let problems = roadmap_lint::Options::builtin()
+        .targets_file(&targets)
+        .unwrap_err();
+    assert!(!problems.is_empty());
+    assert!(
+        problems.iter().all(|d| d
+            .file
+            .as_deref()
+            .is_some_and(|f| f.ends_with("targets.yaml"))
+            && d.line == Some(3)),
+        "{problems:#?}"
+    );
 }
