@@ -3,8 +3,9 @@
 //! not covered by semantic versioning: anything here may change or go in any release. An
 //! embedding program uses the items at the crate root.
 //!
-//! Each module mirrors one of the crate's and re-exports only what is used from outside, so
-//! that the compiler still finds the crate's dead code.
+//! Each module mirrors one of the crate's and re-exports only what is used from outside (all
+//! of `gendocs`, which only the tests use), so that the compiler still finds the crate's dead
+//! code.
 
 /// The command line.
 pub mod cli {
