@@ -43,10 +43,10 @@ pub mod report {
 
 /// One evaluation of a set of inputs, below the [`crate::Linter`].
 pub mod run {
-    pub use crate::run::{Options, Prepared, Run, Status, prepare, run};
+    pub use crate::run::{Options, Prepared, Results, Run, Status, prepare, run};
 
     /// What each rule concluded about each document.
-    pub fn results(run: &Run) -> &[crate::run::RuleResult] {
+    pub fn results(run: &Run) -> &Results {
         &run.results
     }
 

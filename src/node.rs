@@ -182,8 +182,9 @@ impl Weight {
 pub struct Held;
 
 impl Held {
-    /// Every node, and every key of a mapping: its slot in the tree and in the rules' copy.
-    pub const NODE: usize = 80;
+    /// Every node, and every key of a mapping: its slot in the tree (48 bytes, and up to as
+    /// much again while the list or mapping it is in grows by doubling) and in the rules' copy.
+    pub const NODE: usize = 112;
     /// A mapping: the rules' map with its path and its box, and the tree's vector header.
     pub const MAP: usize = 224;
     /// A mapping that holds anything: the rules' map allocates a B-tree leaf of eleven slots

@@ -18,6 +18,7 @@ mod portfolio;
 mod prepare;
 mod provenance;
 mod resolve;
+mod results;
 mod spill;
 
 pub use options::Options;
@@ -26,6 +27,7 @@ pub use outside::OutsideCache;
 pub use prepare::{Prepared, prepare};
 use prepare::{context, targets_for};
 pub use provenance::Provenance;
+pub use results::Results;
 pub use spill::{Counts, FINDING_DEPTH, Item, Mark, Spill};
 
 use std::collections::BTreeSet;
@@ -184,7 +186,7 @@ pub struct Run {
     pub(crate) sources: Vec<Arc<SourceFile>>,
     pub(crate) documents: Vec<DocInfo>,
     pub(crate) findings: Vec<Finding>,
-    pub(crate) results: Vec<RuleResult>,
+    pub(crate) results: Results,
     /// Problems with the tool's own inputs: unreadable paths, broken rules, bad parameters.
     pub(crate) diagnostics: Vec<ToolDiagnostic>,
     /// Where each loaded rule is documented (see [`crate::pack::RuleSet::doc_link`]).
@@ -646,9 +648,7 @@ fn gather(
     run.documents
         .reserve_exact(files.clone().map(|f| f.docs.len()).sum());
     run.findings
-        .reserve_exact(files.clone().map(|f| f.findings.len()).sum());
-    run.results
-        .reserve_exact(files.map(|f| f.results.len()).sum());
+        .reserve_exact(files.map(|f| f.findings.len()).sum());
     for outcome in outcomes {
         match outcome {
             Err(d) => run.diagnostics.push(d),
@@ -666,11 +666,13 @@ fn gather(
                     f.source = source_index;
                     f
                 }));
-                for mut r in file.results {
+                // Each file's vector is kept as it is, counted in the run in place.
+                let mut results = file.results;
+                for r in &mut results {
                     r.doc += doc_base;
                     r.findings.iter_mut().for_each(|i| *i += finding_base);
-                    run.results.push(r);
                 }
+                run.results.append_part(doc_base, results);
                 collected.extend(
                     file.collected
                         .into_iter()

@@ -32,8 +32,7 @@ pub(super) fn sort(run: &mut Run) {
         }
         r.findings.sort_unstable();
     }
-    run.results
-        .sort_by(|a, b| (a.doc, &a.rule).cmp(&(b.doc, &b.rule)));
+    run.results.sort();
     run.diagnostics.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.code, &a.message)
             .cmp(&(&b.file, b.line, b.column, &b.code, &b.message))
