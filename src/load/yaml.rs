@@ -154,8 +154,11 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
     let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(text);
     let mut current: Option<Builder> = None;
-    // What aliases have added in the documents finished so far.
+    // What aliases have added in the documents finished so far, and where the last one left
+    // its cursor: each document takes up the text where the one before ended (a cursor back at
+    // the start of the file for every document made a file of many documents quadratic).
     let mut spent = Spent::default();
+    let mut cursor = (0, 0);
     loop {
         let (event, yspan) = match parser.next_event() {
             None => break,
@@ -183,7 +186,7 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
                 };
                 let builder = current
                     .take()
-                    .unwrap_or_else(|| Builder::new(limits, text, spent));
+                    .unwrap_or_else(|| Builder::new(limits, text, spent, cursor));
                 docs.push(builder.finish(docs.len(), Some(problem)));
                 return docs;
             }
@@ -205,18 +208,22 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
                     "split the file; a declaration file normally holds one document, and the \
                      documents after this one are not read",
                 );
-                docs.push(Builder::new(limits, text, spent).finish(docs.len(), Some(problem)));
+                docs.push(
+                    Builder::new(limits, text, spent, cursor).finish(docs.len(), Some(problem)),
+                );
                 return docs;
             }
-            Event::DocumentStart(_) => current = Some(Builder::new(limits, text, spent)),
+            Event::DocumentStart(_) => current = Some(Builder::new(limits, text, spent, cursor)),
             Event::DocumentEnd => {
                 if let Some(builder) = current.take() {
                     spent = builder.spent;
+                    cursor = builder.cursor;
                     docs.push(builder.finish(docs.len(), None));
                 }
             }
             other => {
-                let builder = current.get_or_insert_with(|| Builder::new(limits, text, spent));
+                let builder =
+                    current.get_or_insert_with(|| Builder::new(limits, text, spent, cursor));
                 if let Err(problem) = builder.event(other, span) {
                     let builder = current.take().expect("builder exists");
                     docs.push(builder.finish(docs.len(), Some(*problem)));
@@ -232,11 +239,11 @@ pub fn parse(text: &str, limits: &Limits) -> Vec<ParsedDoc> {
 }
 
 impl<'l> Builder<'l> {
-    fn new(limits: &'l Limits, text: &'l str, spent: Spent) -> Self {
+    fn new(limits: &'l Limits, text: &'l str, spent: Spent, cursor: (usize, usize)) -> Self {
         Builder {
             limits,
             text,
-            cursor: (0, 0),
+            cursor,
             stack: Vec::new(),
             anchors: HashMap::new(),
             spent,
