@@ -23,6 +23,8 @@ pub const DOC_SECTIONS: &[&str] = &[
 #[derive(Debug)]
 pub struct Rule {
     pub id: String,
+    /// [`Rule::id`], shared by every result of the rule (a run of many files holds millions).
+    pub key: std::sync::Arc<str>,
     pub title: String,
     pub commitment: Option<u32>,
     pub mission: Option<u32>,
@@ -362,6 +364,7 @@ pub fn compile(
         return Err(errors);
     }
     let rule = Rule {
+        key: std::sync::Arc::from(meta.id.as_str()),
         id: meta.id,
         title: meta.title,
         commitment: meta.commitment,

@@ -99,7 +99,7 @@ fn rule_case(
 ) -> Option<(String, Case)> {
     let doc = run.documents.get(r.doc)?;
     let mut case = Case {
-        name: r.rule.clone(),
+        name: r.rule.to_string(),
         classname: format!("{}#{}", doc.file, doc.document),
         ..Case::default()
     };

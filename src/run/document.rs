@@ -371,7 +371,7 @@ fn run_rules(
             out.results.push(rule_result(
                 out.docs.len(),
                 rule,
-                Status::NotApplicable(reason.to_string()),
+                Status::NotApplicable(super::results::shared(reason)),
                 Vec::new(),
                 Vec::new(),
             ));
@@ -595,7 +595,7 @@ fn record(
         RuleOutcome::NotApplicable(reason) => out.results.push(rule_result(
             doc,
             rule,
-            Status::NotApplicable(reason),
+            Status::NotApplicable(super::results::shared(&reason)),
             Vec::new(),
             Vec::new(),
         )),
@@ -687,7 +687,7 @@ pub(super) fn rule_result(
 ) -> RuleResult {
     RuleResult {
         doc,
-        rule: rule.id.clone(),
+        rule: rule.key.clone(),
         commitment: rule.commitment,
         mission: rule.mission,
         status,

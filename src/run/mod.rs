@@ -136,7 +136,7 @@ pub struct DocInfo {
 pub struct RuleResult {
     /// Index into [`Run::documents`].
     pub doc: usize,
-    pub rule: String,
+    pub rule: Arc<str>,
     pub commitment: Option<u32>,
     pub mission: Option<u32>,
     pub status: Status,
@@ -158,7 +158,7 @@ pub struct RuleResult {
 #[serde(rename_all = "snake_case", tag = "status", content = "reason")]
 pub enum Status {
     Applied,
-    NotApplicable(String),
+    NotApplicable(Arc<str>),
     Failed,
 }
 

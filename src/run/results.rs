@@ -73,6 +73,33 @@ impl Results {
     }
 }
 
+/// A reason a rule gave for not applying, shared with the results before it that gave the same:
+/// a run of many small files holds millions of results, and most give one of a few reasons.
+/// Each worker keeps the reasons it has seen (at most [`REASONS_KEPT`], then it starts again).
+pub(crate) fn shared(reason: &str) -> std::sync::Arc<str> {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    use std::sync::Arc;
+    thread_local! {
+        static SEEN: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+    }
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if let Some(known) = seen.get(reason) {
+            return known.clone();
+        }
+        if seen.len() >= REASONS_KEPT {
+            seen.clear();
+        }
+        let new: Arc<str> = Arc::from(reason);
+        seen.insert(new.clone());
+        new
+    })
+}
+
+/// Most reasons a worker keeps for sharing.
+const REASONS_KEPT: usize = 4096;
+
 impl<'a> IntoIterator for &'a Results {
     type Item = &'a RuleResult;
     type IntoIter = Box<dyn Iterator<Item = &'a RuleResult> + 'a>;
@@ -99,7 +126,7 @@ mod tests {
     fn result(doc: usize, rule: &str) -> RuleResult {
         RuleResult {
             doc,
-            rule: rule.to_string(),
+            rule: rule.into(),
             commitment: None,
             mission: None,
             status: Status::Applied,
@@ -111,7 +138,10 @@ mod tests {
     }
 
     fn order(results: &Results) -> Vec<(usize, String)> {
-        results.iter().map(|r| (r.doc, r.rule.clone())).collect()
+        results
+            .iter()
+            .map(|r| (r.doc, r.rule.to_string()))
+            .collect()
     }
 
     #[test]

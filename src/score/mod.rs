@@ -826,8 +826,8 @@ fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
     let incomplete: BTreeSet<String> = run
         .results
         .iter()
-        .filter(|r| r.status == Status::Failed && !model.unscored.contains(&r.rule))
-        .map(|r| r.rule.clone())
+        .filter(|r| r.status == Status::Failed && !model.unscored.contains(&*r.rule))
+        .map(|r| r.rule.to_string())
         .collect();
     // Each department is tallied and scored in turn, so only one department's tallies are
     // held at a time (a run of 10,000 declarations held them all).
@@ -886,7 +886,7 @@ fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
 fn with_commitments_of_results(run: &Run, model: &Model) -> Model {
     let unscored = &model.unscored;
     let mut with = model.clone();
-    for r in run.results.iter().filter(|r| !unscored.contains(&r.rule)) {
+    for r in run.results.iter().filter(|r| !unscored.contains(&*r.rule)) {
         if let Some(c) = r.commitment {
             with.ensure(c, r.mission);
         }
@@ -978,24 +978,30 @@ fn tally_results(
     acc: &mut DeptAcc,
     mut findings: Option<&mut Vec<ScoredFinding>>,
 ) {
-    for r in results.iter().filter(|r| !model.unscored.contains(&r.rule)) {
+    for r in results
+        .iter()
+        .filter(|r| !model.unscored.contains(&*r.rule))
+    {
         let Some(c) = r.commitment else {
             continue;
         };
         let mission = model.mission_of(c).map_or(0, |m| m.number);
         let ca = acc.commitments.entry(c).or_default();
-        let rt = ca.rules.entry(r.rule.clone()).or_insert_with(|| RuleTally {
-            rule: r.rule.clone(),
-            tally: Tally::default(),
-            not_applicable: Vec::new(),
-            failed_to_run: false,
-        });
+        let rt = ca
+            .rules
+            .entry(r.rule.to_string())
+            .or_insert_with(|| RuleTally {
+                rule: r.rule.to_string(),
+                tally: Tally::default(),
+                not_applicable: Vec::new(),
+                failed_to_run: false,
+            });
         let mut t = Tally::default();
         match &r.status {
             Status::Failed => rt.failed_to_run = true,
             Status::NotApplicable(reason) => {
-                if !rt.not_applicable.contains(reason) {
-                    rt.not_applicable.push(reason.clone());
+                if !rt.not_applicable.iter().any(|r| **r == **reason) {
+                    rt.not_applicable.push(reason.to_string());
                 }
             }
             Status::Applied => {

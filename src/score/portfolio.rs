@@ -79,7 +79,7 @@ pub(super) fn portfolio(
             declared.insert((org.clone(), id.clone()));
         }
     }
-    for r in run.results.iter().filter(|r| r.rule == rule) {
+    for r in run.results.iter().filter(|r| &*r.rule == rule) {
         let Some(org) = scored_doc.get(&r.doc) else {
             continue;
         };

@@ -55,7 +55,7 @@ fn passed_lines(rule: &Rule, run: &Run, file: &str) -> Vec<usize> {
         return Vec::new();
     };
     let mut lines = Vec::new();
-    for r in run.results.iter().filter(|r| r.rule == rule.id) {
+    for r in run.results.iter().filter(|r| *r.rule == *rule.id) {
         let Some(doc) = run.documents.get(r.doc).filter(|d| d.file == file) else {
             continue;
         };
@@ -83,7 +83,7 @@ pub(super) fn never_applied(
     if case.expects_findings {
         return None;
     }
-    let results: Vec<_> = run.results.iter().filter(|r| r.rule == rule.id).collect();
+    let results: Vec<_> = run.results.iter().filter(|r| *r.rule == *rule.id).collect();
     let applied = results
         .iter()
         .any(|r| r.status == Status::Applied && (!r.passed.is_empty() || !r.findings.is_empty()));

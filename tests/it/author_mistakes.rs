@@ -400,8 +400,8 @@ fn a_missing_data_file_is_one_diagnostic_at_its_line_and_its_readers_are_skipped
             .contains("rule `reads-wcag`, which reads it, is skipped"),
         "{d:#?}"
     );
-    assert!(run::results(&run).iter().any(|r| r.rule == "other"));
-    assert!(!run::results(&run).iter().any(|r| r.rule == "reads-wcag"));
+    assert!(run::results(&run).iter().any(|r| &*r.rule == "other"));
+    assert!(!run::results(&run).iter().any(|r| &*r.rule == "reads-wcag"));
 }
 
 #[test]
@@ -460,7 +460,7 @@ fn a_broken_rule_or_library_module_leaves_the_other_rules_running() {
     );
     let fine = run::results(&run)
         .iter()
-        .find(|r| r.rule == "fine")
+        .find(|r| &*r.rule == "fine")
         .expect("ran");
     assert_eq!(fine.passed, vec!["kind".to_string()]);
 }

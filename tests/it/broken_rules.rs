@@ -267,7 +267,7 @@ fn endless_loop_at_runtime() {
     assert_eq!(d.line, Some(DOC_LINES + 10), "the loop: {d:#?}");
     let fine = run::results(&result)
         .iter()
-        .find(|r| r.rule == "fine")
+        .find(|r| &*r.rule == "fine")
         .unwrap();
     assert_eq!(
         fine.passed,

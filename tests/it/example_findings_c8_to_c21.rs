@@ -226,7 +226,7 @@ fn dwp_example_is_judged_by_every_rule_and_passes() {
     for rule in RULES {
         let r = run::results(&result)
             .iter()
-            .find(|r| r.rule == *rule)
+            .find(|r| *r.rule == **rule)
             .unwrap_or_else(|| panic!("no result for `{rule}`"));
         if *rule == "common-component-exception-without-reason" {
             // No DWP service takes an exception.
@@ -245,7 +245,7 @@ fn dwp_example_is_judged_by_every_rule_and_passes() {
     let passed = |rule: &str| {
         run::results(&result)
             .iter()
-            .find(|r| r.rule == rule)
+            .find(|r| &*r.rule == rule)
             .map(|r| r.passed.len())
             .unwrap()
     };

@@ -71,7 +71,7 @@ fn another_organisation_s_declaration_is_not_used() {
     assert!(result.findings().is_empty(), "{:#?}", result.findings());
     let status = &run::results(&result)
         .iter()
-        .find(|r| r.rule == RULE)
+        .find(|r| &*r.rule == RULE)
         .unwrap()
         .status;
     assert!(matches!(status, Status::NotApplicable(_)), "{status:?}");
