@@ -455,13 +455,19 @@ pub fn path_possible_in(root: &Json, kind: &str, path: &DocPath) -> Result<(), S
         } else {
             format!("`{parent}`")
         };
-        Err(
-            if keys.is_empty() || matches!(path.0.get(found), Some(Segment::Index(_))) {
-                format!("in a {kind}, `{bad}` does not exist")
-            } else {
-                format!("in a {kind}, the keys at {place} are: {}", keys.join(", "))
-            },
-        )
+        let list = matches!(path.0.get(found), Some(Segment::Key(_)))
+            && !parent.0.is_empty()
+            && schema_at(root, &parent.0).is_some_and(is_list);
+        Err(if list && keys.is_empty() {
+            format!(
+                "in a {kind}, `{parent}` is a list: its items have keys, so name one, as \
+                     `{parent}[0]`, or use the path of the item the rule is judging"
+            )
+        } else if keys.is_empty() || matches!(path.0.get(found), Some(Segment::Index(_))) {
+            format!("in a {kind}, `{bad}` does not exist")
+        } else {
+            format!("in a {kind}, the keys at {place} are: {}", keys.join(", "))
+        })
     }
 }
 
@@ -503,6 +509,11 @@ fn step_into(root: &Json, node: &Json, seg: &Segment, rest: &[Segment], depth: u
             {
                 return true;
             }
+            // A list's items have keys; the list itself has none (`services.x_dwp` names no
+            // place: `services[0].x_dwp` does).
+            if is_list(node) {
+                return false;
+            }
             match node.get("additionalProperties") {
                 Some(Json::Bool(false)) => false,
                 Some(next @ Json::Object(_)) => step(root, next, rest, depth + 1),
@@ -516,6 +527,20 @@ fn step_into(root: &Json, node: &Json, seg: &Segment, rest: &[Segment], depth: u
     }
 }
 
+/// A schema that only allows lists (or null, where a list may be left out).
+fn is_list(node: &Json) -> bool {
+    match node.get("type") {
+        Some(Json::String(t)) => t == "array",
+        Some(Json::Array(ts)) => {
+            ts.iter().any(|t| t.as_str() == Some("array"))
+                && ts
+                    .iter()
+                    .all(|t| matches!(t.as_str(), Some("array" | "null")))
+        }
+        _ => node.get("items").is_some() && node.get("properties").is_none(),
+    }
+}
+
 /// A schema that only allows scalar values (strings, numbers, booleans, null).
 fn is_scalar(node: &Json) -> bool {
     let scalar = |t: &str| matches!(t, "string" | "number" | "integer" | "boolean" | "null");
@@ -524,6 +549,19 @@ fn is_scalar(node: &Json) -> bool {
         Some(Json::Array(ts)) => ts.iter().all(|t| t.as_str().is_some_and(scalar)),
         _ => node.get("const").is_some() || node.get("enum").is_some(),
     }
+}
+
+/// The schema of the place `path` names, following only properties and items.
+fn schema_at<'a>(root: &'a Json, path: &[Segment]) -> Option<&'a Json> {
+    let mut node = deref(root, root);
+    for seg in path {
+        let next = match seg {
+            Segment::Key(k) => node.get("properties").and_then(|p| p.get(k.as_str())),
+            Segment::Index(_) => node.get("items"),
+        }?;
+        node = deref(root, next);
+    }
+    Some(node)
 }
 
 fn keys_at(root: &Json, node: &Json, path: &[Segment]) -> Vec<String> {

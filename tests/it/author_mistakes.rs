@@ -755,3 +755,25 @@ fn an_import_of_a_path_says_why_it_is_refused() {
         "{message}"
     );
 }
+
+#[test]
+fn a_literal_path_that_puts_a_key_on_a_list_is_a_load_error_naming_the_list() {
+    // `services.x_dwp.wcag` names no place (`services` is a list): the finding fell back to the
+    // `services:` line at run time, and only a fixture's marker noticed.
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "fn check(doc, ctx) {\n    for s in doc.services {\n        report(\"services.x_dwp.wcag\", \"unknown WCAG version\");\n    }\n}\n";
+    let dir = pack(tmp.path(), &[("wcag.rhai", &rule("wcag", body))]);
+    let diags = load(&dir);
+    let d = one_error_at(&diags, "rule-path", &dir.join("wcag.rhai"), BODY + 2);
+    assert!(d.message.contains("services.x_dwp.wcag"), "{d:#?}");
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("`services` is a list") && h.contains("services[0]")),
+        "{d:#?}"
+    );
+    // An item's key, and the list itself, are fine.
+    let body = "fn check(doc, ctx) {\n    report(\"services[0].x_dwp.wcag\", \"a\");\n    pass(\"services\");\n}\n";
+    let dir = pack(tmp.path(), &[("wcag.rhai", &rule("wcag", body))]);
+    assert!(errors(&load(&dir)).is_empty(), "{:#?}", load(&dir));
+}
