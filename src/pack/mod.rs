@@ -1,6 +1,7 @@
 //! Policy packs: a folder with `pack.yaml` and one `.rhai` script per rule. The built-in pack is
 //! embedded in the binary; more packs come from `--rules DIR`.
 
+mod applies;
 mod comments;
 pub mod data;
 mod exemptions;
@@ -387,6 +388,7 @@ pub fn load_over(
     }
     let fields = all_fields(&packs, &mut diags);
     let organisations = Organisations::from_packs(packs.iter().map(|p| &p.data));
+    diags.extend(applies::unknown_entries(&packs, &organisations));
     (
         RuleSet {
             packs,

@@ -777,3 +777,29 @@ fn a_literal_path_that_puts_a_key_on_a_list_is_a_load_error_naming_the_list() {
     let dir = pack(tmp.path(), &[("wcag.rhai", &rule("wcag", body))]);
     assert!(errors(&load(&dir)).is_empty(), "{:#?}", load(&dir));
 }
+
+#[test]
+fn an_applies_to_entry_the_register_does_not_know_is_a_warning_at_its_line() {
+    // `applies_to: ["DPW"]` limited the rule to nobody; only a fixture's silence showed it.
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "fn check(doc, ctx) {\n    pass(\"organisation\");\n}\n";
+    let text = rule("wcag", body).replace(
+        "    kinds: [\"department\"],\n",
+        "    kinds: [\"department\"],\n    applies_to: [\"DPW\", \"ministerial_department\"],\n",
+    );
+    let dir = pack(tmp.path(), &[("wcag.rhai", &text)]);
+    let diags = load(&dir);
+    assert!(errors(&diags).is_empty(), "{diags:#?}");
+    let warnings: Vec<_> = diags.iter().filter(|d| d.code == "rule-metadata").collect();
+    assert_eq!(warnings.len(), 1, "{diags:#?}");
+    let d = warnings[0];
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(d.line, Some(DOC_LINES + 7), "{d:#?}");
+    assert!(d.message.contains("`DPW`"), "{d:#?}");
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("did you mean `DWP`?")),
+        "{d:#?}"
+    );
+}
