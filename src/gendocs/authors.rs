@@ -43,7 +43,9 @@ the rule to documents of those organisations (a declaration's `organisation.id`,
 `proposal.organisation`). An entry is an organisation code, or an organisation type of the \
 organisations register (a data file named `organisations` in a loaded pack, whose entries give \
 `code` and `type`). A rule that does not judge an organisation does not run on its documents: \
-no result, no finding.\n\n\
+no result, no finding. An entry that is neither a code nor a type of the register (the loaded \
+packs', else the built-in pack's) is a `rule-metadata` warning when the pack loads, with a \
+suggestion (`DPW`: did you mean `DWP`?): such a rule would judge no registered organisation.\n\n\
 An exemption from a whole commitment is declared once, under `exemptions:` in `pack.yaml` \
 (docs/pack.md), never in the rules: before any rule of that commitment runs on a document, the \
 tool asks whether the exemption reaches the document's organisation (a proposal's organisation \
