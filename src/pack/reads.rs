@@ -168,6 +168,9 @@ fn earlier(place: String) -> String {
     }
 }
 
+/// Rhai's array methods that return some of the same array's items.
+const SAME_ITEMS: &[&str] = &["filter", "retain", "extract", "drain"];
+
 /// How deep calls into functions are followed.
 const MAX_CALL_DEPTH: usize = 4;
 
@@ -185,6 +188,12 @@ fn place_within(expr: &Expr, map: &Places, scope: Option<&Scope>, depth: usize) 
         Expr::StringConstant(text, _) => Some(text.to_string()),
         Expr::Dot(x, ..) => {
             let base = place(&x.lhs)?;
+            // `list.filter(|s| ...)` keeps some of the same list's items: the same place.
+            if let Expr::MethodCall(call, _) = &x.rhs
+                && SAME_ITEMS.contains(&call.name.as_str())
+            {
+                return Some(base);
+            }
             let properties = properties(&x.rhs);
             (!properties.is_empty()).then(|| earlier(join(&base, &properties)))
         }

@@ -803,3 +803,16 @@ fn an_applies_to_entry_the_register_does_not_know_is_a_warning_at_its_line() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn a_path_typo_through_a_library_function_that_filters_with_a_closure_is_a_load_error() {
+    // The library returns `lookup(...).filter(|s| ...)`: the items kept are still services, so
+    // a typo below them was caught only by a fixture's silence.
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = "//! DWP's helpers.\n\n/// The services DWP counts as large.\nfn large_services(doc) {\n    lookup(doc, \"services\", []).filter(|s| lookup(s, \"x_dwp.large\") == true)\n}\n";
+    let body = "fn check(doc, ctx) {\n    for s in dwp::large_services(doc) {\n        if lookup(s, \"x_dwp.transactons\") != () {\n            pass(path(s));\n        }\n    }\n}\n";
+    let dir = typed_pack(tmp.path(), body, lib);
+    let diags = load(&dir);
+    let d = one_error_at(&diags, "rule-path", &dir.join("typed.rhai"), BODY + 2);
+    assert!(d.message.contains("x_dwp.transactons"), "{d:#?}");
+}
