@@ -64,6 +64,8 @@ struct Builder<'l> {
     spent: Spent,
     /// Most memory copies may take in this file (see [`copy_budget`]).
     budget: usize,
+    /// Most memory the file's trees may hold (see [`memory_budget`]).
+    memory_budget: usize,
     root: Option<Node>,
     problems: Problems,
 }
@@ -248,6 +250,7 @@ impl<'l> Builder<'l> {
             anchors: HashMap::new(),
             spent,
             budget: copy_budget(text),
+            memory_budget: memory_budget(text),
             root: None,
             problems: Problems::default(),
         }
@@ -292,12 +295,9 @@ impl<'l> Builder<'l> {
                 } else {
                     self.scalar(&text, style, tag.as_deref(), span)
                 };
-                let own = match &value {
-                    Value::Str(s) => Held::STRING + Held::TEXT_BYTE.saturating_mul(s.len()),
-                    _ => 0,
-                };
-                self.hold(Held::NODE + own, span)?;
-                self.complete(Node { value, span }, anchor)
+                let node = Node { value, span };
+                self.hold(own_held(&node), span)?;
+                self.complete(node, anchor)
             }
             Event::SequenceStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), span),
             Event::MappingStart(anchor, tag) => self.open(true, anchor, tag.as_deref(), span),
@@ -375,7 +375,7 @@ impl<'l> Builder<'l> {
                 format!(
                     "with what aliases copy, the file would take more than {} MiB of memory \
                      to check (an alias byte bomb?)",
-                    memory_budget(self.text) >> 20
+                    self.memory_budget >> 20
                 ),
                 "each copy is held by the tree and by the values the rules read",
                 span,
@@ -466,7 +466,7 @@ impl<'l> Builder<'l> {
     /// Count memory the file's trees will hold against the file's memory budget.
     fn hold(&mut self, bytes: usize, span: Span) -> Result<(), Box<Problem>> {
         self.spent.held = self.spent.held.saturating_add(bytes);
-        let budget = memory_budget(self.text);
+        let budget = self.memory_budget;
         if self.spent.held > budget {
             return Err(Box::new(
                 Problem::new(
@@ -706,10 +706,11 @@ fn memory_budget(text: &str) -> usize {
         .saturating_add(MEMORY_BASE)
 }
 
-/// What a just-built list or mapping holds itself (its items and keys were counted as they were
-/// built).
+/// What a just-built node holds itself: a scalar, or a list or mapping without its items and
+/// keys (they were counted as they were built).
 fn own_held(node: &Node) -> usize {
     match &node.value {
+        Value::Str(s) => Held::NODE + Held::STRING + Held::TEXT_BYTE.saturating_mul(s.len()),
         Value::Seq(_) => Held::NODE + Held::LIST,
         // Its keys were counted as the scalars they were built from.
         Value::Map(entries) if entries.is_empty() => Held::NODE + Held::MAP,

@@ -449,7 +449,7 @@ pub fn path_possible_in(root: &Json, kind: &str, path: &DocPath) -> Result<(), S
         }
         let bad = path.prefix(found + 1);
         let parent = path.prefix(found);
-        let keys = keys_at(root, root, &parent.0);
+        let keys = keys_at(root, &parent.0);
         let place = if parent.0.is_empty() {
             "the top level".to_string()
         } else {
@@ -564,19 +564,9 @@ fn schema_at<'a>(root: &'a Json, path: &[Segment]) -> Option<&'a Json> {
     Some(node)
 }
 
-fn keys_at(root: &Json, node: &Json, path: &[Segment]) -> Vec<String> {
-    let mut node = deref(root, node);
-    for seg in path {
-        let next = match seg {
-            Segment::Key(k) => node.get("properties").and_then(|p| p.get(k.as_str())),
-            Segment::Index(_) => node.get("items"),
-        };
-        match next {
-            Some(n) => node = deref(root, n),
-            None => return Vec::new(),
-        }
-    }
-    node.get("properties")
+fn keys_at(root: &Json, path: &[Segment]) -> Vec<String> {
+    schema_at(root, path)
+        .and_then(|node| node.get("properties"))
         .and_then(Json::as_object)
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()

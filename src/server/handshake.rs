@@ -14,17 +14,7 @@ pub fn start(connection: &Connection) -> Option<(RequestId, serde_json::Value)> 
             Message::Request(req) if req.method == "initialize" => {
                 return Some((req.id, req.params));
             }
-            Message::Request(req) => {
-                let method: String = req.method.chars().take(100).collect();
-                let answer = Response::new_err(
-                    req.id,
-                    ErrorCode::ServerNotInitialized as i32,
-                    format!(
-                        "the server is not initialised yet: {method} must wait for `initialize`"
-                    ),
-                );
-                connection.sender.send(answer.into()).ok()?;
-            }
+            Message::Request(req) => refuse_early(connection, &req, "initialize")?,
             Message::Notification(n) if n.method == "exit" => return None,
             Message::Notification(_) | Message::Response(_) => {}
         }
@@ -42,18 +32,21 @@ pub fn finish(connection: &Connection, id: RequestId, result: serde_json::Value)
         match connection.receiver.recv().ok()? {
             Message::Notification(n) if n.method == "initialized" => return Some(()),
             Message::Notification(n) if n.method == "exit" => return None,
-            Message::Request(req) => {
-                let method: String = req.method.chars().take(100).collect();
-                let answer = Response::new_err(
-                    req.id,
-                    ErrorCode::ServerNotInitialized as i32,
-                    format!(
-                        "the server is not initialised yet: {method} must wait for `initialized`"
-                    ),
-                );
-                connection.sender.send(answer.into()).ok()?;
-            }
+            Message::Request(req) => refuse_early(connection, &req, "initialized")?,
             Message::Notification(_) | Message::Response(_) => {}
         }
     }
+}
+
+/// Refuse a request that came before the handshake ended, naming its method (cut short: a
+/// client may send megabytes) and the message it must wait for. `None` when the client went
+/// away.
+fn refuse_early(connection: &Connection, req: &lsp_server::Request, waits_for: &str) -> Option<()> {
+    let method: String = req.method.chars().take(100).collect();
+    let answer = Response::new_err(
+        req.id.clone(),
+        ErrorCode::ServerNotInitialized as i32,
+        format!("the server is not initialised yet: {method} must wait for `{waits_for}`"),
+    );
+    connection.sender.send(answer.into()).ok()
 }
