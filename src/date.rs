@@ -87,25 +87,42 @@ impl Date {
         later.days - self.days
     }
 
-    /// The date `n` days later (earlier when negative), when it lies within the years 0001 to
-    /// 9999; `None` otherwise.
-    pub(crate) fn add_days(self, n: i64) -> Option<Date> {
-        let date = Date {
-            days: self.days.checked_add(n)?,
-        };
-        (1..=9999).contains(&date.ymd().0).then_some(date)
+    /// The date `n` days later (earlier when negative), saturating: a day before 0001-01-01 is
+    /// 0001-01-01 and a day after 9999-12-31 is 9999-12-31, the first and last days a document
+    /// can write. A saturated result still compares with any such day as the exact one would,
+    /// except that it equals the boundary instead of lying beyond it.
+    pub(crate) fn add_days(self, n: i64) -> Date {
+        Date {
+            days: self.days.saturating_add(n).clamp(FIRST.days, LAST.days),
+        }
     }
 
-    /// Add calendar months, clamping the day to the end of the month; `None` when the result
-    /// lies outside the years 0001 to 9999.
-    pub(crate) fn add_months(self, n: i64) -> Option<Date> {
+    /// Add calendar months, clamping the day to the end of the month, and saturating at
+    /// 0001-01-01 and 9999-12-31 as [`Date::add_days`] does.
+    pub(crate) fn add_months(self, n: i64) -> Date {
         let (y, m, d) = self.ymd();
-        let total = (y * 12 + (m - 1)).checked_add(n)?;
+        let total = (y * 12 + (m - 1)).saturating_add(n);
         let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);
-        let nd = d.min(days_in_month(ny, nm));
-        Date::from_ymd(ny, nm, nd)
+        if ny < 1 {
+            return FIRST;
+        }
+        Date::from_ymd(ny, nm, d.min(days_in_month(ny, nm))).unwrap_or(LAST)
+    }
+
+    /// The last day of a month, saturating at 9999-12-31 for a month after it (and at
+    /// 0001-01-01 for one before).
+    pub(crate) fn month_end(y: i64, m: i64) -> Date {
+        match Date::from_ymd(y, m, days_in_month(y, m)) {
+            Some(date) => date,
+            None if y < 1 => FIRST,
+            None => LAST,
+        }
     }
 }
+
+/// The first and last days a `YYYY-MM-DD` date can write: 0001-01-01 and 9999-12-31.
+const FIRST: Date = Date { days: -719_162 };
+const LAST: Date = Date { days: 2_932_896 };
 
 fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
@@ -153,31 +170,38 @@ mod tests {
                 .days_until(Date::parse("2025-03-31").unwrap()),
             365
         );
-        assert_eq!(d.add_days(1).unwrap().to_string(), "2024-03-01");
+        assert_eq!(d.add_days(1).to_string(), "2024-03-01");
         assert_eq!(
-            Date::parse("2024-01-31")
-                .unwrap()
-                .add_months(1)
-                .unwrap()
-                .to_string(),
+            Date::parse("2024-01-31").unwrap().add_months(1).to_string(),
             "2024-02-29"
         );
     }
 
-    /// Huge counts used to clamp silently to dates such as 2739877-01-03.
+    /// Huge counts used to clamp silently to dates such as 2739877-01-03, then were errors that
+    /// made a rule fail on a schema-valid date near 9999: they saturate at the calendar's ends.
     #[test]
-    fn arithmetic_outside_years_1_to_9999_is_none() {
+    fn arithmetic_saturates_at_0001_01_01_and_9999_12_31() {
+        let (first, last) = (Date::parse("0001-01-01"), Date::parse("9999-12-31"));
+        assert_eq!((Some(FIRST), Some(LAST)), (first, last));
         let d = Date::parse("2024-02-29").unwrap();
-        for n in [i64::MAX, i64::MIN, 10_000_000, -1_000_000] {
-            assert_eq!(d.add_days(n), None, "{n} days");
+        for n in [i64::MAX, 10_000_000, 2_913_115] {
+            assert_eq!(d.add_days(n), LAST, "{n} days");
+            assert_eq!(d.add_days(-n), FIRST, "-{n} days");
         }
-        for n in [i64::MAX, i64::MIN, 100_000, -30_000] {
-            assert_eq!(d.add_months(n), None, "{n} months");
+        assert_eq!(d.add_days(i64::MIN), FIRST);
+        for n in [i64::MAX, 100_000, 95_711] {
+            assert_eq!(d.add_months(n), LAST, "{n} months");
+            assert_eq!(d.add_months(-n), FIRST, "-{n} months");
         }
-        assert_eq!(
-            d.add_days(-738_944).map(|x| x.to_string()),
-            Some("0001-01-01".into())
-        );
+        assert_eq!(d.add_months(i64::MIN), FIRST);
+        assert_eq!(d.add_days(-738_944).to_string(), "0001-01-01");
+        assert_eq!(LAST.add_days(-1).to_string(), "9999-12-30");
+        assert_eq!(LAST.add_months(-1).to_string(), "9999-11-30");
+        assert_eq!(Date::parse("9999-12-30").unwrap().add_days(180), LAST);
+        assert_eq!(Date::month_end(9999, 12), LAST);
+        assert_eq!(Date::month_end(10_000, 3), LAST);
+        assert_eq!(Date::month_end(0, 12), FIRST);
+        assert_eq!(Date::month_end(2024, 2).to_string(), "2024-02-29");
         assert!(Date::parse("0000-12-31").is_none());
     }
 

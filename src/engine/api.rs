@@ -95,12 +95,6 @@ fn misuse<T>(message: String) -> RhaiResult<T> {
     )))
 }
 
-fn out_of_range(helper: &str, date: Date, n: INT, unit: &str) -> String {
-    format!(
-        "`{helper}({date}, {n})` is not a date: {n} {unit} after {date} lies outside the years 0001 to 9999"
-    )
-}
-
 fn check_path(path: &str) -> RhaiResult<()> {
     DocPath::parse(path).map(|_| ()).or_else(misuse)
 }
@@ -382,14 +376,10 @@ fn register_dates(engine: &mut Engine) {
     });
     engine.register_fn("is_date", |v: Dynamic| to_date(&v).is_some());
     engine.register_fn("days_between", |a: Date, b: Date| a.days_until(b) as INT);
-    engine.register_fn("add_days", |d: Date, n: INT| -> RhaiResult<Date> {
-        d.add_days(n)
-            .map_or_else(|| misuse(out_of_range("add_days", d, n, "days")), Ok)
-    });
-    engine.register_fn("add_months", |d: Date, n: INT| -> RhaiResult<Date> {
-        d.add_months(n)
-            .map_or_else(|| misuse(out_of_range("add_months", d, n, "months")), Ok)
-    });
+    // Both saturate at 0001-01-01 and 9999-12-31: a rule never fails on a date a document may
+    // write, however near the end of the calendar.
+    engine.register_fn("add_days", |d: Date, n: INT| d.add_days(n));
+    engine.register_fn("add_months", |d: Date, n: INT| d.add_months(n));
 }
 
 /// What a rule records: findings, passed checks, places related to a finding. Each records

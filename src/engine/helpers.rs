@@ -123,13 +123,13 @@ pub const HELPERS: &[Helper] = &[
     helper!(
         "add_days(date: Date, days: int)",
         "Date",
-        "The date `days` after `date` (before it, when negative). A result outside the years 0001 to 9999 is an error of the rule.",
+        "The date `days` after `date` (before it, when negative). A result past 9999-12-31 is 9999-12-31, and one before 0001-01-01 is 0001-01-01: the last and first days a document can write.",
         r#"let window_end = add_days(identified, 180);"#
     ),
     helper!(
         "add_months(date: Date, months: int)",
         "Date",
-        "The date `months` calendar months after `date`, the day clamped to the month's end. A result outside the years 0001 to 9999 is an error of the rule.",
+        "The date `months` calendar months after `date`, the day clamped to the month's end. A result past 9999-12-31 is 9999-12-31, and one before 0001-01-01 is 0001-01-01.",
         r#"let contract_end = add_months(date(c.start), c.term_months);"#
     ),
     helper!(

@@ -81,7 +81,7 @@ impl Period {
             .iter()
             .find(|&&e| e >= m)
             .map_or((y + 1, months[0]), |&e| (y, e));
-        last_day(year, month).unwrap_or(day)
+        Date::month_end(year, month)
     }
 
     /// How a snapshot is named: its date, or the financial period (`2024-25 H1`).
@@ -105,15 +105,6 @@ impl Period {
             ),
         }
     }
-}
-
-fn last_day(year: i64, month: i64) -> Option<Date> {
-    let first_of_next = if month == 12 {
-        Date::from_ymd(year + 1, 1, 1)?
-    } else {
-        Date::from_ymd(year, month + 1, 1)?
-    };
-    first_of_next.add_days(-1)
 }
 
 /// The progress report: every figure of every snapshot.

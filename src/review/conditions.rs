@@ -200,7 +200,7 @@ fn due_of(
         days,
         date: days
             .zip(decided)
-            .and_then(|(n, d)| d.add_days(n))
+            .map(|(n, d)| d.add_days(n))
             .map(|d| d.to_string()),
     })
 }

@@ -137,7 +137,7 @@ fn waiver(
     doc: std::ops::Range<usize>,
     as_of: Date,
 ) -> Option<(String, TextEdit, bool)> {
-    let expires = as_of.add_days(WAIVER_DAYS)?;
+    let expires = as_of.add_days(WAIVER_DAYS);
     let skeleton = |indent: usize| {
         let pad = " ".repeat(indent);
         format!(

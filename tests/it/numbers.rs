@@ -4,118 +4,48 @@
 //! number may fail (`rule-error`, exit 2): a number in range is judged, and one beyond is
 //! refused when the file loads, with `yaml-number-range` at its line.
 
+use crate::edges::{each_variant, examples, rule_errors, values};
 use roadmap_lint::{Linter, Options};
-
-const EXAMPLES: [&str; 6] = [
-    "dwp-compliant.yaml",
-    "hmrc-needs-work.yaml",
-    "moj-broken.yaml",
-    "proposal-clean.yaml",
-    "proposal-not-ready.yaml",
-    "proposal-with-conditions.yaml",
-];
 
 const IN_RANGE: [&str; 3] = ["9007199254740992", "-9007199254740992", "0.000001"];
 const BEYOND: [&str; 4] = ["1.8e308", "-1e309", "18446744073709551615", "1e400"];
 
-/// The byte ranges of the plain numbers written as values on a line (after `: `, `- `, `, ` or
-/// an opening bracket), outside comments.
-fn numbers(line: &str) -> Vec<(usize, usize)> {
-    let code = line.split(" #").next().unwrap_or("");
-    let bytes = code.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 1;
-    while i < bytes.len() {
-        let after_separator = bytes[i - 1] == b' '
-            && i >= 2
-            && matches!(bytes[i - 2], b':' | b'-' | b',' | b'[' | b'{');
-        let starts = bytes[i].is_ascii_digit()
-            || (bytes[i] == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
-        if after_separator && starts {
-            let end = (i + 1..bytes.len())
-                .find(|&j| !(bytes[j].is_ascii_digit() || bytes[j] == b'.'))
-                .unwrap_or(bytes.len());
-            if bytes
-                .get(end)
-                .is_none_or(|b| matches!(b, b' ' | b',' | b'}' | b']'))
-            {
-                out.push((i, end));
-            }
-            i = end;
-        }
-        i += 1;
-    }
-    out
-}
-
-fn examples() -> Vec<(String, String)> {
-    let dir = crate::harness::root().join("fixtures/examples");
-    EXAMPLES
-        .iter()
-        .map(|name| {
-            (
-                name.to_string(),
-                std::fs::read_to_string(dir.join(name)).unwrap(),
-            )
-        })
-        .collect()
-}
-
-/// The files checked with a variant of `name`: itself, and for a proposal the declarations it
-/// may be checked against.
-fn with_declarations(files: &[(String, String)], n: usize) -> Vec<(String, String)> {
-    let mut inputs = vec![files[n].clone()];
-    if files[n].0.starts_with("proposal") {
-        inputs.extend(
-            files
-                .iter()
-                .filter(|(f, _)| !f.starts_with("proposal"))
-                .cloned(),
-        );
-    }
-    inputs
+/// Whether a plain scalar is a number as the examples write them: digits and a decimal point,
+/// perhaps after a minus sign.
+fn is_number(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 #[test]
 fn no_number_makes_a_built_in_rule_fail() {
     let linter = Linter::new(Options::builtin());
     let files = examples();
-    let (mut tried, mut positions) = (0, 0);
+    let mut tried = 0;
     let mut failures = Vec::new();
-    for (n, (name, text)) in files.iter().enumerate() {
-        let lines: Vec<&str> = text.split('\n').collect();
-        for (at, line) in lines.iter().enumerate() {
-            for (start, end) in numbers(line) {
-                // Every value in range; one value beyond it (a different one each time).
-                let beyond = BEYOND[positions % BEYOND.len()];
-                positions += 1;
-                for value in IN_RANGE.iter().chain([&beyond]) {
-                    let mut changed = lines.clone();
-                    let replaced = format!("{}{value}{}", &line[..start], &line[end..]);
-                    changed[at] = &replaced;
-                    let mut inputs = with_declarations(&files, n);
-                    inputs[0].1 = changed.join("\n");
-                    let run = linter.check_texts(&inputs);
-                    tried += 1;
-                    let place = format!("{name}:{}: `{value}` in `{}`", at + 1, line.trim());
-                    failures.extend(
-                        run.diagnostics()
-                            .iter()
-                            .filter(|d| d.code == "rule-error")
-                            .map(|d| format!("{place}: {}", d.message)),
-                    );
-                    let refused = run.findings().iter().any(|f| {
-                        f.file == *name
-                            && f.rule == "yaml-number-range"
-                            && f.location.line == at + 1
-                    });
-                    if *value == beyond && !refused {
-                        failures.push(format!("{place}: not refused"));
-                    }
-                }
+    // Every value in range; one value beyond it (a different one each time).
+    let replacements = |place: usize| {
+        let mut all = IN_RANGE.to_vec();
+        all.push(BEYOND[place % BEYOND.len()]);
+        all
+    };
+    let positions = each_variant(
+        &files,
+        |line| values(line, is_number),
+        replacements,
+        |v| {
+            let run = linter.check_texts(&v.inputs);
+            tried += 1;
+            failures.extend(rule_errors(&run, &v.place));
+            let refused = run.findings().iter().any(|f| {
+                f.file == v.name && f.rule == "yaml-number-range" && f.location.line == v.line
+            });
+            if BEYOND.contains(&v.value) && !refused {
+                failures.push(format!("{}: not refused", v.place));
             }
-        }
-    }
+        },
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Every number of every example was tried ({tried} runs) (a pattern that found none would pass).
     assert!(positions > 200, "only {positions} numbers ({tried} runs)");
