@@ -5,6 +5,7 @@
 mod price;
 pub mod read;
 pub mod scalar;
+mod tag;
 pub mod yaml;
 
 use crate::diag::Code;

@@ -5,16 +5,23 @@
 use saphyr_parser::Tag;
 
 use super::Problem;
-use super::yaml::{foreign_tag, shorten};
+use super::tag;
+use super::yaml::shorten;
 use crate::diag::Code;
 use crate::node::Value;
 use crate::source::Span;
 
 /// The value of a scalar under a core tag other than `!!str` (`!!int 7`, `!!null ~`), or the
 /// problem with it: a tag that is not a core scalar tag, or one that does not fit the value.
-pub(super) fn core_scalar(tag: &Tag, text: &str, span: Span) -> Result<Value, Problem> {
+/// `written` is the tag as the file writes it, for the problem.
+pub(super) fn core_scalar(
+    tag: &Tag,
+    written: &str,
+    text: &str,
+    span: Span,
+) -> Result<Value, Problem> {
     if !tag.is_yaml_core_schema() {
-        return Err(foreign_tag(tag, span));
+        return Err(tag::foreign(tag, written, span));
     }
     let value = resolve_plain(text);
     match (tag.suffix.as_str(), value) {
@@ -23,8 +30,8 @@ pub(super) fn core_scalar(tag: &Tag, text: &str, span: Span) -> Result<Value, Pr
         ("float", v @ Value::Float(_)) => Ok(v),
         #[allow(clippy::cast_precision_loss)] // checked against MAX_NUMBER afterwards
         ("float", Value::Int(i)) => Ok(Value::Float(i as f64)),
-        ("null" | "bool" | "int" | "float", _) => Err(tag_mismatch(tag, span)),
-        _ => Err(foreign_tag(tag, span)),
+        ("null" | "bool" | "int" | "float", _) => Err(tag::mismatch(tag, written, span)),
+        _ => Err(tag::foreign(tag, written, span)),
     }
 }
 
@@ -62,19 +69,6 @@ pub(super) fn number_out_of_range(text: &str, span: Span) -> Problem {
     )
     .label("number out of range")
     .help("write the real figure; if the value is meant as text, quote it")
-}
-
-fn tag_mismatch(tag: &Tag, span: Span) -> Problem {
-    Problem::new(
-        Code::YamlTag,
-        format!(
-            "the tag `!!{}` does not fit this value, which is not a {}",
-            tag.suffix, tag.suffix
-        ),
-        span,
-    )
-    .label("tagged value")
-    .help("remove the tag: YAML readers disagree on what a value tagged with another type is (one reads `!!null 2025-03-31` as null, another as a date)")
 }
 
 /// The YAML 1.2 core schema's resolution of a plain scalar.

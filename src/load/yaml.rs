@@ -10,7 +10,7 @@ use std::collections::hash_map::Entry as KeyEntry;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
 
 use super::scalar::{core_scalar, number_out_of_range, out_of_range, resolve_plain};
-use super::{Limits, Problem};
+use super::{Limits, Problem, tag};
 use crate::node::{Entry, Held, Node, Value, Weight};
 use crate::source::Span;
 
@@ -397,24 +397,35 @@ impl<'l> Builder<'l> {
         self.complete(node, 0)
     }
 
-    /// The parser's end marker for a quoted scalar lies past any trailing comment; find the
-    /// closing quote in the text instead.
-    fn quoted_span(&mut self, span: Span) -> Span {
-        if span.start < self.cursor.0 {
+    /// The byte offset of character `at` of the text, found from the last one asked for (the
+    /// parser's events come in order), or `None` past the end.
+    fn byte_of(&mut self, at: usize) -> Option<usize> {
+        if at < self.cursor.0 {
             self.cursor = (0, 0);
         }
         let (mut c, mut b) = self.cursor;
         let mut chars = self.text[b..].chars();
-        while c < span.start {
-            match chars.next() {
-                Some(ch) => {
-                    c += 1;
-                    b += ch.len_utf8();
-                }
-                None => return span,
-            }
+        while c < at {
+            let ch = chars.next()?;
+            c += 1;
+            b += ch.len_utf8();
         }
         self.cursor = (c, b);
+        Some(b)
+    }
+
+    /// A tag as the file writes it, read where its node starts (character `at`).
+    fn written_tag(&mut self, tag: &Tag, at: usize) -> String {
+        let rest = self.byte_of(at).map_or("", |b| &self.text[b..]);
+        tag::written(tag, rest)
+    }
+
+    /// The parser's end marker for a quoted scalar lies past any trailing comment; find the
+    /// closing quote in the text instead.
+    fn quoted_span(&mut self, span: Span) -> Span {
+        let Some(b) = self.byte_of(span.start) else {
+            return span;
+        };
         let mut chars = self.text[b..].chars();
         let Some(quote) = chars.next() else {
             return span;
@@ -442,7 +453,8 @@ impl<'l> Builder<'l> {
         if let Some(tag) = tag
             && !(tag.is_yaml_core_schema() && matches!(tag.suffix.as_str(), "map" | "seq"))
         {
-            self.problems.push(foreign_tag(tag, span));
+            let written = self.written_tag(tag, span.start);
+            self.problems.push(tag::foreign(tag, &written, span));
         }
     }
 
@@ -593,7 +605,7 @@ impl<'l> Builder<'l> {
             Some(tag) if tag.is_yaml_core_schema() && tag.suffix == "str" => {
                 return Value::Str(text.to_string());
             }
-            Some(tag) => match core_scalar(tag, text, span) {
+            Some(tag) => match core_scalar(tag, &self.written_tag(tag, span.start), text, span) {
                 Ok(value) => value,
                 Err(problem) => {
                     self.problems.push(problem);
@@ -742,21 +754,6 @@ fn too_deep(limit: usize, span: Span) -> Problem {
         "declarations need only a few levels; raise the limit with `--max-depth` if this file is \
          genuine (brackets `[` `{` cannot nest more than 255 levels whatever the limit)",
     )
-}
-
-pub(super) fn foreign_tag(tag: &Tag, span: Span) -> Problem {
-    let shown = shorten(&if tag.is_yaml_core_schema() {
-        format!("!!{}", tag.suffix)
-    } else {
-        tag.to_string()
-    });
-    Problem::new(
-        Code::YamlTag,
-        format!("the tag `{shown}` is not allowed"),
-        span,
-    )
-    .label("tagged value")
-    .help("declarations are plain data: remove the tag (tags can ask other YAML tools to build objects)")
 }
 
 #[cfg(test)]

@@ -62,3 +62,4 @@ mod server_rules;
 mod targets;
 mod versions;
 mod workspace;
+mod yaml_tags;
