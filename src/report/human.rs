@@ -358,33 +358,98 @@ pub fn file_budget(file_bytes: usize) -> usize {
 /// What the report has shown of one file so far.
 #[derive(Default, Clone)]
 struct Shown {
+    /// Findings counted against [`MAX_FINDINGS_PER_FILE`].
+    counted: usize,
     findings: usize,
     bytes: usize,
     left_out: usize,
 }
 
+/// The caps of a human report on each file's findings, [`MAX_FINDINGS_PER_FILE`] and
+/// [`file_budget`]: `check`'s report and `review`'s both show findings through one of these,
+/// then its [`FileCaps::notes`].
+pub struct FileCaps<'r> {
+    run: &'r Run,
+    shown: Vec<Shown>,
+}
+
+impl<'r> FileCaps<'r> {
+    pub fn new(run: &'r Run) -> FileCaps<'r> {
+        FileCaps {
+            run,
+            shown: vec![Shown::default(); run.sources.len() + 1],
+        }
+    }
+
+    fn of(&mut self, f: &Finding) -> &mut Shown {
+        let file = f.source.min(self.run.sources.len());
+        &mut self.shown[file]
+    }
+
+    /// Whether a finding is within its file's count, and so worth rendering; one past it is
+    /// counted as left out.
+    pub fn admit(&mut self, f: &Finding) -> bool {
+        let s = self.of(f);
+        s.counted += 1;
+        if s.counted > MAX_FINDINGS_PER_FILE {
+            s.left_out += 1;
+        }
+        s.counted <= MAX_FINDINGS_PER_FILE
+    }
+
+    /// Whether a finding admitted and rendered in `bytes` fits its file's budget (a file's first
+    /// finding always does); one that does not is counted as left out.
+    pub fn fits(&mut self, f: &Finding, bytes: usize) -> bool {
+        let size = self.run.sources.get(f.source).map_or(0, |s| s.text.len());
+        let s = self.of(f);
+        if s.findings > 0 && s.bytes + bytes > file_budget(size) {
+            s.left_out += 1;
+            return false;
+        }
+        s.findings += 1;
+        s.bytes += bytes;
+        true
+    }
+
+    /// One line for each file whose findings were not all shown, naming the `formats` that
+    /// list them all.
+    pub fn notes(&self, formats: &str) -> String {
+        let mut out = String::new();
+        for (i, s) in self
+            .shown
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.left_out > 0)
+        {
+            let name = self
+                .run
+                .sources
+                .get(i)
+                .map_or("(no file)", |f| f.name.as_str());
+            let more = if s.left_out == 1 {
+                "1 more finding".to_string()
+            } else {
+                format!("{} more findings", s.left_out)
+            };
+            out.push_str(&format!(
+                "{more} in {} not shown: the human report shows at most {MAX_FINDINGS_PER_FILE} findings of a file, and 64 KiB plus four times its size of them; use {formats} for all\n\n",
+                escape::terminal_line(name)
+            ));
+        }
+        out
+    }
+}
+
 /// Write the report as [`render`] makes it, a chunk of findings at a time, each file's findings
-/// within [`MAX_FINDINGS_PER_FILE`] and [`file_budget`].
+/// within [`FileCaps`].
 pub fn write(run: &Run, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for d in &run.diagnostics {
         out.write_all(render_diagnostic(d, style).as_bytes())?;
         out.write_all(b"\n")?;
     }
-    let file = |f: &Finding| f.source.min(run.sources.len());
-    let mut shown = vec![Shown::default(); run.sources.len() + 1];
+    let mut caps = FileCaps::new(run);
     // Past the count, a finding is not even rendered.
-    let candidates: Vec<&Finding> = run
-        .findings
-        .iter()
-        .filter(|f| {
-            let s = &mut shown[file(f)];
-            s.left_out += 1;
-            s.left_out <= MAX_FINDINGS_PER_FILE
-        })
-        .collect();
-    for s in &mut shown {
-        s.left_out = s.left_out.saturating_sub(MAX_FINDINGS_PER_FILE);
-    }
+    let candidates: Vec<&Finding> = run.findings.iter().filter(|f| caps.admit(f)).collect();
     // Each finding renders on its own (miette's layout is the costly part); in parallel, then
     // written in the findings' order.
     for chunk in candidates.chunks(CHUNK) {
@@ -393,41 +458,17 @@ pub fn write(run: &Run, style: Style, out: &mut dyn std::io::Write) -> std::io::
             .map(|f| render_finding(run, f, style))
             .collect();
         for (f, text) in chunk.iter().zip(rendered) {
-            let size = run.sources.get(f.source).map_or(0, |s| s.text.len());
-            let s = &mut shown[file(f)];
-            if s.findings > 0 && s.bytes + text.len() > file_budget(size) {
-                s.left_out += 1;
-                continue;
+            if caps.fits(f, text.len()) {
+                out.write_all(text.as_bytes())?;
+                out.write_all(b"\n")?;
             }
-            s.findings += 1;
-            s.bytes += text.len();
-            out.write_all(text.as_bytes())?;
-            out.write_all(b"\n")?;
         }
     }
-    left_out_notes(run, &shown, out)?;
+    out.write_all(caps.notes("--format json (or sarif)").as_bytes())?;
     if let Some(line) = provenance_line(&run.provenance) {
         writeln!(out, "{line}")?;
     }
     writeln!(out, "{}", Summary::of(run))
-}
-
-/// One line for each file whose findings were not all shown.
-fn left_out_notes(run: &Run, shown: &[Shown], out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for (i, s) in shown.iter().enumerate().filter(|(_, s)| s.left_out > 0) {
-        let name = run.sources.get(i).map_or("(no file)", |f| f.name.as_str());
-        let more = if s.left_out == 1 {
-            "1 more finding".to_string()
-        } else {
-            format!("{} more findings", s.left_out)
-        };
-        writeln!(
-            out,
-            "{more} in {} not shown: the human report shows at most {MAX_FINDINGS_PER_FILE} findings of a file, and 64 KiB plus four times its size of them; use --format json (or sarif) for all\n",
-            escape::terminal_line(name)
-        )?;
-    }
-    Ok(())
 }
 
 /// What produced the run (config, packs, targets, workspace, history), in one line: settings

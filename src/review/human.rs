@@ -9,7 +9,9 @@ use std::fmt::Write;
 use super::rows::{self, Part};
 use super::{Outcome, Review};
 use crate::render::escape::terminal_line;
-use crate::report::human::{Style, render_diagnostic, render_finding};
+use crate::report::human::{
+    FileCaps, MAX_FINDINGS_PER_FILE, Style, render_diagnostic, render_finding,
+};
 
 /// A value from a document, escaped for the terminal.
 fn t(s: &str) -> Cow<'_, str> {
@@ -42,6 +44,37 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
     out
 }
 
+/// Most items of a list (conditions, questions, a criterion's evidence, the changes since the
+/// previous review) the human review shows, as many as findings of a file; a line counts the
+/// rest, which `--format json` lists.
+const MAX_LISTED: usize = MAX_FINDINGS_PER_FILE;
+
+/// Longest answer of a criterion shown, in characters (it quotes every finding of its rule).
+const MAX_ANSWER: usize = 4_096;
+
+/// The items of a list the human review shows.
+fn listed<T>(items: &[T]) -> &[T] {
+    &items[..items.len().min(MAX_LISTED)]
+}
+
+/// A line counting the items of a list left out, when there are any.
+fn left_out<T>(out: &mut String, items: &[T], what: &str, indent: &str) {
+    if let Some(n) = items.len().checked_sub(MAX_LISTED).filter(|&n| n > 0) {
+        let _ = writeln!(
+            out,
+            "{indent}{n} more {what} not shown: the human review lists at most {MAX_LISTED}; use --format json for all"
+        );
+    }
+}
+
+/// A criterion's answer, cut at [`MAX_ANSWER`] characters.
+fn short(answer: &str) -> Cow<'_, str> {
+    match answer.char_indices().nth(MAX_ANSWER) {
+        None => Cow::Borrowed(answer),
+        Some((cut, _)) => Cow::Owned(format!("{}… (the rest in --format json)", &answer[..cut])),
+    }
+}
+
 /// Render every review of the outcome.
 pub fn render(outcome: &Outcome, style: Style) -> String {
     let mut out = String::new();
@@ -64,30 +97,42 @@ fn render_review(out: &mut String, outcome: &Outcome, r: &Review, style: Style) 
     criteria(out, r, style.width);
     conditions(out, r, style.width);
     previous(out, r, style.width);
-    if !r.findings.is_empty() {
-        let _ = writeln!(out, "Findings ({})\n", r.findings.len());
-    }
-    for (i, f) in r.findings.iter().enumerate() {
-        out.push_str(&wrap(
-            &format!("{}. {}", i + 1, t(&f.context)),
-            style.width,
-            "   ",
-        ));
-        out.push_str(&render_finding(&outcome.run, &f.finding, style));
-        out.push('\n');
-    }
+    findings(out, outcome, r, style);
     if !r.questions.is_empty() {
         out.push_str("Questions for the department\n");
-        for (i, q) in r.questions.iter().enumerate() {
+        for (i, q) in listed(&r.questions).iter().enumerate() {
             out.push_str(&wrap(
                 &format!("  {}. {}", i + 1, t(q)),
                 style.width,
                 "     ",
             ));
         }
+        left_out(out, &r.questions, "questions", "  ");
         out.push('\n');
     }
     provenance(out, r);
+}
+
+/// Each finding with the commitment's text and its snippets, each file's within the caps of
+/// the human report ([`FileCaps`], as `check`'s), then a line counting those left out.
+fn findings(out: &mut String, outcome: &Outcome, r: &Review, style: Style) {
+    if r.findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "Findings ({})\n", r.findings.len());
+    let mut caps = FileCaps::new(&outcome.run);
+    for (i, f) in r.findings.iter().enumerate() {
+        if !caps.admit(&f.finding) {
+            continue;
+        }
+        let mut text = wrap(&format!("{}. {}", i + 1, t(&f.context)), style.width, "   ");
+        text.push_str(&render_finding(&outcome.run, &f.finding, style));
+        text.push('\n');
+        if caps.fits(&f.finding, text.len()) {
+            out.push_str(&text);
+        }
+    }
+    out.push_str(&caps.notes("--format json"));
 }
 
 fn heading(out: &mut String, r: &Review) {
@@ -185,14 +230,19 @@ fn criteria(out: &mut String, r: &Review, width: usize) {
             .map(|n| format!(" (commitment {n})"))
             .unwrap_or_default();
         let _ = writeln!(out, "     {}{commitment}", t(&c.rule));
-        out.push_str(&wrap(&format!("     {}", t(&c.answer)), width, "     "));
-        for e in &c.evidence {
+        out.push_str(&wrap(
+            &format!("     {}", t(&short(&c.answer))),
+            width,
+            "     ",
+        ));
+        for e in listed(&c.evidence) {
             out.push_str(&wrap(
                 &format!("     - {}", line(&rows::evidence_parts(e))),
                 width,
                 "       ",
             ));
         }
+        left_out(out, &c.evidence, "pieces of evidence", "     ");
     }
     out.push('\n');
 }
@@ -208,7 +258,7 @@ fn conditions(out: &mut String, r: &Review, width: usize) {
         rows::conditions_heading(r),
         r.conditions.len()
     );
-    for c in &r.conditions {
+    for c in listed(&r.conditions) {
         out.push_str(&wrap(
             &format!("  {}. {}", c.id, t(&c.text)),
             width,
@@ -232,6 +282,7 @@ fn conditions(out: &mut String, r: &Review, width: usize) {
             ));
         }
     }
+    left_out(out, &r.conditions, "conditions", "  ");
     out.push('\n');
 }
 
@@ -266,7 +317,7 @@ fn record(out: &mut String, r: &Review, width: usize) {
     }
     if !s.conditions.is_empty() {
         out.push_str("  Conditions as recorded:\n");
-        for c in &s.conditions {
+        for c in listed(&s.conditions) {
             out.push_str(&wrap(
                 &format!("    {}. {}", c.id, t(&c.text)),
                 width,
@@ -283,6 +334,7 @@ fn record(out: &mut String, r: &Review, width: usize) {
                 "       ",
             ));
         }
+        left_out(out, &s.conditions, "recorded conditions", "    ");
     }
     out.push('\n');
 }
@@ -299,7 +351,7 @@ fn previous(out: &mut String, r: &Review, width: usize) {
         width,
         "  ",
     ));
-    for c in &p.conditions {
+    for c in listed(&p.conditions) {
         out.push_str(&wrap(
             &format!(
                 "  - [{}] {} {}",
@@ -311,8 +363,9 @@ fn previous(out: &mut String, r: &Review, width: usize) {
             "    ",
         ));
     }
+    left_out(out, &p.conditions, "changed conditions", "  ");
     for (what, list) in [("fixed", &p.findings_fixed), ("new", &p.findings_new)] {
-        for f in list {
+        for f in listed(list) {
             out.push_str(&wrap(
                 &format!(
                     "  - finding {what}: {} at {}: {}",
@@ -324,6 +377,7 @@ fn previous(out: &mut String, r: &Review, width: usize) {
                 "    ",
             ));
         }
+        left_out(out, list, &format!("findings {what}"), "  ");
     }
     out.push('\n');
 }

@@ -824,3 +824,60 @@ fn a_health_bodys_proposal_is_exempt_from_every_one_login_criterion() {
     assert_ne!(contract.1, "not_applicable", "{contract:?}");
     assert!(!contract.2.contains(REASON), "{contract:?}");
 }
+
+/// A proposal dense with findings (from a pack whose rules report thousands) gets a human
+/// review bounded as `check`'s human report is, through the same caps: at most 100 findings of
+/// a file, within 64 KiB plus four times its size, and as many conditions and questions, each
+/// list with a line counting the rest. JSON keeps them all.
+#[test]
+fn a_proposal_dense_with_findings_gets_a_bounded_human_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("dense");
+    std::fs::create_dir(&pack).unwrap();
+    std::fs::write(
+        pack.join("pack.yaml"),
+        "name: dense\nversion: 1.0.0\ndescription: Rules that report many findings\n",
+    )
+    .unwrap();
+    for n in 1..=3 {
+        std::fs::write(
+            pack.join(format!("dense-{n}.rhai")),
+            format!(
+                "let rule = #{{ id: \"dense-{n}\", title: \"Dense {n}\", commitment: (), severity: \"error\", kinds: [\"proposal\"] }};\n\
+                 fn check(doc, ctx) {{ for i in 0..1000 {{ report(\"proposal.id\", \"finding \" + i + \" of dense-{n}\"); }} }}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let proposal = "fixtures/examples/proposal-clean.yaml";
+    let pack = pack.to_str().unwrap();
+    let args = [proposal, "--as-of", "2025-04-14", "--rules", pack];
+    let (out, stderr, code) = review_with(&[&args[..], &["--declarations", DECLARATIONS]].concat());
+    assert_eq!(code, 1, "{stderr}");
+    let size = std::fs::metadata(proposal).unwrap().len() as usize;
+    // The findings' budget, with room for the rest of the review (criteria, conditions and
+    // questions, 100 each).
+    assert!(
+        out.len() < 64 * 1024 + 4 * size + 96 * 1024,
+        "{} bytes of review",
+        out.len()
+    );
+    assert_eq!(
+        out.matches("× finding ").count(),
+        100,
+        "{}",
+        crate::harness::truncate(&out)
+    );
+    for note in [
+        "2900 more findings in fixtures/examples/proposal-clean.yaml not shown: the human report shows at most 100 findings of a file, and 64 KiB plus four times its size of them; use --format json for all",
+        "2900 more conditions not shown: the human review lists at most 100; use --format json for all",
+        "2900 more questions not shown: the human review lists at most 100",
+    ] {
+        assert!(out.contains(note), "{note}");
+    }
+    let (json, _) = json_of(&[&args[..], &["--declarations", DECLARATIONS]].concat());
+    let findings = json["reviews"][0]["findings"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(findings, 3000);
+}
