@@ -58,6 +58,7 @@ mod sandbox;
 mod sandbox_life;
 mod score_cli;
 mod server;
+mod server_refusals;
 mod server_rules;
 mod targets;
 mod versions;
