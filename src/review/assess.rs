@@ -363,6 +363,8 @@ fn questions(
     missing_declaration: Option<&str>,
 ) -> Vec<String> {
     let mut questions: Vec<String> = Vec::new();
+    // Asked once each: a set, not a search of the list per finding (100,000 findings).
+    let mut asked = std::collections::HashSet::new();
     for f in findings.iter().filter(|f| !f.waived) {
         let q = if f.rule == UNANSWERED {
             format!(
@@ -372,7 +374,7 @@ fn questions(
         } else {
             question(f, prepared)
         };
-        if !questions.contains(&q) {
+        if asked.insert(q.clone()) {
             questions.push(q);
         }
     }
