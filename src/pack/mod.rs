@@ -14,6 +14,7 @@ pub mod organisations;
 pub mod reads;
 mod review_policy;
 pub mod rule;
+mod rule_name;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -28,6 +29,7 @@ use crate::engine::Sandbox;
 pub use manifest::{Exemption, Manifest, Mission, ParamType, Parameter};
 pub use organisations::Organisations;
 pub use rule::Rule;
+pub use rule_name::RuleName;
 
 use crate::date::Date;
 use crate::diag::{Code, ToolDiagnostic};

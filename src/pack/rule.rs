@@ -23,8 +23,9 @@ pub const DOC_SECTIONS: &[&str] = &[
 #[derive(Debug)]
 pub struct Rule {
     pub id: String,
-    /// [`Rule::id`], shared by every result of the rule (a run of many files holds millions).
-    pub key: std::sync::Arc<str>,
+    /// [`Rule::id`] with its commitment and mission, shared by every result of the rule (a run
+    /// of many files holds millions).
+    pub key: super::RuleName,
     pub title: String,
     pub commitment: Option<u32>,
     pub mission: Option<u32>,
@@ -364,7 +365,7 @@ pub fn compile(
         return Err(errors);
     }
     let rule = Rule {
-        key: std::sync::Arc::from(meta.id.as_str()),
+        key: super::RuleName::new(&meta.id, meta.commitment, mission),
         id: meta.id,
         title: meta.title,
         commitment: meta.commitment,

@@ -132,8 +132,8 @@ fn rule_case(
                 })
                 .collect();
             judge(&mut case, &findings, fail_on);
-            if case.outcome.is_none() && !r.passed.is_empty() {
-                let checked = format!("checked: {}", r.passed.join(", "));
+            if case.outcome.is_none() && !r.passed().is_empty() {
+                let checked = format!("checked: {}", r.passed().join(", "));
                 case.output = if case.output.is_empty() {
                     checked
                 } else {

@@ -281,17 +281,17 @@ fn applied(
             }
         }
     }
-    for p in result.passed.iter().filter(|p| !p.is_empty()) {
+    for p in result.passed().iter().filter(|p| !p.is_empty()) {
         evidence.push(in_proposal(inputs, p));
     }
-    for p in &result.evidence {
+    for p in result.evidence() {
         if let Some(e) = in_declaration(inputs, p) {
             evidence.push(e);
         }
     }
     let live: Vec<&&Finding> = findings.iter().filter(|f| !f.waived).collect();
     if live.is_empty() {
-        let checks = result.passed.len();
+        let checks = result.passed().len();
         let answer = if findings.is_empty() {
             format!("met: {checks} {} passed", plural(checks, "check", "checks"))
         } else {

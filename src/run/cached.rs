@@ -163,6 +163,12 @@ pub(super) fn read(key: &ContentHash, input: &Input, env: &Env) -> Option<FileOu
         .map(KeptDoc::into_info)
         .collect();
     let mut results = std::mem::take(&mut kept.results);
+    // Each result shares its rule's name again, as a fresh run's results do (a rule the run
+    // no longer has makes the entry useless).
+    for r in &mut results {
+        let (_, rule) = env.rules.iter().find(|(_, rule)| rule.id == *r.rule)?;
+        r.rule = rule.key.clone();
+    }
     let mut spilled = None;
     let spill_whole = !kept.findings.is_empty()
         && !docs.is_empty()
@@ -191,7 +197,7 @@ pub(super) fn read(key: &ContentHash, input: &Input, env: &Env) -> Option<FileOu
                         waived: k.waived,
                     })
                     .collect();
-                r.findings = Vec::new();
+                r.findings = Box::default();
             }
             Vec::new()
         }

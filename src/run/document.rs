@@ -627,10 +627,10 @@ fn record(
                 doc,
                 rule,
                 Status::Applied,
-                passed,
+                Vec::new(),
                 (start..pending.len()).collect(),
             );
-            result.evidence = evidence;
+            result.set_checks(passed, evidence);
             out.results.push(result);
         }
     }
@@ -685,17 +685,7 @@ pub(super) fn rule_result(
     passed: Vec<String>,
     findings: Vec<usize>,
 ) -> RuleResult {
-    RuleResult {
-        doc,
-        rule: rule.key.clone(),
-        commitment: rule.commitment,
-        mission: rule.mission,
-        status,
-        passed,
-        evidence: Vec::new(),
-        findings,
-        spilled: Vec::new(),
-    }
+    RuleResult::new(doc, rule.key.clone(), status, passed, findings)
 }
 
 /// One diagnostic per rule that failed, however many documents it failed on: the failure in the

@@ -18,6 +18,7 @@ mod portfolio;
 mod prepare;
 mod provenance;
 mod resolve;
+mod result;
 mod results;
 mod spill;
 
@@ -27,6 +28,7 @@ pub use outside::OutsideCache;
 pub use prepare::{Prepared, prepare};
 use prepare::{context, targets_for};
 pub use provenance::Provenance;
+pub use result::{RuleResult, Status};
 pub use results::Results;
 pub use spill::{Counts, FINDING_DEPTH, Item, Mark, Spill};
 
@@ -129,37 +131,6 @@ pub struct DocInfo {
     /// judge change read it): its file and `as_of`, or its commit and path.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
-}
-
-/// What one rule concluded about one document, for scores and JUnit.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RuleResult {
-    /// Index into [`Run::documents`].
-    pub doc: usize,
-    pub rule: Arc<str>,
-    pub commitment: Option<u32>,
-    pub mission: Option<u32>,
-    pub status: Status,
-    /// Paths of the checks that passed.
-    pub passed: Vec<String>,
-    /// Paths in the proposal's department declaration where a proposal rule's cross-check
-    /// passed (`pass_in(ctx.declaration_ref, path)`): the evidence a review shows beside the
-    /// proposal's own.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<String>,
-    /// Indices into [`Run::findings`] of the findings this rule raised in the document.
-    pub findings: Vec<usize>,
-    /// The marks of the findings it raised whose bodies went to [`Run::spill`].
-    #[serde(skip)]
-    pub spilled: Vec<Mark>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "status", content = "reason")]
-pub enum Status {
-    Applied,
-    NotApplicable(Arc<str>),
-    Failed,
 }
 
 /// The outcome of checking documents: the findings (each with its file, line and column), the
@@ -547,7 +518,7 @@ fn spill_findings(outcome: &mut FileOutcome, spill: &Spill, options: &Options) {
             .iter()
             .filter_map(|&i| outcome.findings.get(i).map(Mark::of))
             .collect();
-        r.findings = Vec::new();
+        r.findings = Box::default();
     }
     outcome.findings = Vec::new();
     outcome.spilled = Some(chunk);

@@ -124,17 +124,8 @@ mod tests {
     use crate::run::Status;
 
     fn result(doc: usize, rule: &str) -> RuleResult {
-        RuleResult {
-            doc,
-            rule: rule.into(),
-            commitment: None,
-            mission: None,
-            status: Status::Applied,
-            passed: Vec::new(),
-            evidence: Vec::new(),
-            findings: Vec::new(),
-            spilled: Vec::new(),
-        }
+        let rule = crate::pack::RuleName::new(rule, None, None);
+        RuleResult::new(doc, rule, Status::Applied, Vec::new(), Vec::new())
     }
 
     fn order(results: &Results) -> Vec<(usize, String)> {

@@ -14,6 +14,7 @@
 //! Output formats are one module each; [`render`] picks one.
 
 pub mod baseline;
+mod government;
 pub mod html;
 pub mod human;
 pub mod json;
@@ -718,11 +719,6 @@ fn weighted_mean(items: &[(Option<f64>, f64)]) -> Option<f64> {
     (weight > 0.0).then(|| sum / weight)
 }
 
-fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    let items: Vec<(Option<f64>, f64)> = values.map(|v| (v, 1.0)).collect();
-    weighted_mean(&items)
-}
-
 /// The scores a `check --format json` report carries: the government's and each
 /// department's overall and per-mission score, and the documents not scored (with why).
 /// `score --format json` has every figure.
@@ -759,43 +755,46 @@ pub struct SummaryDepartment {
 
 impl Summary {
     /// The summary of a run's scores, computed without the detail a full score report keeps
-    /// (findings, rule tallies, losses): what `check --format json` carries.
+    /// (findings, rule tallies, losses): what `check --format json` carries. Each department
+    /// is summarised as soon as it is scored, so its detail is never held.
     pub fn of_run(run: &Run, model: &Model) -> Summary {
-        Summary::of(&score_with(run, model, Detail::Summary))
+        let mut departments = Vec::new();
+        let scoring = each_department(run, model, Detail::Summary, |d| {
+            if !d.documents.is_empty() {
+                departments.push(SummaryDepartment::of(&d));
+            }
+        });
+        Summary {
+            bands: scoring.model.bands,
+            government: SummaryScores::of(&scoring.government.score, &scoring.government.missions),
+            departments,
+            not_scored: scoring.not_scored,
+        }
     }
+}
 
-    /// The summary of a score report.
-    pub fn of(report: &ScoreReport) -> Summary {
-        let missions = |list: &[MissionScore]| {
-            list.iter()
+impl SummaryScores {
+    fn of(score: &Value, missions: &[MissionScore]) -> SummaryScores {
+        SummaryScores {
+            score: score.score,
+            band: score.band,
+            missions: missions
+                .iter()
                 .map(|m| SummaryMission {
                     number: m.number,
                     score: m.score.score,
                     disabled: m.score.disabled,
                 })
-                .collect()
-        };
-        Summary {
-            bands: report.bands,
-            government: SummaryScores {
-                score: report.government.score.score,
-                band: report.government.score.band,
-                missions: missions(&report.government.missions),
-            },
-            departments: report
-                .departments
-                .iter()
-                .filter(|d| !d.documents.is_empty())
-                .map(|d| SummaryDepartment {
-                    organisation: d.organisation.clone(),
-                    scores: SummaryScores {
-                        score: d.score.score,
-                        band: d.score.band,
-                        missions: missions(&d.missions),
-                    },
-                })
                 .collect(),
-            not_scored: report.not_scored.clone(),
+        }
+    }
+}
+
+impl SummaryDepartment {
+    fn of(d: &Department) -> SummaryDepartment {
+        SummaryDepartment {
+            organisation: d.organisation.clone(),
+            scores: SummaryScores::of(&d.score, &d.missions),
         }
     }
 }
@@ -815,6 +814,48 @@ enum Detail {
 }
 
 fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
+    let mut departments = Vec::new();
+    let scoring = each_department(run, model, detail, |d| departments.push(d));
+    ScoreReport {
+        version: SCORE_REPORT_VERSION.into(),
+        tool: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
+        as_of: scoring.model.as_of.clone(),
+        bands: scoring.model.bands,
+        missions: scoring.model.missions,
+        departments,
+        government: scoring.government,
+        not_scored: scoring.not_scored,
+        proposals_skipped: scoring.proposals_skipped,
+        incomplete_rules: scoring.incomplete.into_iter().collect(),
+        findings: scoring.findings,
+        comparison: None,
+        provenance: run.provenance.clone(),
+        diagnostics: run.diagnostics.clone(),
+    }
+}
+
+/// What scoring the departments leaves besides the departments themselves.
+struct Scoring {
+    /// The model the scores were computed with (with room for every commitment of the run).
+    model: Model,
+    government: Government,
+    not_scored: Vec<NotScored>,
+    proposals_skipped: usize,
+    /// Rules that failed to run.
+    incomplete: BTreeSet<String>,
+    /// The scored documents' findings (a full report's only).
+    findings: Vec<ScoredFinding>,
+}
+
+/// Score each department of the run in turn, handing each to `keep` as soon as it is scored:
+/// only one department's tallies are held at a time, and the government's figures are summed
+/// as the departments come, so what `keep` lets go of is never held for long.
+fn each_department(
+    run: &Run,
+    model: &Model,
+    detail: Detail,
+    mut keep: impl FnMut(Department),
+) -> Scoring {
     let model = with_commitments_of_results(run, model);
     let Intake {
         depts,
@@ -829,8 +870,6 @@ fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
         .filter(|r| r.status == Status::Failed && !model.unscored.contains(&*r.rule))
         .map(|r| r.rule.to_string())
         .collect();
-    // Each department is tallied and scored in turn, so only one department's tallies are
-    // held at a time (a run of 10,000 declarations held them all).
     let mut results_of: BTreeMap<&str, Vec<&RuleResult>> = BTreeMap::new();
     for r in &run.results {
         if let Some(org) = scored_doc.get(&r.doc) {
@@ -838,22 +877,21 @@ fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
         }
     }
     let mut findings = Vec::new();
-    let departments: Vec<Department> = depts
-        .into_iter()
-        .map(|(org, mut acc)| {
-            let results = results_of.remove(org.as_str()).unwrap_or_default();
-            let keep = (detail == Detail::Full).then_some(&mut findings);
-            tally_results(run, &model, &org, &results, &mut acc, keep);
-            let mut department = department(org, acc, &model, run, detail);
-            if detail == Detail::Summary {
-                for c in &mut department.commitments {
-                    c.rules = Vec::new();
-                }
+    let mut sums = government::GovernmentSums::default();
+    for (org, mut acc) in depts {
+        let results = results_of.remove(org.as_str()).unwrap_or_default();
+        let kept = (detail == Detail::Full).then_some(&mut findings);
+        tally_results(run, &model, &org, &results, &mut acc, kept);
+        let mut department = department(org, acc, &model, run, detail);
+        if detail == Detail::Summary {
+            for c in &mut department.commitments {
+                c.rules = Vec::new();
             }
-            department
-        })
-        .collect();
-    let government = government(run, &model, &scored_doc, &departments);
+        }
+        sums.add(&department, &model);
+        keep(department);
+    }
+    let government = sums.finish(run, &model, &scored_doc);
     findings.sort_by(|a, b| {
         (&a.organisation, &a.file, a.line, &a.rule, &a.path).cmp(&(
             &b.organisation,
@@ -863,21 +901,13 @@ fn score_with(run: &Run, model: &Model, detail: Detail) -> ScoreReport {
             &b.path,
         ))
     });
-    ScoreReport {
-        version: SCORE_REPORT_VERSION.into(),
-        tool: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
-        as_of: model.as_of.clone(),
-        bands: model.bands,
-        missions: model.missions.clone(),
-        departments,
+    Scoring {
+        model,
         government,
         not_scored,
         proposals_skipped,
-        incomplete_rules: incomplete.into_iter().collect(),
+        incomplete,
         findings,
-        comparison: None,
-        provenance: run.provenance.clone(),
-        diagnostics: run.diagnostics.clone(),
     }
 }
 
@@ -887,8 +917,8 @@ fn with_commitments_of_results(run: &Run, model: &Model) -> Model {
     let unscored = &model.unscored;
     let mut with = model.clone();
     for r in run.results.iter().filter(|r| !unscored.contains(&*r.rule)) {
-        if let Some(c) = r.commitment {
-            with.ensure(c, r.mission);
+        if let Some(c) = r.commitment() {
+            with.ensure(c, r.mission());
         }
     }
     with
@@ -982,7 +1012,7 @@ fn tally_results(
         .iter()
         .filter(|r| !model.unscored.contains(&*r.rule))
     {
-        let Some(c) = r.commitment else {
+        let Some(c) = r.commitment() else {
             continue;
         };
         let mission = model.mission_of(c).map_or(0, |m| m.number);
@@ -1005,7 +1035,7 @@ fn tally_results(
                 }
             }
             Status::Applied => {
-                t.passed += r.passed.len();
+                t.passed += r.passed().len();
                 for &fi in &r.findings {
                     let Some(f) = run.findings.get(fi) else {
                         continue;
@@ -1017,7 +1047,7 @@ fn tally_results(
                 }
                 // Findings kept on disk by a JSON-only run: counted alike; not priced, as
                 // only a full report (never spilled) prices losses.
-                for &mark in &r.spilled {
+                for mark in r.spilled.marks() {
                     tally_finding(mark, &mut t, &mut acc.failed, (None, c, mission));
                 }
             }
@@ -1065,70 +1095,6 @@ fn tally_finding(
             t.passed += 1;
             t.warnings += 1;
         }
-    }
-}
-
-/// Government: the mean of the departments' figures, place by place. Departments none of
-/// whose documents could be scored do not count.
-fn government(
-    run: &Run,
-    model: &Model,
-    scored_doc: &BTreeMap<usize, String>,
-    departments: &[Department],
-) -> Government {
-    let bands = model.bands;
-    let scored: Vec<&Department> = departments
-        .iter()
-        .filter(|d| !d.documents.is_empty())
-        .collect();
-    let gov_value = |pick: &dyn Fn(&Department) -> Option<Value>| {
-        let values: Vec<Value> = scored.iter().filter_map(|d| pick(d)).collect();
-        Value::new(
-            mean(values.iter().map(|v| v.score)),
-            mean(values.iter().map(|v| v.without_waivers)),
-            &bands,
-        )
-    };
-    let gov_missions = model
-        .missions
-        .iter()
-        .map(|m| MissionScore {
-            number: m.number,
-            score: gov_value(&|d: &Department| {
-                d.missions
-                    .iter()
-                    .find(|x| x.number == m.number)
-                    .map(|x| x.score)
-            }),
-        })
-        .collect();
-    let gov_commitments = model
-        .missions
-        .iter()
-        .flat_map(|m| &m.commitments)
-        .map(|c| {
-            let pick = |d: &Department| {
-                d.commitments
-                    .iter()
-                    .find(|x| x.number == c.number)
-                    .map(|x| x.score)
-            };
-            GovCommitment {
-                number: c.number,
-                score: gov_value(&pick),
-                departments: scored
-                    .iter()
-                    .filter(|d| pick(d).is_some_and(|v| v.score.is_some()))
-                    .count(),
-            }
-        })
-        .collect();
-    Government {
-        score: gov_value(&|d: &Department| Some(d.score)),
-        departments_scored: scored.iter().filter(|d| d.score.score.is_some()).count(),
-        missions: gov_missions,
-        commitments: gov_commitments,
-        portfolio: portfolio::portfolio(run, model, scored_doc, departments),
     }
 }
 

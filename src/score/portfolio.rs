@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Department, MissingService, Model, Portfolio, Top75Service};
+use super::{MissingService, Model, Portfolio, Top75Service};
 use crate::node::{DocPath, Segment};
 use crate::run::Run;
 
@@ -47,12 +47,18 @@ pub(super) fn top75_of(data: &rhai::Map) -> Vec<Top75Service> {
     out
 }
 
+/// The departments of the top-75 list that a run holds, and those of them that were scored.
+pub(super) struct Departments<'a> {
+    pub(super) in_run: &'a BTreeSet<String>,
+    pub(super) scored: &'a BTreeSet<String>,
+}
+
 /// Commitment 1's portfolio facts, read from the C1 rule's results (see [`Portfolio`]).
 pub(super) fn portfolio(
     run: &Run,
     model: &Model,
     scored_doc: &BTreeMap<usize, String>,
-    departments: &[Department],
+    departments: Departments<'_>,
 ) -> Portfolio {
     let mut out = Portfolio {
         rule: model.c1_rule.clone().unwrap_or_default(),
@@ -83,7 +89,7 @@ pub(super) fn portfolio(
         let Some(org) = scored_doc.get(&r.doc) else {
             continue;
         };
-        for p in &r.passed {
+        for p in r.passed() {
             if let Some(Some(id)) = service_index(p).and_then(|i| ids(r.doc).get(i))
                 && listed.contains(&(org.as_str(), id.as_str()))
             {
@@ -91,20 +97,15 @@ pub(super) fn portfolio(
             }
         }
     }
-    let dept_scored: BTreeSet<&str> = departments
-        .iter()
-        .filter(|d| !d.documents.is_empty())
-        .map(|d| d.organisation.as_str())
-        .collect();
     for s in &model.top75 {
         let key = (s.department.clone(), s.id.clone());
         if great.contains(&key) {
             out.great_services.push(s.clone());
             continue;
         }
-        let status = if !departments.iter().any(|d| d.organisation == s.department) {
+        let status = if !departments.in_run.contains(&s.department) {
             "department_not_in_run"
-        } else if !dept_scored.contains(s.department.as_str()) {
+        } else if !departments.scored.contains(&s.department) {
             "department_not_scored"
         } else if declared.contains(&key) {
             "not_great"

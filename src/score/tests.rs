@@ -104,17 +104,11 @@ impl Build {
                 source: 0,
             });
         }
-        self.run.results.push(RuleResult {
-            doc,
-            rule: rule.into(),
-            commitment: Some(commitment),
-            mission: Some(mission_of(commitment)),
-            status,
-            passed: (0..passed).map(|i| format!("items[{i}]")).collect(),
-            evidence: Vec::new(),
-            findings: indices,
-            spilled: Vec::new(),
-        });
+        let rule = crate::pack::RuleName::new(rule, Some(commitment), Some(mission_of(commitment)));
+        let passed = (0..passed).map(|i| format!("items[{i}]")).collect();
+        self.run
+            .results
+            .push(RuleResult::new(doc, rule, status, passed, indices));
     }
 }
 
@@ -495,12 +489,14 @@ fn portfolio_counts_great_top75_services_from_the_c1_rule() {
         0,
         &[(E, false, "services[2].performance")],
     );
-    b.run.results.last_mut().unwrap().passed = vec![
+    let passed = vec![
         "services[0]".into(),
         "services[1].performance".into(),
         "services[1]".into(),
         "services[3]".into(), // s9 is not on the top-75 list
     ];
+    let last = b.run.results.last_mut().unwrap();
+    last.set_checks(passed, Vec::new());
     let svc = |dept: &str, id: &str| Top75Service {
         department: dept.into(),
         id: id.into(),

@@ -63,7 +63,7 @@ fn passed_lines(rule: &Rule, run: &Run, file: &str) -> Vec<usize> {
             continue;
         };
         let _ = doc;
-        for p in &r.passed {
+        for p in r.passed() {
             if let Ok(path) = DocPath::parse(p) {
                 lines.push(source.locate(tree.resolve(&path).span).line);
             }
@@ -86,7 +86,7 @@ pub(super) fn never_applied(
     let results: Vec<_> = run.results.iter().filter(|r| *r.rule == *rule.id).collect();
     let applied = results
         .iter()
-        .any(|r| r.status == Status::Applied && (!r.passed.is_empty() || !r.findings.is_empty()));
+        .any(|r| r.status == Status::Applied && (!r.passed().is_empty() || !r.findings.is_empty()));
     let failed = results.iter().any(|r| r.status == Status::Failed);
     if failed {
         // The rule's own error says what went wrong.

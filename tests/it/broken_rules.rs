@@ -270,7 +270,7 @@ fn endless_loop_at_runtime() {
         .find(|r| &*r.rule == "fine")
         .unwrap();
     assert_eq!(
-        fine.passed,
+        fine.passed(),
         vec!["kind".to_string()],
         "the other rule still ran"
     );

@@ -237,7 +237,7 @@ fn dwp_example_is_judged_by_every_rule_and_passes() {
             );
         } else {
             assert_eq!(r.status, Status::Applied, "{rule}");
-            assert!(!r.passed.is_empty(), "`{rule}` recorded no passed checks");
+            assert!(!r.passed().is_empty(), "`{rule}` recorded no passed checks");
         }
     }
     // Each item is a check: the three reforms, both self-assessed areas, the two red-rated or
@@ -246,7 +246,7 @@ fn dwp_example_is_judged_by_every_rule_and_passes() {
         run::results(&result)
             .iter()
             .find(|r| &*r.rule == rule)
-            .map(|r| r.passed.len())
+            .map(|r| r.passed().len())
             .unwrap()
     };
     assert_eq!(passed("funding-reform-not-implemented"), 3);
