@@ -67,8 +67,16 @@ pub fn print(text: &str) {
 /// Write a command's report to standard output: a diagnostic when it could not be written
 /// whole (a full disk), but not for a closed pipe (`| head`), which is the reader's choice.
 pub fn print_report(text: &str, what: &str) -> Option<ToolDiagnostic> {
-    let mut out = std::io::stdout().lock();
-    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    print_report_with(what, |out| out.write_all(text.as_bytes()))
+}
+
+/// [`print_report`], with the report written by `fill` as it is made (never held whole).
+pub fn print_report_with(
+    what: &str,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Option<ToolDiagnostic> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = fill(&mut out).and_then(|()| out.flush());
     let e = written.err()?;
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         return None;
@@ -111,10 +119,20 @@ pub fn write_file<P: AsRef<std::path::Path>>(
     what: &str,
     inputs: &[P],
 ) -> Option<ToolDiagnostic> {
+    write_file_with(path, what, inputs, |out| out.write_all(text.as_bytes()))
+}
+
+/// [`write_file`], with the report written by `fill` as it is made (never held whole).
+pub fn write_file_with<P: AsRef<std::path::Path>>(
+    path: &std::path::Path,
+    what: &str,
+    inputs: &[P],
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Option<ToolDiagnostic> {
     if let Some(d) = refuse_input(path, inputs) {
         return Some(d);
     }
-    let e = crate::write::atomic(path, text.as_bytes()).err()?;
+    let e = crate::write::atomic_with(path, crate::write::Durability::Synced, fill).err()?;
     Some(unwritable(path, what, &e))
 }
 

@@ -104,23 +104,18 @@ pub fn run(args: ScoreArgs) -> Exit {
     };
     let link = |rule: &str| prepared.rules.doc_link(rule);
     let color = output::style(args.color).color;
-    let text = score::render(&report, &result, args.format, view, color, &link);
     if let Some(path) = &args.output {
-        let plain = if color {
-            score::render(&report, &result, args.format, view, false, &link)
-        } else {
-            text.clone()
-        };
-        result.diagnostics.extend(output::write_file(
-            path,
-            &plain,
-            "score report",
-            &input_names(&result),
-        ));
+        let shape = (args.format, view, false);
+        let written = output::write_file_with(path, "score report", &input_names(&result), |w| {
+            score::write(&report, &result, shape, &link, w)
+        });
+        result.diagnostics.extend(written);
     }
-    result
-        .diagnostics
-        .extend(output::print_report(&text, "score report"));
+    let shape = (args.format, view, color);
+    let printed = output::print_report_with("score report", |w| {
+        score::write(&report, &result, shape, &link, w)
+    });
+    result.diagnostics.extend(printed);
     output::eprint_diagnostics(&result.diagnostics, err_style);
     if result.has_tool_errors() {
         return Exit::ToolError;

@@ -4,8 +4,16 @@
 use super::ScoreReport;
 
 pub fn render(report: &ScoreReport) -> String {
-    let mut text = crate::render::escape::json_pretty_string(report)
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
+    let mut out = Vec::new();
+    match write(report, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
+}
+
+/// Write the report as [`render`] makes it, without holding its text: a score of many
+/// organisations runs to a gigabyte of JSON.
+pub fn write(report: &ScoreReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    crate::render::escape::json_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
 }

@@ -1340,6 +1340,21 @@ impl Format {
     }
 }
 
+/// Write the report in a format, as [`render`] makes it; the JSON report is written as it is
+/// made, never held whole.
+pub fn write(
+    report: &ScoreReport,
+    run: &Run,
+    (format, view, color): (Format, View, bool),
+    doc_link: html::DocLink<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        _ => out.write_all(render(report, run, format, view, color, doc_link).as_bytes()),
+    }
+}
+
 /// The report in a format. `view` shapes the human and Markdown tables; `color` the human
 /// report; `doc_link` gives the HTML page a link for each rule.
 pub fn render(
