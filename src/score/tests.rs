@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
+use super::compute::weighted_mean;
 use super::*;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::run::{DocInfo, RuleResult, Status};
 use crate::source::{Location, SourceFile};
 
