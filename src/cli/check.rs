@@ -263,8 +263,11 @@ fn keep_what_reports_read(args: &CheckArgs, options: &mut run::Options) {
     let stdout_snippets = args.format.shows_snippets() && !args.statistics;
     options.let_go_of_text =
         !stdout_snippets && !args.outputs.iter().any(|(f, _)| f.shows_snippets());
-    options.spill_findings = args.format == Format::Json
-        && args.outputs.iter().all(|(f, _)| *f == Format::Json)
+    options.spill_findings = args.format.reads_findings_from_disk()
+        && args
+            .outputs
+            .iter()
+            .all(|(f, _)| f.reads_findings_from_disk())
         && args.min_severity.is_none()
         && !args.statistics;
 }

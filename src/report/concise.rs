@@ -52,9 +52,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     for d in &run.diagnostics {
         out.write_all(diagnostic_line(d).as_bytes())?;
     }
-    for f in &run.findings {
-        out.write_all(finding_line(f).as_bytes())?;
-    }
+    run.each_finding(|f| out.write_all(finding_line(&f).as_bytes()))?;
     writeln!(out, "{}", super::Summary::of(run))
 }
 

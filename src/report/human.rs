@@ -1,6 +1,7 @@
 //! The terminal report: one miette graphical diagnostic per finding, with the YAML snippet,
 //! a labelled span, the rule id and commitment as the code, and help.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -441,34 +442,53 @@ impl<'r> FileCaps<'r> {
 }
 
 /// Write the report as [`render`] makes it, a chunk of findings at a time, each file's findings
-/// within [`FileCaps`].
+/// within [`FileCaps`]. The findings are read as the run keeps them, so those it keeps on disk
+/// are read back a file at a time, never all at once.
 pub fn write(run: &Run, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for d in &run.diagnostics {
         out.write_all(render_diagnostic(d, style).as_bytes())?;
         out.write_all(b"\n")?;
     }
     let mut caps = FileCaps::new(run);
-    // Past the count, a finding is not even rendered.
-    let candidates: Vec<&Finding> = run.findings.iter().filter(|f| caps.admit(f)).collect();
-    // Each finding renders on its own (miette's layout is the costly part); in parallel, then
-    // written in the findings' order.
-    for chunk in candidates.chunks(CHUNK) {
-        let rendered: Vec<String> = chunk
-            .par_iter()
-            .map(|f| render_finding(run, f, style))
-            .collect();
-        for (f, text) in chunk.iter().zip(rendered) {
-            if caps.fits(f, text.len()) {
-                out.write_all(text.as_bytes())?;
-                out.write_all(b"\n")?;
-            }
+    let mut batch = Vec::new();
+    run.each_finding(|f| {
+        // Past the count, a finding is not even rendered.
+        if caps.admit(&f) {
+            batch.push(f);
         }
-    }
+        if batch.len() >= CHUNK {
+            show(run, style, &mut batch, &mut caps, out)?;
+        }
+        Ok(())
+    })?;
+    show(run, style, &mut batch, &mut caps, out)?;
     out.write_all(caps.notes("--format json (or sarif)").as_bytes())?;
     if let Some(line) = provenance_line(&run.provenance) {
         writeln!(out, "{line}")?;
     }
     writeln!(out, "{}", Summary::of(run))
+}
+
+/// Render a batch of findings (each on its own, in parallel: miette's layout is the costly
+/// part) and write them in order, each within its file's budget.
+fn show<'r>(
+    run: &'r Run,
+    style: Style,
+    batch: &mut Vec<Cow<'r, Finding>>,
+    caps: &mut FileCaps<'r>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let rendered: Vec<String> = batch
+        .par_iter()
+        .map(|f| render_finding(run, f, style))
+        .collect();
+    for (f, text) in batch.drain(..).zip(rendered) {
+        if caps.fits(&f, text.len()) {
+            out.write_all(text.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
 }
 
 /// What produced the run (config, packs, targets, workspace, history), in one line: settings

@@ -86,9 +86,14 @@ fn write_findings(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()
     let mut first = true;
     let mut emit = |item: Item<'_>| -> std::io::Result<()> {
         let rendered;
-        let bytes = match item {
-            Item::Rendered(bytes) => bytes,
-            Item::Finding(f) => {
+        let held = match &item {
+            Item::Rendered(bytes, _) => Err(*bytes),
+            Item::Read(f) => Ok(&**f),
+            Item::Finding(f) => Ok(*f),
+        };
+        let bytes = match held {
+            Err(bytes) => bytes,
+            Ok(f) => {
                 rendered = crate::render::fragment::json_at_depth(f, FINDING_DEPTH)?;
                 &rendered[..]
             }

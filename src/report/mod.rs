@@ -98,6 +98,12 @@ impl Format {
         }
     }
 
+    /// Whether the report reads the findings a file at a time as the run keeps them
+    /// (`Run::each_finding`), so that the run may keep them on disk until it is written.
+    pub fn reads_findings_from_disk(self) -> bool {
+        matches!(self, Format::Human | Format::Json | Format::Concise)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Human => "human",

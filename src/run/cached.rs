@@ -179,12 +179,23 @@ pub(super) fn read(key: &ContentHash, input: &Input, env: &Env) -> Option<FileOu
         // rendered, unparsed, and the rule results keep what scores read of them.
         Some(_) if spill_whole => {
             let lens = kept.rendered.lens.clone();
+            let mut by_piece = vec![None; lens.len()];
+            for k in &kept.findings {
+                if let Some(slot) = by_piece.get_mut(k.piece) {
+                    *slot = Some(k);
+                }
+            }
+            let mut spans = super::spill::Spans::default();
+            for k in by_piece {
+                let (own, related) = k.map_or(((0, 0), &[][..]), |k| (k.bytes, &k.related[..]));
+                spans.push_kept(own, related);
+            }
             let (path, offset) = (cache.path_of(key), (entry.len() - blob.len()) as u64);
             spilled = Some(Spill::refer(
                 &path,
-                offset,
-                blob.len() as u64,
+                (offset, blob.len() as u64),
                 lens,
+                spans,
                 kept.rendered.counts,
             ));
             for r in &mut results {

@@ -9,6 +9,7 @@ mod cached;
 mod context;
 mod declarations;
 mod document;
+mod each_finding;
 mod exemption;
 mod filter;
 mod options;

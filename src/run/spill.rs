@@ -98,13 +98,18 @@ pub struct Chunk {
     len: u64,
     /// The length of each finding's rendering.
     lens: Vec<u32>,
+    /// Each finding's bytes in its file, which its rendering leaves out: what a report with
+    /// snippets needs to read it back.
+    spans: Spans,
     pub counts: Counts,
 }
 
-/// A finding of the report: in memory, or as the bytes the report prints for it.
+/// A finding of the report: in memory, read back, or as the bytes the JSON report prints for
+/// it (with its bytes in its file, which those leave out).
 pub enum Item<'a> {
     Finding(&'a Finding),
-    Rendered(&'a [u8]),
+    Read(Box<Finding>),
+    Rendered(&'a [u8], &'a [(usize, usize)]),
 }
 
 /// The depth of an element of the JSON report's `findings` array.
@@ -126,6 +131,52 @@ pub fn render(findings: &[Finding]) -> Option<(Vec<u8>, Vec<u32>, Vec<usize>)> {
         bytes.extend_from_slice(&one);
     }
     Some((bytes, lens, piece))
+}
+
+/// The bytes (start, length) in its file of each finding of a chunk and of each of its
+/// related places, in the chunk's order: what the findings' renderings leave out.
+#[derive(Debug, Clone, Default)]
+pub struct Spans {
+    all: Vec<(usize, usize)>,
+    /// Where each finding's spans start in `all`.
+    starts: Vec<usize>,
+}
+
+impl Spans {
+    /// The next finding's spans: its own, then its related places'.
+    pub fn push(&mut self, f: &Finding) {
+        self.starts.push(self.all.len());
+        let places = std::iter::once(&f.location).chain(f.related.iter().map(|r| &r.location));
+        self.all.extend(places.map(|l| (l.byte_start, l.byte_len)));
+    }
+
+    /// The next finding's spans, as kept elsewhere.
+    pub fn push_kept(&mut self, own: (usize, usize), related: &[(usize, usize)]) {
+        self.starts.push(self.all.len());
+        self.all.push(own);
+        self.all.extend_from_slice(related);
+    }
+
+    /// The spans of the chunk's `i`th finding (none when not known).
+    fn of(&self, i: usize) -> &[(usize, usize)] {
+        let Some(&start) = self.starts.get(i) else {
+            return &[];
+        };
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.all.len());
+        self.all.get(start..end).unwrap_or_default()
+    }
+}
+
+/// A spilled finding read back from its rendering, with its bytes and its related places' bytes
+/// in their files.
+pub fn read_back(piece: &[u8], spans: &[(usize, usize)]) -> std::io::Result<Finding> {
+    let mut f: Finding = serde_json::from_slice(piece)?;
+    let places =
+        std::iter::once(&mut f.location).chain(f.related.iter_mut().map(|r| &mut r.location));
+    for (l, &(start, len)) in places.zip(spans) {
+        (l.byte_start, l.byte_len) = (start, len);
+    }
+    Ok(f)
 }
 
 /// Each finding's bytes of a rendered file.
@@ -160,14 +211,22 @@ impl Spill {
 
     /// Write one file's findings; `None` (nothing written) when the write fails.
     pub fn put(&self, findings: &[Finding]) -> Option<Chunk> {
-        let (bytes, lens, _) = render(findings)?;
+        let (bytes, lens, piece) = render(findings)?;
         let mut counts = Counts::default();
         findings.iter().for_each(|f| counts.add(f));
-        self.put_rendered(&bytes, lens, counts)
+        let mut by_piece = vec![None; findings.len()];
+        for (f, &p) in findings.iter().zip(&piece) {
+            by_piece[p] = Some(f);
+        }
+        let mut spans = Spans::default();
+        by_piece.into_iter().flatten().for_each(|f| spans.push(f));
+        let mut chunk = self.put_rendered(&bytes, lens, counts)?;
+        chunk.spans = spans;
+        Some(chunk)
     }
 
     /// Write one file's findings as [`render`] made them, with their counts.
-    pub fn put_rendered(&self, bytes: &[u8], lens: Vec<u32>, counts: Counts) -> Option<Chunk> {
+    fn put_rendered(&self, bytes: &[u8], lens: Vec<u32>, counts: Counts) -> Option<Chunk> {
         let mut guard = self.file.lock().ok()?;
         let (file, end) = &mut *guard;
         let offset = *end;
@@ -184,17 +243,19 @@ impl Spill {
             offset,
             len: bytes.len() as u64,
             lens,
+            spans: Spans::default(),
             counts,
         })
     }
 
     /// One file's findings as [`render`] made them, left where they are: `len` bytes from
-    /// `offset` in the file at `path` (which the run does not change).
+    /// `offset` in the file at `path` (which the run does not change), with each one's bytes
+    /// in its file.
     pub fn refer(
         path: &std::path::Path,
-        offset: u64,
-        len: u64,
+        (offset, len): (u64, u64),
         lens: Vec<u32>,
+        spans: Spans,
         counts: Counts,
     ) -> Chunk {
         Chunk {
@@ -202,6 +263,7 @@ impl Spill {
             offset,
             len,
             lens,
+            spans,
             counts,
         }
     }
@@ -229,7 +291,8 @@ impl Spill {
     pub fn get(&self, chunk: &Chunk) -> std::io::Result<Vec<Finding>> {
         let bytes = self.bytes(chunk)?;
         pieces(&bytes, &chunk.lens)
-            .map(|piece| serde_json::from_slice(piece).map_err(std::io::Error::from))
+            .enumerate()
+            .map(|(i, piece)| read_back(piece, chunk.spans.of(i)))
             .collect()
     }
 
@@ -265,18 +328,29 @@ impl Spill {
             if chunks == 1 && same == 0 {
                 let chunk = &order[i].1;
                 let bytes = self.bytes(chunk).map_err(&read_error)?;
-                for piece in pieces(&bytes, &chunk.lens) {
-                    emit(Item::Rendered(piece))?;
+                for (i, piece) in pieces(&bytes, &chunk.lens).enumerate() {
+                    emit(Item::Rendered(piece, chunk.spans.of(i)))?;
                 }
             } else {
                 let mut group = Vec::new();
                 for c in &order[i..i + chunks] {
                     group.extend(self.get(&c.1).map_err(&read_error)?);
                 }
-                group.extend(rest[before..before + same].iter().cloned());
-                group.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-                for f in &group {
-                    emit(Item::Finding(f))?;
+                let held = &rest[before..before + same];
+                let mut group: Vec<Result<&Finding, Finding>> = group
+                    .into_iter()
+                    .map(Err)
+                    .chain(held.iter().map(Ok))
+                    .collect();
+                fn of<'f>(m: &'f Result<&Finding, Finding>) -> &'f Finding {
+                    match m {
+                        Ok(f) => f,
+                        Err(f) => f,
+                    }
+                }
+                group.sort_by(|a, b| of(a).sort_key().cmp(&of(b).sort_key()));
+                for member in group {
+                    emit(member.map_or_else(|f| Item::Read(Box::new(f)), Item::Finding))?;
                 }
             }
             i += chunks;
