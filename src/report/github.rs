@@ -61,7 +61,14 @@ fn annotation(f: &Finding) -> String {
 }
 
 pub fn render(run: &Run) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write(run, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Write the annotations as they are made, the findings read as the run keeps them.
+pub fn write(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for d in &run.diagnostics {
         let level = match d.severity {
             Severity::Error => "error",
@@ -83,14 +90,12 @@ pub fn render(run: &Run) -> String {
         if let Some(h) = &d.help {
             message.push_str(&format!("\nhelp: {h}"));
         }
-        out.push_str(&format!(
-            "::{level} {}::{}\n",
+        writeln!(
+            out,
+            "::{level} {}::{}",
             props.join(","),
             escape_data(&message)
-        ));
+        )?;
     }
-    for f in &run.findings {
-        out.push_str(&annotation(f));
-    }
-    out
+    run.each_finding(|f| out.write_all(annotation(&f).as_bytes()))
 }

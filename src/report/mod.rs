@@ -94,6 +94,7 @@ impl Format {
             Format::Sarif => sarif::write(run, ctx.rules, out),
             Format::Junit => junit::write(run, ctx.fail_on, out),
             Format::Concise => concise::write(run, out),
+            Format::Github => github::write(run, out),
             _ => out.write_all(self.render(run, ctx).as_bytes()),
         }
     }
@@ -101,7 +102,10 @@ impl Format {
     /// Whether the report reads the findings a file at a time as the run keeps them
     /// (`Run::each_finding`), so that the run may keep them on disk until it is written.
     pub fn reads_findings_from_disk(self) -> bool {
-        matches!(self, Format::Human | Format::Json | Format::Concise)
+        matches!(
+            self,
+            Format::Human | Format::Json | Format::Concise | Format::Sarif | Format::Github
+        )
     }
 
     pub fn name(self) -> &'static str {

@@ -148,14 +148,21 @@ fn rules(run: &Run, set: &RuleSet) -> (Vec<Value>, BTreeMap<String, usize>) {
     }
     // The built-in codes that appear (syntax, schema and waiver findings), described from the
     // table of codes like the rules.
-    for f in &run.findings {
-        if index.contains_key(&f.rule) {
-            continue;
+    // Each in the order it first appears, at the severity of its first finding. (A run whose
+    // findings are on disk reads them here once more; a failure to read them is the results'
+    // to report.)
+    let mut codes: Vec<(String, Code, Severity)> = Vec::new();
+    let _ = run.each_finding(|f| {
+        if !index.contains_key(&f.rule)
+            && !codes.iter().any(|(id, _, _)| *id == f.rule)
+            && let Some(code) = Code::from_id(&f.rule)
+        {
+            codes.push((f.rule.clone(), code, f.severity));
         }
-        let Some(code) = Code::from_id(&f.rule) else {
-            continue;
-        };
-        index.insert(f.rule.clone(), out.len());
+        Ok(())
+    });
+    for (id, code, severity) in codes {
+        index.insert(id, out.len());
         out.push(json!({
             "id": code.id(),
             "name": pascal(code.id()),
@@ -166,7 +173,7 @@ fn rules(run: &Run, set: &RuleSet) -> (Vec<Value>, BTreeMap<String, usize>) {
                 "markdown": format!("{}\n\n[Documentation]({})", code.description(), code.url()),
             },
             "helpUri": code.url(),
-            "defaultConfiguration": { "level": level(f.severity) },
+            "defaultConfiguration": { "level": level(severity) },
             "properties": { "tags": ["roadmap-lint", "built-in"] },
         }));
     }
@@ -274,9 +281,19 @@ struct Results<'a> {
 impl serde::Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(self.run.findings.len()))?;
-        for f in &self.run.findings {
-            seq.serialize_element(&result(f, self.index))?;
+        let mut seq = s.serialize_seq(None)?;
+        let mut failed = None;
+        let read = self.run.each_finding(|f| {
+            seq.serialize_element(&result(&f, self.index)).map_err(|e| {
+                let message = e.to_string();
+                failed = Some(e);
+                std::io::Error::other(message)
+            })
+        });
+        match (failed, read) {
+            (Some(e), _) => return Err(e),
+            (None, Err(e)) => return Err(serde::ser::Error::custom(e)),
+            (None, Ok(())) => {}
         }
         seq.end()
     }

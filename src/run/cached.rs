@@ -179,7 +179,9 @@ pub(super) fn read(key: &ContentHash, input: &Input, env: &Env) -> Option<FileOu
         // rendered, unparsed, and the rule results keep what scores read of them.
         Some(_) if spill_whole => {
             let lens = kept.rendered.lens.clone();
-            let mut by_piece = vec![None; lens.len()];
+            // Only a report that prints snippets reads the findings' bytes.
+            let snippets = !env.options.let_go_of_text;
+            let mut by_piece = vec![None; if snippets { lens.len() } else { 0 }];
             for k in &kept.findings {
                 if let Some(slot) = by_piece.get_mut(k.piece) {
                     *slot = Some(k);

@@ -420,7 +420,10 @@ fn run_here(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
     );
     // Files stream through: each is read, parsed, checked and dropped on its worker, so memory
     // holds findings and source texts, never every parsed tree at once.
-    let spill = options.spill_findings.then(Spill::new).flatten();
+    let spill = options
+        .spill_findings
+        .then(|| Spill::new(!options.let_go_of_text))
+        .flatten();
     let repeated = repeated_names(inputs);
     let env = Env {
         spill: spill.as_ref(),

@@ -196,16 +196,20 @@ pub struct Spill {
     file: Mutex<(std::fs::File, u64)>,
     /// Each spilled file, as shown, with its chunk, in input order.
     pub(super) chunks: Vec<(String, Chunk)>,
+    /// Whether each finding's bytes in its file are kept ([`Spans`]): only a report that
+    /// prints snippets reads them.
+    keep_spans: bool,
 }
 
 impl Spill {
     /// A new spill, or `None` when no temporary file can be made (the findings then stay in
-    /// memory, as in any other run).
-    pub fn new() -> Option<Spill> {
+    /// memory, as in any other run). `keep_spans`: whether a report will print snippets.
+    pub fn new(keep_spans: bool) -> Option<Spill> {
         let file = tempfile::tempfile().ok()?;
         Some(Spill {
             file: Mutex::new((file, 0)),
             chunks: Vec::new(),
+            keep_spans,
         })
     }
 
@@ -214,12 +218,14 @@ impl Spill {
         let (bytes, lens, piece) = render(findings)?;
         let mut counts = Counts::default();
         findings.iter().for_each(|f| counts.add(f));
-        let mut by_piece = vec![None; findings.len()];
-        for (f, &p) in findings.iter().zip(&piece) {
-            by_piece[p] = Some(f);
-        }
         let mut spans = Spans::default();
-        by_piece.into_iter().flatten().for_each(|f| spans.push(f));
+        if self.keep_spans {
+            let mut by_piece = vec![None; findings.len()];
+            for (f, &p) in findings.iter().zip(&piece) {
+                by_piece[p] = Some(f);
+            }
+            by_piece.into_iter().flatten().for_each(|f| spans.push(f));
+        }
         let mut chunk = self.put_rendered(&bytes, lens, counts)?;
         chunk.spans = spans;
         Some(chunk)
