@@ -60,6 +60,7 @@ mod score_cli;
 mod server;
 mod server_refusals;
 mod server_rules;
+mod spilled_reports;
 mod targets;
 mod versions;
 mod workspace;
