@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peak memory per input byte, for the shapes that cost most per byte: a release build checks
-# each shape in a folder of its own (`check . --no-cache --format json`), and the script prints
-# a Markdown table (input bytes, peak resident memory, bytes of memory per input byte above a
+# each shape in a folder of its own (`check . --no-cache`, with the JSON and the human report),
+# and the script prints a Markdown table (report, input bytes, peak resident memory, bytes of memory per input byte above a
 # 64 MiB base, what the file got) that docs/benchmarks.md records ("Memory per input byte").
 # Shapes near the per-file budget (docs/security.md, "Memory model") are the ones that matter:
 # those over it are refused with input-too-complex before they cost anything.
@@ -66,15 +66,17 @@ for i in range(files):
                 f"  id: X{i}\n  name: Body {i}\n  type: ministerial\n  health_body: false\n")
 PY
 
-echo "| shape | input bytes | peak resident memory | bytes per input byte above 64 MiB | outcome |"
-echo "| --- | ---: | ---: | ---: | --- |"
+echo "| shape | report | input bytes | peak resident memory | bytes per input byte above 64 MiB | outcome |"
+echo "| --- | --- | ---: | ---: | ---: | --- |"
 for shape in "$DIR"/*/; do
     name=$(basename "$shape")
     bytes=$(find "$shape" -name '*.yaml' -printf '%s\n' | awk '{s += $1} END {print s}')
-    kb=$( (cd "$shape" && /usr/bin/time -f '%M' "$BIN" check . --no-cache --format json \
-        >"$DIR/$name.json" 2>"$DIR/$name.time") || true; tail -1 "$DIR/$name.time")
-    refused=$(grep -c 'input-too-complex' "$DIR/$name.json" || true)
-    outcome=$([ "$refused" -gt 0 ] && echo "refused (input-too-complex)" || echo "checked")
-    per=$(awk -v kb="$kb" -v b="$bytes" 'BEGIN {x = (kb * 1024 - 64 * 1048576) / b; printf "%.1f", (x < 0 ? 0 : x)}')
-    echo "| $name | $bytes | $((kb / 1024)) MiB | $per | $outcome |"
+    for format in json human; do
+        kb=$( (cd "$shape" && /usr/bin/time -f '%M' "$BIN" check . --no-cache --format "$format" \
+            >"$DIR/$name.$format" 2>"$DIR/$name.time") || true; tail -1 "$DIR/$name.time")
+        refused=$(grep -c 'input-too-complex' "$DIR/$name.$format" || true)
+        outcome=$([ "$refused" -gt 0 ] && echo "refused (input-too-complex)" || echo "checked")
+        per=$(awk -v kb="$kb" -v b="$bytes" 'BEGIN {x = (kb * 1024 - 64 * 1048576) / b; printf "%.1f", (x < 0 ? 0 : x)}')
+        echo "| $name | $format | $bytes | $((kb / 1024)) MiB | $per | $outcome |"
+    done
 done

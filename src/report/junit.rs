@@ -97,7 +97,7 @@ fn rule_case(
     owned: &mut [bool],
     fail_on: Option<Severity>,
 ) -> Option<(String, Case)> {
-    let doc = run.documents.get(r.doc)?;
+    let doc = run.documents.get(r.doc())?;
     let mut case = Case {
         name: r.rule.to_string(),
         classname: format!("{}#{}", doc.file, doc.document),

@@ -217,7 +217,7 @@ fn criterion(inputs: &Inputs, rule: &Rule) -> Criterion {
         .run
         .results
         .iter()
-        .find(|r| r.doc == inputs.doc && *r.rule == *rule.id);
+        .find(|r| r.doc() == inputs.doc && *r.rule == *rule.id);
     let findings: Vec<&Finding> = inputs
         .findings
         .iter()

@@ -229,7 +229,7 @@ fn evaluate_document(
         out.findings.push(finding);
     }
     let doc_index = out.docs.len();
-    for r in out.results.iter_mut().filter(|r| r.doc == doc_index) {
+    for r in out.results.iter_mut().filter(|r| r.doc() == doc_index) {
         r.findings.iter_mut().for_each(|i| *i += base);
     }
     apply_waivers(out, base, &d, &failed_here, env);

@@ -644,7 +644,7 @@ fn gather(
                 // Each file's vector is kept as it is, counted in the run in place.
                 let mut results = file.results;
                 for r in &mut results {
-                    r.doc += doc_base;
+                    r.shift_doc(doc_base);
                     r.findings.iter_mut().for_each(|i| *i += finding_base);
                 }
                 run.results.append_part(doc_base, results);

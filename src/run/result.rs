@@ -12,8 +12,8 @@ use crate::pack::RuleName;
 /// What one rule concluded about one document, for scores and JUnit.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RuleResult {
-    /// Index into [`Run::documents`](super::Run).
-    pub doc: usize,
+    /// Index into [`Run::documents`](super::Run) ([`RuleResult::doc`]).
+    doc: u32,
     /// The rule's id (it reads as `&str`), with its commitment and mission.
     pub rule: RuleName,
     pub status: Status,
@@ -50,7 +50,7 @@ impl RuleResult {
         findings: Vec<usize>,
     ) -> RuleResult {
         let mut result = RuleResult {
-            doc,
+            doc: u32::try_from(doc).unwrap_or(u32::MAX),
             rule,
             status,
             findings: findings.into_boxed_slice(),
@@ -59,6 +59,16 @@ impl RuleResult {
         };
         result.set_checks(passed, Vec::new());
         result
+    }
+
+    /// The index of the document in [`Run::documents`](super::Run).
+    pub fn doc(&self) -> usize {
+        self.doc as usize
+    }
+
+    /// Count the document among a run's, whose first `base` documents come before its file's.
+    pub(crate) fn shift_doc(&mut self, base: usize) {
+        self.doc = u32::try_from(self.doc() + base).unwrap_or(u32::MAX);
     }
 
     /// Paths of the checks that passed.
@@ -140,7 +150,7 @@ mod tests {
 
     #[test]
     fn a_result_is_small() {
-        assert!(std::mem::size_of::<RuleResult>() <= 80);
+        assert!(std::mem::size_of::<RuleResult>() <= 72);
     }
 
     #[test]

@@ -33,10 +33,10 @@ impl Results {
     pub(crate) fn push(&mut self, result: RuleResult) {
         let at = self
             .parts
-            .partition_point(|(first, _)| *first <= result.doc);
+            .partition_point(|(first, _)| *first <= result.doc());
         match at.checked_sub(1) {
             Some(i) => self.parts[i].1.push(result),
-            None => self.parts.insert(0, (result.doc, vec![result])),
+            None => self.parts.insert(0, (result.doc(), vec![result])),
         }
     }
 
@@ -68,7 +68,7 @@ impl Results {
     /// Order by document, then rule: each part on its own, as parts never share a document.
     pub(crate) fn sort(&mut self) {
         for (_, part) in &mut self.parts {
-            part.sort_by(|a, b| (a.doc, &a.rule).cmp(&(b.doc, &b.rule)));
+            part.sort_by(|a, b| (a.doc(), &a.rule).cmp(&(b.doc(), &b.rule)));
         }
     }
 }
@@ -131,7 +131,7 @@ mod tests {
     fn order(results: &Results) -> Vec<(usize, String)> {
         results
             .iter()
-            .map(|r| (r.doc, r.rule.to_string()))
+            .map(|r| (r.doc(), r.rule.to_string()))
             .collect()
     }
 

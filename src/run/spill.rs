@@ -109,7 +109,7 @@ pub struct Chunk {
 pub enum Item<'a> {
     Finding(&'a Finding),
     Read(Box<Finding>),
-    Rendered(&'a [u8], &'a [(usize, usize)]),
+    Rendered(&'a [u8], &'a [(u32, u32)]),
 }
 
 /// The depth of an element of the JSON report's `findings` array.
@@ -137,44 +137,58 @@ pub fn render(findings: &[Finding]) -> Option<(Vec<u8>, Vec<u32>, Vec<usize>)> {
 /// related places, in the chunk's order: what the findings' renderings leave out.
 #[derive(Debug, Clone, Default)]
 pub struct Spans {
-    all: Vec<(usize, usize)>,
+    /// (start, length), 32 bits each: a file's bytes are counted in far fewer than 4 GiB (its
+    /// memory budget refuses a file long before), and a run holds one for every finding.
+    all: Vec<(u32, u32)>,
     /// Where each finding's spans start in `all`.
-    starts: Vec<usize>,
+    starts: Vec<u32>,
+}
+
+/// A number of bytes, in the 32 bits [`Spans`] keep it in.
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Spans {
     /// The next finding's spans: its own, then its related places'.
     pub fn push(&mut self, f: &Finding) {
-        self.starts.push(self.all.len());
         let places = std::iter::once(&f.location).chain(f.related.iter().map(|r| &r.location));
-        self.all.extend(places.map(|l| (l.byte_start, l.byte_len)));
+        self.push_spans(places.map(|l| (l.byte_start, l.byte_len)));
     }
 
     /// The next finding's spans, as kept elsewhere.
     pub fn push_kept(&mut self, own: (usize, usize), related: &[(usize, usize)]) {
-        self.starts.push(self.all.len());
-        self.all.push(own);
-        self.all.extend_from_slice(related);
+        self.push_spans(std::iter::once(own).chain(related.iter().copied()));
+    }
+
+    fn push_spans(&mut self, spans: impl Iterator<Item = (usize, usize)>) {
+        self.starts.push(narrow(self.all.len()));
+        self.all
+            .extend(spans.map(|(start, len)| (narrow(start), narrow(len))));
     }
 
     /// The spans of the chunk's `i`th finding (none when not known).
-    fn of(&self, i: usize) -> &[(usize, usize)] {
+    fn of(&self, i: usize) -> &[(u32, u32)] {
         let Some(&start) = self.starts.get(i) else {
             return &[];
         };
-        let end = self.starts.get(i + 1).copied().unwrap_or(self.all.len());
-        self.all.get(start..end).unwrap_or_default()
+        let end = self
+            .starts
+            .get(i + 1)
+            .copied()
+            .map_or(self.all.len(), |e| e as usize);
+        self.all.get(start as usize..end).unwrap_or_default()
     }
 }
 
 /// A spilled finding read back from its rendering, with its bytes and its related places' bytes
 /// in their files.
-pub fn read_back(piece: &[u8], spans: &[(usize, usize)]) -> std::io::Result<Finding> {
+pub fn read_back(piece: &[u8], spans: &[(u32, u32)]) -> std::io::Result<Finding> {
     let mut f: Finding = serde_json::from_slice(piece)?;
     let places =
         std::iter::once(&mut f.location).chain(f.related.iter_mut().map(|r| &mut r.location));
     for (l, &(start, len)) in places.zip(spans) {
-        (l.byte_start, l.byte_len) = (start, len);
+        (l.byte_start, l.byte_len) = (start as usize, len as usize);
     }
     Ok(f)
 }

@@ -106,7 +106,7 @@ pub(super) fn each_department(
         .collect();
     let mut results_of: BTreeMap<&str, Vec<&RuleResult>> = BTreeMap::new();
     for r in &run.results {
-        if let Some(org) = scored_doc.get(&r.doc) {
+        if let Some(org) = scored_doc.get(&r.doc()) {
             results_of.entry(org.as_str()).or_default().push(r);
         }
     }

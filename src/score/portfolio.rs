@@ -86,11 +86,11 @@ pub(super) fn portfolio(
         }
     }
     for r in run.results.iter().filter(|r| &*r.rule == rule) {
-        let Some(org) = scored_doc.get(&r.doc) else {
+        let Some(org) = scored_doc.get(&r.doc()) else {
             continue;
         };
         for p in r.passed() {
-            if let Some(Some(id)) = service_index(p).and_then(|i| ids(r.doc).get(i))
+            if let Some(Some(id)) = service_index(p).and_then(|i| ids(r.doc()).get(i))
                 && listed.contains(&(org.as_str(), id.as_str()))
             {
                 great.insert((org.clone(), id.clone()));

@@ -56,10 +56,10 @@ fn passed_lines(rule: &Rule, run: &Run, file: &str) -> Vec<usize> {
     };
     let mut lines = Vec::new();
     for r in run.results.iter().filter(|r| *r.rule == *rule.id) {
-        let Some(doc) = run.documents.get(r.doc).filter(|d| d.file == file) else {
+        let Some(doc) = run.documents.get(r.doc()).filter(|d| d.file == file) else {
             continue;
         };
-        let Some(Some(tree)) = run.trees.get(r.doc) else {
+        let Some(Some(tree)) = run.trees.get(r.doc()) else {
             continue;
         };
         let _ = doc;

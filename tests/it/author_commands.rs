@@ -208,7 +208,12 @@ fn applies_to_keeps_a_departments_rule_to_its_own_documents() {
     let judged: Vec<&str> = roadmap_lint::internal::run::results(&run)
         .iter()
         .filter(|r| &*r.rule == "dwp-only")
-        .map(|r| run.documents()[r.doc].organisation.as_deref().unwrap_or(""))
+        .map(|r| {
+            run.documents()[r.doc()]
+                .organisation
+                .as_deref()
+                .unwrap_or("")
+        })
         .collect();
     assert_eq!(judged, vec!["DWP"]);
 }
