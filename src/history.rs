@@ -48,7 +48,7 @@ pub enum Origin {
 struct Lazy {
     cell: OnceLock<Dynamic>,
     text: Option<Arc<[u8]>>,
-    reread: Option<crate::workspace::Entry>,
+    reread: Option<Arc<crate::workspace::Entry>>,
     limits: Limits,
 }
 

@@ -443,7 +443,7 @@ fn run_here(inputs: &[Input], prepared: &Prepared, options: &Options) -> Run {
         .par_iter()
         .zip(context.entries.par_iter())
         .map(|(input, entry)| {
-            let entry = entry.map(|e| &context.catalogue.entries[e]);
+            let entry = entry.map(|e| &*context.catalogue.entries[e]);
             cached::judged(input, entry, print.as_ref(), &env)
         })
         .collect();

@@ -184,7 +184,8 @@ pub struct DocRef {
 /// Every declaration and proposal of a workspace, with their roles.
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
-    pub entries: Vec<Entry>,
+    /// Shared with the history read from them, which names each by its entry.
+    pub entries: Vec<Arc<Entry>>,
     /// By organisation: every department declaration with a date, oldest first; of two with
     /// the same date, the one that ranks lower first (so the last valid one is current).
     declarations: BTreeMap<String, Vec<DocRef>>,
@@ -228,7 +229,7 @@ impl Catalogue {
     /// A catalogue of these entries (in any order; kept in the order given).
     pub fn new(entries: Vec<Entry>) -> Catalogue {
         let mut catalogue = Catalogue {
-            entries,
+            entries: entries.into_iter().map(Arc::new).collect(),
             ..Catalogue::default()
         };
         catalogue.index();
@@ -240,7 +241,7 @@ impl Catalogue {
         for e in entries {
             if !self.by_key.contains_key(&e.key) {
                 self.by_key.insert(e.key.clone(), self.entries.len());
-                self.entries.push(e);
+                self.entries.push(Arc::new(e));
             }
         }
         self.index();
@@ -250,10 +251,10 @@ impl Catalogue {
     pub fn replace(&mut self, entries: Vec<Entry>) {
         for e in entries {
             match self.by_key.get(&e.key) {
-                Some(&i) => self.entries[i] = e,
+                Some(&i) => self.entries[i] = Arc::new(e),
                 None => {
                     self.by_key.insert(e.key.clone(), self.entries.len());
-                    self.entries.push(e);
+                    self.entries.push(Arc::new(e));
                 }
             }
         }
