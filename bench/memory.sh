@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Peak memory per input byte, for the shapes that cost most per byte: a release build checks
 # each shape in a folder of its own (`check . --no-cache`, with the JSON and the human report),
-# and the script prints a Markdown table (report, input bytes, peak resident memory, bytes of memory per input byte above a
-# 64 MiB base, what the file got) that docs/benchmarks.md records ("Memory per input byte").
+# and the script prints a Markdown table (report, input bytes, peak resident memory, bytes of
+# memory per input byte above a 64 MiB base, what the file got) that docs/benchmarks.md records ("Memory per input byte").
 # Shapes near the per-file budget (docs/security.md, "Memory model") are the ones that matter:
 # those over it are refused with input-too-complex before they cost anything.
 #
