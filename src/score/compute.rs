@@ -4,7 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::*;
+use super::{
+    CommitmentScore, Department, DocRef, Government, Loss, MissionScore, Model, NotScored,
+    RuleTally, SCORE_REPORT_VERSION, ScoreReport, ScoredFinding, Tally, Value, government,
+};
 use crate::finding::Severity;
 use crate::run::{Mark, RuleResult, Run, Status};
 
