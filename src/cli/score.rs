@@ -104,18 +104,23 @@ pub fn run(args: ScoreArgs) -> Exit {
     };
     let link = |rule: &str| prepared.rules.doc_link(rule);
     let color = output::style(args.color).color;
-    if let Some(path) = &args.output {
-        let shape = (args.format, view, false);
-        let written = output::write_file_with(path, "score report", &input_names(&result), |w| {
-            score::write(&report, &result, shape, &link, w)
-        });
-        result.diagnostics.extend(written);
-    }
-    let shape = (args.format, view, color);
-    let printed = output::print_report_with("score report", |w| {
-        score::write(&report, &result, shape, &link, w)
+    // A text report the file and the terminal both get uncoloured is rendered once; the JSON
+    // report is written as it is made, to each.
+    let plain = (args.format != score::Format::Json && !color)
+        .then(|| score::render(&report, &result, args.format, view, false, &link));
+    let fill = |w: &mut dyn std::io::Write, color: bool| match &plain {
+        Some(text) => w.write_all(text.as_bytes()),
+        None => score::write(&report, &result, (args.format, view, color), &link, w),
+    };
+    let written = args.output.as_ref().and_then(|path| {
+        output::write_file_with(path, "score report", &input_names(&result), |w| {
+            fill(w, false)
+        })
     });
-    result.diagnostics.extend(printed);
+    let printed = output::print_report_with("score report", |w| fill(w, color));
+    result
+        .diagnostics
+        .extend(written.into_iter().chain(printed));
     output::eprint_diagnostics(&result.diagnostics, err_style);
     if result.has_tool_errors() {
         return Exit::ToolError;
